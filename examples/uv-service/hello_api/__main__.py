@@ -1,0 +1,3 @@
+from hello_api.server import main
+
+main()

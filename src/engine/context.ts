@@ -1,0 +1,41 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The build context of a Dockerfile: the folder whose files COPY and ADD can name. */
+export interface BuildContext {
+  dir: string;
+  /** True when a regular file exists at this context-relative path. */
+  exists(relative: string): boolean;
+  /** The file's text, or undefined when it cannot be read. */
+  read(relative: string): string | undefined;
+}
+
+export function folderContext(dir: string): BuildContext {
+  const resolve = (relative: string): string | undefined => {
+    const full = path.resolve(dir, relative);
+    const rel = path.relative(dir, full);
+    if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
+    return full;
+  };
+  return {
+    dir,
+    exists(relative) {
+      const full = resolve(relative);
+      if (!full) return false;
+      try {
+        return fs.statSync(full).isFile();
+      } catch {
+        return false;
+      }
+    },
+    read(relative) {
+      const full = resolve(relative);
+      if (!full) return undefined;
+      try {
+        return fs.readFileSync(full, "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,425 @@
+/**
+ * The Dockerfile model transforms work on. dockerfile-ast finds the instructions (with the escape
+ * directive, heredocs and comments); this module builds, for each instruction, the logical line
+ * the way Docker does (continuations joined, comment and blank lines inside a continuation
+ * dropped) with a map from every logical offset back to the file, so that an edit made in logical
+ * terms changes exactly the bytes it means to.
+ */
+import { Copy, DockerfileParser, Run } from "dockerfile-ast";
+import { afterLineBreak, lineEnd, lineStarts } from "./source";
+import type { Edit } from "./edits";
+import { parseShell, ShellScript } from "./shell";
+
+export class DockerfileError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KEYWORDS = new Set([
+  "ADD",
+  "ARG",
+  "CMD",
+  "COPY",
+  "ENTRYPOINT",
+  "ENV",
+  "EXPOSE",
+  "FROM",
+  "HEALTHCHECK",
+  "LABEL",
+  "MAINTAINER",
+  "ONBUILD",
+  "RUN",
+  "SHELL",
+  "STOPSIGNAL",
+  "USER",
+  "VOLUME",
+  "WORKDIR",
+]);
+
+/** A piece of the logical line: `length` characters at logical offset `logical` come from file offset `file`. */
+export interface Segment {
+  logical: number;
+  file: number;
+  length: number;
+}
+
+/** A whitespace-separated word of an instruction's logical line. */
+export interface Word {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface Flag {
+  name: string;
+  value: string | undefined;
+  start: number;
+  end: number;
+}
+
+export class Instruction {
+  /** Upper-case keyword; `keywordText` is as written. */
+  readonly keyword: string;
+  flags: Flag[] = [];
+  /** Logical offset where the arguments (after the flags) start. */
+  argsStart = 0;
+  stage: Stage | undefined;
+  private shellCache: ShellScript | null | undefined;
+
+  constructor(
+    readonly file: Dockerfile,
+    readonly index: number,
+    readonly keywordText: string,
+    /** File offset of the keyword. */
+    readonly start: number,
+    /** File offset just after the instruction's last character (before its line break). */
+    readonly end: number,
+    /** 1-based line of the keyword, and of the instruction's last line. */
+    readonly line: number,
+    readonly endLine: number,
+    readonly logical: string,
+    readonly segments: Segment[],
+    readonly heredoc: boolean,
+  ) {
+    this.keyword = keywordText.toUpperCase();
+    this.parseFlags();
+  }
+
+  private parseFlags(): void {
+    let i = this.keywordText.length;
+    const text = this.logical;
+    for (;;) {
+      while (i < text.length && /\s/.test(text[i]!)) i++;
+      if (!text.startsWith("--", i)) break;
+      const start = i;
+      while (i < text.length && !/\s/.test(text[i]!)) i++;
+      const token = text.slice(start + 2, i);
+      const eq = token.indexOf("=");
+      this.flags.push({
+        name: eq === -1 ? token : token.slice(0, eq),
+        value: eq === -1 ? undefined : token.slice(eq + 1),
+        start,
+        end: i,
+      });
+    }
+    this.argsStart = i;
+  }
+
+  /** The arguments after the flags, as written on the logical line. */
+  get args(): string {
+    return this.logical.slice(this.argsStart).trimEnd();
+  }
+
+  flag(name: string): Flag | undefined {
+    return this.flags.find((f) => f.name === name);
+  }
+
+  /** True for the JSON (exec) form: `CMD ["a", "b"]`. */
+  get isJson(): boolean {
+    return this.args.startsWith("[");
+  }
+
+  /** The JSON form's strings, or undefined when the arguments are not a JSON array of strings. */
+  jsonArgs(): string[] | undefined {
+    if (!this.isJson) return undefined;
+    try {
+      const value: unknown = JSON.parse(this.args);
+      if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** Whitespace-separated words of the arguments (the shell form), with logical offsets. */
+  words(): Word[] {
+    const out: Word[] = [];
+    const re = /\S+/g;
+    const text = this.logical;
+    re.lastIndex = this.argsStart;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+    }
+    return out;
+  }
+
+  /** The shell view of a shell-form RUN (undefined for exec form and heredocs). */
+  shell(): ShellScript | undefined {
+    if (this.shellCache === undefined) {
+      this.shellCache =
+        this.keyword === "RUN" && !this.heredoc && !this.isJson && this.args.length > 0
+          ? parseShell(this.logical.slice(this.argsStart), this.argsStart)
+          : null;
+    }
+    return this.shellCache ?? undefined;
+  }
+
+  /** File offset of a logical offset. An offset at the end of a segment maps to the end of that segment. */
+  fileOffset(logical: number): number {
+    let last: Segment | undefined;
+    for (const s of this.segments) {
+      if (logical < s.logical) break;
+      last = s;
+      if (logical <= s.logical + s.length) return s.file + (logical - s.logical);
+    }
+    if (!last) return this.start;
+    return last.file + last.length;
+  }
+
+  /**
+   * The file ranges covering logical [start, end). Consecutive pieces are merged over the escaped
+   * line breaks between them, unless a comment line stands there (it is kept).
+   */
+  fileRanges(start: number, end: number): { start: number; end: number }[] {
+    const ranges: { start: number; end: number }[] = [];
+    for (const s of this.segments) {
+      const a = Math.max(start, s.logical);
+      const b = Math.min(end, s.logical + s.length);
+      if (a > b || (a === b && start !== end)) continue;
+      const range = { start: s.file + (a - s.logical), end: s.file + (b - s.logical) };
+      const prev = ranges[ranges.length - 1];
+      if (prev && !/^[ \t]*#/m.test(this.file.text.slice(prev.end, range.start))) {
+        prev.end = range.end;
+        continue;
+      }
+      if (prev && a === s.logical) {
+        // A piece that starts a continuation line after a kept comment keeps the line's indentation.
+        while (range.start < range.end && /[ \t]/.test(this.file.text[range.start]!)) range.start++;
+      }
+      ranges.push(range);
+      if (start === end) break;
+    }
+    return ranges;
+  }
+
+  /** Edits that replace logical [start, end) with `text`. */
+  replace(start: number, end: number, text: string): Edit[] {
+    const ranges = this.fileRanges(start, end);
+    if (ranges.length === 0) return [{ start: this.fileOffset(start), end: this.fileOffset(start), text }];
+    return ranges.map((r, i) => ({ start: r.start, end: r.end, text: i === 0 ? text : "" }));
+  }
+
+  /**
+   * Edits that remove some items of a RUN's top-level list and replace others (index -> new text).
+   * A removed item takes one of its joining operators with it; when every item goes, the whole
+   * instruction goes. Undefined when an item to remove is joined by `||` or `|` (removing it would
+   * change what runs).
+   */
+  editChain(script: ShellScript, remove: Set<number>, replace: Map<number, string> = new Map()): Edit[] | undefined {
+    const items = script.items;
+    const removable = (op: string | undefined): boolean => op === undefined || op === "&&" || op === ";";
+    for (const i of remove) {
+      if (!removable(items[i]?.op) || !removable(items[i + 1]?.op)) return undefined;
+    }
+    if (items.every((_, i) => remove.has(i))) return [this.file.remove(this)];
+    const edits: Edit[] = [];
+    for (let i = 0; i < items.length; i++) {
+      if (replace.has(i) && !remove.has(i))
+        edits.push(...this.replace(items[i]!.start, items[i]!.end, replace.get(i)!));
+      if (!remove.has(i)) continue;
+      let last = i;
+      while (remove.has(last + 1)) last++;
+      if (i > 0) edits.push(...this.replace(items[i - 1]!.end, items[last]!.end, ""));
+      else edits.push(...this.replace(items[0]!.start, items[last + 1]!.start, ""));
+      i = last;
+    }
+    return edits;
+  }
+
+  /** File offset of the start of the comment lines directly above this instruction (or of its own line). */
+  get blockStart(): number {
+    return this.file.blockStart(this);
+  }
+
+  /** The instruction's line(s) with its comments, as written, without the final line break. */
+  get blockText(): string {
+    return this.file.text.slice(this.blockStart, this.end);
+  }
+
+  /** The whitespace before the keyword on its line. */
+  get indent(): string {
+    const lineStart = this.file.lineStart(this.line);
+    return this.file.text.slice(lineStart, this.start);
+  }
+}
+
+export interface Stage {
+  index: number;
+  /** `AS name`, as written. */
+  name: string | undefined;
+  from: Instruction;
+  /** The image reference as written (`python:3.12-slim`, `${BASE}`, `builder`). */
+  image: string;
+  instructions: Instruction[];
+}
+
+export class Dockerfile {
+  readonly instructions: Instruction[] = [];
+  readonly stages: Stage[] = [];
+  readonly escape: string;
+  private readonly starts: number[];
+  private readonly directiveLines = new Set<number>();
+  private readonly commentLines = new Set<number>();
+
+  constructor(readonly text: string) {
+    this.starts = lineStarts(text);
+    const ast = DockerfileParser.parse(text);
+    this.escape = ast.getEscapeCharacter();
+    for (const d of ast.getDirectives()) this.directiveLines.add(d.getRange().start.line + 1);
+    for (const c of ast.getComments()) this.commentLines.add(c.getRange().start.line + 1);
+    let stage: Stage | undefined;
+    for (const node of ast.getInstructions()) {
+      const range = node.getRange();
+      const kwRange = node.getInstructionRange();
+      const start = this.offset(kwRange.start.line, kwRange.start.character);
+      const end = this.offset(range.end.line, range.end.character);
+      const keywordText = node.getInstruction();
+      const heredoc = node instanceof Run || node instanceof Copy ? node.getHeredocs().length > 0 : false;
+      const { logical, segments } = this.logicalLine(start, end, heredoc);
+      const instruction = new Instruction(
+        this,
+        this.instructions.length,
+        keywordText,
+        start,
+        end,
+        kwRange.start.line + 1,
+        range.end.line + 1,
+        logical,
+        segments,
+        heredoc,
+      );
+      if (!KEYWORDS.has(instruction.keyword)) {
+        throw new DockerfileError(instruction.line, `unknown instruction: ${keywordText}`);
+      }
+      if (instruction.keyword === "FROM") {
+        const words = instruction.words().map((w) => w.text);
+        stage = {
+          index: this.stages.length,
+          name: words.length >= 3 && words[1]!.toUpperCase() === "AS" ? words[2] : undefined,
+          from: instruction,
+          image: words[0] ?? "",
+          instructions: [],
+        };
+        if (!words[0]) throw new DockerfileError(instruction.line, "FROM needs an image");
+        this.stages.push(stage);
+      } else if (!stage && instruction.keyword !== "ARG") {
+        throw new DockerfileError(instruction.line, `${keywordText} before the first FROM (only ARG may come first)`);
+      }
+      instruction.stage = stage;
+      stage?.instructions.push(instruction);
+      this.instructions.push(instruction);
+    }
+    if (this.instructions.length > 0 && this.stages.length === 0) {
+      throw new DockerfileError(this.instructions[0]!.line, "no FROM instruction");
+    }
+  }
+
+  /** File offset of a 0-based line and character, as dockerfile-ast reports positions. */
+  private offset(line: number, character: number): number {
+    const start = this.starts[line];
+    if (start === undefined) return this.text.length;
+    return Math.min(start + character, this.text.length);
+  }
+
+  /** File offset of the start of a 1-based line. */
+  lineStart(line: number): number {
+    return this.starts[line - 1] ?? this.text.length;
+  }
+
+  /** 1-based line of a file offset. */
+  lineOf(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  private logicalLine(start: number, end: number, heredoc: boolean): { logical: string; segments: Segment[] } {
+    const text = this.text;
+    const segments: Segment[] = [];
+    let logical = "";
+    let pos = start;
+    let first = true;
+    const esc = this.escape;
+    const continuation = new RegExp(`${esc === "\\" ? "\\\\" : "`"}[ \\t]*$`);
+    while (pos < text.length && pos <= end) {
+      const le = lineEnd(text, pos);
+      const content = text.slice(pos, le);
+      if (!first && (content.trim() === "" || /^\s*#/.test(content))) {
+        pos = afterLineBreak(text, pos);
+        continue;
+      }
+      first = false;
+      const m = heredoc ? null : continuation.exec(content);
+      const piece = m ? content.slice(0, m.index) : content;
+      segments.push({ logical: logical.length, file: pos, length: piece.length });
+      logical += piece;
+      if (!m || heredoc) break;
+      pos = afterLineBreak(text, pos);
+      if (pos === le) break;
+    }
+    return { logical, segments };
+  }
+
+  /** Start of the comment lines directly above an instruction (no blank line between), or of its line. */
+  blockStart(instruction: Instruction): number {
+    const previousEnd = instruction.index > 0 ? this.instructions[instruction.index - 1]!.endLine : 0;
+    let line = instruction.line;
+    while (line - 1 > previousEnd && this.commentLines.has(line - 1) && !this.directiveLines.has(line - 1)) line--;
+    return this.lineStart(line);
+  }
+
+  /** The stage a name or index refers to (`COPY --from=builder`, `FROM builder`). */
+  stageByName(name: string): Stage | undefined {
+    const lower = name.toLowerCase();
+    return (
+      this.stages.find((s) => s.name?.toLowerCase() === lower) ??
+      (/^\d+$/.test(name) ? this.stages[Number(name)] : undefined)
+    );
+  }
+
+  // ---- edits that work on whole instructions ----
+
+  /** Removes an instruction and the comments directly above it, with its line break. */
+  remove(instruction: Instruction): Edit {
+    let start = instruction.blockStart;
+    let end = afterLineBreak(this.text, instruction.end);
+    if (end === this.text.length && !/[\r\n]$/.test(this.text) && start > 0) {
+      // The last line of a file without a final newline: take the line break before it instead.
+      start = this.text[start - 2] === "\r" && this.text[start - 1] === "\n" ? start - 2 : start - 1;
+      end = instruction.end;
+    }
+    return { start, end, text: "" };
+  }
+
+  /**
+   * Inserts lines (each an instruction, possibly with comments) above an instruction and its
+   * comments, indented like it. Moved blocks keep their own indentation: pass indent "".
+   */
+  insertBefore(instruction: Instruction, lines: string[], indent = instruction.indent): Edit {
+    const at = instruction.blockStart;
+    return { start: at, end: at, text: lines.map((l) => indent + l + "\n").join("") };
+  }
+
+  /** Inserts lines after an instruction. Moved blocks keep their own indentation: pass indent "". */
+  insertAfter(instruction: Instruction, lines: string[], indent = instruction.indent): Edit {
+    const at = afterLineBreak(this.text, instruction.end);
+    if (at === this.text.length && !/[\r\n]$/.test(this.text)) {
+      return { start: at, end: at, text: lines.map((l) => "\n" + indent + l).join("") };
+    }
+    return { start: at, end: at, text: lines.map((l) => indent + l + "\n").join("") };
+  }
+
+  /** Replaces an instruction's own text (not its comments). */
+  replaceInstruction(instruction: Instruction, text: string): Edit {
+    return { start: instruction.start, end: instruction.end, text };
+  }
+}

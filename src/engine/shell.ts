@@ -1,0 +1,154 @@
+/**
+ * A shell view of RUN bodies, built with tree-sitter-bash (web-tree-sitter, WebAssembly). The
+ * parser is loaded once per process by `initShell()`; `parseShell()` is synchronous afterwards.
+ * Offsets in the result are logical offsets of the instruction (the parsed body starts at `base`).
+ */
+import { readFileSync } from "node:fs";
+import type { Node, Parser as TSParser } from "web-tree-sitter";
+
+export interface ShellWord {
+  raw: string;
+  /** The word without its quotes, or undefined when it holds an expansion or substitution. */
+  text: string | undefined;
+  start: number;
+  end: number;
+}
+
+export interface ShellCommand {
+  start: number;
+  end: number;
+  /** Words of the command, the command name first; variable assignments in front are not included. */
+  words: ShellWord[];
+  /** True when the command stands directly in the top-level list (not inside if, a subshell, a pipe...). */
+  topLevel: boolean;
+}
+
+/** One statement of the top-level list, with the operator that joins it to the one before. */
+export interface ChainItem {
+  start: number;
+  end: number;
+  op: string | undefined;
+  command: ShellCommand | undefined;
+}
+
+export interface ShellScript {
+  base: number;
+  source: string;
+  hasError: boolean;
+  commands: ShellCommand[];
+  items: ChainItem[];
+}
+
+let parser: TSParser | undefined;
+
+export async function initShell(): Promise<void> {
+  if (parser) return;
+  const { Parser, Language } = await import("web-tree-sitter");
+  await Parser.init();
+  // Loaded from bytes: Language.load(path) reads the file through a dynamic import of node:fs,
+  // which CommonJS hosts such as jest do not allow.
+  const language = await Language.load(readFileSync(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm")));
+  const p = new Parser();
+  p.setLanguage(language);
+  parser = p;
+}
+
+export function parseShell(source: string, base = 0): ShellScript {
+  if (!parser) throw new Error("the shell parser is not initialised: call initShell() first");
+  const tree = parser.parse(source);
+  if (!tree) throw new Error("the shell parser returned no tree");
+  try {
+    const root = tree.rootNode;
+    const commands: ShellCommand[] = [];
+    const items: ChainItem[] = [];
+    const flatten = (node: Node, op: string | undefined): void => {
+      if (node.type === "list") {
+        const [left, operator, right] = node.children;
+        if (left && operator && right) {
+          flatten(left, op);
+          flatten(right, operator.type);
+          return;
+        }
+      }
+      items.push({ start: base + node.startIndex, end: base + node.endIndex, op, command: undefined });
+    };
+    let op: string | undefined;
+    for (const child of root.children) {
+      if (!child) continue;
+      if (child.isNamed && child.type !== "comment") {
+        flatten(child, op);
+        op = undefined;
+      } else if (!child.isNamed) {
+        op = child.type;
+      }
+    }
+    const topLevelStarts = new Set(items.map((item) => item.start));
+    const walk = (node: Node): void => {
+      if (node.type === "command") {
+        const words: ShellWord[] = [];
+        for (const child of node.namedChildren) {
+          if (!child || child.type === "variable_assignment" || child.type.endsWith("redirect")) continue;
+          if (child.type === "command_name") {
+            const inner = child.namedChildren[0] ?? child;
+            words.push(word(inner, base));
+          } else {
+            words.push(word(child, base));
+          }
+        }
+        const command: ShellCommand = {
+          start: base + node.startIndex,
+          end: base + node.endIndex,
+          words,
+          topLevel: topLevelStarts.has(base + node.startIndex),
+        };
+        commands.push(command);
+        for (const item of items) {
+          if (item.start === command.start && item.end === command.end) item.command = command;
+        }
+      }
+      for (const child of node.namedChildren) if (child) walk(child);
+    };
+    walk(root);
+    return { base, source, hasError: root.hasError, commands, items };
+  } finally {
+    tree.delete();
+  }
+}
+
+function word(node: Node, base: number): ShellWord {
+  return { raw: node.text, text: literal(node), start: base + node.startIndex, end: base + node.endIndex };
+}
+
+function literal(node: Node): string | undefined {
+  switch (node.type) {
+    case "word":
+    case "number":
+      return node.text.replace(/\\(.)/g, "$1");
+    case "raw_string":
+      return node.text.slice(1, -1);
+    case "string": {
+      let out = "";
+      for (const child of node.namedChildren) {
+        if (!child || child.type !== "string_content") return undefined;
+        out += child.text;
+      }
+      return out;
+    }
+    case "concatenation": {
+      let out = "";
+      for (const child of node.namedChildren) {
+        const part = child ? literal(child) : undefined;
+        if (part === undefined) return undefined;
+        out += part;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The literal texts of a command's words (undefined where a word is not literal). */
+export function argv(command: ShellCommand): (string | undefined)[] {
+  return command.words.map((w) => w.text);
+}

@@ -1,0 +1,56 @@
+import type { Dockerfile } from "./dockerfile";
+import type { Edit } from "./edits";
+import type { BuildContext } from "./context";
+
+export type Severity = "info" | "warning" | "action-needed";
+
+/** What a transform says about a file: what it changed and why, or what a human must do. */
+export interface Note {
+  transform: string;
+  severity: Severity;
+  /** 1-based line in the text the transform saw. */
+  line: number;
+  message: string;
+}
+
+/** Options that transforms take; each is a plain command-line flag. */
+export interface TransformOptions {
+  /** `frozen` (default) or `locked`: which lockfile check `uv sync` gets. */
+  uvCheck: "frozen" | "locked";
+  /** The uv image tag used in `COPY --from=ghcr.io/astral-sh/uv:<version>`. */
+  uvVersion: string;
+  /** Add `--mount=type=cache` to dependency installs. */
+  cacheMounts: boolean;
+}
+
+export const defaultOptions: TransformOptions = {
+  uvCheck: "frozen",
+  uvVersion: "0.12.5",
+  cacheMounts: true,
+};
+
+export interface Context {
+  dockerfile: Dockerfile;
+  /** The file's path as shown to the user ("-" for stdin). */
+  path: string;
+  /** The build context, or undefined when there is none (stdin). */
+  context: BuildContext | undefined;
+  options: TransformOptions;
+}
+
+export type NoteInput = Omit<Note, "transform">;
+
+/** What a transform does to one file: edits into the text it saw, and notes. */
+export interface Change {
+  edits: Edit[];
+  notes: NoteInput[];
+}
+
+export interface Transform {
+  /** kebab-case; equals its folder under transforms/ and its fixture folder. */
+  id: string;
+  /** One line, shown by `dfmod list`. */
+  summary: string;
+  /** undefined (or no edits and no notes): does not apply here. */
+  apply(ctx: Context): Change | undefined;
+}

@@ -1,0 +1,428 @@
+/**
+ * copy-order: dependency manifests and the dependency install come before the code copy, so a
+ * code change no longer re-runs the install. The code copy comes last, and a `chown -R` that only
+ * fixes the ownership of the copied code becomes `COPY --chown`.
+ */
+import * as path from "node:path";
+import type { Edit } from "../../src/engine/edits";
+import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import type { ShellCommand, ShellScript } from "../../src/engine/shell";
+import type { BuildContext } from "../../src/engine/context";
+import type { Change, Context, NoteInput, Transform } from "../../src/engine/types";
+import {
+  hasOption,
+  packageName,
+  parsePipInstall,
+  parsePoetryInstall,
+  parseUvSync,
+  resolvePath,
+  venvActivation,
+  venvCreation,
+} from "../../src/engine/commands";
+import { stageStates, StageState } from "../../src/engine/stage";
+
+export const copyOrder: Transform = {
+  id: "copy-order",
+  summary: "copy the dependency manifests and install before the code copy; code copy last, with --chown",
+  apply(ctx: Context): Change | undefined {
+    const edits: Edit[] = [];
+    const notes: NoteInput[] = [];
+    for (const stage of ctx.dockerfile.stages) orderStage(ctx, stage, edits, notes);
+    return { edits, notes };
+  },
+};
+
+type Family = "uv-sync" | "poetry" | "pip";
+
+/** A dependency install found in a RUN. */
+interface Install {
+  family: Family;
+  command: ShellCommand;
+  /** Files it reads, as written (relative to the RUN's working directory, or absolute). */
+  manifests: string[];
+  /** Requirement files whose includes must be followed. */
+  requirementFiles: string[];
+  /** For installs that also install the project: the deps-only form of the command. */
+  depsOnly: string | undefined;
+}
+
+function findInstall(command: ShellCommand): Install | "needs-code" | undefined {
+  const sync = parseUvSync(command);
+  if (sync) {
+    const opts = { options: sync };
+    const depsOnly = hasOption(opts, "--no-install-project", "--no-install-workspace");
+    return {
+      family: "uv-sync",
+      command,
+      manifests: ["pyproject.toml", "uv.lock"],
+      requirementFiles: [],
+      depsOnly: depsOnly ? undefined : `${command.words.map((w) => w.raw).join(" ")} --no-install-project`,
+    };
+  }
+  const poetry = parsePoetryInstall(command);
+  if (poetry) {
+    const depsOnly = hasOption({ options: poetry }, "--no-root");
+    return {
+      family: "poetry",
+      command,
+      manifests: ["pyproject.toml", "poetry.lock"],
+      requirementFiles: [],
+      depsOnly: depsOnly ? undefined : `${command.words.map((w) => w.raw).join(" ")} --no-root`,
+    };
+  }
+  const pip = parsePipInstall(command);
+  if (
+    pip &&
+    (pip.requirements.length > 0 || pip.packages.some((p) => packageName(p) === undefined) || pip.editables.length > 0)
+  ) {
+    if (pip.dynamic || pip.editables.length > 0 || pip.packages.some((p) => packageName(p) === undefined))
+      return "needs-code";
+    return {
+      family: "pip",
+      command,
+      manifests: [...pip.requirements, ...pip.constraints],
+      requirementFiles: [...pip.requirements, ...pip.constraints],
+      depsOnly: undefined,
+    };
+  }
+  return undefined;
+}
+
+/** Commands that never read the build context's code, so they may run before the code copy. */
+function isIndependent(command: ShellCommand): boolean {
+  const [name] = command.words.map((w) => w.text);
+  if (name === undefined) return false;
+  if (venvCreation(command) !== undefined || venvActivation(command) !== undefined) return true;
+  const pip = parsePipInstall(command);
+  if (pip)
+    return (
+      !pip.dynamic &&
+      pip.requirements.length === 0 &&
+      pip.editables.length === 0 &&
+      pip.packages.every((p) => packageName(p) !== undefined)
+    );
+  if (name === "rm") return isCacheCleanup(command);
+  return ["apt-get", "apk", "set", "true", "mkdir", "useradd", "groupadd", "adduser", "addgroup"].includes(name);
+}
+
+/** `rm -rf` of caches only (pip's, uv's, apt's lists, /tmp): it belongs with the install it cleans up after. */
+function isCacheCleanup(command: ShellCommand): boolean {
+  const args = command.words.slice(1).map((w) => w.text);
+  const paths = args.filter((a) => a === undefined || !a.startsWith("-"));
+  return (
+    paths.length > 0 &&
+    paths.every(
+      (p) =>
+        p !== undefined && /^(?:\/root\/\.cache|~\/\.cache|\/tmp|\/var\/cache|\/var\/lib\/apt\/lists)(?:\/|$)/.test(p),
+    )
+  );
+}
+
+function isCodeCopy(instruction: Instruction): boolean {
+  if ((instruction.keyword !== "COPY" && instruction.keyword !== "ADD") || instruction.heredoc) return false;
+  if (instruction.flag("from")) return false;
+  const words = instruction.jsonArgs() ?? instruction.words().map((w) => w.text);
+  const sources = words.slice(0, -1);
+  return sources.length === 1 && (sources[0] === "." || sources[0] === "./");
+}
+
+function codeCopyDest(instruction: Instruction): string {
+  const words = instruction.jsonArgs() ?? instruction.words().map((w) => w.text);
+  return words[words.length - 1]!;
+}
+
+function plainChain(script: ShellScript): boolean {
+  return (
+    !script.hasError &&
+    script.items.every((item, i) => item.command && (i === 0 || item.op === "&&" || item.op === ";"))
+  );
+}
+
+function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[]): void {
+  const states = stageStates(stage);
+  const list = stage.instructions;
+  const ci = list.findIndex(isCodeCopy);
+  if (ci === -1) return;
+  const copy = list[ci]!;
+  const leave = (line: number, why: string): void => {
+    notes.push({ severity: "info", line, message: `layer order left as it is: ${why}` });
+  };
+
+  // The first dependency install after the code copy, and what lies between.
+  let found: { run: Instruction; script: ShellScript; install: Install; item: number } | undefined;
+  for (let i = ci + 1; i < list.length && !found; i++) {
+    const instruction = list[i]!;
+    const script = instruction.shell();
+    if (script) {
+      for (const command of script.commands) {
+        const install = findInstall(command);
+        if (install === "needs-code") {
+          chownToCopy(stage, states, copy, edits, notes);
+          return;
+        }
+        if (install) {
+          const item = script.items.findIndex((it) => it.command === command);
+          found = { run: instruction, script, install, item };
+          break;
+        }
+      }
+    }
+  }
+  if (!found) {
+    chownToCopy(stage, states, copy, edits, notes);
+    return;
+  }
+  const { run, script, install, item } = found;
+
+  // Already ordered: the same kind of install runs before the code copy.
+  const earlier = list.slice(0, ci).some((i) =>
+    i.shell()?.commands.some((c) => {
+      const x = findInstall(c);
+      return typeof x === "object" && x.family === install.family;
+    }),
+  );
+  if (earlier) {
+    chownToCopy(stage, states, copy, edits, notes);
+    return;
+  }
+  for (const between of list.slice(ci + 1, run.index - stage.instructions[0]!.index)) {
+    if (between.keyword === "WORKDIR") return leave(between.line, "a WORKDIR between the code copy and the install");
+    if (between.keyword === "COPY" || between.keyword === "ADD")
+      return leave(
+        between.line,
+        "another COPY/ADD between the code copy and the install (moving the code copy would change which file wins)",
+      );
+    if (between.keyword === "RUN") {
+      const s = between.shell();
+      if (!s || !plainChain(s) || !s.items.every((it) => isIndependent(it.command!)))
+        return leave(between.line, "this RUN between the code copy and the install may need the code");
+    }
+    if (between.keyword === "ONBUILD") return leave(between.line, "ONBUILD between the code copy and the install");
+  }
+  if (!plainChain(script) || item === -1) return leave(run.line, "the install is part of a compound shell command");
+  const items = script.items;
+  // The part of the RUN that moves before the code copy.
+  let prefix = item + 1;
+  if (!install.depsOnly) {
+    while (prefix < items.length && isIndependent(items[prefix]!.command!)) prefix++;
+  }
+  for (let i = 0; i < item; i++) {
+    if (!isIndependent(items[i]!.command!))
+      return leave(
+        run.line,
+        `\`${items[i]!.command!.words.map((w) => w.raw).join(" ")}\` before the install may need the code`,
+      );
+  }
+
+  // The manifests, as context-relative paths.
+  const runState = states.get(run)!;
+  const dest = resolvePath(states.get(copy)!.workdir, codeCopyDest(copy));
+  const manifests = resolveManifests(install, runState, dest, ctx.context);
+  if (typeof manifests === "string") return leave(run.line, manifests);
+  if (manifests.length === 0) return leave(run.line, "none of the files the install needs is in the build context");
+
+  // Edits: the manifests copy takes the code copy's place; the install (or its dependency part)
+  // comes next; the code copy follows it.
+  const destWord = codeCopyDest(copy);
+  const destDir = destWord === "." ? "./" : destWord.endsWith("/") ? destWord : destWord + "/";
+  const byDir = new Map<string, string[]>();
+  for (const m of manifests) {
+    const dir = path.posix.dirname(m);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), m]);
+  }
+  const keyword = copy.keywordText === copy.keywordText.toLowerCase() ? "copy" : "COPY";
+  const copyFlags = copy.flags.map((f) => copy.logical.slice(f.start, f.end) + " ").join("");
+  const manifestLines = [...byDir].map(
+    ([dir, files]) => `${keyword} ${copyFlags}${files.join(" ")} ${dir === "." ? destDir : destDir + dir + "/"}`,
+  );
+  edits.push({ start: copy.blockStart, end: copy.end, text: manifestLines.map((l) => copy.indent + l).join("\n") });
+  const split = install.depsOnly !== undefined || prefix < items.length;
+  // The first item of the install's RUN that stays after the code copy.
+  const keep = install.depsOnly ? item : split ? prefix : 0;
+  // Unsplit: the code copy lands after the install and the RUNs after it that do not need the code.
+  const anchor = split ? run : landing(stage, run);
+  const chownRun = split ? run : next(stage, anchor);
+  const chown = findChown(stage, states, copy, chownRun, keep, anchor);
+  const codeBlock = codeBlockText(copy, chown, notes);
+  const text = ctx.dockerfile.text;
+  if (split) {
+    // A new RUN with the dependency part goes before the install's RUN; the code copy between them.
+    const flags = run.logical.slice(run.keywordText.length, run.argsStart);
+    const head = keep > 0 ? text.slice(run.fileOffset(items[0]!.start), run.fileOffset(items[keep - 1]!.end)) : "";
+    const depsRun = `${run.keywordText}${flags}${head}${install.depsOnly ? (head ? " && " : "") + install.depsOnly : ""}`;
+    edits.push(ctx.dockerfile.insertBefore(run, [depsRun], run.indent));
+    edits.push(ctx.dockerfile.insertBefore(run, [codeBlock], ""));
+    const removeSet = new Set<number>([...Array(keep + (chown ? 1 : 0)).keys()]);
+    if (removeSet.size > 0) edits.push(...run.editChain(script, removeSet)!);
+  } else {
+    edits.push(ctx.dockerfile.insertAfter(anchor, [separated(copy, codeBlock)], ""));
+    if (chown) edits.push(...chown.edits);
+  }
+  notes.push({
+    severity: "info",
+    line: copy.line,
+    message: `${manifests.join(", ")} copied before the install, the code after it: a code change no longer re-runs the install`,
+  });
+}
+
+/** The code copy's block (comments and instruction), with `--chown=SPEC` when a chown folds into it. */
+function codeBlockText(copy: Instruction, chown: Chown | undefined, notes: NoteInput[]): string {
+  const block = copy.blockText;
+  if (!chown) return block;
+  note(notes, chown, copy);
+  const at = copy.start - copy.blockStart + copy.keywordText.length;
+  return block.slice(0, at) + ` --chown=${chown.spec}` + block.slice(at);
+}
+
+/** A moved block keeps the blank line that stood above it. */
+function separated(copy: Instruction, block: string): string {
+  const text = copy.file.text;
+  const before = text.slice(Math.max(0, copy.blockStart - 4), copy.blockStart);
+  return /(?:\r?\n|^)\r?\n$/.test(before) && copy.blockStart > 0 ? "\n" + block : block;
+}
+
+/** The instruction after `anchor` in its stage. */
+function next(stage: Stage, anchor: Instruction): Instruction | undefined {
+  return stage.instructions[stage.instructions.indexOf(anchor) + 1];
+}
+
+/** `anchor`, or the last of the RUNs right after it that never read the code (user creation, apt-get...). */
+function landing(stage: Stage, anchor: Instruction): Instruction {
+  let at = anchor;
+  for (let x = next(stage, at); x && x.keyword === "RUN"; x = next(stage, x)) {
+    const s = x.shell();
+    if (!s || !plainChain(s) || !s.items.every((it) => isIndependent(it.command!))) break;
+    if (s.items[0]?.command?.words[0]?.text === "chown") break;
+    at = x;
+  }
+  return at;
+}
+
+/** chown -> COPY --chown for a code copy that needs no reordering (it moves down past RUNs that do not need it). */
+function chownToCopy(
+  stage: Stage,
+  states: Map<Instruction, StageState>,
+  copy: Instruction,
+  edits: Edit[],
+  notes: NoteInput[],
+): void {
+  const anchor = landing(stage, copy);
+  const chown = findChown(stage, states, copy, next(stage, anchor), 0, anchor);
+  if (!chown) return;
+  edits.push(...chown.edits);
+  if (anchor === copy) {
+    note(notes, chown, copy);
+    edits.push(...copy.replace(copy.keywordText.length, copy.keywordText.length, ` --chown=${chown.spec}`));
+  } else {
+    edits.push(copy.file.remove(copy));
+    edits.push(copy.file.insertAfter(anchor, [separated(copy, codeBlockText(copy, chown, notes))], ""));
+  }
+}
+
+function note(notes: NoteInput[], chown: Chown, copy: Instruction): void {
+  notes.push({
+    severity: "info",
+    line: chown.line,
+    message: `\`chown -R ${chown.spec} ${chown.dir}\` -> COPY --chown=${chown.spec}: a chown layer stores every copied file a second time`,
+  });
+  notes.push({
+    severity: "warning",
+    line: copy.line,
+    message: `${chown.dir} itself stays owned by root, and so does what was put in it before the code copy; if the app writes there at run time, add \`RUN chown ${chown.spec} ${chown.dir}\` (without -R)`,
+  });
+}
+
+interface Chown {
+  spec: string;
+  dir: string;
+  line: number;
+  edits: Edit[];
+}
+
+/**
+ * `chown -R SPEC DIR` as item `item` of `run`, where DIR is the code copy's destination, every item
+ * before it goes away with the move (nothing else touched the files first), and the user exists
+ * before `anchor` (COPY --chown with a name fails when the user does not exist yet).
+ */
+function findChown(
+  stage: Stage,
+  states: Map<Instruction, StageState>,
+  copy: Instruction,
+  run: Instruction | undefined,
+  item: number,
+  anchor: Instruction,
+): Chown | undefined {
+  if (!run || run.keyword !== "RUN" || copy.flag("chown")) return undefined;
+  const script = run.shell();
+  if (!script || !plainChain(script)) return undefined;
+  const command = script.items[item]?.command;
+  if (!command) return undefined;
+  const t = command.words.map((w) => w.text);
+  if (t[0] !== "chown" || t.length !== 4 || !(t[1] === "-R" || t[1] === "--recursive")) return undefined;
+  const spec = t[2];
+  const dir = t[3];
+  if (!spec || !dir || !/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/.test(spec)) return undefined;
+  const dest = resolvePath(states.get(copy)!.workdir, codeCopyDest(copy));
+  if (resolvePath(states.get(run)!.workdir, dir) !== dest) return undefined;
+  if (!ownerExists(stage, anchor, spec)) return undefined;
+  const edits = run.editChain(script, new Set([...Array(item + 1).keys()]));
+  if (!edits) return undefined;
+  return { spec, dir, line: run.line, edits };
+}
+
+/** Numeric ids, or names that a RUN up to `anchor` creates (useradd, adduser, groupadd, addgroup). */
+function ownerExists(stage: Stage, anchor: Instruction, spec: string): boolean {
+  const [user, group] = spec.split(":") as [string, string | undefined];
+  const created = new Set<string>();
+  for (const x of stage.instructions.slice(0, stage.instructions.indexOf(anchor) + 1)) {
+    for (const c of x.shell()?.commands ?? []) {
+      const t = c.words.map((w) => w.text);
+      if (t[0] && ["useradd", "adduser", "groupadd", "addgroup"].includes(t[0]) && t.length > 1) {
+        const name = t[t.length - 1];
+        if (name) created.add(name);
+      }
+    }
+  }
+  const known = (name: string): boolean => /^\d+$/.test(name) || created.has(name);
+  return known(user) && (group === undefined || known(group));
+}
+
+/** Context-relative manifest paths, or a reason why they cannot be named. */
+function resolveManifests(
+  install: Install,
+  state: StageState,
+  dest: string,
+  context: BuildContext | undefined,
+): string[] | string {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const required = new Set(install.requirementFiles.map((f) => resolvePath(state.workdir, f)));
+  const queue = install.manifests.map((m) => resolvePath(state.workdir, m));
+  while (queue.length > 0) {
+    const abs = queue.shift()!;
+    if (seen.has(abs)) continue;
+    seen.add(abs);
+    const rel = path.posix.relative(dest, abs);
+    if (rel.startsWith("..") || rel === "") return `${abs} is not under the code copy's destination ${dest}`;
+    if (context && !context.exists(rel)) {
+      if (required.has(abs)) return `${rel} is not in the build context`;
+      continue;
+    }
+    out.push(rel);
+    if (!required.has(abs) || !context) continue;
+    const body = context.read(rel) ?? "";
+    for (const raw of body.split(/\r?\n/)) {
+      const line = raw.replace(/(^|\s)#.*$/, "").trim();
+      if (!line) continue;
+      const include = /^(?:-r|--requirement|-c|--constraint)(?:\s+|=)?(\S+)$/.exec(line);
+      if (include) {
+        const next = path.posix.join(path.posix.dirname(abs), include[1]!);
+        required.add(next);
+        queue.push(next);
+      } else if (/^(?:-e|--editable)\b/.test(line) || /^(?:\.|\/|file:)/.test(line) || /^\.\.?\//.test(line)) {
+        return `${rel} installs a local path (\`${line}\`), which needs the code`;
+      }
+    }
+  }
+  return out;
+}

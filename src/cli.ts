@@ -14,8 +14,9 @@ function readStdin(): Promise<string> {
   });
 }
 
-function list(value: string[] | undefined): string[] {
-  return (value ?? [])
+function list(value: string | string[] | undefined): string[] {
+  return [value ?? []]
+    .flat()
     .flatMap((v) => String(v).split(","))
     .map((v) => v.trim())
     .filter(Boolean);
@@ -48,10 +49,9 @@ async function main(): Promise<number> {
     .option("transforms", {
       alias: "t",
       type: "string",
-      array: true,
       description: "run only these transforms (comma-separated ids)",
     })
-    .option("skip", { type: "string", array: true, description: "leave these transforms out (comma-separated ids)" })
+    .option("skip", { type: "string", description: "leave these transforms out (comma-separated ids)" })
     .option("context", { type: "string", description: "build context folder (default: each Dockerfile's own folder)" })
     .option("uv-check", {
       choices: ["frozen", "locked"] as const,

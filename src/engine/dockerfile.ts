@@ -330,8 +330,15 @@ export class Dockerfile {
     return this.starts[line - 1] ?? this.text.length;
   }
 
-  /** 1-based line of a file offset. */
+  /** 1-based line of a file offset (the end of a file that ends with a line break is on its last line). */
   lineOf(offset: number): number {
+    if (
+      offset >= this.text.length &&
+      this.starts.length > 1 &&
+      this.starts[this.starts.length - 1] === this.text.length
+    ) {
+      return this.starts.length - 1;
+    }
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {

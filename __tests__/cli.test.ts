@@ -1,0 +1,210 @@
+/** The built binary, spawned as a user runs it: exit codes, --write, --check, stdin, JSON. */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const cli = path.join(__dirname, "..", "dist", "src", "cli.js");
+
+function dfmod(args: string[], options: { cwd?: string; input?: string } = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: options.cwd,
+    input: options.input ?? "",
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SLOW = [
+  "FROM python:3.12-slim",
+  "WORKDIR /app",
+  "COPY . .",
+  "RUN pip install -r requirements.txt",
+  'CMD ["python", "app.py"]',
+  "",
+].join("\n");
+const FAST = [
+  "FROM python:3.12-slim",
+  "WORKDIR /app",
+  "COPY requirements.txt ./",
+  "RUN pip install -r requirements.txt",
+  "COPY . .",
+  'CMD ["python", "app.py"]',
+  "",
+].join("\n");
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-cli-"));
+  fs.writeFileSync(path.join(dir, "requirements.txt"), "flask\n");
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+beforeAll(() => {
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm test does)`);
+});
+
+test("the default is a dry run: a unified diff with a/ b/ headers, exit 0, file untouched", () => {
+  fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
+  const r = dfmod(["Dockerfile"], { cwd: dir });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(
+    [
+      "--- a/Dockerfile",
+      "+++ b/Dockerfile",
+      "@@ -1,5 +1,6 @@",
+      " FROM python:3.12-slim",
+      " WORKDIR /app",
+      "-COPY . .",
+      "+COPY requirements.txt ./",
+      " RUN pip install -r requirements.txt",
+      "+COPY . .",
+      ' CMD ["python", "app.py"]',
+      "",
+    ].join("\n"),
+  );
+  expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(SLOW);
+  expect(r.stderr).toContain("3  info  copy-order  requirements.txt copied before the install");
+});
+
+test("--write replaces the file and keeps its mode; a second --write changes nothing", () => {
+  const file = path.join(dir, "Dockerfile");
+  fs.writeFileSync(file, SLOW);
+  fs.chmodSync(file, 0o640);
+  const r = dfmod(["--write", "."], { cwd: dir });
+  expect(r.code).toBe(0);
+  expect(fs.readFileSync(file, "utf8")).toBe(FAST);
+  expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+  expect(fs.readdirSync(dir).sort()).toEqual(["Dockerfile", "requirements.txt"]);
+  const mtime = fs.statSync(file).mtimeMs;
+  const again = dfmod(["--write", "."], { cwd: dir });
+  expect(again.code).toBe(0);
+  expect(fs.statSync(file).mtimeMs).toBe(mtime);
+});
+
+test("--write leaves a file alone when nothing applies", () => {
+  const file = path.join(dir, "Dockerfile");
+  fs.writeFileSync(file, FAST);
+  const past = new Date("2020-01-01T00:00:00Z");
+  fs.utimesSync(file, past, past);
+  expect(dfmod(["--write", "Dockerfile"], { cwd: dir }).code).toBe(0);
+  expect(fs.statSync(file).mtimeMs).toBe(past.getTime());
+});
+
+test("--check exits 1 and lists the files that would change; 0 when none would", () => {
+  fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
+  fs.mkdirSync(path.join(dir, "svc"));
+  fs.writeFileSync(path.join(dir, "svc", "api.Dockerfile"), FAST);
+  fs.writeFileSync(path.join(dir, "svc", "requirements.txt"), "x\n");
+  const r = dfmod(["--check", "."], { cwd: dir });
+  expect(r.code).toBe(1);
+  expect(r.stdout).toBe("Dockerfile\n");
+  expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(SLOW);
+  expect(dfmod(["--check", "svc"], { cwd: dir }).code).toBe(0);
+});
+
+test("a file that does not parse: exit 2 with file and line, the other files still processed", () => {
+  fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
+  fs.writeFileSync(path.join(dir, "broken.Dockerfile"), "FROM x\nRUN a\nFROBNICATE b\n");
+  const r = dfmod(["--write", "."], { cwd: dir });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("broken.Dockerfile\n  3  error  unknown instruction: FROBNICATE\n");
+  expect(fs.readFileSync(path.join(dir, "broken.Dockerfile"), "utf8")).toBe("FROM x\nRUN a\nFROBNICATE b\n");
+  expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(FAST);
+});
+
+test("a missing path is an error (exit 2)", () => {
+  const r = dfmod(["nope/Dockerfile"], { cwd: dir });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("nope/Dockerfile\n  -  error  no such file or folder");
+});
+
+test("- reads stdin and prints the transformed file", () => {
+  const r = dfmod(["-"], { cwd: dir, input: SLOW });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(FAST);
+});
+
+test("--stdout prints the transformed file instead of a diff", () => {
+  fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
+  const r = dfmod(["--stdout", "Dockerfile"], { cwd: dir });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(FAST);
+});
+
+test("--format json: one document with files, transforms, notes and diff", () => {
+  fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
+  const r = dfmod(["--format", "json", "."], { cwd: dir });
+  expect(r.code).toBe(0);
+  const doc = JSON.parse(r.stdout);
+  expect(doc.summary).toEqual({
+    files: 1,
+    changed: 1,
+    unchanged: 0,
+    errors: 0,
+    notes: { info: 1, warning: 0, "action-needed": 0 },
+  });
+  expect(doc.files).toHaveLength(1);
+  expect(doc.files[0]).toMatchObject({ path: "Dockerfile", changed: true, transforms: ["copy-order"] });
+  expect(doc.files[0].notes[0]).toMatchObject({ transform: "copy-order", severity: "info", line: 3 });
+  expect(doc.files[0].diff).toContain("+COPY requirements.txt ./\n");
+});
+
+test("--transforms and --skip choose transforms; an unknown id is an error", () => {
+  fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
+  expect(dfmod(["--check", "--transforms", "uv-sync", "."], { cwd: dir }).code).toBe(0);
+  expect(dfmod(["--check", "--skip", "copy-order", "."], { cwd: dir }).code).toBe(0);
+  expect(dfmod(["--check", "--transforms", "uv-sync,copy-order", "."], { cwd: dir }).code).toBe(1);
+  const r = dfmod(["--transforms", "nope", "."], { cwd: dir });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('unknown transform "nope"');
+});
+
+test("list prints every transform with its summary, in pipeline order", () => {
+  const r = dfmod(["list"]);
+  expect(r.code).toBe(0);
+  expect(
+    r.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(/\s+/)[0]),
+  ).toEqual(["uv-sync", "copy-order"]);
+});
+
+test("transform options are flags: --uv-check locked, --no-cache-mounts", () => {
+  fs.writeFileSync(path.join(dir, "pyproject.toml"), "[project]\nname = 'x'\n");
+  fs.writeFileSync(path.join(dir, "uv.lock"), "version = 1\n");
+  fs.writeFileSync(
+    path.join(dir, "Dockerfile"),
+    "FROM python:3.12-slim\nWORKDIR /app\nCOPY pyproject.toml uv.lock ./\nRUN uv pip install --system -r pyproject.toml\n",
+  );
+  const r = dfmod(["--stdout", "--uv-check", "locked", "--no-cache-mounts", "Dockerfile"], { cwd: dir });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("\nRUN uv sync --locked --no-dev --no-install-project\n");
+});
+
+test("folders are searched for Dockerfile names, skipping node_modules and .git", () => {
+  for (const f of [
+    "Dockerfile",
+    "Containerfile",
+    "web.Dockerfile",
+    "Dockerfile.prod",
+    "node_modules/x/Dockerfile",
+    ".git/Dockerfile",
+    "Dockerfile.dockerignore",
+    "notes.txt",
+  ]) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), SLOW);
+  }
+  const r = dfmod(["--check", "."], { cwd: dir });
+  expect(r.stdout.split("\n").filter(Boolean)).toEqual([
+    "Containerfile",
+    "Dockerfile",
+    "Dockerfile.prod",
+    "web.Dockerfile",
+  ]);
+});

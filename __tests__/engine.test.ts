@@ -1,0 +1,195 @@
+import { Dockerfile, DockerfileError } from "../src/engine/dockerfile";
+import { applyEdits, EditOverlapError } from "../src/engine/edits";
+import { initShell } from "../src/engine/shell";
+import { dominantEol, readSource, writeSource } from "../src/engine/source";
+import { runPipeline } from "../src/engine/pipeline";
+import { defaultOptions, Transform } from "../src/engine/types";
+
+beforeAll(async () => {
+  await initShell();
+});
+
+describe("logical lines", () => {
+  test("comment lines inside a continuation are dropped, as Docker does", () => {
+    const text = "FROM x\nRUN apk add a \\\n  # a note \\\n  gcc && echo ok\n";
+    const run = new Dockerfile(text).instructions[1]!;
+    expect(run.logical).toBe("RUN apk add a   gcc && echo ok");
+    const script = run.shell()!;
+    expect(script.items.map((i) => run.logical.slice(i.start, i.end))).toEqual(["apk add a   gcc", "echo ok"]);
+  });
+
+  test("logical offsets map back to the file bytes", () => {
+    const text = "FROM x\nRUN apk add a \\\n  # a note \\\n  gcc && echo ok\n";
+    const run = new Dockerfile(text).instructions[1]!;
+    const at = run.logical.indexOf("gcc");
+    expect(text.slice(run.fileOffset(at), run.fileOffset(at + 3))).toBe("gcc");
+    const [range] = run.fileRanges(run.logical.indexOf("echo"), run.logical.length);
+    expect(text.slice(range!.start, range!.end)).toBe("echo ok");
+  });
+
+  test("a trailing escape before a blank line joins the next instruction", () => {
+    const file = new Dockerfile("FROM x\nRUN echo a \\\n\nCOPY . .\n");
+    expect(file.instructions).toHaveLength(2);
+    expect(file.instructions[1]!.logical).toBe("RUN echo a COPY . .");
+  });
+
+  test("the escape directive changes the continuation character", () => {
+    const file = new Dockerfile("# escape=`\nFROM x\nRUN echo a `\n  b\n");
+    expect(file.instructions[1]!.logical).toBe("RUN echo a   b");
+  });
+
+  test("CRLF lines join like LF lines", () => {
+    const file = new Dockerfile("FROM x\r\nRUN echo a \\\r\n  b\r\n");
+    expect(file.instructions[1]!.logical).toBe("RUN echo a   b");
+  });
+
+  test("heredoc RUNs have no shell view", () => {
+    const file = new Dockerfile("FROM x\nRUN <<EOF\necho hi\nEOF\n");
+    expect(file.instructions[1]!.heredoc).toBe(true);
+    expect(file.instructions[1]!.shell()).toBeUndefined();
+  });
+
+  test("flags are parsed before the arguments", () => {
+    const run = new Dockerfile("FROM x\nRUN --mount=type=cache,target=/root/.cache --network=none echo hi\n")
+      .instructions[1]!;
+    expect(run.flags.map((f) => [f.name, f.value])).toEqual([
+      ["mount", "type=cache,target=/root/.cache"],
+      ["network", "none"],
+    ]);
+    expect(run.args).toBe("echo hi");
+  });
+
+  test("keywords keep their case; stages are found", () => {
+    const file = new Dockerfile("From python:3.12 As build\nrun echo\nFROM build\n");
+    expect(file.instructions.map((i) => [i.keywordText, i.keyword])).toEqual([
+      ["From", "FROM"],
+      ["run", "RUN"],
+      ["FROM", "FROM"],
+    ]);
+    expect(file.stages.map((s) => s.name)).toEqual(["build", undefined]);
+  });
+});
+
+describe("parse errors name the line", () => {
+  test("unknown instruction", () => {
+    expect(() => new Dockerfile("FROM x\nRUN a\nFOO bar\n")).toThrow(DockerfileError);
+    try {
+      new Dockerfile("FROM x\nRUN a\nFOO bar\n");
+    } catch (err) {
+      expect((err as DockerfileError).line).toBe(3);
+      expect((err as DockerfileError).message).toBe("unknown instruction: FOO");
+    }
+  });
+
+  test("an instruction before FROM other than ARG", () => {
+    expect(() => new Dockerfile("RUN a\nFROM x\n")).toThrow("RUN before the first FROM (only ARG may come first)");
+  });
+
+  test("an empty file has no instructions and is no error", () => {
+    expect(new Dockerfile("# just a comment\n").instructions).toHaveLength(0);
+  });
+});
+
+describe("edits", () => {
+  test("applied in order, with the file's line ending in inserted text", () => {
+    expect(applyEdits("a\r\nb\r\n", [{ start: 3, end: 3, text: "x\n" }], "\r\n", "t")).toBe("a\r\nx\r\nb\r\n");
+  });
+
+  test("overlapping edits are an error that names the transform", () => {
+    expect(() =>
+      applyEdits(
+        "abcdef",
+        [
+          { start: 0, end: 3, text: "" },
+          { start: 2, end: 4, text: "" },
+        ],
+        "\n",
+        "my-transform",
+      ),
+    ).toThrow(EditOverlapError);
+    expect(() =>
+      applyEdits(
+        "abc",
+        [
+          { start: 0, end: 2, text: "" },
+          { start: 1, end: 2, text: "" },
+        ],
+        "\n",
+        "t1",
+      ),
+    ).toThrow(/transform t1 made overlapping edits/);
+  });
+
+  test("insertions at the same offset keep their order", () => {
+    expect(
+      applyEdits(
+        "ab",
+        [
+          { start: 1, end: 1, text: "1" },
+          { start: 1, end: 1, text: "2" },
+        ],
+        "\n",
+        "t",
+      ),
+    ).toBe("a12b");
+  });
+});
+
+describe("source", () => {
+  test("BOM and line endings survive a round trip", () => {
+    const raw = "\uFEFFFROM x\r\nRUN a\r\n";
+    const source = readSource(raw);
+    expect(source.bom).toBe(true);
+    expect(source.eol).toBe("\r\n");
+    expect(writeSource(source, source.text)).toBe(raw);
+  });
+
+  test("the dominant line ending wins in mixed files", () => {
+    expect(dominantEol("a\nb\r\nc\r\n")).toBe("\r\n");
+    expect(dominantEol("a\nb\nc\r\n")).toBe("\n");
+    expect(dominantEol("no newline")).toBe("\n");
+  });
+});
+
+describe("pipeline", () => {
+  const appendUser: Transform = {
+    id: "append-user",
+    summary: "test transform",
+    apply(ctx) {
+      const last = ctx.dockerfile.instructions[ctx.dockerfile.instructions.length - 1]!;
+      if (last.keyword === "USER") return undefined;
+      return {
+        edits: [ctx.dockerfile.insertAfter(last, ["USER app"])],
+        notes: [{ severity: "info", line: last.line, message: "m" }],
+      };
+    },
+  };
+  const noteOnUser: Transform = {
+    id: "note-on-user",
+    summary: "test transform",
+    apply(ctx) {
+      const user = ctx.dockerfile.instructions.find((i) => i.keyword === "USER");
+      return user ? { edits: [], notes: [{ severity: "warning", line: user.line, message: "seen" }] } : undefined;
+    },
+  };
+  const input = { path: "Dockerfile", context: undefined, options: defaultOptions };
+
+  test("each transform sees the text the one before produced", () => {
+    const result = runPipeline("FROM x\nRUN a\n", "\n", [appendUser, noteOnUser], input);
+    expect(result.output).toBe("FROM x\nRUN a\nUSER app\n");
+    expect(result.applied).toEqual(["append-user"]);
+  });
+
+  test("notes of later transforms name lines of the original file", () => {
+    const result = runPipeline("FROM x\nRUN a\n", "\n", [appendUser, noteOnUser], input);
+    // USER app was inserted after line 2: the note points there.
+    expect(result.notes.map((n) => [n.transform, n.line])).toEqual([
+      ["append-user", 2],
+      ["note-on-user", 2],
+    ]);
+  });
+
+  test("a file without a final newline stays without one", () => {
+    expect(runPipeline("FROM x\nRUN a", "\n", [appendUser], input).output).toBe("FROM x\nRUN a\nUSER app");
+  });
+});

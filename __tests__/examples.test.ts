@@ -1,0 +1,33 @@
+/**
+ * examples/<name>/: a real project with a Dockerfile written the slow way, and next to it
+ * migrated.Dockerfile.txt, what the default pipeline must turn it into (byte for byte), with the
+ * project folder as the build context.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { initShell } from "../src/engine/shell";
+import { transforms } from "../transforms";
+import { transformText } from "./support/harness";
+
+const root = path.join(__dirname, "..", "examples");
+const examples = fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, "migrated.Dockerfile.txt")));
+
+beforeAll(async () => {
+  await initShell();
+});
+
+test("there are examples", () => {
+  expect(examples.length).toBeGreaterThan(0);
+});
+
+for (const name of examples) {
+  const dir = path.join(root, name);
+  const input = fs.readFileSync(path.join(dir, "Dockerfile"), "utf8");
+  const expected = fs.readFileSync(path.join(dir, "migrated.Dockerfile.txt"), "utf8");
+  test(`${name}: the default pipeline gives migrated.Dockerfile.txt`, () => {
+    expect(transformText(input, transforms, dir).output).toBe(expected);
+  });
+  test(`${name}: the migrated file is left as it is`, () => {
+    expect(transformText(expected, transforms, dir).output).toBe(expected);
+  });
+}

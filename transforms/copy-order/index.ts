@@ -42,6 +42,8 @@ interface Install {
   manifests: string[];
   /** Requirement files whose includes must be followed. */
   requirementFiles: string[];
+  /** Manifests the install can do without: named only when the build context shows them. */
+  optional: string[];
   /** For installs that also install the project: the deps-only form of the command. */
   depsOnly: string | undefined;
 }
@@ -56,6 +58,7 @@ function findInstall(command: ShellCommand): Install | "needs-code" | undefined 
       command,
       manifests: ["pyproject.toml", "uv.lock"],
       requirementFiles: [],
+      optional: hasOption(opts, "--frozen", "--locked") ? [] : ["uv.lock"],
       depsOnly: depsOnly ? undefined : `${command.words.map((w) => w.raw).join(" ")} --no-install-project`,
     };
   }
@@ -67,6 +70,7 @@ function findInstall(command: ShellCommand): Install | "needs-code" | undefined 
       command,
       manifests: ["pyproject.toml", "poetry.lock"],
       requirementFiles: [],
+      optional: ["poetry.lock"],
       depsOnly: depsOnly ? undefined : `${command.words.map((w) => w.raw).join(" ")} --no-root`,
     };
   }
@@ -82,6 +86,7 @@ function findInstall(command: ShellCommand): Install | "needs-code" | undefined 
       command,
       manifests: [...pip.requirements, ...pip.constraints],
       requirementFiles: [...pip.requirements, ...pip.constraints],
+      optional: [],
       depsOnly: undefined,
     };
   }
@@ -102,7 +107,13 @@ function isIndependent(command: ShellCommand): boolean {
       pip.packages.every((p) => packageName(p) !== undefined)
     );
   if (name === "rm") return isCacheCleanup(command);
+  const sub = command.words[1]?.text;
+  if ((name === "poetry" || isPipName(name)) && sub === "config") return true;
   return ["apt-get", "apk", "set", "true", "mkdir", "useradd", "groupadd", "adduser", "addgroup"].includes(name);
+}
+
+function isPipName(name: string): boolean {
+  return /^(?:.*\/)?pip3?$/.test(name);
 }
 
 /** `rm -rf` of caches only (pip's, uv's, apt's lists, /tmp): it belongs with the install it cleans up after. */
@@ -397,6 +408,9 @@ function resolveManifests(
   const out: string[] = [];
   const seen = new Set<string>();
   const required = new Set(install.requirementFiles.map((f) => resolvePath(state.workdir, f)));
+  if (!context && install.optional.length > 0) {
+    return `no build context: cannot tell whether ${install.optional.join(", ")} exists (copying it when it is missing fails the build, leaving it out changes what is installed)`;
+  }
   const queue = install.manifests.map((m) => resolvePath(state.workdir, m));
   while (queue.length > 0) {
     const abs = queue.shift()!;

@@ -249,7 +249,14 @@ function convertInstalls(
         message: `no uv cache mount: the install runs as ${user}, whose cache folder is not ${UV_CACHE}`,
       });
     }
-    if (envLine && !hasEnvSetting && c === first) edits.push(ctx.dockerfile.insertBefore(c.instruction, [envLine]));
+    if (envLine && !hasEnvSetting && c === first) {
+      edits.push(ctx.dockerfile.insertBefore(c.instruction, [envLine]));
+      notes.push({
+        severity: "info",
+        line: c.instruction.line,
+        message: `added ${envLine}: uv sync fills the virtual environment the image already used, not ${projectEnv}`,
+      });
+    }
     const before = removed.get(c.instruction) ?? new Set<number>();
     const item = c.item;
     const splitAway = c.project && item !== undefined && [...Array(item).keys()].every((i) => before.has(i));

@@ -1,6 +1,19 @@
 /** What is known at each instruction of a stage: the working directory, the user, the ENV. */
 import { resolvePath } from "./commands";
 import type { Instruction, Stage } from "./dockerfile";
+import type { Edit } from "./edits";
+import type { Change, Context, NoteInput } from "./types";
+
+/** A transform that works stage by stage: one Change for the file, collected from every stage. */
+export function changePerStage(
+  ctx: Context,
+  perStage: (ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[]) => void,
+): Change {
+  const edits: Edit[] = [];
+  const notes: NoteInput[] = [];
+  for (const stage of ctx.dockerfile.stages) perStage(ctx, stage, edits, notes);
+  return { edits, notes };
+}
 
 export interface StageState {
   /** WORKDIR in force (resolved, `/` when none was set). */

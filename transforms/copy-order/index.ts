@@ -8,7 +8,7 @@ import type { Edit } from "../../src/engine/edits";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import type { ShellCommand, ShellScript } from "../../src/engine/shell";
 import type { BuildContext } from "../../src/engine/context";
-import type { Change, Context, NoteInput, Transform } from "../../src/engine/types";
+import type { Context, NoteInput, Transform } from "../../src/engine/types";
 import {
   hasOption,
   packageName,
@@ -19,17 +19,12 @@ import {
   venvActivation,
   venvCreation,
 } from "../../src/engine/commands";
-import { stageStates, StageState } from "../../src/engine/stage";
+import { changePerStage, stageStates, StageState } from "../../src/engine/stage";
 
 export const copyOrder: Transform = {
   id: "copy-order",
   summary: "copy the dependency manifests and install before the code copy; code copy last, with --chown",
-  apply(ctx: Context): Change | undefined {
-    const edits: Edit[] = [];
-    const notes: NoteInput[] = [];
-    for (const stage of ctx.dockerfile.stages) orderStage(ctx, stage, edits, notes);
-    return { edits, notes };
-  },
+  apply: (ctx) => changePerStage(ctx, orderStage),
 };
 
 type Family = "uv-sync" | "poetry" | "pip";

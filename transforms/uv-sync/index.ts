@@ -5,7 +5,7 @@
 import type { Edit } from "../../src/engine/edits";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import type { ChainItem, ShellCommand } from "../../src/engine/shell";
-import type { Change, Context, NoteInput, Transform } from "../../src/engine/types";
+import type { Context, NoteInput, Transform } from "../../src/engine/types";
 import {
   packageName,
   parsePipInstall,
@@ -14,7 +14,7 @@ import {
   venvActivation,
   venvCreation,
 } from "../../src/engine/commands";
-import { envPairs, stageStates } from "../../src/engine/stage";
+import { changePerStage, envPairs, stageStates } from "../../src/engine/stage";
 
 export const UV_CACHE = "/root/.cache/uv";
 const UV_IMAGE = "ghcr.io/astral-sh/uv";
@@ -39,12 +39,7 @@ interface Conversion {
 export const uvSync: Transform = {
   id: "uv-sync",
   summary: "uv pip install + venv/pip scaffolding -> uv sync --frozen --no-dev --no-install-project with a cache mount",
-  apply(ctx: Context): Change | undefined {
-    const edits: Edit[] = [];
-    const notes: NoteInput[] = [];
-    for (const stage of ctx.dockerfile.stages) convertStage(ctx, stage, edits, notes);
-    return { edits, notes };
-  },
+  apply: (ctx) => changePerStage(ctx, convertStage),
 };
 
 function itemIndex(items: ChainItem[], command: ShellCommand): number | undefined {
@@ -52,23 +47,28 @@ function itemIndex(items: ChainItem[], command: ShellCommand): number | undefine
   return i === -1 ? undefined : i;
 }
 
+/** The names a plain `pip install NAME...` installs (pip itself, not uv pip), or undefined for any other install. */
+function pipPackageNames(install: PipInstall): (string | undefined)[] | undefined {
+  if (install.tool !== "pip" || install.requirements.length || install.editables.length || install.dynamic) {
+    return undefined;
+  }
+  return install.packages.map(packageName);
+}
+
+const PIP_ITSELF = new Set(["pip", "setuptools", "wheel"]);
+
 function isUvSelfInstall(install: PipInstall): boolean {
-  if (install.tool !== "pip" || install.requirements.length || install.editables.length || install.dynamic)
-    return false;
-  const names = install.packages.map(packageName);
-  return names.includes("uv") && names.every((n) => n === "uv" || n === "pip" || n === "setuptools" || n === "wheel");
+  const names = pipPackageNames(install);
+  return !!names && names.includes("uv") && names.every((n) => n === "uv" || PIP_ITSELF.has(n!));
 }
 
 function isPipUpgrade(install: PipInstall): boolean {
-  if (install.tool !== "pip" || install.requirements.length || install.editables.length || install.dynamic)
-    return false;
-  const names = install.packages.map(packageName);
-  return names.length > 0 && names.every((n) => n === "pip" || n === "setuptools" || n === "wheel");
+  const names = pipPackageNames(install);
+  return !!names && names.length > 0 && names.every((n) => n !== undefined && PIP_ITSELF.has(n));
 }
 
 function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[]): void {
   const { options } = ctx;
-  const states = stageStates(stage);
   const conversions: Conversion[] = [];
   const hasUvCopy = stage.instructions.some(
     (i) => i.keyword === "COPY" && (i.flag("from")?.value ?? "").startsWith(UV_IMAGE),

@@ -208,3 +208,10 @@ test("folders are searched for Dockerfile names, skipping node_modules and .git"
     "web.Dockerfile",
   ]);
 });
+
+test("an absolute path gets git-style a/ b/ headers without a doubled slash", () => {
+  const file = path.join(dir, "Dockerfile");
+  fs.writeFileSync(file, SLOW);
+  const r = dfmod([file]);
+  expect(r.stdout.split("\n").slice(0, 2)).toEqual([`--- a${file}`, `+++ b${file}`]);
+});

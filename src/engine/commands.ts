@@ -242,12 +242,14 @@ export function venvActivation(command: ShellCommand): string | undefined {
 
 /** Joins a path onto a working directory the way WORKDIR / COPY resolve relative paths. */
 export function resolvePath(workdir: string, p: string): string {
-  const parts = (p.startsWith("/") ? p : `${workdir}/${p}`).split("/");
+  // A path that starts with a variable (`${APP_HOME}/x`) is taken as absolute: it almost always is.
+  const variable = p.startsWith("$");
+  const parts = (p.startsWith("/") || variable ? p : `${workdir}/${p}`).split("/");
   const out: string[] = [];
   for (const part of parts) {
     if (part === "" || part === ".") continue;
     if (part === "..") out.pop();
     else out.push(part);
   }
-  return "/" + out.join("/");
+  return (out[0]?.startsWith("$") ? "" : "/") + out.join("/");
 }

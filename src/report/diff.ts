@@ -12,6 +12,7 @@ const RESET = "\x1b[0m";
  */
 export function unifiedDiff(file: string, before: string, after: string, color: boolean): string {
   if (before === after) return "";
+  file = file.replace(/^\/+/, "");
   const patch = structuredPatch(`a/${file}`, `b/${file}`, before, after, "", "", { context: 3 });
   const paint = (code: string, line: string): string => (color ? code + line + RESET : line);
   const out: string[] = [paint(BOLD, `--- a/${file}`), paint(BOLD, `+++ b/${file}`)];

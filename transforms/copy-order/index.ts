@@ -212,6 +212,12 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
   if (!install.depsOnly) {
     while (prefix < items.length && isIndependent(items[prefix]!.command!)) prefix++;
   }
+  if (prefix < items.length && items[prefix]!.op !== "&&") {
+    return leave(
+      run.line,
+      "the install is joined to what follows by `;`: splitting the RUN would make its failure fail the build",
+    );
+  }
   for (let i = 0; i < item; i++) {
     if (!isIndependent(items[i]!.command!))
       return leave(

@@ -424,6 +424,12 @@ function resolveManifests(
       continue;
     }
     out.push(rel);
+    if (context && path.posix.basename(rel) === "pyproject.toml") {
+      const body = context.read(rel) ?? "";
+      if (/^\s*\[tool\.uv\.workspace\]/m.test(body) || /\{[^}]*\bpath\s*=/.test(body)) {
+        return `${rel} has a workspace or path dependencies, which the install needs from the code`;
+      }
+    }
     if (!required.has(abs) || !context) continue;
     const body = context.read(rel) ?? "";
     for (const raw of body.split(/\r?\n/)) {

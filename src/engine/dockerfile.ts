@@ -218,8 +218,11 @@ export class Instruction {
     if (items.every((_, i) => remove.has(i))) return [this.file.remove(this)];
     const edits: Edit[] = [];
     for (let i = 0; i < items.length; i++) {
-      if (replace.has(i) && !remove.has(i))
-        edits.push(...this.replace(items[i]!.start, items[i]!.end, replace.get(i)!));
+      if (replace.has(i) && !remove.has(i)) {
+        // A command's own range: redirections after it stay.
+        const target = items[i]!.command ?? items[i]!;
+        edits.push(...this.replace(target.start, target.end, replace.get(i)!));
+      }
       if (!remove.has(i)) continue;
       let last = i;
       while (remove.has(last + 1)) last++;

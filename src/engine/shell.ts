@@ -21,6 +21,8 @@ export interface ShellCommand {
   words: ShellWord[];
   /** True when the command stands directly in the top-level list (not inside if, a subshell, a pipe...). */
   topLevel: boolean;
+  /** When redirections follow the command (`cmd >file`): the whole statement and the redirections' texts. */
+  redirected?: { start: number; end: number; redirects: string[] };
 }
 
 /** One statement of the top-level list, with the operator that joins it to the one before. */
@@ -83,7 +85,15 @@ export function parseShell(source: string, base = 0): ShellScript {
       }
     }
     const topLevelStarts = new Set(items.map((item) => item.start));
+    const redirected: { start: number; end: number; redirects: string[] }[] = [];
     const walk = (node: Node): void => {
+      if (node.type === "redirected_statement") {
+        redirected.push({
+          start: base + node.startIndex,
+          end: base + node.endIndex,
+          redirects: node.namedChildren.filter((c) => c && c.type.endsWith("redirect")).map((c) => c!.text),
+        });
+      }
       if (node.type === "command") {
         const words: ShellWord[] = [];
         for (const child of node.namedChildren) {
@@ -109,6 +119,13 @@ export function parseShell(source: string, base = 0): ShellScript {
       for (const child of node.namedChildren) if (child) walk(child);
     };
     walk(root);
+    for (const r of redirected) {
+      const command = commands.find((c) => c.start === r.start && c.end <= r.end);
+      if (command) {
+        command.redirected = r;
+        for (const item of items) if (item.start === r.start && item.end === r.end) item.command = command;
+      }
+    }
     return { base, source, hasError: root.hasError, commands, items };
   } finally {
     tree.delete();

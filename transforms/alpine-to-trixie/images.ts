@@ -1,0 +1,157 @@
+/**
+ * Alpine image references -> their Debian trixie counterparts (facts: image tags published by
+ * docker-library, nodejs/docker-node and astral-sh/uv). Registry prefixes, `${ARCH}/` prefixes
+ * and variables in tags survive; a digest cannot survive a tag change.
+ */
+
+export type Variant = "slim-trixie" | "trixie";
+
+export interface ImageRef {
+  /** Everything before the repository name, with its trailing slash (`docker.io/library/`, `${ARCH}/`). */
+  prefix: string;
+  name: string;
+  tag: string | undefined;
+  digest: string | undefined;
+}
+
+export function parseImage(ref: string): ImageRef {
+  let rest = ref;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  let tag: string | undefined;
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { prefix: rest.slice(0, slash + 1), name: rest.slice(slash + 1), tag, digest };
+}
+
+export type Migration =
+  | { kind: "migrate"; image: string; notes: { severity: "info" | "warning"; message: string }[] }
+  | { kind: "leave"; severity: "info" | "warning" | "action-needed"; message: string }
+  | { kind: "not-alpine" };
+
+/** Patch releases that have trixie tags (the newest of each line at the time the data was taken). */
+const PYTHON_PATCHES: Record<string, number> = {
+  "3.9": 25,
+  "3.10": 21,
+  "3.11": 16,
+  "3.12": 14,
+  "3.13": 15,
+  "3.14": 7,
+};
+
+const NODE_CODENAMES: Record<string, number> = { argon: 4, boron: 6, carbon: 8, dubnium: 10, erbium: 12, fermium: 14, gallium: 16, hydrogen: 18, iron: 20, jod: 22, krypton: 24 };
+
+/** `3.12-alpine3.20` -> `3.12`; `alpine` -> ``; undefined when the tag is not an Alpine tag. */
+function alpineVersion(tag: string | undefined): string | undefined {
+  if (tag === undefined) return undefined;
+  const m = /^(?:(.+)-)?alpine(?:\d+(?:\.\d+)*|\$\{?\w+\}?)?$/.exec(tag);
+  if (!m) return undefined;
+  return m[1] ?? "";
+}
+
+function build(ref: ImageRef, name: string, tag: string): string {
+  return `${ref.prefix}${name}:${tag}`;
+}
+
+export function migrateImage(text: string, variant: Variant): Migration {
+  const ref = parseImage(text);
+  const notes: { severity: "info" | "warning"; message: string }[] = [];
+  const done = (image: string): Migration => {
+    if (ref.digest) {
+      notes.push({ severity: "warning", message: `the digest @${ref.digest} pinned the Alpine image; a digest cannot survive a tag change, so it was dropped (pin the new image's digest again if you pin digests)` });
+    }
+    return { kind: "migrate", image, notes };
+  };
+  const slim = variant === "slim-trixie";
+
+  if (ref.name === "alpine") {
+    if (ref.tag === "edge") return { kind: "leave", severity: "warning", message: "alpine:edge has no stable Debian counterpart: left as it is" };
+    if (ref.tag !== undefined && !/^(?:latest|\d+(?:\.\d+)*)$/.test(ref.tag)) return { kind: "not-alpine" };
+    return done(build(ref, "debian", slim ? "trixie-slim" : "trixie"));
+  }
+
+  if (ref.name === "uv" && ref.prefix.endsWith("astral-sh/")) return migrateUv(ref, done);
+  const version = alpineVersion(ref.tag);
+  if (version === undefined) {
+    if (ref.tag !== undefined && /alpine/.test(ref.tag)) {
+      return { kind: "leave", severity: "info", message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is` };
+    }
+    return { kind: "not-alpine" };
+  }
+  const dynamic = version.includes("$");
+
+  switch (ref.name) {
+    case "python": {
+      if (!dynamic && version !== "" && version !== "3") {
+        const m = /^3\.(\d+)(?:\.(\d+))?/.exec(version);
+        if (!m) return { kind: "leave", severity: "warning", message: `python:${ref.tag}: unknown Python version; left as it is` };
+        const minor = Number(m[1]);
+        if (minor <= 8) {
+          return {
+            kind: "leave",
+            severity: "action-needed",
+            message: `Python 3.${minor} has no Debian trixie image: left on Alpine. Upgrade Python (3.12 or newer) and run dfmod again`,
+          };
+        }
+        if (minor === 9) notes.push({ severity: "warning", message: "Python 3.9 is end-of-life: its trixie image is frozen at 3.9.25 and gets no more updates" });
+        const known = PYTHON_PATCHES[`3.${minor}`];
+        if (m[2] !== undefined && known !== undefined && Number(m[2]) < known && /^3\.\d+\.\d+$/.test(version)) {
+          const minorOnly = `3.${minor}`;
+          notes.push({ severity: "info", message: `python:${version}-${variant} was never published (trixie images start later): ${minorOnly} instead` });
+          return done(build(ref, "python", `${minorOnly}-${variant}`));
+        }
+      }
+      return done(build(ref, "python", version ? `${version}-${variant}` : variant));
+    }
+    case "node": {
+      const major = /^\d+/.exec(version)?.[0];
+      const codename = NODE_CODENAMES[version];
+      const line = major !== undefined ? Number(major) : codename;
+      if (!dynamic && line !== undefined) {
+        if (line <= 18) {
+          return { kind: "leave", severity: "action-needed", message: `Node.js ${line} has no Debian trixie image: left on Alpine. Upgrade Node.js (22 or newer) and run dfmod again` };
+        }
+        if (line === 20 || line === 25) notes.push({ severity: "warning", message: `Node.js ${line} is end-of-life: its trixie images are frozen` });
+        if (major !== undefined && version !== major) {
+          notes.push({ severity: "warning", message: `node:${version}-trixie-slim exists only for releases since mid-2025: check the tag, or pin the major version` });
+        }
+      }
+      const suffix = slim ? "trixie-slim" : "trixie";
+      return done(build(ref, "node", version ? `${version}-${suffix}` : suffix));
+    }
+    case "ruby": {
+      const m = /^(\d+)\.(\d+)/.exec(version);
+      if (!dynamic && m) {
+        const v = Number(m[1]) * 100 + Number(m[2]);
+        if (v < 302) return { kind: "leave", severity: "action-needed", message: `Ruby ${m[1]}.${m[2]} has no Debian trixie image: left on Alpine` };
+        if (v === 302) notes.push({ severity: "warning", message: "Ruby 3.2 is end-of-life: its trixie image is frozen" });
+      }
+      return done(build(ref, "ruby", version ? `${version}-${variant}` : variant));
+    }
+    case "golang": {
+      const m = /^1\.(\d+)/.exec(version);
+      if (!dynamic && m && Number(m[1]) < 23) {
+        return { kind: "leave", severity: "action-needed", message: `Go 1.${m[1]} has no Debian trixie image: left on Alpine` };
+      }
+      // golang has no slim variants.
+      return done(build(ref, "golang", version ? `${version}-trixie` : "trixie"));
+    }
+    default:
+      return { kind: "leave", severity: "info", message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is` };
+  }
+}
+
+/** ghcr.io/astral-sh/uv:python3.12-alpine -> ghcr.io/astral-sh/uv:python3.12-trixie-slim. */
+function migrateUv(ref: ImageRef, done: (image: string) => Migration): Migration {
+  const m = /^((?:[\d.]+-)?(?:python3\.\d+-)?)alpine(?:\d+(?:\.\d+)*)?$/.exec(ref.tag ?? "");
+  if (!m) return { kind: "not-alpine" };
+  return done(build(ref, "uv", `${m[1]}trixie-slim`));
+}

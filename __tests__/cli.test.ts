@@ -171,7 +171,7 @@ test("list prints every transform with its summary, in pipeline order", () => {
       .split("\n")
       .filter(Boolean)
       .map((l) => l.split(/\s+/)[0]),
-  ).toEqual(["uv-sync", "copy-order"]);
+  ).toEqual(["alpine-to-trixie", "uv-sync", "copy-order"]);
 });
 
 test("transform options are flags: --uv-check locked, --no-cache-mounts", () => {
@@ -214,4 +214,13 @@ test("an absolute path gets git-style a/ b/ headers without a doubled slash", ()
   fs.writeFileSync(file, SLOW);
   const r = dfmod([file]);
   expect(r.stdout.split("\n").slice(0, 2)).toEqual([`--- a${file}`, `+++ b${file}`]);
+});
+
+test("--strict: an Alpine package with no Debian name fails that file (exit 2, untouched)", () => {
+  const text = "FROM python:3.12-alpine\nRUN apk add --no-cache no-such-package-xyz\n";
+  fs.writeFileSync(path.join(dir, "Dockerfile"), text);
+  const r = dfmod(["--write", "--strict", "Dockerfile"], { cwd: dir });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("Dockerfile\n  2  error  no Debian trixie package named no-such-package-xyz");
+  expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(text);
 });

@@ -69,6 +69,22 @@ async function main(): Promise<number> {
       default: defaultOptions.cacheMounts,
       description: "give dependency installs a BuildKit cache mount (--no-cache-mounts turns it off)",
     })
+    .option("target-variant", {
+      choices: ["slim-trixie", "trixie"] as const,
+      default: defaultOptions.targetVariant,
+      description: "alpine-to-trixie: slim images (default) or the full ones",
+    })
+    .option("all-stages", {
+      type: "boolean",
+      default: defaultOptions.allStages,
+      description: "alpine-to-trixie: also migrate Alpine stages that install no Python dependencies",
+    })
+    .option("strict", {
+      type: "boolean",
+      default: defaultOptions.strict,
+      description:
+        "alpine-to-trixie: fail a file (exit 2, file untouched) on an Alpine package with no known Debian name",
+    })
     .conflicts("write", "check")
     .conflicts("write", "stdout")
     .conflicts("check", "stdout")
@@ -102,7 +118,14 @@ async function main(): Promise<number> {
       color: argv.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR),
       transforms: selected,
       context: argv.context,
-      transformOptions: { uvCheck: argv["uv-check"], uvVersion: argv["uv-version"], cacheMounts: argv["cache-mounts"] },
+      transformOptions: {
+        uvCheck: argv["uv-check"],
+        uvVersion: argv["uv-version"],
+        cacheMounts: argv["cache-mounts"],
+        targetVariant: argv["target-variant"],
+        allStages: argv["all-stages"],
+        strict: argv.strict,
+      },
     },
     {
       stdout: (t) => process.stdout.write(t),

@@ -1,9 +1,10 @@
 /** The registry: every transform, in pipeline order. */
 import type { Transform } from "../src/engine/types";
+import { alpineToTrixie } from "./alpine-to-trixie";
 import { uvSync } from "./uv-sync";
 import { copyOrder } from "./copy-order";
 
-export const transforms: Transform[] = [uvSync, copyOrder];
+export const transforms: Transform[] = [alpineToTrixie, uvSync, copyOrder];
 
 export function transformById(id: string): Transform | undefined {
   return transforms.find((t) => t.id === id);

@@ -200,6 +200,23 @@ export class Instruction {
   replace(start: number, end: number, text: string): Edit[] {
     const ranges = this.fileRanges(start, end);
     if (ranges.length === 0) return [{ start: this.fileOffset(start), end: this.fileOffset(start), text }];
+    const src = this.file.text;
+    for (let i = 0; i < ranges.length; i++) {
+      const r = ranges[i]!;
+      // New text before a kept comment line: the space in front of the escape stays.
+      if (i === 0 && text !== "" && ranges.length > 1) while (r.end > r.start && /[ \t]/.test(src[r.end - 1]!)) r.end--;
+      if (i === 0) continue;
+      // A continuation line that the edit empties goes entirely.
+      const lineStart = this.file.lineStart(this.file.lineOf(r.start));
+      const rest = src.slice(r.end, lineEnd(src, r.end));
+      if (
+        /^[ \t]*$/.test(src.slice(lineStart, r.start)) &&
+        new RegExp(`^[ \\t]*\\${this.file.escape}[ \\t]*$`).test(rest)
+      ) {
+        r.start = lineStart;
+        r.end = afterLineBreak(src, r.end);
+      }
+    }
     return ranges.map((r, i) => ({ start: r.start, end: r.end, text: i === 0 ? text : "" }));
   }
 

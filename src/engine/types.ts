@@ -21,12 +21,21 @@ export interface TransformOptions {
   uvVersion: string;
   /** Add `--mount=type=cache` to dependency installs. */
   cacheMounts: boolean;
+  /** alpine-to-trixie: `slim-trixie` (default) or the full `trixie` images. */
+  targetVariant: "slim-trixie" | "trixie";
+  /** alpine-to-trixie: also migrate Alpine stages that install no Python dependencies. */
+  allStages: boolean;
+  /** alpine-to-trixie: an Alpine package with no known Debian name fails the file instead of a note. */
+  strict: boolean;
 }
 
 export const defaultOptions: TransformOptions = {
   uvCheck: "frozen",
   uvVersion: "0.12.5",
   cacheMounts: true,
+  targetVariant: "slim-trixie",
+  allStages: false,
+  strict: false,
 };
 
 export interface Context {

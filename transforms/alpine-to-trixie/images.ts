@@ -29,7 +29,9 @@ export function parseImage(ref: string): ImageRef {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
   }
-  return { prefix: rest.slice(0, slash + 1), name: rest.slice(slash + 1), tag, digest };
+  // `${ARCH}python`, where ARCH holds `arm64v8/`: the variable belongs to the prefix.
+  const variable = /^\$(?:\{\w+\}|\w+)/.exec(rest.slice(slash + 1))?.[0] ?? "";
+  return { prefix: rest.slice(0, slash + 1) + variable, name: rest.slice(slash + 1 + variable.length), tag, digest };
 }
 
 export type Migration =
@@ -47,7 +49,19 @@ const PYTHON_PATCHES: Record<string, number> = {
   "3.14": 7,
 };
 
-const NODE_CODENAMES: Record<string, number> = { argon: 4, boron: 6, carbon: 8, dubnium: 10, erbium: 12, fermium: 14, gallium: 16, hydrogen: 18, iron: 20, jod: 22, krypton: 24 };
+const NODE_CODENAMES: Record<string, number> = {
+  argon: 4,
+  boron: 6,
+  carbon: 8,
+  dubnium: 10,
+  erbium: 12,
+  fermium: 14,
+  gallium: 16,
+  hydrogen: 18,
+  iron: 20,
+  jod: 22,
+  krypton: 24,
+};
 
 /** `3.12-alpine3.20` -> `3.12`; `alpine` -> ``; undefined when the tag is not an Alpine tag. */
 function alpineVersion(tag: string | undefined): string | undefined {
@@ -66,14 +80,22 @@ export function migrateImage(text: string, variant: Variant): Migration {
   const notes: { severity: "info" | "warning"; message: string }[] = [];
   const done = (image: string): Migration => {
     if (ref.digest) {
-      notes.push({ severity: "warning", message: `the digest @${ref.digest} pinned the Alpine image; a digest cannot survive a tag change, so it was dropped (pin the new image's digest again if you pin digests)` });
+      notes.push({
+        severity: "warning",
+        message: `the digest @${ref.digest} pinned the Alpine image; a digest cannot survive a tag change, so it was dropped (pin the new image's digest again if you pin digests)`,
+      });
     }
     return { kind: "migrate", image, notes };
   };
   const slim = variant === "slim-trixie";
 
   if (ref.name === "alpine") {
-    if (ref.tag === "edge") return { kind: "leave", severity: "warning", message: "alpine:edge has no stable Debian counterpart: left as it is" };
+    if (ref.tag === "edge")
+      return {
+        kind: "leave",
+        severity: "warning",
+        message: "alpine:edge has no stable Debian counterpart: left as it is",
+      };
     if (ref.tag !== undefined && !/^(?:latest|\d+(?:\.\d+)*)$/.test(ref.tag)) return { kind: "not-alpine" };
     return done(build(ref, "debian", slim ? "trixie-slim" : "trixie"));
   }
@@ -82,7 +104,11 @@ export function migrateImage(text: string, variant: Variant): Migration {
   const version = alpineVersion(ref.tag);
   if (version === undefined) {
     if (ref.tag !== undefined && /alpine/.test(ref.tag)) {
-      return { kind: "leave", severity: "info", message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is` };
+      return {
+        kind: "leave",
+        severity: "info",
+        message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is`,
+      };
     }
     return { kind: "not-alpine" };
   }
@@ -92,7 +118,12 @@ export function migrateImage(text: string, variant: Variant): Migration {
     case "python": {
       if (!dynamic && version !== "" && version !== "3") {
         const m = /^3\.(\d+)(?:\.(\d+))?/.exec(version);
-        if (!m) return { kind: "leave", severity: "warning", message: `python:${ref.tag}: unknown Python version; left as it is` };
+        if (!m)
+          return {
+            kind: "leave",
+            severity: "warning",
+            message: `python:${ref.tag}: unknown Python version; left as it is`,
+          };
         const minor = Number(m[1]);
         if (minor <= 8) {
           return {
@@ -101,11 +132,18 @@ export function migrateImage(text: string, variant: Variant): Migration {
             message: `Python 3.${minor} has no Debian trixie image: left on Alpine. Upgrade Python (3.12 or newer) and run dfmod again`,
           };
         }
-        if (minor === 9) notes.push({ severity: "warning", message: "Python 3.9 is end-of-life: its trixie image is frozen at 3.9.25 and gets no more updates" });
+        if (minor === 9)
+          notes.push({
+            severity: "warning",
+            message: "Python 3.9 is end-of-life: its trixie image is frozen at 3.9.25 and gets no more updates",
+          });
         const known = PYTHON_PATCHES[`3.${minor}`];
         if (m[2] !== undefined && known !== undefined && Number(m[2]) < known && /^3\.\d+\.\d+$/.test(version)) {
           const minorOnly = `3.${minor}`;
-          notes.push({ severity: "info", message: `python:${version}-${variant} was never published (trixie images start later): ${minorOnly} instead` });
+          notes.push({
+            severity: "info",
+            message: `python:${version}-${variant} was never published (trixie images start later): ${minorOnly} instead`,
+          });
           return done(build(ref, "python", `${minorOnly}-${variant}`));
         }
       }
@@ -117,11 +155,19 @@ export function migrateImage(text: string, variant: Variant): Migration {
       const line = major !== undefined ? Number(major) : codename;
       if (!dynamic && line !== undefined) {
         if (line <= 18) {
-          return { kind: "leave", severity: "action-needed", message: `Node.js ${line} has no Debian trixie image: left on Alpine. Upgrade Node.js (22 or newer) and run dfmod again` };
+          return {
+            kind: "leave",
+            severity: "action-needed",
+            message: `Node.js ${line} has no Debian trixie image: left on Alpine. Upgrade Node.js (22 or newer) and run dfmod again`,
+          };
         }
-        if (line === 20 || line === 25) notes.push({ severity: "warning", message: `Node.js ${line} is end-of-life: its trixie images are frozen` });
+        if (line === 20 || line === 25)
+          notes.push({ severity: "warning", message: `Node.js ${line} is end-of-life: its trixie images are frozen` });
         if (major !== undefined && version !== major) {
-          notes.push({ severity: "warning", message: `node:${version}-trixie-slim exists only for releases since mid-2025: check the tag, or pin the major version` });
+          notes.push({
+            severity: "warning",
+            message: `node:${version}-trixie-slim exists only for releases since mid-2025: check the tag, or pin the major version`,
+          });
         }
       }
       const suffix = slim ? "trixie-slim" : "trixie";
@@ -131,21 +177,35 @@ export function migrateImage(text: string, variant: Variant): Migration {
       const m = /^(\d+)\.(\d+)/.exec(version);
       if (!dynamic && m) {
         const v = Number(m[1]) * 100 + Number(m[2]);
-        if (v < 302) return { kind: "leave", severity: "action-needed", message: `Ruby ${m[1]}.${m[2]} has no Debian trixie image: left on Alpine` };
-        if (v === 302) notes.push({ severity: "warning", message: "Ruby 3.2 is end-of-life: its trixie image is frozen" });
+        if (v < 302)
+          return {
+            kind: "leave",
+            severity: "action-needed",
+            message: `Ruby ${m[1]}.${m[2]} has no Debian trixie image: left on Alpine`,
+          };
+        if (v === 302)
+          notes.push({ severity: "warning", message: "Ruby 3.2 is end-of-life: its trixie image is frozen" });
       }
       return done(build(ref, "ruby", version ? `${version}-${variant}` : variant));
     }
     case "golang": {
       const m = /^1\.(\d+)/.exec(version);
       if (!dynamic && m && Number(m[1]) < 23) {
-        return { kind: "leave", severity: "action-needed", message: `Go 1.${m[1]} has no Debian trixie image: left on Alpine` };
+        return {
+          kind: "leave",
+          severity: "action-needed",
+          message: `Go 1.${m[1]} has no Debian trixie image: left on Alpine`,
+        };
       }
       // golang has no slim variants.
       return done(build(ref, "golang", version ? `${version}-trixie` : "trixie"));
     }
     default:
-      return { kind: "leave", severity: "info", message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is` };
+      return {
+        kind: "leave",
+        severity: "info",
+        message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is`,
+      };
   }
 }
 

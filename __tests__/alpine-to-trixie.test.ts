@@ -1,0 +1,174 @@
+/** alpine-to-trixie: the package map against Debian's list, image tags, users, --strict. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { initShell, parseShell } from "../src/engine/shell";
+import { DockerfileError } from "../src/engine/dockerfile";
+import { migrateImage } from "../transforms/alpine-to-trixie/images";
+import { mapPackages } from "../transforms/alpine-to-trixie/apk";
+import { packageMap, trixiePackages } from "../transforms/alpine-to-trixie/packages";
+import { convertUserCommand } from "../transforms/alpine-to-trixie/users";
+import { alpineToTrixie } from "../transforms/alpine-to-trixie";
+import { transformText } from "./support/harness";
+
+beforeAll(async () => {
+  await initShell();
+});
+
+describe("package map", () => {
+  test("every Debian name the map can emit is a trixie package", () => {
+    const names = new Set<string>();
+    for (const entry of Object.values(packageMap)) for (const n of [...entry.build, ...entry.runtime]) names.add(n);
+    const list = trixiePackages();
+    expect([...names].filter((n) => !list.has(n))).toEqual([]);
+    expect(names.size).toBeGreaterThan(200);
+  });
+
+  test("the project's trixie list is the sorted, complete list (not a stub)", () => {
+    const text = fs.readFileSync(
+      path.join(__dirname, "..", "transforms", "alpine-to-trixie", "trixie-packages.txt"),
+      "utf8",
+    );
+    const lines = text.split("\n").filter(Boolean);
+    expect(lines.length).toBeGreaterThan(60000);
+    expect(lines).toEqual([...lines].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    for (const known of ["libpq-dev", "libpq5", "build-essential", "libssl3t64", "gosu", "tini"])
+      expect(lines).toContain(known);
+  });
+
+  test("every name the map emits for a whole Alpine build line is real", () => {
+    const all = Object.keys(packageMap);
+    for (const python of [true, false]) {
+      const mapped = mapPackages(all, python);
+      expect(mapped.unknown).toEqual([]);
+      expect(mapped.packages.filter((p) => !trixiePackages().has(p))).toEqual([]);
+    }
+  });
+
+  test("python images drop Rust and the image's own Python packages; others keep Python", () => {
+    expect(mapPackages(["gcc", "musl-dev", "postgresql-dev", "cargo", "rust", "py3-pip"], true).packages).toEqual([
+      "gcc",
+      "libc6-dev",
+      "libpq-dev",
+    ]);
+    expect(mapPackages(["python3", "py3-pip", "cargo"], false).packages).toEqual(["python3", "python3-pip", "cargo"]);
+  });
+
+  test("runtime-only packages install their runtime library; base packages are not installed again", () => {
+    expect(mapPackages(["libpq", "tzdata", "bash", "ca-certificates"], true).packages).toEqual(["libpq5"]);
+    expect(mapPackages(["ca-certificates"], false).packages).toEqual(["ca-certificates"]);
+  });
+
+  test("pins are dropped and reported; unknown names are reported", () => {
+    const m = mapPackages(["curl=8.5.0-r0", "no-such-package-xyz"], true);
+    expect(m.packages).toEqual(["curl", "no-such-package-xyz"]);
+    expect(m.pinned).toEqual(["curl=8.5.0-r0"]);
+    expect(m.unknown).toEqual(["no-such-package-xyz"]);
+  });
+});
+
+describe("images", () => {
+  const cases: [string, string][] = [
+    ["python:3.12-alpine", "python:3.12-slim-trixie"],
+    ["python:3.12-alpine3.20", "python:3.12-slim-trixie"],
+    ["python:alpine", "python:slim-trixie"],
+    ["python:3-alpine", "python:3-slim-trixie"],
+    ["python:3.14.7-alpine", "python:3.14.7-slim-trixie"],
+    ["python:3.11.2-alpine", "python:3.11-slim-trixie"],
+    ["python:${PY}-alpine${ALPINE}", "python:${PY}-slim-trixie"],
+    ["node:22-alpine", "node:22-trixie-slim"],
+    ["node:lts-alpine", "node:lts-trixie-slim"],
+    ["node:alpine", "node:trixie-slim"],
+    ["ruby:3.4-alpine", "ruby:3.4-slim-trixie"],
+    ["golang:1.26-alpine", "golang:1.26-trixie"],
+    ["alpine:3.20", "debian:trixie-slim"],
+    ["alpine", "debian:trixie-slim"],
+    ["docker.io/library/alpine:latest", "docker.io/library/debian:trixie-slim"],
+    ["ghcr.io/astral-sh/uv:python3.12-alpine", "ghcr.io/astral-sh/uv:python3.12-trixie-slim"],
+    ["ghcr.io/astral-sh/uv:0.12.5-python3.13-alpine3.22", "ghcr.io/astral-sh/uv:0.12.5-python3.13-trixie-slim"],
+  ];
+  test.each(cases)("%s -> %s", (from, to) => {
+    const m = migrateImage(from, "slim-trixie");
+    expect(m.kind === "migrate" && m.image).toBe(to);
+  });
+
+  test("the full variant", () => {
+    const full = (ref: string) => {
+      const m = migrateImage(ref, "trixie");
+      return m.kind === "migrate" ? m.image : m.kind;
+    };
+    expect(full("python:3.12-alpine")).toBe("python:3.12-trixie");
+    expect(full("node:22-alpine")).toBe("node:22-trixie");
+    expect(full("alpine:3.20")).toBe("debian:trixie");
+  });
+
+  test.each([
+    "python:3.8-alpine",
+    "python:2.7-alpine",
+    "node:18-alpine",
+    "ruby:3.1-alpine",
+    "golang:1.21-alpine",
+    "alpine:edge",
+    "nginx:alpine",
+    "postgres:16-alpine",
+  ])("%s is left", (ref) => {
+    expect(migrateImage(ref, "slim-trixie").kind).toBe("leave");
+  });
+
+  test.each(["python:3.12-slim", "debian:bookworm", "scratch", "mcr.microsoft.com/windows/servercore:ltsc2022"])(
+    "%s is not Alpine",
+    (ref) => {
+      expect(migrateImage(ref, "slim-trixie").kind).toBe("not-alpine");
+    },
+  );
+});
+
+describe("BusyBox users", () => {
+  const convert = (text: string) => convertUserCommand(parseShell(text).commands[0]!)?.text;
+  test.each([
+    ["addgroup -S app", "groupadd --system app"],
+    ["addgroup -g 1000 app", "groupadd --gid 1000 app"],
+    ["addgroup app wheel", "usermod -aG wheel app"],
+    ["adduser -D app", "useradd --create-home --no-log-init app"],
+    ["adduser -S -G app app", "useradd --system --gid app --create-home --shell /usr/sbin/nologin --no-log-init app"],
+    ["adduser -S app", "useradd --system --gid nogroup --create-home --shell /usr/sbin/nologin --no-log-init app"],
+    [
+      "adduser -SDH -u 10001 app",
+      "useradd --system --uid 10001 --gid nogroup --no-create-home --shell /usr/sbin/nologin --no-log-init app",
+    ],
+    [
+      "adduser -Dg 'Web App' -s /bin/bash web",
+      "useradd --comment 'Web App' --create-home --shell /bin/bash --no-log-init web",
+    ],
+    [
+      "adduser --disabled-password --home /srv --ingroup www www",
+      "useradd --gid www --home-dir /srv --create-home --no-log-init www",
+    ],
+    ["adduser app wheel", "usermod -aG wheel app"],
+    ["deluser app", "userdel app"],
+    ["delgroup app", "groupdel app"],
+  ])("%s", (from, to) => {
+    expect(convert(from)).toBe(to);
+  });
+
+  test("options BusyBox does not have are left", () => {
+    expect(convert("adduser --frobnicate app")).toBeUndefined();
+  });
+});
+
+describe("--strict", () => {
+  const input = "FROM python:3.12-alpine\nRUN apk add --no-cache no-such-package-xyz && pip install x\n";
+  test("an unknown package fails the file, naming the line", () => {
+    expect(() => transformText(input, [alpineToTrixie], undefined, { strict: true })).toThrow(DockerfileError);
+    try {
+      transformText(input, [alpineToTrixie], undefined, { strict: true });
+    } catch (err) {
+      expect((err as DockerfileError).line).toBe(2);
+      expect((err as Error).message).toContain("no-such-package-xyz");
+    }
+  });
+  test("without --strict the name is kept with an action-needed note", () => {
+    const r = transformText(input, [alpineToTrixie], undefined);
+    expect(r.output).toContain("apt-get install -y --no-install-recommends no-such-package-xyz");
+    expect(r.notes.some((n) => n.severity === "action-needed" && n.message.includes("no-such-package-xyz"))).toBe(true);
+  });
+});

@@ -49,7 +49,7 @@ beforeAll(() => {
 
 test("the default is a dry run: a unified diff with a/ b/ headers, exit 0, file untouched", () => {
   fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
-  const r = dfmod(["Dockerfile"], { cwd: dir });
+  const r = dfmod(["-t", "copy-order", "Dockerfile"], { cwd: dir });
   expect(r.code).toBe(0);
   expect(r.stdout).toBe(
     [
@@ -74,13 +74,13 @@ test("--write replaces the file and keeps its mode; a second --write changes not
   const file = path.join(dir, "Dockerfile");
   fs.writeFileSync(file, SLOW);
   fs.chmodSync(file, 0o640);
-  const r = dfmod(["--write", "."], { cwd: dir });
+  const r = dfmod(["-t", "copy-order", "--write", "."], { cwd: dir });
   expect(r.code).toBe(0);
   expect(fs.readFileSync(file, "utf8")).toBe(FAST);
   expect(fs.statSync(file).mode & 0o777).toBe(0o640);
   expect(fs.readdirSync(dir).sort()).toEqual(["Dockerfile", "requirements.txt"]);
   const mtime = fs.statSync(file).mtimeMs;
-  const again = dfmod(["--write", "."], { cwd: dir });
+  const again = dfmod(["-t", "copy-order", "--write", "."], { cwd: dir });
   expect(again.code).toBe(0);
   expect(fs.statSync(file).mtimeMs).toBe(mtime);
 });
@@ -90,7 +90,7 @@ test("--write leaves a file alone when nothing applies", () => {
   fs.writeFileSync(file, FAST);
   const past = new Date("2020-01-01T00:00:00Z");
   fs.utimesSync(file, past, past);
-  expect(dfmod(["--write", "Dockerfile"], { cwd: dir }).code).toBe(0);
+  expect(dfmod(["-t", "copy-order", "--write", "Dockerfile"], { cwd: dir }).code).toBe(0);
   expect(fs.statSync(file).mtimeMs).toBe(past.getTime());
 });
 
@@ -99,17 +99,17 @@ test("--check exits 1 and lists the files that would change; 0 when none would",
   fs.mkdirSync(path.join(dir, "svc"));
   fs.writeFileSync(path.join(dir, "svc", "api.Dockerfile"), FAST);
   fs.writeFileSync(path.join(dir, "svc", "requirements.txt"), "x\n");
-  const r = dfmod(["--check", "."], { cwd: dir });
+  const r = dfmod(["-t", "copy-order", "--check", "."], { cwd: dir });
   expect(r.code).toBe(1);
   expect(r.stdout).toBe("Dockerfile\n");
   expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(SLOW);
-  expect(dfmod(["--check", "svc"], { cwd: dir }).code).toBe(0);
+  expect(dfmod(["-t", "copy-order", "--check", "svc"], { cwd: dir }).code).toBe(0);
 });
 
 test("a file that does not parse: exit 2 with file and line, the other files still processed", () => {
   fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
   fs.writeFileSync(path.join(dir, "broken.Dockerfile"), "FROM x\nRUN a\nFROBNICATE b\n");
-  const r = dfmod(["--write", "."], { cwd: dir });
+  const r = dfmod(["-t", "copy-order", "--write", "."], { cwd: dir });
   expect(r.code).toBe(2);
   expect(r.stderr).toContain("broken.Dockerfile\n  3  error  unknown instruction: FROBNICATE\n");
   expect(fs.readFileSync(path.join(dir, "broken.Dockerfile"), "utf8")).toBe("FROM x\nRUN a\nFROBNICATE b\n");
@@ -123,21 +123,21 @@ test("a missing path is an error (exit 2)", () => {
 });
 
 test("- reads stdin and prints the transformed file", () => {
-  const r = dfmod(["-"], { cwd: dir, input: SLOW });
+  const r = dfmod(["-t", "copy-order", "-"], { cwd: dir, input: SLOW });
   expect(r.code).toBe(0);
   expect(r.stdout).toBe(FAST);
 });
 
 test("--stdout prints the transformed file instead of a diff", () => {
   fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
-  const r = dfmod(["--stdout", "Dockerfile"], { cwd: dir });
+  const r = dfmod(["-t", "copy-order", "--stdout", "Dockerfile"], { cwd: dir });
   expect(r.code).toBe(0);
   expect(r.stdout).toBe(FAST);
 });
 
 test("--format json: one document with files, transforms, notes and diff", () => {
   fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
-  const r = dfmod(["--format", "json", "."], { cwd: dir });
+  const r = dfmod(["-t", "copy-order", "--format", "json", "."], { cwd: dir });
   expect(r.code).toBe(0);
   const doc = JSON.parse(r.stdout);
   expect(doc.summary).toEqual({
@@ -156,7 +156,7 @@ test("--format json: one document with files, transforms, notes and diff", () =>
 test("--transforms and --skip choose transforms; an unknown id is an error", () => {
   fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
   expect(dfmod(["--check", "--transforms", "uv-sync", "."], { cwd: dir }).code).toBe(0);
-  expect(dfmod(["--check", "--skip", "copy-order", "."], { cwd: dir }).code).toBe(0);
+  expect(dfmod(["--check", "--skip", "copy-order,multi-stage", "."], { cwd: dir }).code).toBe(0);
   expect(dfmod(["--check", "--transforms", "uv-sync,copy-order", "."], { cwd: dir }).code).toBe(1);
   const r = dfmod(["--transforms", "nope", "."], { cwd: dir });
   expect(r.code).toBe(2);
@@ -171,7 +171,7 @@ test("list prints every transform with its summary, in pipeline order", () => {
       .split("\n")
       .filter(Boolean)
       .map((l) => l.split(/\s+/)[0]),
-  ).toEqual(["alpine-to-trixie", "uv-sync", "copy-order"]);
+  ).toEqual(["alpine-to-trixie", "uv-sync", "copy-order", "multi-stage"]);
 });
 
 test("transform options are flags: --uv-check locked, --no-cache-mounts", () => {
@@ -181,7 +181,9 @@ test("transform options are flags: --uv-check locked, --no-cache-mounts", () => 
     path.join(dir, "Dockerfile"),
     "FROM python:3.12-slim\nWORKDIR /app\nCOPY pyproject.toml uv.lock ./\nRUN uv pip install --system -r pyproject.toml\n",
   );
-  const r = dfmod(["--stdout", "--uv-check", "locked", "--no-cache-mounts", "Dockerfile"], { cwd: dir });
+  const r = dfmod(["--stdout", "-t", "uv-sync", "--uv-check", "locked", "--no-cache-mounts", "Dockerfile"], {
+    cwd: dir,
+  });
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("\nRUN uv sync --locked --no-dev --no-install-project\n");
 });
@@ -200,7 +202,7 @@ test("folders are searched for Dockerfile names, skipping node_modules and .git"
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.writeFileSync(path.join(dir, f), SLOW);
   }
-  const r = dfmod(["--check", "."], { cwd: dir });
+  const r = dfmod(["-t", "copy-order", "--check", "."], { cwd: dir });
   expect(r.stdout.split("\n").filter(Boolean)).toEqual([
     "Containerfile",
     "Dockerfile",

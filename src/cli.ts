@@ -85,6 +85,15 @@ async function main(): Promise<number> {
       description:
         "alpine-to-trixie: fail a file (exit 2, file untouched) on an Alpine package with no known Debian name",
     })
+    .option("builder-stage-name", {
+      type: "string",
+      default: defaultOptions.builderStageName,
+      description: "multi-stage: the name of the build stage",
+    })
+    .option("runtime-stage-name", {
+      type: "string",
+      description: "multi-stage: a name for the runtime stage (default: as it was)",
+    })
     .conflicts("write", "check")
     .conflicts("write", "stdout")
     .conflicts("check", "stdout")
@@ -125,6 +134,8 @@ async function main(): Promise<number> {
         targetVariant: argv["target-variant"],
         allStages: argv["all-stages"],
         strict: argv.strict,
+        builderStageName: argv["builder-stage-name"],
+        runtimeStageName: argv["runtime-stage-name"],
       },
     },
     {

@@ -3,8 +3,9 @@ import type { Transform } from "../src/engine/types";
 import { alpineToTrixie } from "./alpine-to-trixie";
 import { uvSync } from "./uv-sync";
 import { copyOrder } from "./copy-order";
+import { multiStage } from "./multi-stage";
 
-export const transforms: Transform[] = [alpineToTrixie, uvSync, copyOrder];
+export const transforms: Transform[] = [alpineToTrixie, uvSync, copyOrder, multiStage];
 
 export function transformById(id: string): Transform | undefined {
   return transforms.find((t) => t.id === id);

@@ -253,3 +253,54 @@ export function resolvePath(workdir: string, p: string): string {
   }
   return (out[0]?.startsWith("$") ? "" : "/") + out.join("/");
 }
+
+/** A Python dependency install, whatever the tool. */
+export interface DependencyInstall {
+  tool: "pip" | "uv-pip" | "uv-sync" | "poetry";
+  command: ShellCommand;
+  /** It installs the project itself (`pip install .`, `uv sync` without --no-install-project...). */
+  project: boolean;
+  /** It installs into the image's Python (`--system`, `--break-system-packages`, plain pip without a venv). */
+  system: boolean;
+}
+
+/** Packages that install or build other packages: installing them is set-up, not a dependency install. */
+const PACKAGING_TOOLS = new Set([
+  "pip",
+  "setuptools",
+  "wheel",
+  "uv",
+  "poetry",
+  "pipenv",
+  "pdm",
+  "hatch",
+  "virtualenv",
+  "build",
+]);
+
+/** Recognises pip / uv pip / uv sync / poetry installs (not installs of pip, setuptools or uv themselves). */
+export function dependencyInstall(command: ShellCommand): DependencyInstall | undefined {
+  const sync = parseUvSync(command);
+  if (sync) {
+    return {
+      tool: "uv-sync",
+      command,
+      project: !hasOption({ options: sync }, "--no-install-project", "--no-install-workspace"),
+      system: false,
+    };
+  }
+  const poetry = parsePoetryInstall(command);
+  if (poetry) return { tool: "poetry", command, project: !hasOption({ options: poetry }, "--no-root"), system: false };
+  const pip = parsePipInstall(command);
+  if (!pip) return undefined;
+  const names = pip.packages.map(packageName);
+  const tooling = names.length > 0 && names.every((n) => n !== undefined && PACKAGING_TOOLS.has(n));
+  if (pip.requirements.length === 0 && pip.editables.length === 0 && (pip.packages.length === 0 || tooling))
+    return undefined;
+  return {
+    tool: pip.tool === "uv" ? "uv-pip" : "pip",
+    command,
+    project: pip.editables.length > 0 || names.some((n) => n === undefined),
+    system: hasOption(pip, "--system", "--break-system-packages"),
+  };
+}

@@ -164,8 +164,3 @@ function literal(node: Node): string | undefined {
       return undefined;
   }
 }
-
-/** The literal texts of a command's words (undefined where a word is not literal). */
-export function argv(command: ShellCommand): (string | undefined)[] {
-  return command.words.map((w) => w.text);
-}

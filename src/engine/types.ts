@@ -27,6 +27,10 @@ export interface TransformOptions {
   allStages: boolean;
   /** alpine-to-trixie: an Alpine package with no known Debian name fails the file instead of a note. */
   strict: boolean;
+  /** multi-stage: the name of the new build stage. */
+  builderStageName: string;
+  /** multi-stage: a name for the runtime stage (default: as it was). */
+  runtimeStageName: string | undefined;
 }
 
 export const defaultOptions: TransformOptions = {
@@ -36,6 +40,8 @@ export const defaultOptions: TransformOptions = {
   targetVariant: "slim-trixie",
   allStages: false,
   strict: false,
+  builderStageName: "builder",
+  runtimeStageName: undefined,
 };
 
 export interface Context {

@@ -1,0 +1,526 @@
+/**
+ * multi-stage: a single-stage Python image carries its compilers, headers and package caches into
+ * production. This splits it: a builder stage (system build packages, uv or pip, the manifests, the
+ * install into a virtual environment, and the project install when there is one) and a runtime
+ * stage on the same base that receives the virtual environment, the runtime libraries of the
+ * builder's -dev packages, the user, the code, and every other instruction in its original order.
+ */
+import { afterLineBreak } from "../../src/engine/source";
+import { applyEdits, Edit } from "../../src/engine/edits";
+import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import type { ShellCommand } from "../../src/engine/shell";
+import type { Context, NoteInput, Transform } from "../../src/engine/types";
+import {
+  dependencyInstall,
+  DependencyInstall,
+  parsePipInstall,
+  resolvePath,
+  venvActivation,
+  venvCreation,
+} from "../../src/engine/commands";
+import { envPairs, stageStates } from "../../src/engine/stage";
+import { inBase, packageMap } from "../alpine-to-trixie/packages";
+
+/** Debian packages that only build things: nothing of them is needed at run time. */
+const BUILD_TOOLS = new Set([
+  "autoconf",
+  "automake",
+  "binutils",
+  "bison",
+  "build-essential",
+  "cargo",
+  "clang",
+  "cmake",
+  "dpkg-dev",
+  "flex",
+  "g++",
+  "gcc",
+  "git",
+  "libc6-dev",
+  "libtool",
+  "libtool-bin",
+  "linux-libc-dev",
+  "llvm",
+  "make",
+  "meson",
+  "nasm",
+  "ninja-build",
+  "patch",
+  "pkg-config",
+  "pkgconf",
+  "python3-dev",
+  "rustc",
+  "swig",
+]);
+
+/** Debian build package -> the runtime packages it stands for (libpq-dev -> libpq5), from the package map. */
+let runtimeIndex: Map<string, string[]> | undefined;
+function runtimeOf(pkg: string): string[] | undefined {
+  if (!runtimeIndex) {
+    runtimeIndex = new Map();
+    for (const entry of Object.values(packageMap)) {
+      for (const b of entry.build) {
+        if (entry.build.length === 1 || !runtimeIndex.has(b)) runtimeIndex.set(b, entry.runtime);
+      }
+    }
+  }
+  return runtimeIndex.get(pkg);
+}
+
+/** Tools a HEALTHCHECK may call that slim images lack (BusyBox had wget and nc built in). */
+const HEALTHCHECK_TOOLS: Record<string, string> = { curl: "curl", wget: "wget", nc: "netcat-openbsd" };
+
+type Role = "builder" | "runtime" | "both" | "drop";
+
+interface Placed {
+  instruction: Instruction;
+  role: Role;
+  /** Edits to the instruction's own text in the builder copy (purges removed, --system dropped). */
+  builderEdits?: Edit[];
+}
+
+export const multiStage: Transform = {
+  id: "multi-stage",
+  summary: "split a single-stage Python build into a builder stage and a lean runtime stage",
+  apply(ctx: Context) {
+    const notes: NoteInput[] = [];
+    const file = ctx.dockerfile;
+    if (file.stages.length > 1) {
+      notes.push({ severity: "info", line: file.stages[1]!.from.line, message: "already multi-stage: left as it is" });
+      return { edits: [], notes };
+    }
+    const stage = file.stages[0];
+    if (!stage) return undefined;
+    const edit = split(ctx, stage, notes);
+    return { edits: edit ? [edit] : [], notes };
+  },
+};
+
+function isPythonImage(image: string): boolean {
+  return /(?:^|\/)python:|(?:^|\/)uv:python|^python$/.test(image) || /astral-sh\/uv:/.test(image);
+}
+
+function words(command: ShellCommand): (string | undefined)[] {
+  return command.words.map((w) => w.text);
+}
+
+function isAptOrApk(command: ShellCommand): boolean {
+  const [name] = words(command);
+  return name === "apt-get" || name === "apt" || name === "apk";
+}
+
+function isPurge(command: ShellCommand): boolean {
+  const t = words(command);
+  return (
+    ((t[0] === "apt-get" || t[0] === "apt") && (t[1] === "purge" || t[1] === "remove" || t[1] === "autoremove")) ||
+    (t[0] === "apk" && t.includes("del"))
+  );
+}
+
+function isCacheCleanup(command: ShellCommand): boolean {
+  const t = words(command);
+  if (t[0] !== "rm") return false;
+  const paths = t.slice(1).filter((a) => a === undefined || !a.startsWith("-"));
+  return (
+    paths.length > 0 &&
+    paths.every(
+      (p) => p !== undefined && /^(?:\/root\/\.cache|\/tmp|\/var\/cache|\/var\/lib\/apt\/lists)(?:\/|$)/.test(p),
+    )
+  );
+}
+
+function isUserCommand(command: ShellCommand): boolean {
+  const [name] = words(command);
+  return name !== undefined && ["useradd", "groupadd", "adduser", "addgroup", "usermod"].includes(name);
+}
+
+/** Commands that belong to the build: installs, system packages, venv set-up, pip upgrades. */
+function isBuildCommand(command: ShellCommand): boolean {
+  if (isAptOrApk(command) || isCacheCleanup(command) || dependencyInstall(command)) return true;
+  if (venvCreation(command) !== undefined || venvActivation(command) !== undefined) return true;
+  const pip = parsePipInstall(command);
+  if (pip) return true;
+  const [name, sub] = words(command);
+  return name === "set" || name === "true" || (name === "poetry" && sub === "config");
+}
+
+/** Packages an `apt-get install` names (options left out). */
+function aptInstalls(command: ShellCommand): string[] {
+  const t = words(command);
+  if ((t[0] !== "apt-get" && t[0] !== "apt") || !t.includes("install")) return [];
+  return t
+    .slice(t.indexOf("install") + 1)
+    .filter((w): w is string => w !== undefined && !w.startsWith("-"))
+    .map((w) => w.replace(/=.*$/, ""));
+}
+
+function aptPurges(command: ShellCommand): string[] {
+  const t = words(command);
+  if (!isPurge(command) || t[0] === "apk") return [];
+  return t.slice(2).filter((w): w is string => w !== undefined && !w.startsWith("-"));
+}
+
+function codeCopy(instruction: Instruction): boolean {
+  if ((instruction.keyword !== "COPY" && instruction.keyword !== "ADD") || instruction.flag("from")) return false;
+  const w = instruction.jsonArgs() ?? instruction.words().map((x) => x.text);
+  const sources = w.slice(0, -1);
+  return sources.length === 1 && (sources[0] === "." || sources[0] === "./");
+}
+
+const MANIFEST =
+  /(?:^|\/)(?:[^/]*requirements[^/]*\.(?:txt|in)|pyproject\.toml|uv\.lock|poetry\.lock|setup\.py|setup\.cfg|Pipfile(?:\.lock)?|constraints[^/]*\.txt)$/;
+
+function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined {
+  const file = ctx.dockerfile;
+  const list = stage.instructions.slice(1);
+  const line = stage.from.line;
+  const leave = (message: string, severity: NoteInput["severity"] = "info"): undefined => {
+    notes.push({ severity, line, message: `not split into builder and runtime stages: ${message}` });
+    return undefined;
+  };
+
+  // The dependency install, and the project install after the code copy.
+  const installs: { instruction: Instruction; install: DependencyInstall }[] = [];
+  for (const instruction of list) {
+    if (instruction.heredoc && /\b(?:pip|uv|poetry)\b/.test(file.text.slice(instruction.start, instruction.end))) {
+      return leave(`the heredoc RUN at line ${instruction.line} may install dependencies, which dfmod cannot see into`);
+    }
+    for (const command of instruction.shell()?.commands ?? []) {
+      const install = dependencyInstall(command);
+      if (install) installs.push({ instruction, install });
+    }
+  }
+  if (stage.name?.toLowerCase() === ctx.options.builderStageName.toLowerCase()) {
+    return leave(`the stage is already named ${stage.name}; choose another --builder-stage-name`);
+  }
+  const python = isPythonImage(stage.image) || installs.length > 0;
+  if (!python) return leave("not a Python image");
+  if (installs.length === 0)
+    return leave(
+      "no dependency install that dfmod understands (pip, uv or poetry); custom scripts, make install and conda are left to you",
+    );
+  const first = installs[0]!;
+  if (installs.some((i) => i.install.command.words.some((w) => w.text === "--user")))
+    return leave("`pip install --user` installs are not split");
+  const depsRun = first.instruction;
+  const depsScript = depsRun.shell()!;
+  if (!depsScript.items.every((item) => item.command && isBuildCommand(item.command))) {
+    return leave(`the install RUN at line ${depsRun.line} also does other work; put that in a RUN of its own`);
+  }
+  const projectRuns = [
+    ...new Set(installs.filter((i) => i.instruction !== depsRun && i.install.project).map((i) => i.instruction)),
+  ];
+  const lastBuildRun = projectRuns[projectRuns.length - 1] ?? depsRun;
+  for (const run of projectRuns) {
+    if (!run.shell()!.items.every((item) => item.command && isBuildCommand(item.command))) {
+      return leave(`the install RUN at line ${run.line} also does other work; put that in a RUN of its own`);
+    }
+  }
+  if (installs.some((i) => i.instruction !== depsRun && !projectRuns.includes(i.instruction))) {
+    return leave("more than one dependency install outside the build; dfmod does not know which stage each belongs to");
+  }
+
+  // Where the environment lives.
+  const states = stageStates(stage);
+  const workdir = states.get(depsRun)!.workdir;
+  let venv: string | undefined;
+  let newVenv = false;
+  const envValue = (key: string): string | undefined => {
+    let value: string | undefined;
+    for (const i of list) if (i.keyword === "ENV") for (const p of envPairs(i)) if (p.key === key) value = p.value;
+    return value;
+  };
+  for (const instruction of list) {
+    for (const command of instruction.shell()?.commands ?? []) {
+      const created = venvCreation(command);
+      if (created !== undefined) venv ??= resolvePath(states.get(instruction)!.workdir, created);
+    }
+  }
+  const tool = first.install.tool;
+  if (tool === "uv-sync") {
+    venv = envValue("UV_PROJECT_ENVIRONMENT") ?? resolvePath(workdir, ".venv");
+  } else if (tool === "poetry") {
+    // Poetry is told (by environment, which wins over its config) to use an in-project venv.
+    venv = resolvePath(workdir, ".venv");
+  } else if (first.install.system || !venv) {
+    const pipPath = /^(.*)\/bin\/pip3?$/.exec(first.install.command.words[0]?.text ?? "")?.[1];
+    venv =
+      pipPath ??
+      envValue("VIRTUAL_ENV") ??
+      (tool === "uv-pip" && !first.install.system ? resolvePath(workdir, ".venv") : undefined);
+    if (!venv || first.install.system) {
+      venv = "/opt/venv";
+      newVenv = true;
+    }
+  }
+
+  // Which stage each instruction goes to.
+  const depsIndex = list.indexOf(depsRun);
+  const buildEnd = list.indexOf(lastBuildRun);
+  const placed: Placed[] = [];
+  const installed: string[] = [];
+  const purged = new Set<string>();
+  for (const [i, instruction] of list.entries()) {
+    const k = instruction.keyword;
+    const beforeBuildEnd = i < buildEnd;
+    let role: Role;
+    if (instruction === depsRun || projectRuns.includes(instruction)) role = "builder";
+    else if (k === "ARG" || k === "ENV" || k === "WORKDIR" || k === "SHELL") role = i < buildEnd ? "both" : "runtime";
+    else if (k === "COPY" || k === "ADD") {
+      const from = instruction.flag("from")?.value;
+      if (from !== undefined)
+        role = /astral-sh\/uv/.test(from) ? (usesUvAtRuntime(list) ? "both" : "builder") : "runtime";
+      else if (codeCopy(instruction)) role = beforeBuildEnd ? "both" : "runtime";
+      else if (
+        i < depsIndex &&
+        (instruction.jsonArgs() ?? instruction.words().map((w) => w.text)).slice(0, -1).every((s) => MANIFEST.test(s))
+      )
+        role = "builder";
+      else role = "runtime";
+    } else if (k === "RUN") {
+      const script = instruction.shell();
+      const items = script?.items ?? [];
+      const commands = items.map((it) => it.command);
+      if (!script || script.hasError || commands.some((c) => !c)) role = "runtime";
+      else if (commands.every((c) => isPurge(c!) || isCacheCleanup(c!) || words(c!)[0] === "true")) role = "drop";
+      else if (i < buildEnd && commands.every((c) => isBuildCommand(c!))) role = "builder";
+      else if (commands.every((c) => isUserCommand(c!))) role = "runtime";
+      else if (i < buildEnd && commands.some((c) => isAptOrApk(c!) && !isPurge(c!))) {
+        return leave(
+          `the RUN at line ${instruction.line} mixes system packages with other work; put the apt-get install in a RUN of its own`,
+        );
+      } else role = "runtime";
+    } else if (k === "ONBUILD") return leave("ONBUILD instructions");
+    else role = "runtime";
+
+    if (role === "builder" || role === "drop") {
+      for (const command of instruction.shell()?.commands ?? []) {
+        installed.push(...aptInstalls(command));
+        for (const p of aptPurges(command)) purged.add(p);
+      }
+    }
+    const entry: Placed = { instruction, role };
+    if (role === "builder" && instruction.keyword === "RUN") entry.builderEdits = builderEdits(instruction);
+    placed.push(entry);
+  }
+
+  // The runtime's system packages: runtime libraries of build packages, other packages as they were.
+  const runtimePackages: string[] = [];
+  const unknownDev: string[] = [];
+  const add = (pkg: string): void => {
+    if (!runtimePackages.includes(pkg) && !inBase(pkg, true)) runtimePackages.push(pkg);
+  };
+  for (const pkg of installed) {
+    if (purged.has(pkg) && !/-dev$/.test(pkg) && !BUILD_TOOLS.has(pkg)) continue;
+    const runtime = runtimeOf(pkg);
+    if (BUILD_TOOLS.has(pkg)) continue;
+    if (/-dev$/.test(pkg)) {
+      if (runtime) runtime.forEach(add);
+      else unknownDev.push(pkg);
+      continue;
+    }
+    if (purged.has(pkg)) continue;
+    add(pkg);
+  }
+  for (const instruction of list) {
+    if (instruction.keyword !== "HEALTHCHECK") continue;
+    for (const [tool, pkg] of Object.entries(HEALTHCHECK_TOOLS)) {
+      if (
+        new RegExp(`(?:^|[\\s"'\\[;&|])${tool}(?:[\\s"',]|$)`).test(instruction.args) &&
+        !runtimePackages.includes(pkg) &&
+        !installed.includes(pkg)
+      ) {
+        add(pkg);
+        notes.push({
+          severity: "info",
+          line: instruction.line,
+          message: `the HEALTHCHECK calls ${tool}: ${pkg} is installed in the runtime stage (slim images do not have it)`,
+        });
+      }
+    }
+  }
+  for (const pkg of unknownDev) {
+    notes.push({
+      severity: "action-needed",
+      line: depsRun.line,
+      message: `no known runtime library for ${pkg}: if the application loads it at run time, install its library in the runtime stage`,
+    });
+  }
+
+  // The user the application runs as.
+  let user: string | undefined;
+  for (const instruction of list) if (instruction.keyword === "USER") user = instruction.args.trim();
+  if (user === "root" || user === "0" || user?.startsWith("root:")) user = undefined;
+  const codeChown = list.find((i) => codeCopy(i) && i.flag("chown"))?.flag("chown")?.value;
+  const chown = user ? (codeChown ?? user) : undefined;
+
+  // Assemble both stages from the instructions' own text.
+  const text = file.text;
+  const chunk = (instruction: Instruction, edits?: Edit[]): string => {
+    const previous = file.instructions[instruction.index - 1]!;
+    const start = afterLineBreak(text, previous.end);
+    const own = text.slice(start, instruction.end);
+    if (!edits || edits.length === 0) return own;
+    return applyEdits(
+      own,
+      edits.map((e) => ({ ...e, start: e.start - start, end: e.end - start })),
+      "\n",
+      "multi-stage",
+    );
+  };
+  const builderName = ctx.options.builderStageName;
+  const from = stage.from;
+  const fromFlags = from.flags.map((f) => from.logical.slice(f.start, f.end) + " ").join("");
+  const builder: string[] = [`${from.keywordText} ${fromFlags}${stage.image} ${asKeyword(from)} ${builderName}`];
+  const runtime: string[] = [runtimeFrom(ctx, stage)];
+  const venvLines = [
+    `COPY --from=${builderName}${chown ? ` --chown=${chown}` : ""} ${venv} ${venv}`,
+    ...(hasPathEnv(list, venv) ? [] : [`ENV PATH="${venv}/bin:$PATH"`]),
+  ];
+  const newVenvLines =
+    tool === "uv-pip"
+      ? [`RUN uv venv ${venv}`, `ENV VIRTUAL_ENV=${venv} PATH="${venv}/bin:$PATH"`]
+      : [`RUN python -m venv ${venv}`, `ENV PATH="${venv}/bin:$PATH"`];
+  let runtimePackagesPlaced = false;
+  let venvPlaced = false;
+  const deferred: string[] = [];
+  const runtimePackagesLine =
+    runtimePackages.length > 0
+      ? `RUN apt-get update && apt-get install -y --no-install-recommends ${runtimePackages.join(" ")} && rm -rf /var/lib/apt/lists/*`
+      : undefined;
+  const userRuns = placed.filter(
+    (p) =>
+      p.role === "runtime" &&
+      p.instruction.keyword === "RUN" &&
+      p.instruction.shell()?.items.every((it) => it.command && isUserCommand(it.command)),
+  );
+  for (const [i, p] of placed.entries()) {
+    const instruction = p.instruction;
+    if (
+      instruction === depsRun &&
+      (tool === "uv-sync" || tool === "uv-pip") &&
+      envValue("UV_PYTHON_DOWNLOADS") === undefined
+    ) {
+      // uv must use the base image's Python: the runtime stage has no other.
+      builder.push("ENV UV_PYTHON_DOWNLOADS=0");
+    }
+    if (instruction === depsRun && newVenv) builder.push(...newVenvLines);
+    if (instruction === depsRun && tool === "poetry")
+      builder.push("ENV POETRY_VIRTUALENVS_CREATE=true POETRY_VIRTUALENVS_IN_PROJECT=true");
+    if (p.role === "builder" || p.role === "both") builder.push(chunk(instruction, p.builderEdits));
+    if (
+      !runtimePackagesPlaced &&
+      runtimePackagesLine &&
+      (p.role === "builder" || p.role === "drop") &&
+      instruction.keyword === "RUN" &&
+      installed.length > 0
+    ) {
+      runtime.push(runtimePackagesLine);
+      runtimePackagesPlaced = true;
+    }
+    if (instruction === depsRun) {
+      // The user must exist before COPY --chown names it.
+      if (chown) {
+        for (const u of userRuns) {
+          if (placed.indexOf(u) > i) runtime.push(chunk(u.instruction));
+        }
+      }
+      runtime.push(...venvLines, ...deferred);
+      venvPlaced = true;
+    }
+    if (p.role === "runtime" || p.role === "both") {
+      if (chown && venvPlaced && userRuns.includes(p)) continue;
+      // The code comes after the virtual environment, not before it.
+      if (!venvPlaced && codeCopy(instruction)) deferred.push(chunk(instruction));
+      else runtime.push(chunk(instruction));
+    }
+  }
+  if (!runtimePackagesPlaced && runtimePackagesLine) runtime.splice(1, 0, runtimePackagesLine);
+
+  const start = from.blockStart;
+  const end = list.length ? list[list.length - 1]!.end : from.end;
+  const fromBlock = text.slice(start, from.start);
+  notes.push({
+    severity: "info",
+    line,
+    message:
+      `split into a ${builderName} stage (build packages, the install into ${venv}) and a runtime stage that gets the virtual environment` +
+      (runtimePackages.length ? `, ${runtimePackages.join(" ")}` : "") +
+      " and the code: no compiler or -dev headers in the final image",
+  });
+  if (tool === "poetry") {
+    notes.push({
+      severity: "info",
+      line: depsRun.line,
+      message: `Poetry installs into ${venv} in the builder (POETRY_VIRTUALENVS_CREATE=true, POETRY_VIRTUALENVS_IN_PROJECT=true), which the runtime stage copies`,
+    });
+  }
+  if (newVenv) {
+    notes.push({
+      severity: "info",
+      line: depsRun.line,
+      message: `the install went into the image's Python; it now goes into ${venv}, which the runtime stage copies`,
+    });
+  }
+  if (purged.size > 0) {
+    notes.push({
+      severity: "info",
+      line: depsRun.line,
+      message: "removing build packages is left out: the builder's packages never reach the runtime stage",
+    });
+  }
+  return { start, end, text: fromBlock + builder.join("\n") + "\n\n" + runtime.join("\n") };
+}
+
+/** Builder copies of install RUNs: purges removed (the builder is thrown away), `--system` dropped. */
+function builderEdits(instruction: Instruction): Edit[] {
+  const script = instruction.shell();
+  if (!script) return [];
+  const edits: Edit[] = [];
+  const remove = new Set<number>();
+  script.items.forEach((item, i) => {
+    if (item.command && isPurge(item.command)) remove.add(i);
+  });
+  if (remove.size > 0 && remove.size < script.items.length)
+    edits.push(...(instruction.editChain(script, remove) ?? []));
+  for (const command of script.commands) {
+    const install = dependencyInstall(command);
+    if (!install?.system) continue;
+    for (const w of command.words) {
+      if (w.text === "--system" || w.text === "--break-system-packages") {
+        let end = w.end;
+        while (instruction.logical[end] === " ") end++;
+        edits.push(...instruction.replace(w.start, end, ""));
+      }
+    }
+  }
+  return edits;
+}
+
+function asKeyword(from: Instruction): string {
+  const as = from.words()[1]?.text;
+  return as && as.toUpperCase() === "AS" ? as : from.keywordText === from.keywordText.toLowerCase() ? "as" : "AS";
+}
+
+/** The runtime stage's FROM: the original line, renamed with --runtime-stage-name. */
+function runtimeFrom(ctx: Context, stage: Stage): string {
+  const from = stage.from;
+  const own = ctx.dockerfile.text.slice(from.start, from.end);
+  const name = ctx.options.runtimeStageName;
+  if (!name) return own;
+  const named = from.words()[2];
+  if (stage.name && named) return from.logical.slice(0, named.start) + name + from.logical.slice(named.end);
+  return `${own} ${asKeyword(from)} ${name}`;
+}
+
+function hasPathEnv(list: Instruction[], venv: string): boolean {
+  return list.some(
+    (i) => i.keyword === "ENV" && envPairs(i).some((p) => p.key === "PATH" && p.value.includes(`${venv}/bin`)),
+  );
+}
+
+function usesUvAtRuntime(list: Instruction[]): boolean {
+  return list.some(
+    (i) => (i.keyword === "CMD" || i.keyword === "ENTRYPOINT") && /(?:^|[\s"[])(?:uv|uvx)(?:[\s",]|$)/.test(i.args),
+  );
+}

@@ -6,6 +6,8 @@ export interface BuildContext {
   dir: string;
   /** True when a regular file exists at this context-relative path. */
   exists(relative: string): boolean;
+  /** True when a folder exists at this context-relative path. */
+  isDirectory(relative: string): boolean;
   /** The file's text, or undefined when it cannot be read. */
   read(relative: string): string | undefined;
 }
@@ -24,6 +26,15 @@ export function folderContext(dir: string): BuildContext {
       if (!full) return false;
       try {
         return fs.statSync(full).isFile();
+      } catch {
+        return false;
+      }
+    },
+    isDirectory(relative) {
+      const full = resolve(relative);
+      if (!full) return false;
+      try {
+        return fs.statSync(full).isDirectory();
       } catch {
         return false;
       }

@@ -39,6 +39,8 @@ interface Install {
   requirementFiles: string[];
   /** Manifests the install can do without: named only when the build context shows them. */
   optional: string[];
+  /** Local folders it installs from (`./libs/x`, `-e ./libs/x`), relative to the RUN's working directory. */
+  directories: string[];
   /** For installs that also install the project: the deps-only form of the command. */
   depsOnly: string | undefined;
 }
@@ -54,6 +56,7 @@ function findInstall(command: ShellCommand): Install | "needs-code" | undefined 
       manifests: ["pyproject.toml", "uv.lock"],
       requirementFiles: [],
       optional: hasOption(opts, "--frozen", "--locked") ? [] : ["uv.lock"],
+      directories: [],
       depsOnly: depsOnly ? undefined : `${command.words.map((w) => w.raw).join(" ")} --no-install-project`,
     };
   }
@@ -66,26 +69,25 @@ function findInstall(command: ShellCommand): Install | "needs-code" | undefined 
       manifests: ["pyproject.toml", "poetry.lock"],
       requirementFiles: [],
       optional: ["poetry.lock"],
+      directories: [],
       depsOnly: depsOnly ? undefined : `${command.words.map((w) => w.raw).join(" ")} --no-root`,
     };
   }
   const pip = parsePipInstall(command);
-  if (
-    pip &&
-    (pip.requirements.length > 0 || pip.packages.some((p) => packageName(p) === undefined) || pip.editables.length > 0)
-  ) {
-    if (pip.dynamic || pip.editables.length > 0 || pip.packages.some((p) => packageName(p) === undefined))
-      return "needs-code";
-    return {
-      family: "pip",
-      command,
-      manifests: [...pip.requirements, ...pip.constraints],
-      requirementFiles: [...pip.requirements, ...pip.constraints],
-      optional: [],
-      depsOnly: undefined,
-    };
-  }
-  return undefined;
+  if (!pip) return undefined;
+  const paths = [...pip.packages.filter((p) => packageName(p) === undefined), ...pip.editables];
+  if (pip.requirements.length === 0 && paths.length === 0) return undefined;
+  // The project itself (`.`) needs the code; other local folders can be copied ahead of it.
+  if (pip.dynamic || paths.some((p) => isProjectRoot(p))) return "needs-code";
+  return {
+    family: "pip",
+    command,
+    manifests: [...pip.requirements, ...pip.constraints],
+    requirementFiles: [...pip.requirements, ...pip.constraints],
+    optional: [],
+    directories: paths.map((p) => p.replace(/^file:/, "")),
+    depsOnly: undefined,
+  };
 }
 
 /** Commands that never read the build context's code, so they may run before the code copy. */
@@ -105,6 +107,21 @@ function isIndependent(command: ShellCommand): boolean {
   const sub = command.words[1]?.text;
   if ((name === "poetry" || isPipName(name)) && sub === "config") return true;
   return ["apt-get", "apk", "set", "true", "mkdir", "useradd", "groupadd", "adduser", "addgroup"].includes(name);
+}
+
+function isProjectRoot(p: string): boolean {
+  return /^(?:file:)?\.\/?(?:\[[^\]]*\])?$/.test(p);
+}
+
+/** A requirement line that names a local folder: `./libs/x`, `-e ./libs/x`, `file:libs/x`, `-f wheels`. */
+function localPath(line: string): string | undefined {
+  const m = /^(?:(?:-e|--editable|-f|--find-links)(?:\s+|=))?(?:file:)?(\S+)$/.exec(line);
+  const p = m?.[1];
+  if (!p || p.includes("://") || p.startsWith("-")) return undefined;
+  if (/^(?:\.{1,2}(?:\/|$)|\/)/.test(p) || (p.includes("/") && !/[=<>~!;@]/.test(p)))
+    return p.replace(/\[[^\]]*\]$/, "");
+  if (/^(?:-e|--editable|-f|--find-links)\b/.test(line)) return p;
+  return undefined;
 }
 
 function isPipName(name: string): boolean {
@@ -238,15 +255,19 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
   const destWord = codeCopyDest(copy);
   const destDir = destWord === "." ? "./" : destWord.endsWith("/") ? destWord : destWord + "/";
   const byDir = new Map<string, string[]>();
-  for (const m of manifests) {
-    const dir = path.posix.dirname(m);
-    byDir.set(dir, [...(byDir.get(dir) ?? []), m]);
+  for (const m of manifests.filter((x) => !x.directory)) {
+    const dir = path.posix.dirname(m.path);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), m.path]);
   }
   const keyword = copy.keywordText === copy.keywordText.toLowerCase() ? "copy" : "COPY";
   const copyFlags = copy.flags.map((f) => copy.logical.slice(f.start, f.end) + " ").join("");
   const manifestLines = [...byDir].map(
     ([dir, files]) => `${keyword} ${copyFlags}${files.join(" ")} ${dir === "." ? destDir : destDir + dir + "/"}`,
   );
+  // A folder gets a COPY of its own (several sources would merge their contents into one folder).
+  for (const m of manifests.filter((x) => x.directory)) {
+    manifestLines.push(`${keyword} ${copyFlags}${m.path} ${destDir}${m.path}`);
+  }
   edits.push({ start: copy.blockStart, end: copy.end, text: manifestLines.map((l) => copy.indent + l).join("\n") });
   const split = install.depsOnly !== undefined || prefix < items.length;
   // The first item of the install's RUN that stays after the code copy.
@@ -273,7 +294,7 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
   notes.push({
     severity: "info",
     line: copy.line,
-    message: `${manifests.join(", ")} copied before the install, the code after it: a code change no longer re-runs the install`,
+    message: `${manifests.map((m) => m.path).join(", ")} copied before the install, the code after it: a code change no longer re-runs the install`,
   });
 }
 
@@ -399,18 +420,38 @@ function ownerExists(stage: Stage, anchor: Instruction, spec: string): boolean {
   return known(user) && (group === undefined || known(group));
 }
 
-/** Context-relative manifest paths, or a reason why they cannot be named. */
+interface Manifest {
+  /** Context-relative path. */
+  path: string;
+  directory: boolean;
+}
+
+/** Context-relative manifests (files and folders), or a reason why they cannot be named. */
 function resolveManifests(
   install: Install,
   state: StageState,
   dest: string,
   context: BuildContext | undefined,
-): string[] | string {
-  const out: string[] = [];
+): Manifest[] | string {
+  const out: Manifest[] = [];
   const seen = new Set<string>();
   const required = new Set(install.requirementFiles.map((f) => resolvePath(state.workdir, f)));
   if (!context && install.optional.length > 0) {
     return `no build context: cannot tell whether ${install.optional.join(", ")} exists (copying it when it is missing fails the build, leaving it out changes what is installed)`;
+  }
+  const addDirectory = (written: string): string | undefined => {
+    // pip reads local paths relative to its working directory.
+    const abs = resolvePath(state.workdir, written);
+    const rel = path.posix.relative(dest, abs);
+    if (rel === "") return `the install needs the project itself (\`${written}\`), which comes with the code`;
+    if (rel.startsWith("..")) return `${abs} is not under the code copy's destination ${dest}`;
+    if (context && !context.isDirectory(rel)) return `${rel} is not a folder in the build context`;
+    if (!out.some((m) => m.path === rel)) out.push({ path: rel, directory: true });
+    return undefined;
+  };
+  for (const d of install.directories) {
+    const problem = addDirectory(d);
+    if (problem) return problem;
   }
   const queue = install.manifests.map((m) => resolvePath(state.workdir, m));
   while (queue.length > 0) {
@@ -423,7 +464,7 @@ function resolveManifests(
       if (required.has(abs)) return `${rel} is not in the build context`;
       continue;
     }
-    out.push(rel);
+    out.push({ path: rel, directory: false });
     if (context && path.posix.basename(rel) === "pyproject.toml") {
       const body = context.read(rel) ?? "";
       if (/^\s*\[tool\.uv\.workspace\]/m.test(body) || /\{[^}]*\bpath\s*=/.test(body)) {
@@ -440,8 +481,12 @@ function resolveManifests(
         const next = path.posix.join(path.posix.dirname(abs), include[1]!);
         required.add(next);
         queue.push(next);
-      } else if (/^(?:-e|--editable)\b/.test(line) || /^(?:\.|\/|file:)/.test(line) || /^\.\.?\//.test(line)) {
-        return `${rel} installs a local path (\`${line}\`), which needs the code`;
+        continue;
+      }
+      const local = localPath(line);
+      if (local !== undefined) {
+        const problem = addDirectory(local);
+        if (problem) return `${rel}: ${problem}`;
       }
     }
   }

@@ -271,12 +271,11 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
       if (from !== undefined)
         role = /astral-sh\/uv/.test(from) ? (usesUvAtRuntime(list) ? "both" : "builder") : "runtime";
       else if (codeCopy(instruction)) role = beforeBuildEnd ? "both" : "runtime";
-      else if (
-        i < depsIndex &&
-        (instruction.jsonArgs() ?? instruction.words().map((w) => w.text)).slice(0, -1).every((s) => MANIFEST.test(s))
-      )
-        role = "builder";
-      else role = "runtime";
+      else if (i < depsIndex) {
+        // Manifests only serve the install; other files copied before it (local packages) serve both.
+        const sources = (instruction.jsonArgs() ?? instruction.words().map((w) => w.text)).slice(0, -1);
+        role = sources.every((src) => MANIFEST.test(src)) ? "builder" : "both";
+      } else role = "runtime";
     } else if (k === "RUN") {
       const script = instruction.shell();
       const items = script?.items ?? [];

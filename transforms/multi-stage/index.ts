@@ -303,11 +303,17 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     placed.push(entry);
   }
 
-  // The runtime's system packages: runtime libraries of build packages, other packages as they were.
+  // The runtime's system packages: runtime libraries of build packages, other packages as they were
+  // (but not those a RUN of the runtime stage installs itself).
+  const runtimeInstalls = new Set(
+    placed
+      .filter((p) => p.role === "runtime")
+      .flatMap((p) => (p.instruction.shell()?.commands ?? []).flatMap(aptInstalls)),
+  );
   const runtimePackages: string[] = [];
   const unknownDev: string[] = [];
   const add = (pkg: string): void => {
-    if (!runtimePackages.includes(pkg) && !inBase(pkg, true)) runtimePackages.push(pkg);
+    if (!runtimePackages.includes(pkg) && !inBase(pkg, true) && !runtimeInstalls.has(pkg)) runtimePackages.push(pkg);
   };
   for (const pkg of installed) {
     if (purged.has(pkg) && !/-dev$/.test(pkg) && !BUILD_TOOLS.has(pkg)) continue;

@@ -1,0 +1,260 @@
+/**
+ * Proof by build: each example project is migrated by dfmod (the default pipeline) and, as a
+ * baseline, by alpine-to-trixie alone (single stage, code copied first); both are built in a real
+ * Docker engine with BuildKit, started, and rebuilt after a one-line change to application code.
+ * Run with `npm run test:e2e` (e2e/run.sh starts the daemon and sets DFMOD_E2E_DOCKER_HOST).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const DOCKER = "/usr/bin/docker";
+const host = process.env.DFMOD_E2E_DOCKER_HOST;
+const root = path.join(__dirname, "..");
+const cli = path.join(root, "dist", "src", "cli.js");
+const examplesDir = path.join(root, "examples");
+
+interface ExampleSpec {
+  description: string;
+  /** Command for `docker run` (empty: the image's own ENTRYPOINT/CMD). */
+  smoke: string[];
+  /** A regular expression the smoke test's output must match. */
+  expect: string;
+  /** An application source file that the rebuild test changes. */
+  change: string;
+}
+
+interface Step {
+  id: number;
+  stage: string;
+  index: number;
+  text: string;
+  cached: boolean;
+}
+
+interface Figures {
+  coldSeconds: number;
+  rebuildSeconds: number;
+  rerun: number;
+  steps: number;
+  sizeMB: number;
+}
+
+const results: { example: string; variant: string; figures: Figures }[] = [];
+
+function docker(args: string[], cwd?: string) {
+  const r = spawnSync(DOCKER, args, {
+    cwd,
+    env: { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: "1" },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+function dfmod(args: string[]): void {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`dfmod ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
+}
+
+/** The build steps of BuildKit's plain progress output, with whether each came from the cache. */
+export function parseSteps(log: string): Step[] {
+  const steps = new Map<number, Step>();
+  for (const line of log.split("\n")) {
+    const head = /^#(\d+) \[(?:(\S+) )?(\d+)\/\d+\] (.*)$/.exec(line);
+    if (head) {
+      const id = Number(head[1]);
+      if (!steps.has(id))
+        steps.set(id, { id, stage: head[2] ?? "", index: Number(head[3]), text: head[4]!, cached: false });
+      continue;
+    }
+    const cached = /^#(\d+) CACHED$/.exec(line);
+    if (cached) {
+      const step = steps.get(Number(cached[1]));
+      if (step) step.cached = true;
+    }
+  }
+  return [...steps.values()].filter((s) => !/^FROM /.test(s.text));
+}
+
+function build(dir: string, dockerfile: string, tag: string, noCache: boolean) {
+  const started = process.hrtime.bigint();
+  const r = docker(
+    [
+      "build",
+      "--network",
+      "host",
+      "--progress",
+      "plain",
+      "-f",
+      dockerfile,
+      "-t",
+      tag,
+      ...(noCache ? ["--no-cache"] : []),
+      ".",
+    ],
+    dir,
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.code !== 0)
+    throw new Error(`docker build of ${dockerfile} failed:\n${r.stderr.split("\n").slice(-40).join("\n")}`);
+  if (process.env.DFMOD_E2E_LOG)
+    fs.appendFileSync(process.env.DFMOD_E2E_LOG, `=== ${dir} ${dockerfile} ${tag} noCache=${noCache}\n${r.stderr}\n`);
+  return { seconds, steps: parseSteps(r.stderr) };
+}
+
+function sizeMB(tag: string): number {
+  const r = docker(["image", "inspect", "-f", "{{.Size}}", tag]);
+  return Math.round(Number(r.stdout.trim()) / 1e6);
+}
+
+function smoke(tag: string, spec: ExampleSpec): string {
+  const r = docker(["run", "--rm", "--network", "none", tag, ...spec.smoke]);
+  if (r.code !== 0) throw new Error(`the smoke test failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout.replace(/\x1b\[[0-9;]*m/g, "").trim();
+}
+
+/** A code copy: COPY/ADD of the whole context. */
+function isCodeCopy(step: Step): boolean {
+  return /^(?:COPY|ADD)(?: --\S+)* \.\/? \S+$/.test(step.text);
+}
+
+function changeSource(dir: string, file: string, n: number): void {
+  fs.appendFileSync(path.join(dir, file), `\n# changed by the end-to-end suite (${n})\n`);
+}
+
+const examples = fs
+  .readdirSync(examplesDir)
+  .filter((d) => fs.existsSync(path.join(examplesDir, d, "e2e.json")))
+  .sort();
+
+beforeAll(() => {
+  if (!host)
+    throw new Error(
+      "DFMOD_E2E_DOCKER_HOST is not set: run the suite with `npm run test:e2e`, which starts the Docker daemon",
+    );
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\``);
+  const info = docker(["info", "--format", "{{.ServerVersion}}"]);
+  if (info.code !== 0) throw new Error(`the Docker daemon does not answer at ${host}:\n${info.stderr}`);
+});
+
+afterAll(() => {
+  if (results.length === 0) return;
+  const rows = results.map(
+    (r) =>
+      `| ${r.example} | ${r.variant} | ${r.figures.coldSeconds.toFixed(1)} | ${r.figures.rebuildSeconds.toFixed(1)} | ${r.figures.rerun} of ${r.figures.steps} | ${r.figures.sizeMB} |`,
+  );
+  const table = [
+    "| example | Dockerfile | cold build (s) | rebuild after a code change (s) | steps re-run | image (MB) |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+  const text = `Measured ${new Date().toISOString().slice(0, 10)} on a ${os.cpus().length}-core machine with stand-in base images (see README).\n\n${table}\n`;
+  fs.writeFileSync(path.join(__dirname, "results.md"), text);
+  process.stdout.write(`\n${text}\n`);
+});
+
+test("there are example projects", () => {
+  expect(examples.length).toBeGreaterThanOrEqual(3);
+});
+
+describe.each(examples)("%s", (name) => {
+  const spec = JSON.parse(fs.readFileSync(path.join(examplesDir, name, "e2e.json"), "utf8")) as ExampleSpec;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `dfmod-e2e-${name}-`));
+  const migratedDir = path.join(work, "migrated");
+  const baselineDir = path.join(work, "baseline");
+  const tag = (variant: string) => `dfmod-e2e/${name}:${variant}`;
+
+  beforeAll(() => {
+    fs.cpSync(path.join(examplesDir, name), migratedDir, { recursive: true });
+    fs.cpSync(path.join(examplesDir, name), baselineDir, { recursive: true });
+    dfmod(["--write", path.join(migratedDir, "Dockerfile")]);
+    dfmod(["--write", "--transforms", "alpine-to-trixie", path.join(baselineDir, "Dockerfile")]);
+  });
+
+  afterAll(() => {
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test("the migrated Dockerfile is multi-stage and the baseline is not", () => {
+    const migrated = fs.readFileSync(path.join(migratedDir, "Dockerfile"), "utf8");
+    const baseline = fs.readFileSync(path.join(baselineDir, "Dockerfile"), "utf8");
+    expect(migrated.match(/^\s*FROM /gim)?.length).toBe(2);
+    expect(baseline.match(/^\s*FROM /gim)?.length).toBe(1);
+    expect(migrated).not.toMatch(/alpine/i);
+  });
+
+  for (const variant of ["migrated", "baseline"] as const) {
+    describe(variant, () => {
+      const dir = variant === "migrated" ? migratedDir : baselineDir;
+      let cold: ReturnType<typeof build> | undefined;
+
+      test("builds from scratch, and the smoke test passes in the final image", () => {
+        cold = build(dir, "Dockerfile", tag(variant), true);
+        expect(smoke(tag(variant), spec)).toMatch(new RegExp(spec.expect, "m"));
+      });
+
+      if (variant === "migrated") {
+        test("the final image has no compiler and no -dev package", () => {
+          const r = docker([
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--entrypoint",
+            "/bin/sh",
+            tag(variant),
+            "-c",
+            'command -v gcc cc c++ clang; dpkg-query -W -f "\\${Package}\\n" | grep -E -- "-dev$"; true',
+          ]);
+          expect(r.code).toBe(0);
+          expect(r.stdout.trim()).toBe("");
+        });
+      }
+
+      test("after a one-line code change, the rebuild re-runs only the code copy and what follows it", () => {
+        expect(cold).toBeDefined();
+        changeSource(dir, spec.change, 1);
+        const started = process.hrtime.bigint();
+        const rebuild = build(dir, "Dockerfile", tag(variant), false);
+        const rebuildSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+        expect(smoke(tag(variant), spec)).toMatch(new RegExp(spec.expect, "m"));
+        const rerun = rebuild.steps.filter((s) => !s.cached);
+        const installs = rebuild.steps.filter(
+          (s) => /^RUN .*\b(?:pip|uv) (?:install|sync)\b/.test(s.text) && !/ \.(?:\s|$)/.test(s.text),
+        );
+        results.push({
+          example: name,
+          variant: variant === "migrated" ? "migrated by dfmod" : "alpine-to-trixie only",
+          figures: {
+            coldSeconds: cold!.seconds,
+            rebuildSeconds,
+            rerun: rerun.length,
+            steps: rebuild.steps.length,
+            sizeMB: sizeMB(tag(variant)),
+          },
+        });
+        if (variant === "baseline") {
+          // The single-stage baseline copies the code first: its dependency install runs again.
+          expect(installs.some((s) => !s.cached)).toBe(true);
+          return;
+        }
+        expect(installs.length).toBeGreaterThan(0);
+        // The code copy itself must run again: the change reached the build.
+        expect(rerun.some(isCodeCopy)).toBe(true);
+        expect(installs.filter((s) => !s.cached).map((s) => s.text)).toEqual([]);
+        for (const step of rerun) {
+          const stageSteps = rebuild.steps.filter((s) => s.stage === step.stage);
+          const codeCopy = stageSteps.find(isCodeCopy);
+          const afterCode = codeCopy !== undefined && step.index >= codeCopy.index;
+          const fromBuilder = /^COPY --from=\S+/.test(step.text);
+          expect({ step: step.text, afterCodeCopyOrFromBuilder: afterCode || fromBuilder }).toEqual({
+            step: step.text,
+            afterCodeCopyOrFromBuilder: true,
+          });
+        }
+      });
+    });
+  }
+});

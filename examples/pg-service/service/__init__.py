@@ -1,0 +1,1 @@
+"""A small HTTP service that reports the libpq version it links against."""

@@ -144,6 +144,7 @@ test("--format json: one document with files, transforms, notes and diff", () =>
     files: 1,
     changed: 1,
     unchanged: 0,
+    skipped: 0,
     errors: 0,
     notes: { info: 1, warning: 0, "action-needed": 0 },
   });
@@ -156,7 +157,7 @@ test("--format json: one document with files, transforms, notes and diff", () =>
 test("--transforms and --skip choose transforms; an unknown id is an error", () => {
   fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
   expect(dfmod(["--check", "--transforms", "uv-sync", "."], { cwd: dir }).code).toBe(0);
-  expect(dfmod(["--check", "--skip", "copy-order,multi-stage", "."], { cwd: dir }).code).toBe(0);
+  expect(dfmod(["--check", "--skip", "copy-order,multi-stage,dockerignore", "."], { cwd: dir }).code).toBe(0);
   expect(dfmod(["--check", "--transforms", "uv-sync,copy-order", "."], { cwd: dir }).code).toBe(1);
   const r = dfmod(["--transforms", "nope", "."], { cwd: dir });
   expect(r.code).toBe(2);
@@ -171,7 +172,7 @@ test("list prints every transform with its summary, in pipeline order", () => {
       .split("\n")
       .filter(Boolean)
       .map((l) => l.split(/\s+/)[0]),
-  ).toEqual(["alpine-to-trixie", "uv-sync", "copy-order", "multi-stage"]);
+  ).toEqual(["alpine-to-trixie", "uv-sync", "copy-order", "multi-stage", "compose-shared-image", "dockerignore"]);
 });
 
 test("transform options are flags: --uv-check locked, --no-cache-mounts", () => {
@@ -214,7 +215,7 @@ test("folders are searched for Dockerfile names, skipping node_modules and .git"
 test("an absolute path gets git-style a/ b/ headers without a doubled slash", () => {
   const file = path.join(dir, "Dockerfile");
   fs.writeFileSync(file, SLOW);
-  const r = dfmod([file]);
+  const r = dfmod(["-t", "copy-order", file]);
   expect(r.stdout.split("\n").slice(0, 2)).toEqual([`--- a${file}`, `+++ b${file}`]);
 });
 

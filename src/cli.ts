@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /** yargs -> options -> run() -> process.exitCode. */
 import yargs from "yargs";
-import { defaultOptions } from "./engine/types";
-import { run, Mode } from "./run";
+import { OPTION_SPECS } from "./config";
+import { defaultOptions, TransformOptions } from "./engine/types";
+import { defaultJobs, Mode, run } from "./run";
 import { transforms as registry, transformById } from "../transforms";
 
 function readStdin(): Promise<string> {
@@ -30,10 +31,10 @@ async function main(): Promise<number> {
   const argv = await yargs(args)
     .scriptName("dfmod")
     .usage(
-      "$0 [paths..]\n\nRewrites Dockerfiles. Prints a unified diff by default (a dry run); --write changes the files.\n" +
-        "A folder is searched for Dockerfile, Containerfile, *.Dockerfile and Dockerfile.*; `-` reads standard input.",
+      "$0 [paths..]\n\nRewrites Dockerfiles and compose files. Prints a unified diff by default (a dry run); --write changes the files.\n" +
+        "A folder is searched for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* and compose files; `-` reads standard input.",
     )
-    .command("$0 [paths..]", "rewrite Dockerfiles (files, folders, or - for stdin; default: .)", (y) =>
+    .command("$0 [paths..]", "rewrite files (files, folders, or - for stdin; default: .)", (y) =>
       y.positional("paths", { type: "string", array: true }),
     )
     .command("list", "list the transforms, in pipeline order")
@@ -44,7 +45,11 @@ async function main(): Promise<number> {
       description: "exit 1 when a file would change, listing it; write nothing",
     })
     .option("stdout", { type: "boolean", description: "print the transformed file instead of a diff (one file)" })
-    .option("format", { choices: ["text", "json"] as const, default: "text" as const, description: "output format" })
+    .option("format", {
+      choices: ["text", "json", "sarif"] as const,
+      default: "text" as const,
+      description: "output format",
+    })
     .option("color", { type: "boolean", description: "colour the diff (default: when stdout is a terminal)" })
     .option("transforms", {
       alias: "t",
@@ -52,47 +57,57 @@ async function main(): Promise<number> {
       description: "run only these transforms (comma-separated ids)",
     })
     .option("skip", { type: "string", description: "leave these transforms out (comma-separated ids)" })
+    .option("ignore", {
+      type: "string",
+      description: "leave out files matching this .gitignore-style glob (repeatable)",
+    })
+    .option("jobs", {
+      alias: "j",
+      type: "number",
+      description: `worker threads (default: the number of CPUs, ${defaultJobs()})`,
+    })
     .option("context", { type: "string", description: "build context folder (default: each Dockerfile's own folder)" })
     .option("uv-check", {
       choices: ["frozen", "locked"] as const,
-      default: defaultOptions.uvCheck,
-      description:
-        "uv-sync: `uv sync --frozen` (install the lock as it is) or `--locked` (fail when it is out of date)",
+      description: `uv-sync: \`uv sync --frozen\` (install the lock as it is) or \`--locked\` (fail when it is out of date) [default: ${defaultOptions.uvCheck}]`,
     })
     .option("uv-version", {
       type: "string",
-      default: defaultOptions.uvVersion,
-      description: "uv-sync: uv image tag for `pip install uv` replacements",
+      description: `uv-sync: uv image tag for \`pip install uv\` replacements [default: ${defaultOptions.uvVersion}]`,
     })
     .option("cache-mounts", {
       type: "boolean",
-      default: defaultOptions.cacheMounts,
-      description: "give dependency installs a BuildKit cache mount (--no-cache-mounts turns it off)",
+      description: "give dependency installs a BuildKit cache mount (--no-cache-mounts turns it off) [default: true]",
     })
     .option("target-variant", {
       choices: ["slim-trixie", "trixie"] as const,
-      default: defaultOptions.targetVariant,
-      description: "alpine-to-trixie: slim images (default) or the full ones",
+      description: "alpine-to-trixie: slim images or the full ones [default: slim-trixie]",
     })
     .option("all-stages", {
       type: "boolean",
-      default: defaultOptions.allStages,
       description: "alpine-to-trixie: also migrate Alpine stages that install no Python dependencies",
     })
     .option("strict", {
       type: "boolean",
-      default: defaultOptions.strict,
       description:
         "alpine-to-trixie: fail a file (exit 2, file untouched) on an Alpine package with no known Debian name",
     })
     .option("builder-stage-name", {
       type: "string",
-      default: defaultOptions.builderStageName,
-      description: "multi-stage: the name of the build stage",
+      description: `multi-stage: the name of the build stage [default: ${defaultOptions.builderStageName}]`,
     })
     .option("runtime-stage-name", {
       type: "string",
       description: "multi-stage: a name for the runtime stage (default: as it was)",
+    })
+    .option("image-name", {
+      type: "string",
+      description: "compose-shared-image: the shared image's name (default: <project folder>:latest)",
+    })
+    .option("drop-dockerfile-healthcheck", {
+      type: "boolean",
+      description:
+        "compose-shared-image: remove the shared Dockerfile's HEALTHCHECK when the services define their own",
     })
     .conflicts("write", "check")
     .conflicts("write", "stdout")
@@ -115,7 +130,16 @@ async function main(): Promise<number> {
       return 2;
     }
   }
-  const selected = registry.filter((t) => (wanted.length === 0 || wanted.includes(t.id)) && !skipped.includes(t.id));
+  // Only the options given on the command line: they win over config files.
+  const transformOptions: Partial<TransformOptions> = {};
+  for (const [flag, spec] of Object.entries(OPTION_SPECS)) {
+    const value = (argv as Record<string, unknown>)[flag];
+    if (value !== undefined) (transformOptions as Record<string, unknown>)[spec.key] = value;
+  }
+  if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1)) {
+    process.stderr.write("dfmod: --jobs takes a whole number of 1 or more\n");
+    return 2;
+  }
   const mode: Mode = argv.write ? "write" : argv.check ? "check" : argv.stdout ? "stdout" : "diff";
   const given = (argv.paths as string[] | undefined) ?? [];
   const paths = given.length > 0 ? given.map((p) => (String(p) === STDIN ? "-" : String(p))) : ["."];
@@ -125,18 +149,13 @@ async function main(): Promise<number> {
       mode,
       format: argv.format,
       color: argv.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR),
-      transforms: selected,
+      only: wanted.length ? wanted : undefined,
+      skip: skipped,
       context: argv.context,
-      transformOptions: {
-        uvCheck: argv["uv-check"],
-        uvVersion: argv["uv-version"],
-        cacheMounts: argv["cache-mounts"],
-        targetVariant: argv["target-variant"],
-        allStages: argv["all-stages"],
-        strict: argv.strict,
-        builderStageName: argv["builder-stage-name"],
-        runtimeStageName: argv["runtime-stage-name"],
-      },
+      transformOptions,
+      ignore: list(argv.ignore),
+      jobs: argv.jobs ?? defaultJobs(),
+      progress: Boolean(process.stderr.isTTY) && argv.format === "text",
     },
     {
       stdout: (t) => process.stdout.write(t),

@@ -1,26 +1,46 @@
-/** One dfmod run: find files, read them, run the pipeline, then diff, write or check; count. */
+/**
+ * One dfmod run: find the files, read the configs, process compose files (they tell which
+ * Dockerfiles services share), then Dockerfiles (in worker threads with --jobs > 1), then the
+ * companion files transforms asked for (.dockerignore); then diff | write | check, in a stable
+ * order, and count.
+ */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { folderContext } from "./engine/context";
-import { DockerfileError } from "./engine/dockerfile";
-import { runPipeline } from "./engine/pipeline";
+import { Worker } from "node:worker_threads";
+import { Config, ConfigError, ConfigFinder } from "./config";
+import { discover, Found } from "./discover";
 import { initShell } from "./engine/shell";
-import { readSource, writeSource } from "./engine/source";
-import type { Note, Transform, TransformOptions } from "./engine/types";
+import { defaultOptions, Companion, SharedBuild, TransformOptions } from "./engine/types";
+import { failed, FileResult, processCompose, processDockerfile, Task, TaskResult } from "./process";
 import { unifiedDiff } from "./report/diff";
-import { formatNotes, formatSummary, Summary, summarize } from "./report/summary";
+import { toSarif } from "./report/sarif";
+import { formatNotes, formatSummary, summarize } from "./report/summary";
+import { transforms as registry } from "../transforms";
 
+export type { FileResult } from "./process";
 export type Mode = "diff" | "write" | "check" | "stdout";
 
 export interface RunOptions {
   paths: string[];
   mode: Mode;
-  format: "text" | "json";
+  format: "text" | "json" | "sarif";
   color: boolean;
-  transforms: Transform[];
+  /** `--transforms`: only these (undefined: all, or as the config says). */
+  only: string[] | undefined;
+  /** `--skip`. */
+  skip: string[];
   /** The build context folder for every file; by default each Dockerfile's own folder. */
   context: string | undefined;
-  transformOptions: TransformOptions;
+  /** Options given on the command line (they win over configs). */
+  transformOptions: Partial<TransformOptions>;
+  /** `--ignore` globs. */
+  ignore: string[];
+  /** Worker threads for Dockerfiles (1: in this thread). */
+  jobs: number;
+  /** Show a progress line on stderr (only when stderr is a terminal). */
+  progress: boolean;
+  cwd?: string;
 }
 
 export interface IO {
@@ -29,92 +49,9 @@ export interface IO {
   readStdin(): Promise<string>;
 }
 
-export interface FileResult {
-  path: string;
-  changed: boolean;
-  transforms: string[];
-  notes: Note[];
-  diff: string;
-  error?: { line?: number; message: string };
-}
-
-const SKIP_DIRS = new Set([".git", "node_modules"]);
-
-/** Dockerfile, Containerfile, Dockerfile.prod, app.Dockerfile, app.dockerfile (not Dockerfile.dockerignore). */
-export function isDockerfileName(name: string): boolean {
-  if (name.endsWith(".dockerignore")) return false;
-  return (
-    /^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(name) || /\.(?:Dockerfile|dockerfile|Containerfile)$/.test(name)
-  );
-}
-
-/** Files named on the command line are taken as they are; folders are searched. Sorted, without repeats. */
-export function discover(paths: string[]): { files: string[]; errors: FileResult[] } {
-  const files = new Set<string>();
-  const errors: FileResult[] = [];
-  const walk = (dir: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      errors.push(failed(dir, { message: (err as Error).message }));
-      return;
-    }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) walk(full);
-      } else if (entry.isFile() && isDockerfileName(entry.name)) {
-        files.add(full);
-      }
-    }
-  };
-  for (const p of paths) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch {
-      errors.push(failed(p, { message: "no such file or folder" }));
-      continue;
-    }
-    if (stat.isDirectory()) walk(p);
-    else files.add(p);
-  }
-  return { files: [...files], errors };
-}
-
-function failed(file: string, error: { line?: number; message: string }): FileResult {
-  return { path: file, changed: false, transforms: [], notes: [], diff: "", error };
-}
-
-/** Runs the pipeline on one text. Errors become a FileResult error, never an exception. */
-function transformText(
-  file: string,
-  raw: string,
-  contextDir: string | undefined,
-  options: RunOptions,
-): { result: FileResult; output: string } {
-  const source = readSource(raw);
-  try {
-    const { output, notes, applied } = runPipeline(source.text, source.eol, options.transforms, {
-      path: file,
-      context: contextDir === undefined ? undefined : folderContext(contextDir),
-      options: options.transformOptions,
-    });
-    const full = writeSource(source, output);
-    const changed = full !== raw;
-    const diff = changed ? unifiedDiff(file, raw, full, options.format === "text" && options.color) : "";
-    return { result: { path: file, changed, transforms: applied, notes, diff }, output: full };
-  } catch (err) {
-    if (err instanceof DockerfileError)
-      return { result: failed(file, { line: err.line, message: err.message }), output: raw };
-    return { result: failed(file, { message: `internal error: ${(err as Error).message}` }), output: raw };
-  }
-}
-
 /** Writes `text` to `file` atomically: a temporary file in the same folder, the same mode, then a rename. */
 export function writeAtomic(file: string, text: string): void {
-  const mode = fs.statSync(file).mode & 0o7777;
+  const mode = fs.existsSync(file) ? fs.statSync(file).mode & 0o7777 : 0o644;
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.dfmod-${process.pid}-${Date.now()}.tmp`);
   try {
     fs.writeFileSync(tmp, text, { mode });
@@ -130,57 +67,236 @@ export function writeAtomic(file: string, text: string): void {
   }
 }
 
+/** Worker threads pay off only for many files: a small run stays in this thread. */
+const FILES_PER_WORKER = 16;
+
+async function runTasks(
+  tasks: Task[],
+  jobs: number,
+  onDone: (done: number, task: Task) => void,
+): Promise<TaskResult[]> {
+  const results: TaskResult[] = new Array(tasks.length);
+  const workers = Math.min(jobs, Math.ceil(tasks.length / FILES_PER_WORKER));
+  if (workers <= 1) {
+    await initShell();
+    tasks.forEach((task, i) => {
+      results[i] = processDockerfile(task);
+      onDone(i + 1, task);
+    });
+    return results;
+  }
+  const script = path.join(__dirname, "worker.js");
+  let next = 0;
+  let done = 0;
+  await new Promise<void>((resolve, reject) => {
+    const pool: Worker[] = [];
+    const finish = (err?: Error): void => {
+      for (const w of pool) void w.terminate();
+      if (err) reject(err);
+      else resolve();
+    };
+    const feed = (worker: Worker): void => {
+      if (next >= tasks.length) return;
+      const id = next++;
+      worker.postMessage({ id, task: tasks[id] });
+    };
+    for (let i = 0; i < workers; i++) {
+      const worker = new Worker(script);
+      pool.push(worker);
+      worker.on("message", (m: { ready?: boolean; fatal?: string; id?: number; result?: TaskResult }) => {
+        if (m.fatal) return finish(new Error(`a worker failed to start: ${m.fatal}`));
+        if (m.ready) return feed(worker);
+        results[m.id!] = m.result!;
+        done++;
+        onDone(done, tasks[m.id!]!);
+        if (done === tasks.length) return finish();
+        feed(worker);
+      });
+      worker.on("error", (err) => finish(err));
+    }
+  });
+  return results;
+}
+
+/** The new text of a companion file: what it had, plus the lines it lacks. */
+export function companionText(before: string | undefined, lines: string[]): string {
+  const have = new Set((before ?? "").split(/\r?\n/).map((l) => l.trim()));
+  const add = lines.filter((l) => !have.has(l));
+  if (add.length === 0) return before ?? "";
+  const eol = before && before.includes("\r\n") ? "\r\n" : "\n";
+  const base = before === undefined || before === "" ? "" : before.endsWith("\n") ? before : before + eol;
+  return base + add.join(eol) + eol;
+}
+
 export async function run(options: RunOptions, io: IO): Promise<number> {
-  await initShell();
+  const cwd = options.cwd ?? process.cwd();
+  const ids = registry.map((t) => t.id);
+  const configs = new ConfigFinder(ids);
   const results: FileResult[] = [];
+  const outputs = new Map<FileResult, { real: string | undefined; output: string }>();
+
+  const configFor = (dir: string): Config | ConfigError | undefined => {
+    try {
+      return configs.forDir(dir);
+    } catch (err) {
+      if (err instanceof ConfigError) return err;
+      throw err;
+    }
+  };
+  const taskFor = (
+    file: { path: string; real: string | undefined; text?: string },
+    dir: string,
+    contextDir: string | undefined,
+  ): Task | FileResult => {
+    const config = configFor(dir);
+    if (config instanceof ConfigError) return failed(file.path, { message: `config: ${config.message}` });
+    const on = (id: string): boolean => {
+      if (options.only) return options.only.includes(id) && !options.skip.includes(id);
+      return (config?.transforms[id] ?? true) && !options.skip.includes(id);
+    };
+    return {
+      path: file.path,
+      real: file.real,
+      text: file.text,
+      contextDir,
+      transforms: ids.filter(on),
+      options: { ...defaultOptions, ...config?.options, ...options.transformOptions },
+      color: options.format === "text" && options.color,
+    };
+  };
+
   const usesStdin = options.paths.includes("-");
-  const { files, errors } = discover(options.paths.filter((p) => p !== "-"));
-  results.push(...errors);
-  if (options.mode === "stdout" && files.length + (usesStdin ? 1 : 0) !== 1) {
+  const found = discover(
+    options.paths.filter((p) => p !== "-"),
+    {
+      cwd,
+      ignore: options.ignore,
+      extraRules: (dir) => {
+        const c = configFor(dir);
+        return c && !(c instanceof ConfigError) ? { base: c.dir, globs: c.ignore } : undefined;
+      },
+    },
+  );
+  for (const p of found.missing) results.push(failed(p, { message: "no such file or folder" }));
+  for (const u of found.unreadable) results.push(failed(u.path, { message: u.message }));
+  for (const s of found.skipped)
+    results.push({ ...failed(s.path, { message: "" }), error: undefined, skipped: s.reason });
+  if (options.mode === "stdout" && found.files.length + (usesStdin ? 1 : 0) !== 1) {
     io.stderr("dfmod: --stdout takes exactly one file\n");
     return 2;
   }
 
+  // Progress on a terminal: files done / total and the current file.
+  const total = found.files.length + (usesStdin ? 1 : 0);
+  const progress = (done: number, current: string): void => {
+    if (options.progress) io.stderr(`\r\x1b[K[${done}/${total}] ${current}`);
+  };
+
   if (usesStdin) {
-    const raw = await io.readStdin();
-    const { result, output } = transformText("-", raw, options.context, options);
-    results.push(result);
-    if (options.format === "text" && options.mode !== "check") io.stdout(output);
+    const text = await io.readStdin();
+    const task = taskFor(
+      { path: "-", real: undefined, text },
+      cwd,
+      options.context ? path.resolve(cwd, options.context) : undefined,
+    );
+    if ("changed" in task) results.push(task);
+    else {
+      await initShell();
+      const r = processDockerfile(task);
+      results.push(r.result);
+      outputs.set(r.result, { real: undefined, output: r.output });
+      if (options.format === "text" && options.mode !== "check")
+        io.stdout(r.result.error === undefined ? r.output : text);
+    }
   }
 
-  for (const file of files) {
-    let raw: string;
-    try {
-      raw = fs.readFileSync(file, "utf8");
-    } catch (err) {
-      results.push(
-        failed(file, { message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }),
-      );
+  // Compose files first: they say which Dockerfiles services share.
+  const shared = new Map<string, SharedBuild[]>();
+  const compose = found.files.filter((f) => f.kind === "compose");
+  for (const f of compose) {
+    const dir = path.dirname(f.real);
+    const task = taskFor(f, dir, dir);
+    if ("changed" in task) {
+      results.push(task);
       continue;
     }
-    const contextDir = options.context ?? path.dirname(file);
-    const { result, output } = transformText(file, raw, contextDir, options);
+    const r = processCompose(task);
+    results.push(r.result);
+    outputs.set(r.result, { real: f.real, output: r.output });
+    for (const s of r.shared) shared.set(s.dockerfile, [...(shared.get(s.dockerfile) ?? []), s]);
+  }
+
+  // Dockerfiles.
+  const dockerfiles = found.files.filter((f) => f.kind === "dockerfile");
+  const tasks: Task[] = [];
+  const taskFiles: Found[] = [];
+  for (const f of dockerfiles) {
+    const dir = path.dirname(f.real);
+    const task = taskFor(f, dir, options.context ? path.resolve(cwd, options.context) : dir);
+    if ("changed" in task) {
+      results.push(task);
+      continue;
+    }
+    task.compose = shared.get(f.real) ?? shared.get(path.resolve(cwd, f.path));
+    tasks.push(task);
+    taskFiles.push(f);
+  }
+  const done = await runTasks(tasks, Math.max(1, options.jobs), (n, task) => progress(n + compose.length, task.path));
+  const companions = new Map<string, Companion[]>();
+  done.forEach((r, i) => {
+    results.push(r.result);
+    outputs.set(r.result, { real: taskFiles[i]!.real, output: r.output });
+    if (r.result.error) return;
+    for (const c of r.companions) companions.set(c.path, [...(companions.get(c.path) ?? []), c]);
+  });
+  if (options.progress && total > 0) io.stderr("\r\x1b[K");
+
+  // Companion files (.dockerignore), one result each, however many Dockerfiles asked.
+  for (const [file, asks] of companions) {
+    let before: string | undefined;
+    try {
+      before = fs.readFileSync(file, "utf8");
+    } catch {
+      before = undefined;
+    }
+    const lines = [...new Set(asks.flatMap((a) => a.lines))];
+    const after = companionText(before, lines);
+    if (after === (before ?? "")) continue;
+    const display = path.relative(cwd, file).startsWith("..") ? file : path.relative(cwd, file);
+    const result: FileResult = {
+      path: display,
+      changed: true,
+      transforms: ["dockerignore"],
+      notes: [],
+      diff: unifiedDiff(display, before ?? "", after, options.format === "text" && options.color),
+    };
     results.push(result);
-    if (result.error) continue;
-    if (options.mode === "write" && result.changed) {
+    outputs.set(result, { real: file, output: after });
+  }
+
+  results.sort((a, b) => (a.path === "-" ? -1 : b.path === "-" ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  // Write, print.
+  for (const result of results) {
+    const out = outputs.get(result);
+    if (!out || result.error || result.path === "-") continue;
+    if (options.mode === "write" && result.changed && out.real) {
       try {
-        writeAtomic(file, output);
+        writeAtomic(out.real, out.output);
       } catch (err) {
         result.error = { message: `cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
       }
     }
-    if (options.format === "text") {
-      if (options.mode === "stdout") io.stdout(output);
-      else if (options.mode === "diff") io.stdout(result.diff);
-      else if (options.mode === "check" && result.changed) io.stdout(`${file}\n`);
-    }
+    if (options.format !== "text") continue;
+    if (options.mode === "stdout") io.stdout(out.output);
+    else if (options.mode === "diff") io.stdout(result.diff);
+    else if (options.mode === "check" && result.changed) io.stdout(`${result.path}\n`);
   }
 
-  results.sort((a, b) => (a.path === "-" ? -1 : b.path === "-" ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const summary: Summary = summarize(results);
-  if (options.format === "json") {
-    io.stdout(JSON.stringify({ files: results, summary }, null, 2) + "\n");
-  } else {
+  const summary = summarize(results);
+  if (options.format === "json") io.stdout(JSON.stringify({ files: results, summary }, null, 2) + "\n");
+  else if (options.format === "sarif") io.stdout(JSON.stringify(toSarif(results), null, 2) + "\n");
+  else {
     io.stderr(formatNotes(results));
     io.stderr(formatSummary(summary, options.mode));
   }
@@ -188,3 +304,5 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
   if (options.mode === "check" && summary.changed > 0) return 1;
   return 0;
 }
+
+export const defaultJobs = (): number => Math.max(1, os.availableParallelism?.() ?? os.cpus().length);

@@ -1,13 +1,14 @@
 import { Dockerfile } from "./dockerfile";
 import { applyEditsWithMap } from "./edits";
 import type { BuildContext } from "./context";
-import type { Note, Transform, TransformOptions } from "./types";
+import type { Companion, Note, SharedBuild, Transform, TransformOptions } from "./types";
 
 export interface PipelineResult {
   output: string;
   notes: Note[];
   /** Ids of the transforms that changed the text, in order. */
   applied: string[];
+  companions: Companion[];
 }
 
 /**
@@ -18,7 +19,7 @@ export function runPipeline(
   text: string,
   eol: string,
   transforms: Transform[],
-  input: { path: string; context: BuildContext | undefined; options: TransformOptions },
+  input: { path: string; context: BuildContext | undefined; options: TransformOptions; compose?: SharedBuild[] },
 ): PipelineResult {
   let current = text;
   let dockerfile = new Dockerfile(current);
@@ -26,10 +27,13 @@ export function runPipeline(
   // Maps a line of the current text to the line of the original file it stands for.
   let toOriginal = (line: number): number => line;
   const applied: string[] = [];
-  if (dockerfile.instructions.length === 0) return { output: text, notes, applied };
+  const companions: Companion[] = [];
+  if (dockerfile.instructions.length === 0) return { output: text, notes, applied, companions };
   for (const transform of transforms) {
-    const change = transform.apply({ dockerfile, path: input.path, context: input.context, options: input.options });
+    if (!transform.apply) continue;
+    const change = transform.apply({ dockerfile, ...input });
     if (!change) continue;
+    companions.push(...(change.companions ?? []));
     for (const note of change.notes) notes.push({ transform: transform.id, ...note, line: toOriginal(note.line) });
     if (change.edits.length === 0) continue;
     const { text: next, toOld } = applyEditsWithMap(current, change.edits, eol, transform.id);
@@ -46,5 +50,5 @@ export function runPipeline(
     current = next;
     applied.push(transform.id);
   }
-  return { output: current, notes, applied };
+  return { output: current, notes, applied, companions };
 }

@@ -31,6 +31,10 @@ export interface TransformOptions {
   builderStageName: string;
   /** multi-stage: a name for the runtime stage (default: as it was). */
   runtimeStageName: string | undefined;
+  /** compose-shared-image: the image name shared services get (default: from the project folder). */
+  imageName: string | undefined;
+  /** compose-shared-image: remove a shared Dockerfile's HEALTHCHECK when the services define their own. */
+  dropDockerfileHealthcheck: boolean;
 }
 
 export const defaultOptions: TransformOptions = {
@@ -42,6 +46,8 @@ export const defaultOptions: TransformOptions = {
   strict: false,
   builderStageName: "builder",
   runtimeStageName: undefined,
+  imageName: undefined,
+  dropDockerfileHealthcheck: false,
 };
 
 export interface Context {
@@ -51,6 +57,39 @@ export interface Context {
   /** The build context, or undefined when there is none (stdin). */
   context: BuildContext | undefined;
   options: TransformOptions;
+  /** Compose services that build this Dockerfile together (from the compose files of the run). */
+  compose?: SharedBuild[];
+}
+
+/** Services of a compose file that build the same Dockerfile (same context, args and target). */
+export interface SharedBuild {
+  composeFile: string;
+  /** Absolute path of the Dockerfile. */
+  dockerfile: string;
+  services: string[];
+  /** Those of the services that define their own healthcheck. */
+  healthchecks: string[];
+}
+
+/** Lines a transform wants in a file next to the Dockerfile (a .dockerignore), added when missing. */
+export interface Companion {
+  /** Absolute path. */
+  path: string;
+  lines: string[];
+  note: string;
+}
+
+export interface ComposeContext {
+  text: string;
+  /** As shown to the user. */
+  path: string;
+  /** The compose file's folder (its project folder). */
+  dir: string;
+  options: TransformOptions;
+}
+
+export interface ComposeChange extends Change {
+  shared: SharedBuild[];
 }
 
 export type NoteInput = Omit<Note, "transform">;
@@ -59,6 +98,7 @@ export type NoteInput = Omit<Note, "transform">;
 export interface Change {
   edits: Edit[];
   notes: NoteInput[];
+  companions?: Companion[];
 }
 
 export interface Transform {
@@ -66,6 +106,8 @@ export interface Transform {
   id: string;
   /** One line, shown by `dfmod list`. */
   summary: string;
-  /** undefined (or no edits and no notes): does not apply here. */
-  apply(ctx: Context): Change | undefined;
+  /** For Dockerfiles. undefined (or no edits and no notes): does not apply here. */
+  apply?(ctx: Context): Change | undefined;
+  /** For compose files. */
+  applyCompose?(ctx: ComposeContext): ComposeChange | undefined;
 }

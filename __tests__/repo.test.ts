@@ -1,0 +1,163 @@
+/** Repo-wide runs of the built binary: discovery, ignore rules, configs, links, workers, SARIF. */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv from "ajv-draft-04";
+import { makeRepo } from "./support/repo";
+
+const cli = path.join(__dirname, "..", "dist", "src", "cli.js");
+
+function dfmod(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let repo: ReturnType<typeof makeRepo>;
+beforeEach(() => {
+  repo = makeRepo();
+});
+afterEach(() => repo.cleanup());
+
+test("--check lists what would change, honouring .gitignore, .dfmodignore, config ignores, node_modules and links", () => {
+  const r = dfmod(["--check", "."], repo.root);
+  expect(r.code).toBe(2); // broken.Dockerfile cannot be read
+  const listed = r.stdout.split("\n").filter(Boolean);
+  expect(listed.filter((p) => !p.startsWith("many/"))).toEqual([
+    "linked.Dockerfile",
+    "services/api/.dockerignore",
+    "services/api/Dockerfile",
+    "services/api/compose.yaml",
+    "services/uv/.dockerignore",
+    "services/uv/Dockerfile",
+    "services/worker/.dockerignore",
+    "web/.dockerignore",
+    "web/Dockerfile.prod",
+  ]);
+  // 40 Dockerfiles, and a .dockerignore for the 20 that copy the whole context.
+  expect(listed.filter((p) => p.startsWith("many/")).length).toBe(60);
+  expect(r.stderr).toContain("broken.Dockerfile\n  -  error  a symbolic link whose target does not exist\n");
+  expect(r.stderr).toContain("outside.Dockerfile\n  -  skipped  a symbolic link to a file outside the folder given\n");
+  expect(r.stderr).toMatch(
+    /tools\/go\.Dockerfile\n {2}1 {2}info {2}alpine-to-trixie {2}golang:1\.26-alpine: an Alpine stage/,
+  );
+  for (const ignored of ["build/", "legacy/", "vendor/", "node_modules/", "web/app.generated.Dockerfile"]) {
+    expect(r.stdout + r.stderr).not.toContain(ignored);
+  }
+});
+
+test("--jobs 1 and --jobs 4 give the same output and exit code", () => {
+  const one = dfmod(["--jobs", "1", "."], repo.root);
+  const four = dfmod(["--jobs", "4", "."], repo.root);
+  expect(four.code).toBe(one.code);
+  expect(four.stdout).toBe(one.stdout);
+  expect(four.stderr).toBe(one.stderr);
+  expect(one.stdout.length).toBeGreaterThan(1000);
+  const json1 = dfmod(["--jobs", "1", "--format", "json", "."], repo.root);
+  const json4 = dfmod(["--jobs", "4", "--format", "json", "."], repo.root);
+  expect(json4.stdout).toBe(json1.stdout);
+});
+
+test("--write goes through links inside the folder, never out of it, and keeps the link", () => {
+  const outsideBefore = fs.readFileSync(repo.outside, "utf8");
+  const r = dfmod(["--write", "--jobs", "4", "."], repo.root);
+  expect(r.code).toBe(2);
+  expect(fs.lstatSync(path.join(repo.root, "linked.Dockerfile")).isSymbolicLink()).toBe(true);
+  expect(fs.readFileSync(path.join(repo.root, "services", "worker", "Containerfile"), "utf8")).toContain(
+    "COPY requirements.txt ./",
+  );
+  expect(fs.readFileSync(repo.outside, "utf8")).toBe(outsideBefore);
+  expect(fs.readFileSync(path.join(repo.root, "services", "api", ".dockerignore"), "utf8")).toBe(
+    ".venv\n.git\n__pycache__\n*.pyc\n.pytest_cache\n.mypy_cache\n",
+  );
+  // A second run finds nothing more to do (but the broken link).
+  const again = dfmod(["--check", "."], repo.root);
+  expect(again.stdout).toBe("");
+});
+
+test("config: options from dfmod.config.json, transforms off per folder, flags win", () => {
+  const uv = dfmod(["--stdout", "services/uv/Dockerfile"], repo.root);
+  expect(uv.stdout).toContain("uv sync --locked --no-dev --no-install-project");
+  const flag = dfmod(["--stdout", "--uv-check", "frozen", "services/uv/Dockerfile"], repo.root);
+  expect(flag.stdout).toContain("uv sync --frozen --no-dev --no-install-project");
+  const worker = dfmod(["--stdout", "services/worker/Containerfile"], repo.root);
+  expect(worker.stdout).not.toContain("AS builder");
+  expect(worker.stdout).toContain("COPY requirements.txt ./");
+});
+
+test("a malformed config is an error that names the file and the key", () => {
+  fs.writeFileSync(
+    path.join(repo.root, "web", ".dfmodrc.json"),
+    JSON.stringify({ options: { "uv-check": "sometimes" } }),
+  );
+  const r = dfmod(["--check", "web"], repo.root);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(
+    `web/Dockerfile.prod\n  -  error  config: ${path.join(repo.root, "web", ".dfmodrc.json")}: options.uv-check: must be one of "frozen", "locked"\n`,
+  );
+  fs.writeFileSync(path.join(repo.root, "web", ".dfmodrc.json"), JSON.stringify({ transforms: { "no-such": true } }));
+  expect(dfmod(["--check", "web"], repo.root).stderr).toContain(
+    ".dfmodrc.json: transforms.no-such: no transform has this id",
+  );
+});
+
+test("--ignore leaves out matching files", () => {
+  const r = dfmod(["--check", "--ignore", "many/", "--ignore", "services/api", "."], repo.root);
+  expect(r.stdout.split("\n").filter(Boolean)).toEqual([
+    "linked.Dockerfile",
+    "services/uv/.dockerignore",
+    "services/uv/Dockerfile",
+    "services/worker/.dockerignore",
+    "web/.dockerignore",
+    "web/Dockerfile.prod",
+  ]);
+});
+
+test("compose: the shared build and the Dockerfile's HEALTHCHECK note", () => {
+  const r = dfmod(["services/api"], repo.root);
+  expect(r.stdout).toContain("+++ b/services/api/compose.yaml\n");
+  expect(r.stdout).toContain("+    image: api:latest\n");
+  expect(r.stderr).toContain(
+    "web, worker share this Dockerfile (services/api/compose.yaml) and web define their own healthcheck",
+  );
+});
+
+test("--format sarif is valid SARIF 2.1.0, with the transform ids as rule ids", () => {
+  const r = dfmod(["--format", "sarif", "."], repo.root);
+  const log = JSON.parse(r.stdout);
+  const schema = JSON.parse(
+    fs.readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"),
+  );
+  // The schema has a pattern that is not valid with the "u" flag (a stray "]"), hence unicodeRegExp: false.
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+  const validate = ajv.compile(schema);
+  expect(validate(log) ? [] : validate.errors).toEqual([]);
+  const ids = new Set(log.runs[0].results.map((x: { ruleId: string }) => x.ruleId));
+  expect([...ids].sort()).toEqual([
+    "alpine-to-trixie",
+    "compose-shared-image",
+    "copy-order",
+    "dfmod",
+    "dockerignore",
+    "multi-stage",
+    "uv-sync",
+  ]);
+  expect(r.code).toBe(2);
+});
+
+test("the progress line shows on a terminal only", () => {
+  const piped = dfmod(["--check", "many"], repo.root);
+  expect(piped.stderr).not.toContain("\r");
+  // `script` gives the command a terminal; its output is what the terminal received.
+  const tty = spawnSync("script", ["-qec", `${process.execPath} ${cli} --check many`, "/dev/null"], {
+    cwd: repo.root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  if (tty.error) throw new Error(`script(1) is needed for this test: ${tty.error.message}`);
+  expect(tty.stdout).toMatch(/\r\x1b\[K\[1\/40\] many\/\d\d\/Dockerfile/);
+  expect(tty.stdout).toMatch(/\r\x1b\[K\[40\/40\] many\/\d\d\/Dockerfile/);
+});

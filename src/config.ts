@@ -1,0 +1,161 @@
+/**
+ * Configuration files, found upwards from each file: dfmod.config.json, .dfmodrc.json, or a
+ * "dfmod" key in package.json (the nearest folder that has one of them wins).
+ *
+ *   {
+ *     "transforms": { "multi-stage": false },        // on / off per transform
+ *     "options": { "uv-check": "locked" },           // transform options, named like the flags
+ *     "ignore": ["legacy/**"]                         // .gitignore-style globs, from the config's folder
+ *   }
+ *
+ * A malformed config is an error that names the file and the key.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { TransformOptions } from "./engine/types";
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly key: string,
+    message: string,
+  ) {
+    super(`${file}: ${key ? `${key}: ` : ""}${message}`);
+  }
+}
+
+export interface Config {
+  file: string;
+  dir: string;
+  transforms: Record<string, boolean>;
+  options: Partial<TransformOptions>;
+  ignore: string[];
+}
+
+type OptionSpec = { key: keyof TransformOptions } & (
+  { type: "boolean" } | { type: "string" } | { type: "choice"; choices: readonly string[] }
+);
+
+/** Option names as the flags spell them -> TransformOptions keys. */
+export const OPTION_SPECS: Record<string, OptionSpec> = {
+  "uv-check": { key: "uvCheck", type: "choice", choices: ["frozen", "locked"] },
+  "uv-version": { key: "uvVersion", type: "string" },
+  "cache-mounts": { key: "cacheMounts", type: "boolean" },
+  "target-variant": { key: "targetVariant", type: "choice", choices: ["slim-trixie", "trixie"] },
+  "all-stages": { key: "allStages", type: "boolean" },
+  strict: { key: "strict", type: "boolean" },
+  "builder-stage-name": { key: "builderStageName", type: "string" },
+  "runtime-stage-name": { key: "runtimeStageName", type: "string" },
+  "image-name": { key: "imageName", type: "string" },
+  "drop-dockerfile-healthcheck": { key: "dropDockerfileHealthcheck", type: "boolean" },
+};
+
+const NAMES = ["dfmod.config.json", ".dfmodrc.json"];
+
+export class ConfigFinder {
+  private readonly cache = new Map<string, Config | ConfigError | undefined>();
+
+  constructor(private readonly transformIds: string[]) {}
+
+  /** The config that applies to files in `dir`, undefined when there is none; throws ConfigError. */
+  forDir(dir: string): Config | undefined {
+    const found = this.lookup(path.resolve(dir));
+    if (found instanceof ConfigError) throw found;
+    return found;
+  }
+
+  private lookup(dir: string): Config | ConfigError | undefined {
+    if (this.cache.has(dir)) return this.cache.get(dir);
+    let result: Config | ConfigError | undefined;
+    try {
+      result = this.read(dir);
+      if (result === undefined) {
+        const parent = path.dirname(dir);
+        result = parent === dir ? undefined : this.lookup(parent);
+      }
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      result = err;
+    }
+    this.cache.set(dir, result);
+    return result;
+  }
+
+  private read(dir: string): Config | undefined {
+    for (const name of NAMES) {
+      const file = path.join(dir, name);
+      if (!fs.existsSync(file)) continue;
+      return this.validate(file, parseJson(file), dir);
+    }
+    const pkg = path.join(dir, "package.json");
+    if (fs.existsSync(pkg)) {
+      let data: unknown;
+      try {
+        data = JSON.parse(fs.readFileSync(pkg, "utf8"));
+      } catch {
+        return undefined; // a broken package.json is not dfmod's to judge
+      }
+      if (isObject(data) && "dfmod" in data) return this.validate(pkg, data.dfmod, dir, "dfmod.");
+    }
+    return undefined;
+  }
+
+  private validate(file: string, data: unknown, dir: string, prefix = ""): Config {
+    if (!isObject(data)) throw new ConfigError(file, prefix.replace(/\.$/, ""), "must be an object");
+    const config: Config = { file, dir, transforms: {}, options: {}, ignore: [] };
+    for (const [key, value] of Object.entries(data)) {
+      const where = `${prefix}${key}`;
+      if (key === "transforms") {
+        if (!isObject(value)) throw new ConfigError(file, where, "must be an object of transform ids and true / false");
+        for (const [id, on] of Object.entries(value)) {
+          if (!this.transformIds.includes(id))
+            throw new ConfigError(file, `${where}.${id}`, "no transform has this id (see `dfmod list`)");
+          if (typeof on !== "boolean") throw new ConfigError(file, `${where}.${id}`, "must be true or false");
+          config.transforms[id] = on;
+        }
+      } else if (key === "options") {
+        if (!isObject(value)) throw new ConfigError(file, where, "must be an object");
+        for (const [name, v] of Object.entries(value)) {
+          const spec = OPTION_SPECS[name];
+          if (!spec)
+            throw new ConfigError(
+              file,
+              `${where}.${name}`,
+              `unknown option (known: ${Object.keys(OPTION_SPECS).join(", ")})`,
+            );
+          if (spec.type === "boolean" && typeof v !== "boolean")
+            throw new ConfigError(file, `${where}.${name}`, "must be true or false");
+          if (spec.type === "string" && typeof v !== "string")
+            throw new ConfigError(file, `${where}.${name}`, "must be a string");
+          if (spec.type === "choice" && !spec.choices.includes(v as string)) {
+            throw new ConfigError(
+              file,
+              `${where}.${name}`,
+              `must be one of ${spec.choices.map((c) => `"${c}"`).join(", ")}`,
+            );
+          }
+          (config.options as Record<string, unknown>)[spec.key] = v;
+        }
+      } else if (key === "ignore") {
+        if (!Array.isArray(value) || !value.every((g) => typeof g === "string"))
+          throw new ConfigError(file, where, "must be an array of glob strings");
+        config.ignore = value;
+      } else {
+        throw new ConfigError(file, where, "unknown key (known: transforms, options, ignore)");
+      }
+    }
+    return config;
+  }
+}
+
+function parseJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new ConfigError(file, "", `not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,192 @@
+/**
+ * Which files a run takes. Files named on the command line are taken as they are; folders are
+ * searched for Dockerfiles and compose files, honouring .gitignore and .dfmodignore (in the
+ * folders searched and, for .gitignore, their parents up to the repository's root), `--ignore`
+ * globs and the config's ignore globs, skipping .git and node_modules. Symbolic links are not
+ * followed out of the folder given: a link to a folder is not entered, a link to a file is taken
+ * only when the file lies inside the folder given (and is then written through its real path).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import ignore, { Ignore } from "ignore";
+
+export type Kind = "dockerfile" | "compose";
+
+export interface Found {
+  /** The path as the user will see it (relative to the current folder when it is under it). */
+  path: string;
+  /** Where writes go: the real path of the file. */
+  real: string;
+  kind: Kind;
+}
+
+export interface Skipped {
+  path: string;
+  reason: string;
+}
+
+const SKIP_DIRS = new Set([".git", "node_modules"]);
+
+/** Dockerfile, Containerfile, Dockerfile.prod, app.Dockerfile, app.dockerfile (not Dockerfile.dockerignore). */
+export function isDockerfileName(name: string): boolean {
+  if (name.endsWith(".dockerignore")) return false;
+  return (
+    /^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(name) || /\.(?:Dockerfile|dockerfile|Containerfile)$/.test(name)
+  );
+}
+
+/** compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml, docker-compose.*.yml / .yaml. */
+export function isComposeName(name: string): boolean {
+  return /^(?:compose|docker-compose)\.ya?ml$/.test(name) || /^docker-compose\..+\.ya?ml$/.test(name);
+}
+
+export function kindOf(name: string): Kind | undefined {
+  if (isComposeName(name)) return "compose";
+  if (isDockerfileName(name)) return "dockerfile";
+  return undefined;
+}
+
+interface Rules {
+  base: string;
+  ig: Ignore;
+}
+
+function rulesFrom(dir: string, names: string[]): Rules[] {
+  const out: Rules[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    out.push({ base: dir, ig: ignore().add(text) });
+  }
+  return out;
+}
+
+function ignored(rules: Rules[], full: string, isDir: boolean): boolean {
+  for (const r of rules) {
+    const rel = path.relative(r.base, full);
+    if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) continue;
+    const p = rel.split(path.sep).join("/") + (isDir ? "/" : "");
+    if (r.ig.ignores(p)) return true;
+  }
+  return false;
+}
+
+/** .gitignore files of the folders above `dir`, up to the one that holds .git. */
+function parentRules(dir: string): Rules[] {
+  const out: Rules[] = [];
+  let current = path.dirname(dir);
+  let child = dir;
+  while (current !== child && !fs.existsSync(path.join(child, ".git"))) {
+    out.unshift(...rulesFrom(current, [".gitignore"]));
+    child = current;
+    current = path.dirname(current);
+  }
+  return out;
+}
+
+function display(full: string, cwd: string): string {
+  const rel = path.relative(cwd, full);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : full;
+}
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** `--ignore` globs, relative to cwd. */
+  ignore: string[];
+  /** Extra ignore rules for a folder (the config's), or undefined. */
+  extraRules?: (dir: string) => { base: string; globs: string[] } | undefined;
+}
+
+export function discover(
+  paths: string[],
+  options: DiscoverOptions,
+): { files: Found[]; missing: string[]; skipped: Skipped[]; unreadable: { path: string; message: string }[] } {
+  const files = new Map<string, Found>();
+  const missing: string[] = [];
+  const skipped: Skipped[] = [];
+  const unreadable: { path: string; message: string }[] = [];
+  const cli: Rules[] = options.ignore.length ? [{ base: options.cwd, ig: ignore().add(options.ignore) }] : [];
+  const configRules = new Map<string, Rules>();
+  const extra = (dir: string): Rules[] => {
+    const found = options.extraRules?.(dir);
+    if (!found || found.globs.length === 0) return [];
+    let rules = configRules.get(found.base);
+    if (!rules) {
+      rules = { base: found.base, ig: ignore().add(found.globs) };
+      configRules.set(found.base, rules);
+    }
+    return [rules];
+  };
+
+  const walk = (root: string, rootReal: string, dir: string, rules: Rules[]): void => {
+    const here = [...rules, ...rulesFrom(dir, [".gitignore", ".dfmodignore"])];
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      unreadable.push({
+        path: display(dir, options.cwd),
+        message: `cannot read the folder: ${(err as NodeJS.ErrnoException).code ?? ""}`,
+      });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      const all = [...here, ...cli, ...extra(dir)];
+      if (entry.isDirectory()) {
+        if (SKIP_DIRS.has(entry.name) || ignored(all, full, true)) continue;
+        walk(root, rootReal, full, here);
+        continue;
+      }
+      const kind = kindOf(entry.name);
+      if (!kind || ignored(all, full, false)) continue;
+      if (entry.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = fs.realpathSync(full);
+        } catch {
+          unreadable.push({ path: display(full, options.cwd), message: "a symbolic link whose target does not exist" });
+          continue;
+        }
+        const rel = path.relative(rootReal, real);
+        if (rel.startsWith("..") || path.isAbsolute(rel)) {
+          skipped.push({
+            path: display(full, options.cwd),
+            reason: "a symbolic link to a file outside the folder given",
+          });
+          continue;
+        }
+        if (!fs.statSync(real).isFile() || files.has(real)) continue;
+        files.set(real, { path: display(full, options.cwd), real, kind });
+        continue;
+      }
+      if (!entry.isFile() || files.has(full)) continue;
+      files.set(full, { path: display(full, options.cwd), real: full, kind });
+    }
+  };
+
+  for (const p of paths) {
+    const full = path.resolve(options.cwd, p);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    if (stat.isDirectory()) {
+      walk(full, fs.realpathSync(full), full, parentRules(full));
+    } else {
+      const real = fs.realpathSync(full);
+      files.set(real, { path: p, real, kind: kindOf(path.basename(full)) ?? "dockerfile" });
+    }
+  }
+  const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: sorted, missing, skipped, unreadable };
+}

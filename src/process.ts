@@ -1,0 +1,131 @@
+/** Processing one file: read, run the transforms, diff. Used by the main thread and by workers. */
+import * as fs from "node:fs";
+import { folderContext } from "./engine/context";
+import { DockerfileError } from "./engine/dockerfile";
+import { applyEdits } from "./engine/edits";
+import { runPipeline } from "./engine/pipeline";
+import { readSource, writeSource } from "./engine/source";
+import type { Companion, Note, SharedBuild, Transform, TransformOptions } from "./engine/types";
+import { unifiedDiff } from "./report/diff";
+import { transformById } from "../transforms";
+
+export interface FileResult {
+  path: string;
+  changed: boolean;
+  transforms: string[];
+  notes: Note[];
+  diff: string;
+  error?: { line?: number; message: string };
+  /** Found but not processed (a link out of the folder given...). */
+  skipped?: string;
+}
+
+export interface Task {
+  path: string;
+  /** Where the text is read from and written to; undefined for stdin (`text` is given). */
+  real: string | undefined;
+  text?: string;
+  contextDir: string | undefined;
+  transforms: string[];
+  options: TransformOptions;
+  compose?: SharedBuild[];
+  color: boolean;
+}
+
+export interface TaskResult {
+  result: FileResult;
+  /** The new text (the old one when unchanged or on error). */
+  output: string;
+  companions: Companion[];
+}
+
+export function failed(file: string, error: { line?: number; message: string }): FileResult {
+  return { path: file, changed: false, transforms: [], notes: [], diff: "", error };
+}
+
+function transformsOf(ids: string[]): Transform[] {
+  return ids.map((id) => transformById(id)!).filter(Boolean);
+}
+
+export function processDockerfile(task: Task): TaskResult {
+  let raw: string;
+  try {
+    raw = task.text ?? fs.readFileSync(task.real!, "utf8");
+  } catch (err) {
+    return {
+      result: failed(task.path, {
+        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      }),
+      output: "",
+      companions: [],
+    };
+  }
+  const source = readSource(raw);
+  try {
+    const { output, notes, applied, companions } = runPipeline(source.text, source.eol, transformsOf(task.transforms), {
+      path: task.path,
+      context: task.contextDir === undefined ? undefined : folderContext(task.contextDir),
+      options: task.options,
+      compose: task.compose,
+    });
+    const full = writeSource(source, output);
+    const changed = full !== raw;
+    const diff = changed ? unifiedDiff(task.path, raw, full, task.color) : "";
+    return { result: { path: task.path, changed, transforms: applied, notes, diff }, output: full, companions };
+  } catch (err) {
+    const error =
+      err instanceof DockerfileError
+        ? { line: err.line, message: err.message }
+        : { message: `internal error: ${(err as Error).message}` };
+    return { result: failed(task.path, error), output: raw, companions: [] };
+  }
+}
+
+export function processCompose(task: Task): TaskResult & { shared: SharedBuild[] } {
+  let raw: string;
+  try {
+    raw = task.text ?? fs.readFileSync(task.real!, "utf8");
+  } catch (err) {
+    return {
+      result: failed(task.path, {
+        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      }),
+      output: "",
+      companions: [],
+      shared: [],
+    };
+  }
+  const notes: Note[] = [];
+  const applied: string[] = [];
+  const shared: SharedBuild[] = [];
+  let text = raw;
+  for (const transform of transformsOf(task.transforms)) {
+    if (!transform.applyCompose) continue;
+    const change = transform.applyCompose({
+      text,
+      path: task.path,
+      dir: task.contextDir ?? ".",
+      options: task.options,
+    });
+    if (!change) continue;
+    for (const n of change.notes) notes.push({ transform: transform.id, ...n });
+    shared.push(...change.shared);
+    if (change.edits.length === 0) continue;
+    const next = applyEdits(text, change.edits, readSource(text).eol, transform.id);
+    if (next !== text) applied.push(transform.id);
+    text = next;
+  }
+  const changed = text !== raw;
+  return {
+    result: {
+      path: task.path,
+      changed,
+      transforms: applied,
+      notes,
+      diff: changed ? unifiedDiff(task.path, raw, text, task.color) : "",
+    },
+    output: text,
+    companions: [],
+    shared,
+  };
+}

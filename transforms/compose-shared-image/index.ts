@@ -1,0 +1,206 @@
+/**
+ * compose-shared-image: services of a compose file that build the same context and Dockerfile
+ * (with the same args and target) build the same image several times. The first keeps `build:` and
+ * gets an explicit `image:`; the others drop `build:` and use that image. Edits are made on the
+ * text, at the ranges the yaml Document API gives, so comments, anchors, merge keys and formatting
+ * survive. For the shared Dockerfile: a HEALTHCHECK is wrong for most of the services sharing it
+ * when they define their own; a note says so (--drop-dockerfile-healthcheck removes it).
+ */
+import * as path from "node:path";
+import { isMap, isScalar, isSeq, parseDocument, Pair, YAMLMap } from "yaml";
+import type { Edit } from "../../src/engine/edits";
+import { afterLineBreak } from "../../src/engine/source";
+import type { ComposeChange, ComposeContext, Context, NoteInput, SharedBuild, Transform } from "../../src/engine/types";
+
+interface Service {
+  name: string;
+  pair: Pair;
+  map: YAMLMap;
+  /** The service's own `build:` pair (undefined when it comes from a merge key or is absent). */
+  buildPair: Pair | undefined;
+  key: string | undefined;
+  image: string | undefined;
+  healthcheck: boolean;
+  context: string;
+  dockerfile: string;
+}
+
+function str(node: unknown): string | undefined {
+  if (isScalar(node) && (typeof node.value === "string" || typeof node.value === "number")) return String(node.value);
+  return undefined;
+}
+
+/** The build settings that make two builds the same: context, dockerfile, args, target. */
+function buildKey(build: unknown): { key: string; context: string; dockerfile: string } | undefined {
+  const literal = str(build);
+  if (literal !== undefined)
+    return { key: JSON.stringify([literal, "Dockerfile", [], ""]), context: literal, dockerfile: "Dockerfile" };
+  if (!isMap(build)) return undefined;
+  const context = str(build.get("context", true)) ?? ".";
+  const dockerfile = str(build.get("dockerfile", true)) ?? "Dockerfile";
+  const target = str(build.get("target", true)) ?? "";
+  const argsNode = build.get("args", true);
+  let args: string[] = [];
+  if (isMap(argsNode)) args = argsNode.items.map((p) => `${str(p.key)}=${str(p.value) ?? ""}`);
+  else if (isSeq(argsNode)) args = argsNode.items.map((i) => str(i) ?? "");
+  else if (argsNode !== undefined) return undefined;
+  for (const other of build.items) {
+    const k = str(other.key);
+    if (k && !["context", "dockerfile", "args", "target"].includes(k)) return undefined; // ssh, secrets, cache_from...: compare nothing
+  }
+  return { key: JSON.stringify([context, dockerfile, args.sort(), target]), context, dockerfile };
+}
+
+function imageName(ctx: ComposeContext, group: number, first: string): string {
+  if (ctx.options.imageName) return group === 0 ? ctx.options.imageName : `${ctx.options.imageName}-${first}`;
+  const project =
+    path
+      .basename(ctx.dir)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/^[^a-z0-9]+/, "") || "app";
+  return group === 0 ? `${project}:latest` : `${project}-${first}:latest`;
+}
+
+export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
+  const notes: NoteInput[] = [];
+  const edits: Edit[] = [];
+  const shared: SharedBuild[] = [];
+  const text = ctx.text;
+  const lineOf = (offset: number): number => text.slice(0, offset).split("\n").length;
+  if (/\{\{|\{%/.test(text)) {
+    notes.push({ severity: "info", line: 1, message: "a templated compose file (Jinja {{ }} / {% %}): left as it is" });
+    return { edits, notes, shared };
+  }
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    notes.push({
+      severity: "warning",
+      line: e.linePos?.[0]?.line ?? 1,
+      message: `not valid YAML, left as it is: ${e.message.split("\n")[0]}`,
+    });
+    return { edits, notes, shared };
+  }
+  const services = isMap(doc.contents) ? doc.contents.get("services", true) : undefined;
+  if (!isMap(services)) return undefined;
+
+  const list: Service[] = [];
+  for (const pair of services.items) {
+    const name = str(pair.key);
+    if (!name || !isMap(pair.value)) continue;
+    const map = pair.value;
+    const buildPair = map.items.find((p) => str(p.key) === "build");
+    // `build` may also come in through a merge key (`<<: *base`): then it is not this service's to drop.
+    const merged = !buildPair && map.items.some((p) => str(p.key) === "<<");
+    const build = buildPair?.value;
+    const key = buildPair ? buildKey(build) : undefined;
+    list.push({
+      name,
+      pair,
+      map,
+      buildPair: merged ? undefined : buildPair,
+      key: key?.key,
+      image: str(map.get("image", true)),
+      healthcheck: map.items.some((p) => str(p.key) === "healthcheck"),
+      context: key?.context ?? ".",
+      dockerfile: key?.dockerfile ?? "Dockerfile",
+    });
+  }
+
+  const groups = new Map<string, Service[]>();
+  for (const s of list) if (s.key) groups.set(s.key, [...(groups.get(s.key) ?? []), s]);
+  let groupIndex = 0;
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const [first, ...rest] = members as [Service, ...Service[]];
+    const dockerfile = path.resolve(ctx.dir, first.context, first.dockerfile);
+    shared.push({
+      composeFile: ctx.path,
+      dockerfile,
+      services: members.map((m) => m.name),
+      healthchecks: members.filter((m) => m.healthcheck).map((m) => m.name),
+    });
+    if (members.every((m) => m.image !== undefined && m.image === first.image)) continue;
+    if (members.some((m) => m.map.flow) || rest.some((m) => m.image !== undefined && m.image !== first.image)) {
+      notes.push({
+        severity: "info",
+        line: lineOf(first.pair.key && isScalar(first.pair.key) ? first.pair.key.range![0] : 0),
+        message: `${members.map((m) => m.name).join(", ")} build the same image, but have image names of their own or flow-style mappings: left as they are`,
+      });
+      continue;
+    }
+    const image = first.image ?? imageName(ctx, groupIndex++, first.name);
+    if (!first.image) edits.push(insertFirst(text, first.map, `image: ${image}`));
+    for (const s of rest) {
+      if (!s.buildPair) continue;
+      edits.push(removePair(text, s.buildPair));
+      if (!s.image) edits.push(insertFirst(text, s.map, `image: ${image}`));
+    }
+    const line = lineOf((first.pair.key as { range?: number[] }).range?.[0] ?? 0);
+    notes.push({
+      severity: "info",
+      line,
+      message: `${members.map((m) => m.name).join(", ")} built the same image ${members.length} times: ${first.name} builds it as ${image}, ${rest.map((m) => m.name).join(", ")} use that image`,
+    });
+    notes.push({
+      severity: "warning",
+      line,
+      message: `trade-off: \`docker compose build ${rest[0]!.name}\` no longer builds anything; rebuild with \`docker compose build ${first.name}\``,
+    });
+  }
+  return { edits, notes, shared };
+}
+
+/** A new `key: value` line above the first entry of a block mapping, with its indentation. */
+function insertFirst(text: string, map: YAMLMap, line: string): Edit {
+  const firstKey = map.items[0]!.key as { range?: [number, number, number] };
+  const at = firstKey.range![0];
+  const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+  const indent = text.slice(lineStart, at);
+  return { start: lineStart, end: lineStart, text: `${indent}${line}\n` };
+}
+
+/** Removes a `key: value` pair with its lines (the value may span several). */
+function removePair(text: string, pair: Pair): Edit {
+  const key = pair.key as { range?: [number, number, number] };
+  const value = pair.value as { range?: [number, number, number] } | null;
+  const start = text.lastIndexOf("\n", key.range![0] - 1) + 1;
+  const valueEnd = value?.range?.[1] ?? key.range![2];
+  let end = afterLineBreak(text, Math.max(valueEnd - 1, key.range![1]));
+  // A block value's range ends after its last line break already.
+  if (value?.range && text[value.range[1] - 1] === "\n") end = value.range[1];
+  return { start, end, text: "" };
+}
+
+export const composeSharedImage: Transform = {
+  id: "compose-shared-image",
+  summary: "compose services that build the same image: build it once, share it with image:",
+  applyCompose: analyseCompose,
+  apply(ctx: Context) {
+    const notes: NoteInput[] = [];
+    const edits: Edit[] = [];
+    for (const s of ctx.compose ?? []) {
+      if (s.healthchecks.length === 0) continue;
+      const stage = ctx.dockerfile.stages[ctx.dockerfile.stages.length - 1];
+      const healthcheck = stage?.instructions.find((i) => i.keyword === "HEALTHCHECK");
+      if (!healthcheck) continue;
+      if (ctx.options.dropDockerfileHealthcheck) {
+        edits.push(ctx.dockerfile.remove(healthcheck));
+        notes.push({
+          severity: "info",
+          line: healthcheck.line,
+          message: `removed HEALTHCHECK: ${s.services.join(", ")} share this Dockerfile (${s.composeFile}) and ${s.healthchecks.join(", ")} define their own healthcheck`,
+        });
+      } else {
+        notes.push({
+          severity: "info",
+          line: healthcheck.line,
+          message: `${s.services.join(", ")} share this Dockerfile (${s.composeFile}) and ${s.healthchecks.join(", ")} define their own healthcheck: this HEALTHCHECK can go (--drop-dockerfile-healthcheck)`,
+        });
+      }
+      break;
+    }
+    return { edits, notes };
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * dockerignore: a Dockerfile that copies the whole context (`COPY . .`) copies the host's .venv,
+ * .git and caches too, unless .dockerignore keeps them out; a copied .venv even replaces the
+ * image's own virtual environment. This adds the missing entries to the context's .dockerignore
+ * (creating it when there is none), keeping what it already has.
+ */
+import * as path from "node:path";
+import type { Context, Transform } from "../../src/engine/types";
+
+const ENTRIES = [".venv", ".git", "__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache"];
+
+/** An entry as .dockerignore matching sees it: without `/` in front, `**` / in front, `/` behind. */
+function normal(line: string): string {
+  return line
+    .trim()
+    .replace(/^\/+/, "")
+    .replace(/^\*\*\//, "")
+    .replace(/\/+$/, "");
+}
+
+export const dockerignore: Transform = {
+  id: "dockerignore",
+  summary: "add .venv, .git, __pycache__ and friends to the .dockerignore of a context that COPY . . copies",
+  apply(ctx: Context) {
+    const context = ctx.context;
+    if (!context) return undefined;
+    const copy = ctx.dockerfile.instructions.find((i) => {
+      if ((i.keyword !== "COPY" && i.keyword !== "ADD") || i.flag("from")) return false;
+      const words = i.jsonArgs() ?? i.words().map((w) => w.text);
+      return words.slice(0, -1).some((s) => s === "." || s === "./");
+    });
+    if (!copy) return undefined;
+    const existing = context.read(".dockerignore");
+    const have = new Set((existing ?? "").split(/\r?\n/).map(normal));
+    const wanted = [...ENTRIES, ...(context.exists("package.json") ? ["node_modules"] : [])];
+    const missing = wanted.filter((e) => !have.has(normal(e)));
+    if (missing.length === 0) return undefined;
+    const venv = missing.includes(".venv")
+      ? " A host .venv copied by COPY . . would replace the image's virtual environment."
+      : "";
+    return {
+      edits: [],
+      notes: [
+        {
+          severity: "info",
+          line: copy.line,
+          message: `${existing === undefined ? "created .dockerignore with" : "added to .dockerignore:"} ${missing.join(", ")}.${venv}`,
+        },
+      ],
+      companions: [{ path: path.join(context.dir, ".dockerignore"), lines: missing, note: "" }],
+    };
+  },
+};

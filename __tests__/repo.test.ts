@@ -161,3 +161,30 @@ test("the progress line shows on a terminal only", () => {
   expect(tty.stdout).toMatch(/\r\x1b\[K\[1\/40\] many\/\d\d\/Dockerfile/);
   expect(tty.stdout).toMatch(/\r\x1b\[K\[40\/40\] many\/\d\d\/Dockerfile/);
 });
+
+test("--write killed mid-run leaves every file either as it was or fully replaced", async () => {
+  const { spawn } = await import("node:child_process");
+  const dir = path.join(repo.root, "bulk");
+  const slow =
+    'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["python", "app.py"]\n';
+  for (let i = 0; i < 400; i++) {
+    fs.mkdirSync(path.join(dir, String(i)), { recursive: true });
+    fs.writeFileSync(path.join(dir, String(i), "Dockerfile"), slow);
+    fs.writeFileSync(path.join(dir, String(i), "requirements.txt"), "flask\n");
+  }
+  const expected = dfmod(["--stdout", "-t", "copy-order", path.join(dir, "0", "Dockerfile")], repo.root).stdout;
+  expect(expected).not.toBe(slow);
+  const child = spawn(process.execPath, [cli, "--write", "-t", "copy-order", "--jobs", "1", dir], { stdio: "ignore" });
+  // Kill it as soon as the first file has been replaced.
+  const started = Date.now();
+  while (Date.now() - started < 20000) {
+    if (fs.readdirSync(dir).some((d) => fs.readFileSync(path.join(dir, d, "Dockerfile"), "utf8") !== slow)) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  child.kill("SIGKILL");
+  await new Promise((r) => child.on("exit", r));
+  const states = fs.readdirSync(dir).map((d) => fs.readFileSync(path.join(dir, d, "Dockerfile"), "utf8"));
+  expect(states.filter((t) => t !== slow && t !== expected)).toEqual([]);
+  expect(states.filter((t) => t === expected).length).toBeGreaterThan(0);
+  expect(states.filter((t) => t === slow).length).toBeGreaterThan(0); // it was stopped mid-run
+});

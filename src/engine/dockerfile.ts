@@ -438,11 +438,9 @@ export class Dockerfile {
 
   /** Inserts lines after an instruction. Moved blocks keep their own indentation: pass indent "". */
   insertAfter(instruction: Instruction, lines: string[], indent = instruction.indent): Edit {
-    const at = afterLineBreak(this.text, instruction.end);
-    if (at === this.text.length && !/[\r\n]$/.test(this.text)) {
-      return { start: at, end: at, text: lines.map((l) => "\n" + indent + l).join("") };
-    }
-    return { start: at, end: at, text: lines.map((l) => indent + l + "\n").join("") };
+    // At the end of the instruction, before its line break: the next line's bytes are not touched,
+    // so an edit that removes the next instruction cannot overlap this one.
+    return { start: instruction.end, end: instruction.end, text: lines.map((l) => "\n" + indent + l).join("") };
   }
 
   /** Replaces an instruction's own text (not its comments). */

@@ -11,9 +11,14 @@ export interface PipelineResult {
   companions: Companion[];
 }
 
+/** Passes over the pipeline at most: one transform can open the way for another that ran before it. */
+const MAX_PASSES = 4;
+
 /**
- * Runs transforms one after another, each on the re-parsed text the one before produced.
- * `text` has no BOM; `eol` is the line ending inserted text gets.
+ * Runs transforms one after another, each on the re-parsed text the one before produced, and the
+ * whole pipeline again while a pass changes something (so that dfmod's output is a fixed point:
+ * running it again changes nothing). Notes of later passes are kept only from transforms that
+ * changed something in that pass. `text` has no BOM; `eol` is the line ending inserted text gets.
  */
 export function runPipeline(
   text: string,
@@ -29,26 +34,36 @@ export function runPipeline(
   const applied: string[] = [];
   const companions: Companion[] = [];
   if (dockerfile.instructions.length === 0) return { output: text, notes, applied, companions };
-  for (const transform of transforms) {
-    if (!transform.apply) continue;
-    const change = transform.apply({ dockerfile, ...input });
-    if (!change) continue;
-    companions.push(...(change.companions ?? []));
-    for (const note of change.notes) notes.push({ transform: transform.id, ...note, line: toOriginal(note.line) });
-    if (change.edits.length === 0) continue;
-    const { text: next, toOld } = applyEditsWithMap(current, change.edits, eol, transform.id);
-    if (next === current) continue;
-    const previousFile = dockerfile;
-    try {
-      dockerfile = new Dockerfile(next);
-    } catch (err) {
-      throw new Error(`transform ${transform.id} produced a Dockerfile that does not parse: ${(err as Error).message}`);
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let changed = false;
+    for (const transform of transforms) {
+      if (!transform.apply) continue;
+      const change = transform.apply({ dockerfile, ...input });
+      if (!change) continue;
+      if (pass === 0) companions.push(...(change.companions ?? []));
+      const edited = change.edits.length > 0;
+      const next = edited ? applyEditsWithMap(current, change.edits, eol, transform.id) : undefined;
+      if (pass === 0 || (next && next.text !== current)) {
+        for (const note of change.notes) notes.push({ transform: transform.id, ...note, line: toOriginal(note.line) });
+      }
+      if (!next || next.text === current) continue;
+      const previousFile = dockerfile;
+      try {
+        dockerfile = new Dockerfile(next.text);
+      } catch (err) {
+        throw new Error(
+          `transform ${transform.id} produced a Dockerfile that does not parse: ${(err as Error).message}`,
+        );
+      }
+      const nextFile = dockerfile;
+      const previousMap = toOriginal;
+      const toOld = next.toOld;
+      toOriginal = (line) => previousMap(previousFile.lineOf(toOld(nextFile.lineStart(line))));
+      current = next.text;
+      if (!applied.includes(transform.id)) applied.push(transform.id);
+      changed = true;
     }
-    const nextFile = dockerfile;
-    const previousMap = toOriginal;
-    toOriginal = (line) => previousMap(previousFile.lineOf(toOld(nextFile.lineStart(line))));
-    current = next;
-    applied.push(transform.id);
+    if (!changed) break;
   }
   return { output: current, notes, applied, companions };
 }

@@ -268,10 +268,14 @@ function convertRun(
   const firstUser = listUsers[0];
   const lastUser = listUsers[listUsers.length - 1];
   const removeItems = new Set<number>();
+  // Items whose text is replaced: a neighbour's removal would touch the same bytes.
+  const replaced = new Set(
+    plans.filter((p) => p.kind === "apt").map((p) => script.items.findIndex((i) => i.command === p.command)),
+  );
   for (const plan of plans) {
     if (plan.kind === "drop") {
       const item = script.items.findIndex((i) => i.command === plan.command);
-      if (item !== -1) removeItems.add(item);
+      if (item !== -1 && !replaced.has(item - 1) && !replaced.has(item + 1)) removeItems.add(item);
       else edits.push(...instruction.replace(plan.command.start, plan.command.end, "true"));
       continue;
     }

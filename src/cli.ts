@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /** yargs -> options -> run() -> process.exitCode. */
-import yargs from "yargs";
-import { OPTION_SPECS } from "./config";
-import { defaultOptions, TransformOptions } from "./engine/types";
-import { defaultJobs, Mode, run } from "./run";
-import { transforms as registry, transformById } from "../transforms";
+import { initShell } from "./engine/shell";
+// The shell parser's WebAssembly compiles in the background while the rest of dfmod loads.
+const shellReady = initShell();
+shellReady.catch(() => undefined); // reported where it is awaited
+
+import type { TransformOptions } from "./engine/types";
+import type { Mode } from "./run";
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -27,6 +29,13 @@ function list(value: string | string[] | undefined): string[] {
 const STDIN = "\u0000stdin";
 
 async function main(): Promise<number> {
+  const yargsModule = require("yargs") as typeof import("yargs") & { default?: typeof import("yargs") };
+  const yargs = yargsModule.default ?? yargsModule;
+  const { OPTION_SPECS } = require("./config") as typeof import("./config");
+  const { defaultOptions } = require("./engine/types") as typeof import("./engine/types");
+  const { defaultJobs, run } = require("./run") as typeof import("./run");
+  const { transforms: registry, transformById } = require("../transforms") as typeof import("../transforms");
+  await shellReady;
   const args = process.argv.slice(2).map((a) => (a === "-" ? STDIN : a));
   const argv = await yargs(args)
     .scriptName("dfmod")

@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import ignore, { Ignore } from "ignore";
+import type { Ignore } from "ignore";
 
 export type Kind = "dockerfile" | "compose";
 
@@ -23,6 +23,12 @@ export interface Found {
 export interface Skipped {
   path: string;
   reason: string;
+}
+
+/** The ignore package, loaded when a folder is searched (a one-file run never needs it). */
+function ignore(): Ignore {
+  const m = require("ignore") as { default?: () => Ignore } & (() => Ignore);
+  return (m.default ?? m)();
 }
 
 const SKIP_DIRS = new Set([".git", "node_modules"]);

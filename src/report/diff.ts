@@ -1,5 +1,3 @@
-import { structuredPatch } from "diff";
-
 const RED = "\x1b[31m";
 const GREEN = "\x1b[32m";
 const CYAN = "\x1b[36m";
@@ -13,6 +11,8 @@ const RESET = "\x1b[0m";
 export function unifiedDiff(file: string, before: string, after: string, color: boolean): string {
   if (before === after) return "";
   file = file.replace(/^\/+/, "");
+  // Loaded on first use: a run that changes nothing never needs it.
+  const { structuredPatch } = require("diff") as typeof import("diff");
   const patch = structuredPatch(`a/${file}`, `b/${file}`, before, after, "", "", { context: 3 });
   const paint = (code: string, line: string): string => (color ? code + line + RESET : line);
   const out: string[] = [paint(BOLD, `--- a/${file}`), paint(BOLD, `+++ b/${file}`)];

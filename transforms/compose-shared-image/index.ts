@@ -7,10 +7,17 @@
  * when they define their own; a note says so (--drop-dockerfile-healthcheck removes it).
  */
 import * as path from "node:path";
-import { isMap, isScalar, isSeq, parseDocument, Pair, YAMLMap } from "yaml";
+import type { Pair, YAMLMap } from "yaml";
 import type { Edit } from "../../src/engine/edits";
 import { afterLineBreak } from "../../src/engine/source";
 import type { ComposeChange, ComposeContext, Context, NoteInput, SharedBuild, Transform } from "../../src/engine/types";
+
+/** yaml, loaded on first use: most runs see no compose file. */
+let yamlModule: typeof import("yaml") | undefined;
+const yaml = (): typeof import("yaml") => (yamlModule ??= require("yaml") as typeof import("yaml"));
+const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
+const isScalar = (n: unknown): n is import("yaml").Scalar => yaml().isScalar(n);
+const isSeq = (n: unknown): n is import("yaml").YAMLSeq => yaml().isSeq(n);
 
 interface Service {
   name: string;
@@ -72,7 +79,7 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
     notes.push({ severity: "info", line: 1, message: "a templated compose file (Jinja {{ }} / {% %}): left as it is" });
     return { edits, notes, shared };
   }
-  const doc = parseDocument(text);
+  const doc = yaml().parseDocument(text);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     notes.push({

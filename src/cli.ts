@@ -29,8 +29,8 @@ function list(value: string | string[] | undefined): string[] {
 const STDIN = "\u0000stdin";
 
 async function main(): Promise<number> {
-  const yargsModule = require("yargs") as typeof import("yargs") & { default?: typeof import("yargs") };
-  const yargs = yargsModule.default ?? yargsModule;
+  // yargs' CommonJS export is the factory itself (its `.default` is the option-default method).
+  const yargs = require("yargs") as typeof import("yargs");
   const { OPTION_SPECS } = require("./config") as typeof import("./config");
   const { defaultOptions } = require("./engine/types") as typeof import("./engine/types");
   const { defaultJobs, run } = require("./run") as typeof import("./run");

@@ -274,3 +274,37 @@ test("generated Dockerfiles: no crash, output parses, idempotent, free comments 
 test("mutated fixtures (truncated at any byte, words put in): the same properties", () => {
   fc.assert(fc.property(mutated, check), { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 7) });
 });
+
+describe("the scanner finds the instructions dockerfile-ast finds", () => {
+  const { DockerfileParser } = require("dockerfile-ast") as typeof import("dockerfile-ast");
+  const { scan } = require("../src/engine/scan") as typeof import("../src/engine/scan");
+  const { lineStarts } = require("../src/engine/source") as typeof import("../src/engine/source");
+  const both = (text: string) => {
+    const starts = lineStarts(text);
+    const at = (p: { line: number; character: number }) =>
+      Math.min((starts[p.line] ?? text.length) + p.character, text.length);
+    const ast = DockerfileParser.parse(text);
+    const expected = {
+      escape: ast.getEscapeCharacter(),
+      instructions: ast
+        .getInstructions()
+        .map((n) => [n.getInstruction(), at(n.getInstructionRange().start), at(n.getRange().end)]),
+    };
+    const s = scan(text);
+    const actual = { escape: s.escape, instructions: s.instructions.map((i) => [i.keywordText, i.start, i.end]) };
+    return { expected, actual };
+  };
+  test("on generated and mutated Dockerfiles", () => {
+    fc.assert(
+      fc.property(fc.oneof(generated, mutated), (raw) => {
+        // A malformed escape directive (`# escape python =\``): BuildKit does not take it, or fails
+        // on it; dockerfile-ast guesses. The scanner follows BuildKit, so these are not compared.
+        const firstLine = raw.replace(/^\uFEFF/, "").split(/\r?\n/)[0]!;
+        fc.pre(!/^#\s*escape/i.test(firstLine) || /^#[ \t]*escape[ \t]*=[ \t]*[`\\][ \t]*$/i.test(firstLine));
+        const { expected, actual } = both(raw.replace(/^\uFEFF/, ""));
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: RUNS * 2, seed: Number(process.env.FUZZ_SEED ?? 11) },
+    );
+  });
+});

@@ -86,10 +86,13 @@ async function runTasks(
     return results;
   }
   const script = path.join(__dirname, "worker.js");
+  // Tasks go out in batches, two in flight per worker, so that a worker never waits for the next one.
+  const batch = Math.max(1, Math.min(32, Math.floor(tasks.length / (workers * 8))));
   let next = 0;
   let done = 0;
   await new Promise<void>((resolve, reject) => {
     const pool: Worker[] = [];
+    const inFlight = new Map<Worker, number>();
     const finish = (err?: Error): void => {
       for (const w of pool) void w.terminate();
       if (err) reject(err);
@@ -97,22 +100,34 @@ async function runTasks(
     };
     const feed = (worker: Worker): void => {
       if (next >= tasks.length) return;
-      const id = next++;
-      worker.postMessage({ id, task: tasks[id] });
+      const ids: number[] = [];
+      while (ids.length < batch && next < tasks.length) ids.push(next++);
+      inFlight.set(worker, (inFlight.get(worker) ?? 0) + ids.length);
+      worker.postMessage(ids.map((id) => ({ id, task: tasks[id] })));
     };
     for (let i = 0; i < workers; i++) {
       const worker = new Worker(script);
       pool.push(worker);
       worker.on("message", (m: { ready?: boolean; fatal?: string; id?: number; result?: TaskResult }) => {
         if (m.fatal) return finish(new Error(`a worker failed to start: ${m.fatal}`));
-        if (m.ready) return feed(worker);
+        if (m.ready) {
+          feed(worker);
+          feed(worker);
+          return;
+        }
         results[m.id!] = m.result!;
         done++;
         onDone(done, tasks[m.id!]!);
         if (done === tasks.length) return finish();
-        feed(worker);
+        const left = inFlight.get(worker)! - 1;
+        inFlight.set(worker, left);
+        if (left <= batch) feed(worker);
       });
       worker.on("error", (err) => finish(err));
+      worker.on("exit", (code) => {
+        if (done < tasks.length)
+          finish(new Error(`a worker thread stopped (exit code ${code}) before the run was done`));
+      });
     }
   });
   return results;

@@ -7,8 +7,8 @@ const port = parentPort;
 if (!port) throw new Error("src/worker.ts runs as a worker thread");
 initShell().then(
   () => {
-    port.on("message", (message: { id: number; task: Task }) => {
-      port.postMessage({ id: message.id, result: processDockerfile(message.task) });
+    port.on("message", (batch: { id: number; task: Task }[]) => {
+      for (const { id, task } of batch) port.postMessage({ id, result: processDockerfile(task) });
     });
     port.postMessage({ ready: true });
   },

@@ -12,7 +12,38 @@ export interface BuildContext {
   read(relative: string): string | undefined;
 }
 
+const contexts = new Map<string, BuildContext>();
+
+/**
+ * The build context of a folder. Answers are cached for the process (many Dockerfiles share a
+ * context, and the pipeline asks again on every pass); dfmod writes only after all files ran.
+ */
 export function folderContext(dir: string): BuildContext {
+  let context = contexts.get(dir);
+  if (!context) {
+    context = memoize(uncachedContext(dir));
+    contexts.set(dir, context);
+  }
+  return context;
+}
+
+function memoize(context: BuildContext): BuildContext {
+  const exists = new Map<string, boolean>();
+  const dirs = new Map<string, boolean>();
+  const texts = new Map<string, string | undefined>();
+  const get = <T>(map: Map<string, T>, key: string, compute: () => T): T => {
+    if (!map.has(key)) map.set(key, compute());
+    return map.get(key) as T;
+  };
+  return {
+    dir: context.dir,
+    exists: (rel) => get(exists, rel, () => context.exists(rel)),
+    isDirectory: (rel) => get(dirs, rel, () => context.isDirectory(rel)),
+    read: (rel) => get(texts, rel, () => context.read(rel)),
+  };
+}
+
+function uncachedContext(dir: string): BuildContext {
   const resolve = (relative: string): string | undefined => {
     const full = path.resolve(dir, relative);
     const rel = path.relative(dir, full);

@@ -1,11 +1,11 @@
 /**
- * The Dockerfile model transforms work on. dockerfile-ast finds the instructions (with the escape
- * directive, heredocs and comments); this module builds, for each instruction, the logical line
+ * The Dockerfile model transforms work on. The scanner (./scan.ts) finds the instructions (with the
+ * escape directive, heredocs and comments) as BuildKit and dockerfile-ast do; this module builds, for each instruction, the logical line
  * the way Docker does (continuations joined, comment and blank lines inside a continuation
  * dropped) with a map from every logical offset back to the file, so that an edit made in logical
  * terms changes exactly the bytes it means to.
  */
-import { Copy, DockerfileParser, Run } from "dockerfile-ast";
+import { scan } from "./scan";
 import { afterLineBreak, lineEnd, lineStarts } from "./source";
 import type { Edit } from "./edits";
 import { parseShell, ShellScript } from "./shell";
@@ -282,23 +282,18 @@ export class Dockerfile {
   readonly stages: Stage[] = [];
   readonly escape: string;
   private readonly starts: number[];
-  private readonly directiveLines = new Set<number>();
-  private readonly commentLines = new Set<number>();
+  private readonly directiveLines: Set<number>;
+  private readonly commentLines: Set<number>;
 
   constructor(readonly text: string) {
     this.starts = lineStarts(text);
-    const ast = DockerfileParser.parse(text);
-    this.escape = ast.getEscapeCharacter();
-    for (const d of ast.getDirectives()) this.directiveLines.add(d.getRange().start.line + 1);
-    for (const c of ast.getComments()) this.commentLines.add(c.getRange().start.line + 1);
+    const scanned = scan(text);
+    this.escape = scanned.escape;
+    this.directiveLines = scanned.directiveLines;
+    this.commentLines = scanned.commentLines;
     let stage: Stage | undefined;
-    for (const node of ast.getInstructions()) {
-      const range = node.getRange();
-      const kwRange = node.getInstructionRange();
-      const start = this.offset(kwRange.start.line, kwRange.start.character);
-      const end = this.offset(range.end.line, range.end.character);
-      const keywordText = node.getInstruction();
-      const heredoc = node instanceof Run || node instanceof Copy ? node.getHeredocs().length > 0 : false;
+    for (const found of scanned.instructions) {
+      const { start, end, keywordText, heredoc } = found;
       const { logical, segments } = this.logicalLine(start, end, heredoc);
       const instruction = new Instruction(
         this,
@@ -306,8 +301,8 @@ export class Dockerfile {
         keywordText,
         start,
         end,
-        kwRange.start.line + 1,
-        range.end.line + 1,
+        found.line,
+        found.endLine,
         logical,
         segments,
         heredoc,
@@ -336,13 +331,6 @@ export class Dockerfile {
     if (this.instructions.length > 0 && this.stages.length === 0) {
       throw new DockerfileError(this.instructions[0]!.line, "no FROM instruction");
     }
-  }
-
-  /** File offset of a 0-based line and character, as dockerfile-ast reports positions. */
-  private offset(line: number, character: number): number {
-    const start = this.starts[line];
-    if (start === undefined) return this.text.length;
-    return Math.min(start + character, this.text.length);
   }
 
   /** File offset of the start of a 1-based line. */

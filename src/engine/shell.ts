@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
+import { isMainThread } from "node:worker_threads";
 import type { Node, Parser as TSParser } from "web-tree-sitter";
 
 export interface ShellWord {
@@ -56,7 +57,8 @@ async function load(): Promise<void> {
   // Liftoff (V8's baseline WebAssembly compiler) only: with the optimising tier, V8 compiles the
   // parser again in the background, and the process cannot exit until that is done (~0.5 s on a
   // one-file run). Parsing is ~25% slower, which a run never notices.
-  setFlagsFromString("--liftoff-only");
+  // V8 flags are process-wide: set once, by the main thread, before any worker starts.
+  if (isMainThread) setFlagsFromString("--liftoff-only");
   // Required here, not imported at the top: the CLI starts this first, and the WebAssembly compiles
   // in the background while the rest of dfmod loads.
   const { Parser, Language } = require("web-tree-sitter") as typeof import("web-tree-sitter");
@@ -69,7 +71,51 @@ async function load(): Promise<void> {
   parser = p;
 }
 
+/**
+ * Parses are cached by text: the pipeline re-parses a Dockerfile after every transform that
+ * changed it, and the RUN bodies mostly stay the same (and repeat across the files of a repo).
+ */
+const cache = new Map<string, ShellScript>();
+const CACHE_SIZE = 4096;
+
 export function parseShell(source: string, base = 0): ShellScript {
+  let script = cache.get(source);
+  if (!script) {
+    script = parseUncached(source);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(source, script);
+  }
+  return base === 0 ? copy(script, 0) : copy(script, base);
+}
+
+/** A copy with offsets moved by `base` (callers compare commands by identity, so each gets its own). */
+function copy(script: ShellScript, base: number): ShellScript {
+  const commands = new Map<ShellCommand, ShellCommand>();
+  const move = <T extends { start: number; end: number }>(x: T): T => ({
+    ...x,
+    start: x.start + base,
+    end: x.end + base,
+  });
+  for (const c of script.commands) {
+    commands.set(c, {
+      start: c.start + base,
+      end: c.end + base,
+      topLevel: c.topLevel,
+      words: c.words.map(move),
+      ...(c.redirected ? { redirected: { ...move(c.redirected), redirects: c.redirected.redirects } } : {}),
+    });
+  }
+  return {
+    base: script.base + base,
+    source: script.source,
+    hasError: script.hasError,
+    commands: [...commands.values()],
+    items: script.items.map((i) => ({ ...move(i), command: i.command && commands.get(i.command) })),
+  };
+}
+
+function parseUncached(source: string): ShellScript {
+  const base = 0;
   if (!parser) throw new Error("the shell parser is not initialised: call initShell() first");
   const tree = parser.parse(source);
   if (!tree) throw new Error("the shell parser returned no tree");

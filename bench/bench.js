@@ -70,7 +70,8 @@ function main() {
       `node -e 0 alone: ${node.toFixed(0)} ms`,
     ]);
 
-    const jobs = os.availableParallelism?.() ?? os.cpus().length;
+    const cpus = os.availableParallelism?.() ?? os.cpus().length;
+    const jobs = require(path.join(root, "dist", "src", "run")).defaultJobs();
     const folders = fs.readdirSync(corpus).sort();
     const through = (n, j) => {
       // The first n files: their folders named on the command line (10 Dockerfiles a folder).
@@ -80,6 +81,7 @@ function main() {
     };
     const single = through(10000, 1);
     const parallel = through(10000, jobs);
+    const all = cpus > 1 && cpus !== jobs ? through(10000, cpus) : undefined;
     const floorMs = median(Array.from({ length: RUNS }, () => floor(files)));
     const fps = (ms, n = 10000) => (n / (ms / 1000)).toFixed(0);
     rows.push([
@@ -94,6 +96,14 @@ function main() {
       "≥ 2,000 files/s",
       `${(parallel.ms / 1000).toFixed(1)} s`,
     ]);
+    if (all) {
+      rows.push([
+        `throughput, 10k files, --jobs ${cpus}`,
+        `${fps(all.ms)} files/s`,
+        "",
+        `${(all.ms / 1000).toFixed(1)} s, peak RSS ${all.rssMB.toFixed(0)} MB`,
+      ]);
+    }
     rows.push([
       "floor: read + dockerfile-ast parse, one thread",
       `${fps(floorMs)} files/s`,

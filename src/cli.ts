@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     .option("jobs", {
       alias: "j",
       type: "number",
-      description: `worker threads (default: the number of CPUs, ${defaultJobs()})`,
+      description: `worker threads (default: one fewer than the CPUs, at least 1: ${defaultJobs()})`,
     })
     .option("context", { type: "string", description: "build context folder (default: each Dockerfile's own folder)" })
     .option("uv-check", {

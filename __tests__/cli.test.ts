@@ -227,3 +227,42 @@ test("--strict: an Alpine package with no Debian name fails that file (exit 2, u
   expect(r.stderr).toContain("Dockerfile\n  2  error  no Debian trixie package named no-such-package-xyz");
   expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(text);
 });
+
+describe("explain", () => {
+  test("--changed-since names the files git changed; --format json gives the summary as data", () => {
+    fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
+    fs.writeFileSync(path.join(dir, "app.py"), "print('hello')\n");
+    const git = (...args: string[]) =>
+      spawnSync("git", ["-c", "user.email=t@example.invalid", "-c", "user.name=t", ...args], {
+        cwd: dir,
+        encoding: "utf8",
+      });
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-qm", "start");
+    fs.appendFileSync(path.join(dir, "app.py"), "print('again')\n");
+    const r = dfmod(["explain", "--changed-since", "HEAD", "--format", "json", "Dockerfile"], { cwd: dir });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.files[0].changed).toEqual(["app.py"]);
+    expect(doc.files[0].before.rerun.map((s: { label: string }) => s.label)).toEqual(["3/4", "4/4"]);
+    expect(doc.files[0].before.total).toBe(3);
+  });
+
+  test("text output ends with the summary; --migrate compares", () => {
+    fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
+    fs.writeFileSync(path.join(dir, "app.py"), "print('hello')\n");
+    const r = dfmod(["explain", "--migrate", "Dockerfile"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "  a change to app.py re-runs 2 of 3 steps, including `RUN pip install -r requirements.txt`\n",
+    );
+    expect(r.stdout).toContain("  before: 2 of 3 steps re-run, 1 dependency install; after: 1 of");
+  });
+
+  test("a missing path is an error", () => {
+    const r = dfmod(["explain", "nope/Dockerfile"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("nope/Dockerfile\n  -  error  no such file or folder");
+  });
+});

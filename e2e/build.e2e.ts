@@ -27,6 +27,8 @@ interface ExampleSpec {
 
 interface Step {
   id: number;
+  /** BuildKit's label: `builder 3/6`, `stage-1 2/7`, `3/5`. */
+  label: string;
   stage: string;
   index: number;
   text: string;
@@ -53,6 +55,20 @@ function docker(args: string[], cwd?: string) {
   return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
+/** The steps `dfmod explain --changed FILE` says a change to FILE re-runs (labels as BuildKit writes them). */
+function explainRerun(dir: string, file: string): string[] {
+  const r = spawnSync(
+    process.execPath,
+    [cli, "explain", "--format", "json", "--changed", path.join(dir, file), path.join(dir, "Dockerfile")],
+    {
+      encoding: "utf8",
+    },
+  );
+  if (r.status !== 0) throw new Error(`dfmod explain exited ${r.status}:\n${r.stderr}`);
+  const doc = JSON.parse(r.stdout) as { files: { before: { rerun: { label: string }[] } }[] };
+  return doc.files[0]!.before.rerun.map((s) => s.label);
+}
+
 function dfmod(args: string[]): void {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`dfmod ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
@@ -62,11 +78,19 @@ function dfmod(args: string[]): void {
 export function parseSteps(log: string): Step[] {
   const steps = new Map<number, Step>();
   for (const line of log.split("\n")) {
-    const head = /^#(\d+) \[(?:(\S+) )?(\d+)\/\d+\] (.*)$/.exec(line);
+    const head = /^#(\d+) \[((?:(\S+) )?(\d+)\/\d+)\] (.*)$/.exec(line);
     if (head) {
       const id = Number(head[1]);
-      if (!steps.has(id))
-        steps.set(id, { id, stage: head[2] ?? "", index: Number(head[3]), text: head[4]!, cached: false });
+      if (!steps.has(id)) {
+        steps.set(id, {
+          id,
+          label: head[2]!,
+          stage: head[3] ?? "",
+          index: Number(head[4]),
+          text: head[5]!,
+          cached: false,
+        });
+      }
       continue;
     }
     const cached = /^#(\d+) CACHED$/.exec(line);
@@ -237,6 +261,9 @@ describe.each(examples)("%s", (name) => {
             sizeMB: sizeMB(tag(variant)),
           },
         });
+        // dfmod explain predicted exactly these steps.
+        const predicted = explainRerun(dir, spec.change);
+        expect(rerun.map((s) => s.label).sort()).toEqual(predicted.sort());
         if (variant === "baseline") {
           // The single-stage baseline copies the code first: its dependency install runs again.
           expect(installs.some((s) => !s.cached)).toBe(true);

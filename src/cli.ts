@@ -47,6 +47,12 @@ async function main(): Promise<number> {
       y.positional("paths", { type: "string", array: true }),
     )
     .command("list", "list the transforms, in pipeline order")
+    .command("explain [paths..]", "show each build step's cache inputs and what a code change re-runs", (y) =>
+      y.positional("paths", { type: "string", array: true }),
+    )
+    .option("changed", { type: "string", description: "explain: the changed file(s) (repeatable, comma-separated)" })
+    .option("changed-since", { type: "string", description: "explain: the files changed in git since this ref" })
+    .option("migrate", { type: "boolean", description: "explain: also explain the migrated Dockerfile, side by side" })
     .option("write", { alias: "w", type: "boolean", description: "write the changes into the files (atomically)" })
     .option("check", {
       alias: "c",
@@ -130,6 +136,22 @@ async function main(): Promise<number> {
     const width = Math.max(...registry.map((t) => t.id.length));
     process.stdout.write(registry.map((t) => `${t.id.padEnd(width)}  ${t.summary}\n`).join(""));
     return 0;
+  }
+  if (argv._[0] === "explain") {
+    const { runExplain } = require("./explain/run") as typeof import("./explain/run");
+    const given = ((argv.paths as string[] | undefined) ?? []).map(String);
+    return runExplain(
+      {
+        paths: given.length ? given : ["."],
+        changed: list(argv.changed),
+        changedSince: argv["changed-since"],
+        migrate: Boolean(argv.migrate),
+        format: argv.format === "json" ? "json" : "text",
+        context: argv.context,
+        transformOptions: {},
+      },
+      { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), readStdin },
+    );
   }
   const wanted = list(argv.transforms);
   const skipped = list(argv.skip);

@@ -47,19 +47,20 @@ function transformsOf(ids: string[]): Transform[] {
   return ids.map((id) => transformById(id)!).filter(Boolean);
 }
 
-export function processDockerfile(task: Task): TaskResult {
-  let raw: string;
+/** The task's text, or the error result when the file cannot be read. */
+function readTask(task: Task): string | FileResult {
   try {
-    raw = task.text ?? fs.readFileSync(task.real!, "utf8");
+    return task.text ?? fs.readFileSync(task.real!, "utf8");
   } catch (err) {
-    return {
-      result: failed(task.path, {
-        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      }),
-      output: "",
-      companions: [],
-    };
+    return failed(task.path, {
+      message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    });
   }
+}
+
+export function processDockerfile(task: Task): TaskResult {
+  const raw = readTask(task);
+  if (typeof raw !== "string") return { result: raw, output: "", companions: [] };
   const source = readSource(raw);
   try {
     const { output, notes, applied, companions } = runPipeline(source.text, source.eol, transformsOf(task.transforms), {
@@ -82,19 +83,8 @@ export function processDockerfile(task: Task): TaskResult {
 }
 
 export function processCompose(task: Task): TaskResult & { shared: SharedBuild[] } {
-  let raw: string;
-  try {
-    raw = task.text ?? fs.readFileSync(task.real!, "utf8");
-  } catch (err) {
-    return {
-      result: failed(task.path, {
-        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      }),
-      output: "",
-      companions: [],
-      shared: [],
-    };
-  }
+  const raw = readTask(task);
+  if (typeof raw !== "string") return { result: raw, output: "", companions: [], shared: [] };
   const notes: Note[] = [];
   const applied: string[] = [];
   const shared: SharedBuild[] = [];

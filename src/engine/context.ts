@@ -50,26 +50,19 @@ function uncachedContext(dir: string): BuildContext {
     if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
     return full;
   };
+  const stat = (relative: string): fs.Stats | undefined => {
+    const full = resolve(relative);
+    if (!full) return undefined;
+    try {
+      return fs.statSync(full);
+    } catch {
+      return undefined;
+    }
+  };
   return {
     dir,
-    exists(relative) {
-      const full = resolve(relative);
-      if (!full) return false;
-      try {
-        return fs.statSync(full).isFile();
-      } catch {
-        return false;
-      }
-    },
-    isDirectory(relative) {
-      const full = resolve(relative);
-      if (!full) return false;
-      try {
-        return fs.statSync(full).isDirectory();
-      } catch {
-        return false;
-      }
-    },
+    exists: (relative) => stat(relative)?.isFile() ?? false,
+    isDirectory: (relative) => stat(relative)?.isDirectory() ?? false,
     read(relative) {
       const full = resolve(relative);
       if (!full) return undefined;

@@ -10,7 +10,7 @@ import { runPipeline } from "../engine/pipeline";
 import { folderContext } from "../engine/context";
 import { defaultOptions, TransformOptions } from "../engine/types";
 import { transforms } from "../../transforms";
-import { contextFiles, explain, Explanation, formatExplanation, summaryLine, typicalChange } from ".";
+import { contextFiles, explain, Explanation, formatExplanation, typicalChange } from ".";
 import type { IO } from "../run";
 
 export interface ExplainOptions {
@@ -100,5 +100,3 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
   if (options.format === "json") io.stdout(JSON.stringify({ files: docs }, null, 2) + "\n");
   return errors > 0 ? 2 : 0;
 }
-
-export { summaryLine };

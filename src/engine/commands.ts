@@ -304,3 +304,17 @@ export function dependencyInstall(command: ShellCommand): DependencyInstall | un
     system: hasOption(pip, "--system", "--break-system-packages"),
   };
 }
+
+/** `rm -rf` of caches only (pip's, uv's, apt's lists, /tmp): it belongs with the install it cleans up after. */
+export function isCacheCleanup(command: ShellCommand): boolean {
+  const t = command.words.map((w) => w.text);
+  if (t[0] !== "rm") return false;
+  const paths = t.slice(1).filter((a) => a === undefined || !a.startsWith("-"));
+  return (
+    paths.length > 0 &&
+    paths.every(
+      (p) =>
+        p !== undefined && /^(?:\/root\/\.cache|~\/\.cache|\/tmp|\/var\/cache|\/var\/lib\/apt\/lists)(?:\/|$)/.test(p),
+    )
+  );
+}

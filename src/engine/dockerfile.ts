@@ -267,6 +267,20 @@ export class Instruction {
   }
 }
 
+/** COPY . <dest> / ADD . <dest> from the build context: the code copy. */
+export function isWholeContextCopy(instruction: Instruction): boolean {
+  if (
+    (instruction.keyword !== "COPY" && instruction.keyword !== "ADD") ||
+    instruction.heredoc ||
+    instruction.flag("from")
+  ) {
+    return false;
+  }
+  const words = instruction.jsonArgs() ?? instruction.words().map((w) => w.text);
+  const sources = words.slice(0, -1);
+  return sources.length === 1 && (sources[0] === "." || sources[0] === "./");
+}
+
 export interface Stage {
   index: number;
   /** `AS name`, as written. */

@@ -15,7 +15,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Dockerfile, Instruction, Stage } from "../engine/dockerfile";
+import { Dockerfile, Instruction, isWholeContextCopy, Stage } from "../engine/dockerfile";
 import { dependencyInstall } from "../engine/commands";
 import { DockerIgnore } from "./dockerignore";
 
@@ -247,13 +247,7 @@ function fromStage(instruction: Instruction, stages: Stage[], current: Stage): S
  * dependencies rather than the application.
  */
 export function typicalChange(dockerfile: Dockerfile, files: string[]): string | undefined {
-  const copiesAll = dockerfile.instructions.some(
-    (i) =>
-      (i.keyword === "COPY" || i.keyword === "ADD") &&
-      !i.flag("from") &&
-      copySources(i).some((s) => s === "." || s === "./"),
-  );
-  if (!copiesAll) return undefined;
+  if (!dockerfile.instructions.some(isWholeContextCopy)) return undefined;
   const packages = files
     .filter((f) => /\/(?:pyproject\.toml|setup\.py)$/.test(f))
     .map((f) => f.slice(0, f.lastIndexOf("/") + 1));

@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import type { Edit } from "../../src/engine/edits";
-import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import { isWholeContextCopy, type Instruction, type Stage } from "../../src/engine/dockerfile";
 import type { ShellCommand, ShellScript } from "../../src/engine/shell";
 import type { BuildContext } from "../../src/engine/context";
 import type { Context, NoteInput, Transform } from "../../src/engine/types";
@@ -15,6 +15,7 @@ import {
   parsePipInstall,
   parsePoetryInstall,
   parseUvSync,
+  isCacheCleanup,
   resolvePath,
   venvActivation,
   venvCreation,
@@ -128,27 +129,6 @@ function isPipName(name: string): boolean {
   return /^(?:.*\/)?pip3?$/.test(name);
 }
 
-/** `rm -rf` of caches only (pip's, uv's, apt's lists, /tmp): it belongs with the install it cleans up after. */
-function isCacheCleanup(command: ShellCommand): boolean {
-  const args = command.words.slice(1).map((w) => w.text);
-  const paths = args.filter((a) => a === undefined || !a.startsWith("-"));
-  return (
-    paths.length > 0 &&
-    paths.every(
-      (p) =>
-        p !== undefined && /^(?:\/root\/\.cache|~\/\.cache|\/tmp|\/var\/cache|\/var\/lib\/apt\/lists)(?:\/|$)/.test(p),
-    )
-  );
-}
-
-function isCodeCopy(instruction: Instruction): boolean {
-  if ((instruction.keyword !== "COPY" && instruction.keyword !== "ADD") || instruction.heredoc) return false;
-  if (instruction.flag("from")) return false;
-  const words = instruction.jsonArgs() ?? instruction.words().map((w) => w.text);
-  const sources = words.slice(0, -1);
-  return sources.length === 1 && (sources[0] === "." || sources[0] === "./");
-}
-
 function codeCopyDest(instruction: Instruction): string {
   const words = instruction.jsonArgs() ?? instruction.words().map((w) => w.text);
   return words[words.length - 1]!;
@@ -164,7 +144,7 @@ function plainChain(script: ShellScript): boolean {
 function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[]): void {
   const states = stageStates(stage);
   const list = stage.instructions;
-  const ci = list.findIndex(isCodeCopy);
+  const ci = list.findIndex(isWholeContextCopy);
   if (ci === -1) return;
   const copy = list[ci]!;
   const leave = (line: number, why: string): void => {

@@ -5,6 +5,7 @@
  * (creating it when there is none), keeping what it already has.
  */
 import * as path from "node:path";
+import { isWholeContextCopy } from "../../src/engine/dockerfile";
 import type { Context, Transform } from "../../src/engine/types";
 
 const ENTRIES = [".venv", ".git", "__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache"];
@@ -24,11 +25,7 @@ export const dockerignore: Transform = {
   apply(ctx: Context) {
     const context = ctx.context;
     if (!context) return undefined;
-    const copy = ctx.dockerfile.instructions.find((i) => {
-      if ((i.keyword !== "COPY" && i.keyword !== "ADD") || i.flag("from")) return false;
-      const words = i.jsonArgs() ?? i.words().map((w) => w.text);
-      return words.slice(0, -1).some((s) => s === "." || s === "./");
-    });
+    const copy = ctx.dockerfile.instructions.find(isWholeContextCopy);
     if (!copy) return undefined;
     const existing = context.read(".dockerignore");
     const have = new Set((existing ?? "").split(/\r?\n/).map(normal));

@@ -7,12 +7,13 @@
  */
 import { afterLineBreak } from "../../src/engine/source";
 import { applyEdits, Edit } from "../../src/engine/edits";
-import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import { isWholeContextCopy, type Instruction, type Stage } from "../../src/engine/dockerfile";
 import type { ShellCommand } from "../../src/engine/shell";
 import type { Context, NoteInput, Transform } from "../../src/engine/types";
 import {
   dependencyInstall,
   DependencyInstall,
+  isCacheCleanup,
   parsePipInstall,
   resolvePath,
   venvActivation,
@@ -117,18 +118,6 @@ function isPurge(command: ShellCommand): boolean {
   );
 }
 
-function isCacheCleanup(command: ShellCommand): boolean {
-  const t = words(command);
-  if (t[0] !== "rm") return false;
-  const paths = t.slice(1).filter((a) => a === undefined || !a.startsWith("-"));
-  return (
-    paths.length > 0 &&
-    paths.every(
-      (p) => p !== undefined && /^(?:\/root\/\.cache|\/tmp|\/var\/cache|\/var\/lib\/apt\/lists)(?:\/|$)/.test(p),
-    )
-  );
-}
-
 function isUserCommand(command: ShellCommand): boolean {
   const [name] = words(command);
   return name !== undefined && ["useradd", "groupadd", "adduser", "addgroup", "usermod"].includes(name);
@@ -158,13 +147,6 @@ function aptPurges(command: ShellCommand): string[] {
   const t = words(command);
   if (!isPurge(command) || t[0] === "apk") return [];
   return t.slice(2).filter((w): w is string => w !== undefined && !w.startsWith("-"));
-}
-
-function codeCopy(instruction: Instruction): boolean {
-  if ((instruction.keyword !== "COPY" && instruction.keyword !== "ADD") || instruction.flag("from")) return false;
-  const w = instruction.jsonArgs() ?? instruction.words().map((x) => x.text);
-  const sources = w.slice(0, -1);
-  return sources.length === 1 && (sources[0] === "." || sources[0] === "./");
 }
 
 const MANIFEST =
@@ -270,7 +252,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
       const from = instruction.flag("from")?.value;
       if (from !== undefined)
         role = /astral-sh\/uv/.test(from) ? (usesUvAtRuntime(list) ? "both" : "builder") : "runtime";
-      else if (codeCopy(instruction)) role = beforeBuildEnd ? "both" : "runtime";
+      else if (isWholeContextCopy(instruction)) role = beforeBuildEnd ? "both" : "runtime";
       else if (i < depsIndex) {
         // Manifests only serve the install; other files copied before it (local packages) serve both.
         const sources = (instruction.jsonArgs() ?? instruction.words().map((w) => w.text)).slice(0, -1);
@@ -356,7 +338,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   let user: string | undefined;
   for (const instruction of list) if (instruction.keyword === "USER") user = instruction.args.trim();
   if (user === "root" || user === "0" || user?.startsWith("root:")) user = undefined;
-  const codeChown = list.find((i) => codeCopy(i) && i.flag("chown"))?.flag("chown")?.value;
+  const codeChown = list.find((i) => isWholeContextCopy(i) && i.flag("chown"))?.flag("chown")?.value;
   const chown = user ? (codeChown ?? user) : undefined;
 
   // Assemble both stages from the instructions' own text.
@@ -436,7 +418,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     if (p.role === "runtime" || p.role === "both") {
       if (chown && venvPlaced && userRuns.includes(p)) continue;
       // The code comes after the virtual environment, not before it.
-      if (!venvPlaced && codeCopy(instruction)) deferred.push(chunk(instruction));
+      if (!venvPlaced && isWholeContextCopy(instruction)) deferred.push(chunk(instruction));
       else runtime.push(chunk(instruction));
     }
   }

@@ -259,6 +259,8 @@ const FOUND: string[] = [
   "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN chown -R app:app /app && echo done\nRUN useradd app\nUSER app\n",
   // An empty `apk add` after a continuation with comments: two edits on one line break.
   "FROM python:3.11-alpine3.19\nRUN apk add --no-cache \\\n        # compilers for the C extensions\n        build-base \\\n        libffi-dev \\\n    # the database client library, needed at run time\n    && apk add",
+  // An emptied `apk add` that takes the whole RUN, whose apk cache mount is also removed.
+  "FROM python:3.12-alpine\nRUN --mount=type=cache,target=/var/cache/apk apk add",
   // `pip install uv` as the last line without a final newline, right after FROM.
   "FROM /app  python:3.12-alpine@sha256:4a1c1c1ebf7e3f1f8a1d7e0b9b1e8f3c1a2b3c4d5e6f708192a3b4c5d6e7f809\nRUN pip install uv  --no-cache-dir",
 ];

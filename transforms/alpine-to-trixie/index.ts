@@ -203,12 +203,13 @@ function convertRun(
   notes: NoteInput[],
 ): void {
   const line = instruction.line;
-  // apk's cache folder means nothing on Debian.
+  // apk's cache folder means nothing on Debian. (Kept apart: a RUN that goes entirely takes its flags along.)
+  const flagEdits: Edit[] = [];
   for (const flag of instruction.flags) {
     if (flag.name === "mount" && /(?:target|dst|destination)=\/var\/cache\/apk/.test(flag.value ?? "")) {
       let end = flag.end;
       while (/[ \t]/.test(instruction.logical[end] ?? "")) end++;
-      edits.push(...instruction.replace(flag.start, end, ""));
+      flagEdits.push(...instruction.replace(flag.start, end, ""));
       notes.push({
         severity: "info",
         line,
@@ -216,6 +217,7 @@ function convertRun(
       });
     }
   }
+  if (instruction.heredoc || !instruction.shell() || instruction.shell()!.hasError) edits.push(...flagEdits);
   if (instruction.heredoc) {
     const body = ctx.dockerfile.text.slice(instruction.start, instruction.end);
     if (/\b(?:apk|adduser|addgroup)\b/.test(body)) {
@@ -298,6 +300,8 @@ function convertRun(
     if (plan === lastUser) text = `${text} && ${LISTS}`;
     edits.push(...instruction.replace(plan.range.start, plan.range.end, text));
   }
+  const wholeRunGoes = removeItems.size > 0 && removeItems.size === script.items.length;
+  if (!wholeRunGoes) edits.push(...flagEdits);
   if (removeItems.size > 0) {
     const chain = instruction.editChain(script, removeItems);
     if (chain) edits.push(...chain);

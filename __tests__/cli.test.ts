@@ -266,3 +266,11 @@ describe("explain", () => {
     expect(r.stderr).toContain("nope/Dockerfile\n  -  error  no such file or folder");
   });
 });
+
+test("--stdout prints the file asked for, not the .dockerignore it adds", () => {
+  fs.writeFileSync(path.join(dir, "Dockerfile"), SLOW);
+  const r = dfmod(["--stdout", "-t", "copy-order,dockerignore", "Dockerfile"], { cwd: dir });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(FAST);
+  expect(r.stderr).toContain("created .dockerignore with .venv");
+});

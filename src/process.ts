@@ -18,6 +18,8 @@ export interface FileResult {
   error?: { line?: number; message: string };
   /** Found but not processed (a link out of the folder given...). */
   skipped?: string;
+  /** A file a transform asked for next to a Dockerfile (a .dockerignore), not one that was found. */
+  companion?: true;
 }
 
 export interface Task {

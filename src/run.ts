@@ -282,6 +282,7 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
       path: display,
       changed: true,
       transforms: ["dockerignore"],
+      companion: true,
       notes: [],
       diff: unifiedDiff(display, before ?? "", after, options.format === "text" && options.color),
     };
@@ -303,8 +304,10 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
       }
     }
     if (options.format !== "text") continue;
-    if (options.mode === "stdout") io.stdout(out.output);
-    else if (options.mode === "diff") io.stdout(result.diff);
+    // --stdout prints the file asked for; companion files (a .dockerignore) show in diffs and --write.
+    if (options.mode === "stdout") {
+      if (!result.companion) io.stdout(out.output);
+    } else if (options.mode === "diff") io.stdout(result.diff);
     else if (options.mode === "check" && result.changed) io.stdout(`${result.path}\n`);
   }
 

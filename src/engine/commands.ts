@@ -96,10 +96,22 @@ function isPip(name: string | undefined): boolean {
 
 /** The index of the first word after `pip install` / `uv pip install` / `python -m pip install`, with the tool. */
 function pipInstallStart(words: (string | undefined)[]): { tool: "pip" | "uv"; at: number } | undefined {
-  const [a, b, c, d] = words;
+  const [a, b, c] = words;
   if (a !== undefined && /^(?:.*\/)?uv$/.test(a) && b === "pip" && c === "install") return { tool: "uv", at: 3 };
-  if (isPip(a) && b === "install") return { tool: "pip", at: 2 };
-  if (isPython(a) && b === "-m" && c === "pip" && d === "install") return { tool: "pip", at: 4 };
+  // pip's general options may come before the command: `pip --no-cache-dir install ...`.
+  const command = (from: number): number | undefined => {
+    let i = from;
+    while (words[i] !== undefined && words[i]!.startsWith("-")) i++;
+    return words[i] === "install" ? i + 1 : undefined;
+  };
+  if (isPip(a)) {
+    const at = command(1);
+    return at === undefined ? undefined : { tool: "pip", at };
+  }
+  if (isPython(a) && b === "-m" && c === "pip") {
+    const at = command(3);
+    return at === undefined ? undefined : { tool: "pip", at };
+  }
   return undefined;
 }
 

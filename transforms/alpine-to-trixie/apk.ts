@@ -103,7 +103,8 @@ export function mapPackages(specs: string[], python: boolean, column: "build" | 
     }
     const entry = packageMap[name];
     if (!entry) {
-      const py = /^py3-(.+)$/.exec(name);
+      // py3-x (and the older py-x) are Debian's python3-x.
+      const py = /^py3?-(.+)$/.exec(name);
       if (py && !python && trixiePackages().has(`python3-${py[1]}`)) {
         add(`python3-${py[1]}`);
         out.renamed.push(`${name} -> python3-${py[1]}`);

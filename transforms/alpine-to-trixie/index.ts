@@ -156,8 +156,27 @@ const RENAMES: Record<string, string> = {
 function convertStage(ctx: Context, stage: Stage, python: boolean, edits: Edit[], notes: NoteInput[]): void {
   const virtuals = new Map<string, string[]>();
   for (const instruction of stage.instructions) {
+    if (instruction.keyword === "RUN" && !python) pep668(instruction, notes);
     if (instruction.keyword === "RUN") convertRun(ctx, instruction, python, virtuals, edits, notes);
     else if (["ENTRYPOINT", "CMD", "SHELL"].includes(instruction.keyword)) renameExec(instruction, edits, notes);
+  }
+}
+
+/** Debian's own python3 refuses `pip install` into the system (PEP 668); Alpine's older ones did not. */
+function pep668(instruction: Instruction, notes: NoteInput[]): void {
+  for (const command of instruction.shell()?.commands ?? []) {
+    const install = parsePipInstall(command);
+    if (!install || install.tool !== "pip") continue;
+    const name = command.words[0]?.text ?? "";
+    const inVenv = /\/bin\/(?:pip3?|python3?)$/.test(name) && !name.startsWith("/usr/");
+    if (inVenv || command.words.some((w) => w.text === "--break-system-packages")) continue;
+    notes.push({
+      severity: "action-needed",
+      line: instruction.line,
+      message:
+        "Debian's python3 refuses `pip install` into the system (PEP 668, externally-managed-environment): install into a virtual environment (python3 -m venv), or build on a python:*-slim-trixie image",
+    });
+    return;
   }
 }
 
@@ -265,6 +284,22 @@ function convertRun(
     }
   }
 
+  // An `apk update` with nothing to install after it in this RUN: on Debian the lists it fetches are
+  // removed at once, and every apt-get install runs its own update. It goes.
+  if (
+    plans.some((p) => p.kind === "apt" && p.verb === "update") &&
+    !plans.some((p) => p.kind === "apt" && (p.verb === "install" || p.verb === "upgrade"))
+  ) {
+    for (const [i, p] of plans.entries()) {
+      if (p.kind !== "apt" || p.verb !== "update") continue;
+      plans[i] = { kind: "drop", command: p.command };
+      notes.push({
+        severity: "info",
+        line,
+        message: "removed `apk update`: every apt-get install here runs its own apt-get update",
+      });
+    }
+  }
   // One apt-get update per RUN, before the first apt-get that needs the lists; the lists go after the last one.
   const listUsers = plans.filter((p): p is Extract<Plan, { kind: "apt" }> => p.kind === "apt" && p.verb !== "purge");
   const firstUser = listUsers[0];

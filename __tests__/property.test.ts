@@ -2,7 +2,7 @@
  * Property tests over generated and mutated Dockerfiles (fast-check). For every input, the whole
  * pipeline either gives a result or fails with a DockerfileError (a file error, never a crash);
  * its output parses; a second run changes nothing; comments that belong to no instruction
- * survive. FUZZ_RUNS sets the number of runs (npm test: a bounded number; npm run fuzz: many).
+ * survive, and so do, byte for byte, instructions no transform edits. FUZZ_RUNS sets the number of runs (npm test: a bounded number; npm run fuzz: many).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -243,6 +243,20 @@ function check(raw: string): void {
   expect(() => new Dockerfile(readSource(output).text)).not.toThrow();
   // A second run changes nothing.
   expect(pipeline(output)).toBe(output);
+  // Instructions no transform edits (LABEL, EXPOSE, VOLUME, STOPSIGNAL) are in the output byte for byte
+  // (multi-stage may move them, never change them).
+  const untouched = (() => {
+    try {
+      const f = new Dockerfile(raw.replace(/^\uFEFF/, ""));
+      return f.instructions
+        .filter((i) => ["LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL"].includes(i.keyword))
+        .map((i) => f.text.slice(i.start, i.end));
+    } catch {
+      return [];
+    }
+  })();
+  for (const text of untouched)
+    expect({ instruction: text, kept: output.includes(text) }).toEqual({ instruction: text, kept: true });
   // Comments that belong to no instruction survive, in order.
   const kept = output.split(/\r?\n/);
   let at = 0;
@@ -259,6 +273,8 @@ const FOUND: string[] = [
   "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN chown -R app:app /app && echo done\nRUN useradd app\nUSER app\n",
   // An empty `apk add` after a continuation with comments: two edits on one line break.
   "FROM python:3.11-alpine3.19\nRUN apk add --no-cache \\\n        # compilers for the C extensions\n        build-base \\\n        libffi-dev \\\n    # the database client library, needed at run time\n    && apk add",
+  // A redirection of a whole && list is not its first command's.
+  "FROM python:3.12-alpine\nRUN apk update && apk upgrade && sqlite>3.38  apk add git && pip install -r requirements.txt\n",
   // An emptied `apk add` that takes the whole RUN, whose apk cache mount is also removed.
   "FROM python:3.12-alpine\nRUN --mount=type=cache,target=/var/cache/apk apk add",
   // `pip install uv` as the last line without a final newline, right after FROM.

@@ -145,12 +145,15 @@ function parseUncached(source: string): ShellScript {
       }
     }
     const topLevelStarts = new Set(items.map((item) => item.start));
-    const redirected: { start: number; end: number; redirects: string[] }[] = [];
+    const redirected: { start: number; end: number; bodyEnd: number; redirects: string[] }[] = [];
     const walk = (node: Node): void => {
-      if (node.type === "redirected_statement") {
+      // Only a redirection of one command is that command's (`a && b >f` redirects the whole list).
+      const body = node.type === "redirected_statement" ? node.childForFieldName("body") : null;
+      if (body && body.type === "command") {
         redirected.push({
           start: base + node.startIndex,
           end: base + node.endIndex,
+          bodyEnd: base + body.endIndex,
           redirects: node.namedChildren.filter((c) => c && c.type.endsWith("redirect")).map((c) => c!.text),
         });
       }
@@ -180,9 +183,9 @@ function parseUncached(source: string): ShellScript {
     };
     walk(root);
     for (const r of redirected) {
-      const command = commands.find((c) => c.start === r.start && c.end <= r.end);
+      const command = commands.find((c) => c.start === r.start && c.end === r.bodyEnd);
       if (command) {
-        command.redirected = r;
+        command.redirected = { start: r.start, end: r.end, redirects: r.redirects };
         for (const item of items) if (item.start === r.start && item.end === r.end) item.command = command;
       }
     }

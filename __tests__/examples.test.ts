@@ -31,3 +31,12 @@ for (const name of examples) {
     expect(transformText(expected, transforms, dir).output).toBe(expected);
   });
 }
+
+test("the README shows the uv-service example as it is, before and after", () => {
+  const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+  const dir = path.join(root, "uv-service");
+  expect(readme).toContain("```dockerfile\n" + fs.readFileSync(path.join(dir, "Dockerfile"), "utf8") + "```");
+  expect(readme).toContain(
+    "```dockerfile\n" + fs.readFileSync(path.join(dir, "migrated.Dockerfile.txt"), "utf8") + "```",
+  );
+});

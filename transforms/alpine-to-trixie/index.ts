@@ -286,12 +286,14 @@ function convertRun(
 
   // An `apk update` with nothing to install after it in this RUN: on Debian the lists it fetches are
   // removed at once, and every apt-get install runs its own update. It goes.
+  // (Only in the RUN's top-level list: inside if / case / a subshell, each apt-get stands alone.)
+  const shared = (p: Plan): boolean => p.command.topLevel;
   if (
-    plans.some((p) => p.kind === "apt" && p.verb === "update") &&
-    !plans.some((p) => p.kind === "apt" && (p.verb === "install" || p.verb === "upgrade"))
+    plans.some((p) => p.kind === "apt" && p.verb === "update" && shared(p)) &&
+    !plans.some((p) => p.kind === "apt" && (p.verb === "install" || p.verb === "upgrade") && shared(p))
   ) {
     for (const [i, p] of plans.entries()) {
-      if (p.kind !== "apt" || p.verb !== "update") continue;
+      if (p.kind !== "apt" || p.verb !== "update" || !shared(p)) continue;
       plans[i] = { kind: "drop", command: p.command };
       notes.push({
         severity: "info",
@@ -300,8 +302,11 @@ function convertRun(
       });
     }
   }
-  // One apt-get update per RUN, before the first apt-get that needs the lists; the lists go after the last one.
-  const listUsers = plans.filter((p): p is Extract<Plan, { kind: "apt" }> => p.kind === "apt" && p.verb !== "purge");
+  // One apt-get update per RUN, before the first apt-get that needs the lists; the lists go after the
+  // last one. An apt-get inside if / case / a subshell may run alone: it gets its own update and removal.
+  const listUsers = plans.filter(
+    (p): p is Extract<Plan, { kind: "apt" }> => p.kind === "apt" && p.verb !== "purge" && shared(p),
+  );
   const firstUser = listUsers[0];
   const lastUser = listUsers[listUsers.length - 1];
   const removeItems = new Set<number>();
@@ -331,8 +336,9 @@ function convertRun(
         text = `apt-get purge -y --auto-remove ${plan.packages.join(" ")}`;
         break;
     }
-    if (plan === firstUser && plan.verb !== "update") text = `apt-get update && ${text}`;
-    if (plan === lastUser) text = `${text} && ${LISTS}`;
+    const alone = plan.verb !== "purge" && !shared(plan);
+    if ((plan === firstUser || alone) && plan.verb !== "update") text = `apt-get update && ${text}`;
+    if (plan === lastUser || alone) text = `${text} && ${LISTS}`;
     edits.push(...instruction.replace(plan.range.start, plan.range.end, text));
   }
   const wholeRunGoes = removeItems.size > 0 && removeItems.size === script.items.length;

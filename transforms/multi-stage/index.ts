@@ -366,7 +366,33 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   for (const instruction of list) if (instruction.keyword === "USER") user = instruction.args.trim();
   if (user === "root" || user === "0" || user?.startsWith("root:")) user = undefined;
   const codeChown = list.find((i) => isWholeContextCopy(i) && i.flag("chown"))?.flag("chown")?.value;
-  const chown = user ? (codeChown ?? user) : undefined;
+  const userRuns = placed.filter(
+    (p) =>
+      p.role === "runtime" &&
+      p.instruction.keyword === "RUN" &&
+      p.instruction.shell()?.items.every((it) => it.command && isUserCommand(it.command)),
+  );
+  // COPY --chown with a name fails when the user does not exist yet: the venv is chowned only to
+  // numeric ids or to users that a RUN before it (or a user-creation RUN moved up) creates.
+  const known = new Set<string>();
+  for (const p of placed) {
+    const before = list.indexOf(p.instruction) < depsIndex || userRuns.includes(p);
+    if (!before || (p.role !== "runtime" && p.role !== "both")) continue;
+    for (const c of p.instruction.shell()?.commands ?? []) {
+      if (!isUserCommand(c)) continue;
+      const name = c.words[c.words.length - 1]?.text;
+      if (name) known.add(name);
+    }
+  }
+  const wanted = user ? (codeChown ?? user) : undefined;
+  const chown = wanted && wanted.split(":").every((part) => /^\d+$/.test(part) || known.has(part)) ? wanted : undefined;
+  if (wanted && !chown) {
+    notes.push({
+      severity: "info",
+      line: depsRun.line,
+      message: `the virtual environment stays owned by root (readable by ${user}): ${wanted} is created after the place it is copied to`,
+    });
+  }
 
   // Assemble both stages from the instructions' own text.
   const text = file.text;
@@ -402,12 +428,6 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     runtimePackages.length > 0
       ? `RUN apt-get update && apt-get install -y --no-install-recommends ${runtimePackages.join(" ")} && rm -rf /var/lib/apt/lists/*`
       : undefined;
-  const userRuns = placed.filter(
-    (p) =>
-      p.role === "runtime" &&
-      p.instruction.keyword === "RUN" &&
-      p.instruction.shell()?.items.every((it) => it.command && isUserCommand(it.command)),
-  );
   for (const [i, p] of placed.entries()) {
     const instruction = p.instruction;
     if (

@@ -406,6 +406,30 @@ export class Dockerfile {
     return this.lineStart(line);
   }
 
+  /**
+   * For `FROM ${BASE}`: the global ARG (before the first FROM) that gives BASE its default, with the
+   * default's logical range in that ARG; undefined when the image is not one variable or has no
+   * default that can be seen.
+   */
+  baseImageArg(stage: Stage): { arg: Instruction; value: string; start: number; end: number } | undefined {
+    const variable = /^\$\{?(\w+)\}?$/.exec(stage.image);
+    if (!variable) return undefined;
+    const firstFrom = this.stages[0]?.from.index ?? 0;
+    const arg = this.instructions
+      .slice(0, firstFrom)
+      .reverse()
+      .find((i) => i.keyword === "ARG" && new RegExp(`^${variable[1]}(=|$)`).test(i.args));
+    const m = arg && new RegExp(`^(${variable[1]}=)("?)([^"\\s]*)\\2`).exec(arg.args);
+    if (!arg || !m || !m[3]) return undefined;
+    const start = arg.argsStart + m[1]!.length + m[2]!.length;
+    return { arg, value: m[3], start, end: start + m[3].length };
+  }
+
+  /** The stage's base image as written, or the default of the global ARG it names. */
+  baseImage(stage: Stage): string {
+    return this.baseImageArg(stage)?.value ?? stage.image;
+  }
+
   /** The stage a name or index refers to (`COPY --from=builder`, `FROM builder`). */
   stageByName(name: string): Stage | undefined {
     const lower = name.toLowerCase();

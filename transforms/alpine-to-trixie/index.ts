@@ -39,16 +39,6 @@ export const alpineToTrixie: Transform = {
   },
 };
 
-/** Global ARGs (before the first FROM): name -> instruction. */
-function globalArg(ctx: Context, name: string): Instruction | undefined {
-  const file = ctx.dockerfile;
-  const firstFrom = file.stages[0]?.from.index ?? 0;
-  return file.instructions
-    .slice(0, firstFrom)
-    .reverse()
-    .find((i) => i.keyword === "ARG" && new RegExp(`^${name}(=|$)`).test(i.args));
-}
-
 function decideStage(
   ctx: Context,
   stage: Stage,
@@ -66,27 +56,20 @@ function decideStage(
   if (stage.image.toLowerCase() === "scratch") return none;
 
   // The image as written, or the default of the global ARG it names.
-  let image = stage.image;
-  let arg: Instruction | undefined;
-  let argValue: { start: number; end: number } | undefined;
-  const variable = /^\$\{?(\w+)\}?$/.exec(image);
-  if (variable) {
-    arg = globalArg(ctx, variable[1]!);
-    const m = arg && new RegExp(`^(${variable[1]}=)("?)([^"\\s]*)\\2`).exec(arg.args);
-    if (!arg || !m || !m[3]) {
-      if (/alpine/i.test(ctx.dockerfile.text)) {
-        notes.push({
-          severity: "info",
-          line: stage.from.line,
-          message: `the base image ${image} has no default that dfmod can see: stage left as it is`,
-        });
-      }
-      return none;
+  const fromArg = ctx.dockerfile.baseImageArg(stage);
+  if (/^\$\{?\w+\}?$/.test(stage.image) && !fromArg) {
+    if (/alpine/i.test(ctx.dockerfile.text)) {
+      notes.push({
+        severity: "info",
+        line: stage.from.line,
+        message: `the base image ${stage.image} has no default that dfmod can see: stage left as it is`,
+      });
     }
-    image = m[3];
-    const start = arg.argsStart + m[1]!.length + m[2]!.length;
-    argValue = { start, end: start + image.length };
+    return none;
   }
+  const image = fromArg?.value ?? stage.image;
+  const arg = fromArg?.arg;
+  const argValue = fromArg && { start: fromArg.start, end: fromArg.end };
   const migration = migrateImage(image, options.targetVariant);
   if (migration.kind === "not-alpine") return none;
   if (migration.kind === "leave") {

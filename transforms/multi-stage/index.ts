@@ -97,18 +97,6 @@ export const multiStage: Transform = {
   },
 };
 
-/** The stage's base image, or the default of the global ARG it names (`FROM ${BASE}`). */
-function baseImage(ctx: Context, stage: Stage): string {
-  const variable = /^\$\{?(\w+)\}?$/.exec(stage.image);
-  if (!variable) return stage.image;
-  const firstFrom = ctx.dockerfile.stages[0]?.from.index ?? 0;
-  const arg = ctx.dockerfile.instructions
-    .slice(0, firstFrom)
-    .reverse()
-    .find((i) => i.keyword === "ARG" && new RegExp(`^${variable[1]}=`).test(i.args));
-  return arg?.args.slice(variable[1]!.length + 1).replace(/^"(.*)"$/, "$1") ?? stage.image;
-}
-
 function isPythonImage(image: string): boolean {
   return /(?:^|\/)python:|(?:^|\/)uv:python|^python$/.test(image) || /astral-sh\/uv:/.test(image);
 }
@@ -187,7 +175,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   if (stage.name?.toLowerCase() === ctx.options.builderStageName.toLowerCase()) {
     return leave(`the stage is already named ${stage.name}; choose another --builder-stage-name`);
   }
-  if (!isPythonImage(baseImage(ctx, stage))) {
+  if (!isPythonImage(ctx.dockerfile.baseImage(stage))) {
     return leave(
       installs.length > 0
         ? "its Python is not a python:* image's (a venv made with the distribution's python3 needs python3-venv, and the runtime its interpreter): split it by hand"

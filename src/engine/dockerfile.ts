@@ -147,6 +147,22 @@ export class Instruction {
     return out;
   }
 
+  /** The arguments as words: the JSON form's strings, or the shell form's whitespace-separated words. */
+  argWords(): string[] {
+    return this.jsonArgs() ?? this.words().map((w) => w.text);
+  }
+
+  /** COPY / ADD: what is copied (all words but the last). */
+  copySources(): string[] {
+    return this.argWords().slice(0, -1);
+  }
+
+  /** COPY / ADD: where to (the last word). */
+  copyDestination(): string {
+    const words = this.argWords();
+    return words[words.length - 1] ?? ".";
+  }
+
   /** The shell view of a shell-form RUN (undefined for exec form and heredocs). */
   shell(): ShellScript | undefined {
     if (this.shellCache === undefined) {
@@ -276,8 +292,7 @@ export function isWholeContextCopy(instruction: Instruction): boolean {
   ) {
     return false;
   }
-  const words = instruction.jsonArgs() ?? instruction.words().map((w) => w.text);
-  const sources = words.slice(0, -1);
+  const sources = instruction.copySources();
   return sources.length === 1 && (sources[0] === "." || sources[0] === "./");
 }
 

@@ -120,11 +120,6 @@ function usedVars(instruction: Instruction, defined: Set<string>): string[] {
   return [...found];
 }
 
-function copySources(instruction: Instruction): string[] {
-  const words = instruction.jsonArgs() ?? instruction.words().map((w) => w.text);
-  return words.slice(0, -1);
-}
-
 export function explain(dockerfile: Dockerfile, files: string[] | undefined, changed: string[]): Explanation {
   const stages = dockerfile.stages;
   const changedSet = new Set(changed);
@@ -180,7 +175,7 @@ export function explain(dockerfile: Dockerfile, files: string[] | undefined, cha
           inputs.fromStage = source.name ?? String(source.index);
           own = lastRerun.get(source.index) ?? false;
         } else if (!instruction.flag("from")) {
-          const sources = copySources(instruction);
+          const sources = instruction.copySources();
           const urls = sources.filter((s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s));
           if (urls.length) {
             inputs.url = urls.join(" ");

@@ -129,11 +129,6 @@ function isPipName(name: string): boolean {
   return /^(?:.*\/)?pip3?$/.test(name);
 }
 
-function codeCopyDest(instruction: Instruction): string {
-  const words = instruction.jsonArgs() ?? instruction.words().map((w) => w.text);
-  return words[words.length - 1]!;
-}
-
 function plainChain(script: ShellScript): boolean {
   return (
     !script.hasError &&
@@ -225,14 +220,14 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
 
   // The manifests, as context-relative paths.
   const runState = states.get(run)!;
-  const dest = resolvePath(states.get(copy)!.workdir, codeCopyDest(copy));
+  const dest = resolvePath(states.get(copy)!.workdir, copy.copyDestination());
   const manifests = resolveManifests(install, runState, dest, ctx.context);
   if (typeof manifests === "string") return leave(run.line, manifests);
   if (manifests.length === 0) return leave(run.line, "none of the files the install needs is in the build context");
 
   // Edits: the manifests copy takes the code copy's place; the install (or its dependency part)
   // comes next; the code copy follows it.
-  const destWord = codeCopyDest(copy);
+  const destWord = copy.copyDestination();
   const destDir = destWord === "." ? "./" : destWord.endsWith("/") ? destWord : destWord + "/";
   const byDir = new Map<string, string[]>();
   for (const m of manifests.filter((x) => !x.directory)) {
@@ -375,7 +370,7 @@ function findChown(
   const spec = t[2];
   const dir = t[3];
   if (!spec || !dir || !/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/.test(spec)) return undefined;
-  const dest = resolvePath(states.get(copy)!.workdir, codeCopyDest(copy));
+  const dest = resolvePath(states.get(copy)!.workdir, copy.copyDestination());
   if (resolvePath(states.get(run)!.workdir, dir) !== dest) return undefined;
   if (!ownerExists(stage, anchor, spec)) return undefined;
   const edits = run.editChain(script, new Set([...Array(item + 1).keys()]));

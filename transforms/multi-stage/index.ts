@@ -242,10 +242,9 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   }
 
   // Where the code copies put the whole context: files copied there earlier come with them.
-  const codeRoots = list.filter(isWholeContextCopy).map((c) => {
-    const words = c.jsonArgs() ?? c.words().map((w) => w.text);
-    return resolvePath(states.get(c)!.workdir, words[words.length - 1]!);
-  });
+  const codeRoots = list
+    .filter(isWholeContextCopy)
+    .map((c) => resolvePath(states.get(c)!.workdir, c.copyDestination()));
 
   // Which stage each instruction goes to.
   const depsIndex = list.indexOf(depsRun);
@@ -267,9 +266,8 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
       else if (i < depsIndex) {
         // Manifests only serve the install; other files copied before it (local packages) serve the
         // runtime too, unless the runtime's code copy brings them to the same place anyway.
-        const words = instruction.jsonArgs() ?? instruction.words().map((w) => w.text);
-        const sources = words.slice(0, -1);
-        const dest = resolvePath(states.get(instruction)!.workdir, words[words.length - 1] ?? ".");
+        const sources = instruction.copySources();
+        const dest = resolvePath(states.get(instruction)!.workdir, instruction.copyDestination());
         const covered = codeRoots.some((root) => dest === root || dest.startsWith(root + "/"));
         role = sources.every((src) => MANIFEST.test(src)) || covered ? "builder" : "both";
       } else role = "runtime";

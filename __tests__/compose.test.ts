@@ -26,6 +26,7 @@ function run(text: string) {
     contextDir: "/srv/shop",
     transforms: ["compose-shared-image"],
     options: defaultOptions,
+    diff: false,
     color: false,
   });
 }
@@ -68,6 +69,7 @@ test("--image-name names the shared image", () => {
     contextDir: "/srv/shop",
     transforms: ["compose-shared-image"],
     options: { ...defaultOptions, imageName: "ghcr.example/shop/app:2" },
+    diff: false,
     color: false,
   });
   expect(r.output).toBe(

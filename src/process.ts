@@ -31,6 +31,8 @@ export interface Task {
   transforms: string[];
   options: TransformOptions;
   compose?: SharedBuild[];
+  /** Make the unified diff (the output shows it); a --check or --write run does not need one. */
+  diff: boolean;
   color: boolean;
 }
 
@@ -73,7 +75,7 @@ export function processDockerfile(task: Task): TaskResult {
     });
     const full = writeSource(source, output);
     const changed = full !== raw;
-    const diff = changed ? unifiedDiff(task.path, raw, full, task.color) : "";
+    const diff = changed && task.diff ? unifiedDiff(task.path, raw, full, task.color) : "";
     return { result: { path: task.path, changed, transforms: applied, notes, diff }, output: full, companions };
   } catch (err) {
     const error =
@@ -114,7 +116,7 @@ export function processCompose(task: Task): TaskResult & { shared: SharedBuild[]
       changed,
       transforms: applied,
       notes,
-      diff: changed ? unifiedDiff(task.path, raw, text, task.color) : "",
+      diff: changed && task.diff ? unifiedDiff(task.path, raw, text, task.color) : "",
     },
     output: text,
     companions: [],

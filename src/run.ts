@@ -147,6 +147,8 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
   const ids = registry.map((t) => t.id);
   const configs = new ConfigFinder(ids);
+  // Only a diff run and the JSON document show diffs; the rest need not make them.
+  const wantDiff = options.mode === "diff" || options.format === "json";
   const results: FileResult[] = [];
   const outputs = new Map<FileResult, { real: string | undefined; output: string }>();
 
@@ -176,6 +178,7 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
       contextDir,
       transforms: ids.filter(on),
       options: { ...defaultOptions, ...config?.options, ...options.transformOptions },
+      diff: wantDiff,
       color: options.format === "text" && options.color,
     };
   };
@@ -284,7 +287,7 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
       transforms: ["dockerignore"],
       companion: true,
       notes: [],
-      diff: unifiedDiff(display, before ?? "", after, options.format === "text" && options.color),
+      diff: wantDiff ? unifiedDiff(display, before ?? "", after, options.format === "text" && options.color) : "",
     };
     results.push(result);
     outputs.set(result, { real: file, output: after });

@@ -47,6 +47,7 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
     errors++;
   }
   const docs: object[] = [];
+  const contextCache = new Map<string, string[]>();
   for (const file of found.files.filter((f) => f.kind === "dockerfile")) {
     const contextDir = options.context ? path.resolve(cwd, options.context) : path.dirname(file.real);
     const raw = fs.readFileSync(file.real, "utf8");
@@ -59,7 +60,9 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
       errors++;
       continue;
     }
-    const files = contextFiles(contextDir);
+    // Dockerfiles of one folder share its context: walk it once.
+    const files = contextCache.get(contextDir) ?? contextFiles(contextDir);
+    contextCache.set(contextDir, files);
     let changed: string[];
     if (options.changedSince) {
       const git = gitChanged(contextDir, options.changedSince);

@@ -39,6 +39,25 @@ export function stageStates(stage: Stage): Map<Instruction, StageState> {
   return out;
 }
 
+/**
+ * Whether a `--chown` owner (`user`, `user:group`, ids) exists after these instructions: numeric ids
+ * always do; names must be created by a RUN among them (useradd, adduser, groupadd, addgroup).
+ * COPY --chown with a name that does not exist yet fails the build.
+ */
+export function ownerExists(instructions: Instruction[], spec: string): boolean {
+  const created = new Set<string>();
+  for (const instruction of instructions) {
+    for (const c of instruction.shell()?.commands ?? []) {
+      const t = c.words.map((w) => w.text);
+      if (t[0] && ["useradd", "adduser", "groupadd", "addgroup"].includes(t[0]) && t.length > 1) {
+        const name = t[t.length - 1];
+        if (name) created.add(name);
+      }
+    }
+  }
+  return spec.split(":").every((name) => /^\d+$/.test(name) || created.has(name));
+}
+
 export interface EnvPair {
   key: string;
   value: string;

@@ -20,7 +20,7 @@ import {
   venvActivation,
   venvCreation,
 } from "../../src/engine/commands";
-import { changePerStage, stageStates, StageState } from "../../src/engine/stage";
+import { changePerStage, ownerExists, stageStates, StageState } from "../../src/engine/stage";
 
 export const copyOrder: Transform = {
   id: "copy-order",
@@ -372,29 +372,13 @@ function findChown(
   if (!spec || !dir || !/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/.test(spec)) return undefined;
   const dest = resolvePath(states.get(copy)!.workdir, copy.copyDestination());
   if (resolvePath(states.get(run)!.workdir, dir) !== dest) return undefined;
-  if (!ownerExists(stage, anchor, spec)) return undefined;
+  if (!ownerExists(stage.instructions.slice(0, stage.instructions.indexOf(anchor) + 1), spec)) return undefined;
   const edits = run.editChain(script, new Set([...Array(item + 1).keys()]));
   if (!edits) return undefined;
   return { spec, dir, line: run.line, edits };
 }
 
 /** Numeric ids, or names that a RUN up to `anchor` creates (useradd, adduser, groupadd, addgroup). */
-function ownerExists(stage: Stage, anchor: Instruction, spec: string): boolean {
-  const [user, group] = spec.split(":") as [string, string | undefined];
-  const created = new Set<string>();
-  for (const x of stage.instructions.slice(0, stage.instructions.indexOf(anchor) + 1)) {
-    for (const c of x.shell()?.commands ?? []) {
-      const t = c.words.map((w) => w.text);
-      if (t[0] && ["useradd", "adduser", "groupadd", "addgroup"].includes(t[0]) && t.length > 1) {
-        const name = t[t.length - 1];
-        if (name) created.add(name);
-      }
-    }
-  }
-  const known = (name: string): boolean => /^\d+$/.test(name) || created.has(name);
-  return known(user) && (group === undefined || known(group));
-}
-
 interface Manifest {
   /** Context-relative path. */
   path: string;

@@ -19,7 +19,7 @@ import {
   venvActivation,
   venvCreation,
 } from "../../src/engine/commands";
-import { envPairs, stageStates } from "../../src/engine/stage";
+import { envPairs, ownerExists, stageStates } from "../../src/engine/stage";
 import { inBase, packageMap } from "../alpine-to-trixie/packages";
 
 /** Debian packages that only build things: nothing of them is needed at run time. */
@@ -360,18 +360,15 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   );
   // COPY --chown with a name fails when the user does not exist yet: the venv is chowned only to
   // numeric ids or to users that a RUN before it (or a user-creation RUN moved up) creates.
-  const known = new Set<string>();
-  for (const p of placed) {
-    const before = list.indexOf(p.instruction) < depsIndex || userRuns.includes(p);
-    if (!before || (p.role !== "runtime" && p.role !== "both")) continue;
-    for (const c of p.instruction.shell()?.commands ?? []) {
-      if (!isUserCommand(c)) continue;
-      const name = c.words[c.words.length - 1]?.text;
-      if (name) known.add(name);
-    }
-  }
+  const runtimeBeforeVenv = placed
+    .filter(
+      (p) =>
+        (p.role === "runtime" || p.role === "both") &&
+        (list.indexOf(p.instruction) < depsIndex || userRuns.includes(p)),
+    )
+    .map((p) => p.instruction);
   const wanted = user ? (codeChown ?? user) : undefined;
-  const chown = wanted && wanted.split(":").every((part) => /^\d+$/.test(part) || known.has(part)) ? wanted : undefined;
+  const chown = wanted && ownerExists(runtimeBeforeVenv, wanted) ? wanted : undefined;
   if (wanted && !chown) {
     notes.push({
       severity: "info",

@@ -152,6 +152,22 @@ test("--format json: one document with files, transforms, notes and diff", () =>
   expect(doc.files[0]).toMatchObject({ path: "Dockerfile", changed: true, transforms: ["copy-order"] });
   expect(doc.files[0].notes[0]).toMatchObject({ transform: "copy-order", severity: "info", line: 3 });
   expect(doc.files[0].diff).toContain("+COPY requirements.txt ./\n");
+  // The final image's config, before and after: the same (copy-order moves layers, nothing else).
+  const config = {
+    user: null,
+    workdir: "/app",
+    entrypoint: null,
+    cmd: '["python","app.py"]',
+    expose: [],
+    volume: [],
+    labels: {},
+    stopsignal: null,
+    healthcheck: null,
+    shell: null,
+    onbuild: [],
+    env: {},
+  };
+  expect(doc.files[0].image).toEqual({ before: config, after: config });
 });
 
 test("--transforms and --skip choose transforms; an unknown id is an error", () => {

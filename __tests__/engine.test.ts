@@ -161,6 +161,7 @@ describe("pipeline", () => {
       return {
         edits: [ctx.dockerfile.insertAfter(last, ["USER app"])],
         notes: [{ severity: "info", line: last.line, message: "m" }],
+        declares: ["user"],
       };
     },
   };

@@ -196,6 +196,32 @@ const mutated = fc
     return out;
   });
 
+/**
+ * A generated or fixture Dockerfile with comment lines, blank lines and whitespace-only lines put
+ * in after lines that end with the escape character: inside continuations, where Docker drops them
+ * without ending the instruction.
+ */
+const continuationNoise = fc
+  .tuple(
+    fc.oneof(generated, fc.constantFrom(...fixtureInputs)),
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom("    # a note", "# x \\", "#", "", "   ", "\t")), {
+      minLength: 1,
+      maxLength: 6,
+    }),
+  )
+  .map(([text, inserts]) => {
+    const eol = text.includes("\r\n") ? "\r\n" : "\n";
+    const lines = text.split(/\r?\n/);
+    const escape = /^\uFEFF?#[ \t]*escape[ \t]*=[ \t]*`/.test(text) ? "`" : "\\";
+    const continued = lines.flatMap((l, i) => (l.trimEnd().endsWith(escape) ? [i] : []));
+    if (continued.length === 0) return text;
+    const at = inserts
+      .map(([n, noise]) => [continued[n % continued.length]!, noise] as const)
+      .sort((a, b) => b[0] - a[0]);
+    for (const [i, noise] of at) lines.splice(i + 1, 0, noise);
+    return lines.join(eol);
+  });
+
 function pipeline(raw: string): string {
   const source = readSource(raw);
   return writeSource(
@@ -206,6 +232,13 @@ function pipeline(raw: string): string {
       options: defaultOptions,
     }).output,
   );
+}
+
+function astKeywords(text: string): string[] {
+  const { DockerfileParser } = require("dockerfile-ast") as typeof import("dockerfile-ast");
+  return DockerfileParser.parse(text)
+    .getInstructions()
+    .map((i) => i.getKeyword());
 }
 
 /** Comment lines with a blank line (or the file's start or end) on both sides belong to no instruction. */
@@ -241,6 +274,10 @@ function check(raw: string): void {
   }
   // The output parses (the pipeline re-parses after each transform; this is the final check).
   expect(() => new Dockerfile(readSource(output).text)).not.toThrow();
+  // Docker's split of the output (dockerfile-ast, which shares no code with dfmod) is the engine's:
+  // the guard held every transform to the instructions it meant, by the engine's own scanner.
+  const text = readSource(output).text;
+  expect(astKeywords(text)).toEqual(new Dockerfile(text).instructions.map((i) => i.keyword));
   // A second run changes nothing.
   expect(pipeline(output)).toBe(output);
   // Instructions no transform edits (LABEL, EXPOSE, VOLUME, STOPSIGNAL) are in the output byte for byte
@@ -291,6 +328,10 @@ test("generated Dockerfiles: no crash, output parses, idempotent, free comments 
 
 test("mutated fixtures (truncated at any byte, words put in): the same properties", () => {
   fc.assert(fc.property(mutated, check), { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 7) });
+});
+
+test("comment, blank and whitespace-only lines inside continuations: the same properties", () => {
+  fc.assert(fc.property(continuationNoise, check), { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 13) });
 });
 
 describe("the scanner finds the instructions dockerfile-ast finds", () => {

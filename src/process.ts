@@ -2,10 +2,12 @@
 import * as fs from "node:fs";
 import { folderContext } from "./engine/context";
 import { DockerfileError } from "./engine/dockerfile";
+import { GuardError } from "./engine/guard";
 import { applyEdits } from "./engine/edits";
 import { runPipeline } from "./engine/pipeline";
 import { readSource, writeSource } from "./engine/source";
 import type { Companion, Note, SharedBuild, Transform, TransformOptions } from "./engine/types";
+import type { ImageConfig } from "./engine/image";
 import { unifiedDiff } from "./report/diff";
 import { transformById } from "../transforms";
 
@@ -20,6 +22,8 @@ export interface FileResult {
   skipped?: string;
   /** A file a transform asked for next to a Dockerfile (a .dockerignore), not one that was found. */
   companion?: true;
+  /** A Dockerfile's final image config before and after (the engine holds them equal but for declared changes). */
+  image?: { before: ImageConfig; after: ImageConfig };
 }
 
 export interface Task {
@@ -67,21 +71,32 @@ export function processDockerfile(task: Task): TaskResult {
   if (typeof raw !== "string") return { result: raw, output: "", companions: [] };
   const source = readSource(raw);
   try {
-    const { output, notes, applied, companions } = runPipeline(source.text, source.eol, transformsOf(task.transforms), {
-      path: task.path,
-      context: task.contextDir === undefined ? undefined : folderContext(task.contextDir),
-      options: task.options,
-      compose: task.compose,
-    });
+    const { output, notes, applied, companions, image } = runPipeline(
+      source.text,
+      source.eol,
+      transformsOf(task.transforms),
+      {
+        path: task.path,
+        context: task.contextDir === undefined ? undefined : folderContext(task.contextDir),
+        options: task.options,
+        compose: task.compose,
+      },
+    );
     const full = writeSource(source, output);
     const changed = full !== raw;
     const diff = changed && task.diff ? unifiedDiff(task.path, raw, full, task.color) : "";
-    return { result: { path: task.path, changed, transforms: applied, notes, diff }, output: full, companions };
+    return {
+      result: { path: task.path, changed, transforms: applied, notes, diff, ...(image ? { image } : {}) },
+      output: full,
+      companions,
+    };
   } catch (err) {
     const error =
       err instanceof DockerfileError
         ? { line: err.line, message: err.message }
-        : { message: `internal error: ${(err as Error).message}` };
+        : err instanceof GuardError
+          ? { line: err.line, message: `internal error: ${err.message}; the file is left as it was` }
+          : { message: `internal error: ${(err as Error).message}` };
     return { result: failed(task.path, error), output: raw, companions: [] };
   }
 }

@@ -212,26 +212,46 @@ export class Instruction {
     return ranges;
   }
 
-  /** Edits that replace logical [start, end) with `text`. */
+  /**
+   * Edits that replace logical [start, end) with `text`. The new text goes where the range starts;
+   * comment lines inside the range stay. A continuation line the edit empties goes entirely, and
+   * when the emptied lines end the instruction, so does the escape of the last line that keeps
+   * text: otherwise the instruction would run on, past the kept comments, into the next one.
+   */
   replace(start: number, end: number, text: string): Edit[] {
     const ranges = this.fileRanges(start, end);
     if (ranges.length === 0) return [{ start: this.fileOffset(start), end: this.fileOffset(start), text }];
     const src = this.file.text;
+    const escapeOnly = new RegExp(`^[ \\t]*\\${this.file.escape}[ \\t]*$`);
+    /** Index of the last range whose line keeps text, and whether the lines after it were all emptied. */
+    let lastKept = 0;
+    let tailEmptied = false;
     for (let i = 0; i < ranges.length; i++) {
       const r = ranges[i]!;
       // New text before a kept comment line: the space in front of the escape stays.
       if (i === 0 && text !== "" && ranges.length > 1) while (r.end > r.start && /[ \t]/.test(src[r.end - 1]!)) r.end--;
       if (i === 0) continue;
-      // A continuation line that the edit empties goes entirely.
       const lineStart = this.file.lineStart(this.file.lineOf(r.start));
       const rest = src.slice(r.end, lineEnd(src, r.end));
-      if (
-        /^[ \t]*$/.test(src.slice(lineStart, r.start)) &&
-        new RegExp(`^[ \\t]*\\${this.file.escape}[ \\t]*$`).test(rest)
-      ) {
+      const emptied = /^[ \t]*$/.test(src.slice(lineStart, r.start));
+      if (emptied && escapeOnly.test(rest)) {
+        // A continuation line that the edit empties goes entirely.
         r.start = lineStart;
         r.end = afterLineBreak(src, r.end);
+      } else if (emptied && /^[ \t]*$/.test(rest)) {
+        // The instruction's last line, emptied: it goes with the line break before it.
+        r.start = lineStart - (src[lineStart - 2] === "\r" && src[lineStart - 1] === "\n" ? 2 : 1);
+        r.end = lineEnd(src, r.end);
+        tailEmptied = true;
+      } else {
+        lastKept = i;
       }
+    }
+    if (tailEmptied) {
+      // The last line with text now ends the instruction: its escape goes.
+      const kept = ranges[lastKept]!;
+      const end = lineEnd(src, kept.end);
+      if (escapeOnly.test(src.slice(kept.end, end))) kept.end = end;
     }
     return ranges.map((r, i) => ({ start: r.start, end: r.end, text: i === 0 ? text : "" }));
   }

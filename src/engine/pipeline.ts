@@ -1,5 +1,7 @@
 import { Dockerfile } from "./dockerfile";
 import { applyEditsWithMap } from "./edits";
+import { checkImage, checkStructure, GuardError } from "./guard";
+import { imageConfig, ImageConfig } from "./image";
 import type { BuildContext } from "./context";
 import type { Companion, Note, SharedBuild, Transform, TransformOptions } from "./types";
 
@@ -9,6 +11,8 @@ export interface PipelineResult {
   /** Ids of the transforms that changed the text, in order. */
   applied: string[];
   companions: Companion[];
+  /** The final image's config in the input and in the output (undefined for a file with no instructions). */
+  image?: { before: ImageConfig; after: ImageConfig };
 }
 
 /** Passes over the pipeline at most: one transform can open the way for another that ran before it. */
@@ -34,6 +38,7 @@ export function runPipeline(
   const applied: string[] = [];
   const companions: Companion[] = [];
   if (dockerfile.instructions.length === 0) return { output: text, notes, applied, companions };
+  const first = dockerfile;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = false;
     for (const transform of transforms) {
@@ -56,6 +61,13 @@ export function runPipeline(
         );
       }
       const nextFile = dockerfile;
+      try {
+        checkStructure(previousFile, change.edits, nextFile, eol, transform.id);
+        checkImage(previousFile, nextFile, change.declares ?? [], transform.id);
+      } catch (err) {
+        if (err instanceof GuardError) throw new GuardError(err.transform, toOriginal(err.line), err.message);
+        throw err;
+      }
       const previousMap = toOriginal;
       const toOld = next.toOld;
       toOriginal = (line) => previousMap(previousFile.lineOf(toOld(nextFile.lineStart(line))));
@@ -65,5 +77,11 @@ export function runPipeline(
     }
     if (!changed) break;
   }
-  return { output: current, notes, applied, companions };
+  return {
+    output: current,
+    notes,
+    applied,
+    companions,
+    image: { before: imageConfig(first), after: imageConfig(dockerfile) },
+  };
 }

@@ -34,7 +34,11 @@ const DIRECTIVE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
 const HEREDOC_KEYWORDS = new Set(["RUN", "COPY", "ADD"]);
 const HEREDOC_MARK = /(?<!<)<<(-?)(?!<)(?:"([A-Za-z_][\w-]*)"|'([A-Za-z_][\w-]*)'|([A-Za-z_][\w-]*))/g;
 
-export function scan(text: string): Scan {
+/**
+ * `escape` given: the text is a piece of a file whose escape character is known (an edit's new
+ * text); it has no parser directives of its own.
+ */
+export function scan(text: string, escape?: string): Scan {
   const starts = lineStarts(text);
   const lines = starts.map((s, i) => {
     const next = starts[i + 1];
@@ -48,7 +52,8 @@ export function scan(text: string): Scan {
   // Parser directives: only at the very top, before any blank line, comment or instruction.
   let i = 0;
   const seen = new Set<string>();
-  for (; i < lines.length; i++) {
+  if (escape !== undefined) result.escape = escape;
+  for (; escape === undefined && i < lines.length; i++) {
     const m = DIRECTIVE.exec(lines[i]!);
     if (!m) break;
     const name = m[1]!.toLowerCase();
@@ -57,8 +62,8 @@ export function scan(text: string): Scan {
     if (name === "escape" && (m[2] === "`" || m[2] === "\\")) result.escape = m[2];
     result.directiveLines.add(i + 1);
   }
-  const escape = result.escape;
-  const endsWithEscape = (line: string): boolean => line.replace(/[ \t]+$/, "").endsWith(escape);
+  const esc = result.escape;
+  const endsWithEscape = (line: string): boolean => line.replace(/[ \t]+$/, "").endsWith(esc);
 
   for (; i < lines.length; i++) {
     const line = lines[i]!;
@@ -70,7 +75,7 @@ export function scan(text: string): Scan {
     }
     const indent = line.length - trimmed.length;
     const start = starts[i]! + indent;
-    const keywordText = /^[^\s]+/.exec(trimmed)![0].replace(escape === "\\" ? /\\$/ : /`$/, "") || trimmed[0]!;
+    const keywordText = /^[^\s]+/.exec(trimmed)![0].replace(esc === "\\" ? /\\$/ : /`$/, "") || trimmed[0]!;
     const first = i;
     // The logical line: escaped continuations, skipping comment and blank lines inside them.
     let logical = trimmed;

@@ -2,17 +2,19 @@
 import { resolvePath } from "./commands";
 import type { Instruction, Stage } from "./dockerfile";
 import type { Edit } from "./edits";
+import type { ConfigKey } from "./image";
 import type { Change, Context, NoteInput } from "./types";
 
 /** A transform that works stage by stage: one Change for the file, collected from every stage. */
 export function changePerStage(
   ctx: Context,
-  perStage: (ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[]) => void,
+  perStage: (ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[], declares: ConfigKey[]) => void,
 ): Change {
   const edits: Edit[] = [];
   const notes: NoteInput[] = [];
-  for (const stage of ctx.dockerfile.stages) perStage(ctx, stage, edits, notes);
-  return { edits, notes };
+  const declares: ConfigKey[] = [];
+  for (const stage of ctx.dockerfile.stages) perStage(ctx, stage, edits, notes, declares);
+  return { edits, notes, declares };
 }
 
 export interface StageState {

@@ -1,6 +1,7 @@
 import type { Dockerfile } from "./dockerfile";
 import type { Edit } from "./edits";
 import type { BuildContext } from "./context";
+import type { ConfigKey } from "./image";
 
 export type Severity = "info" | "warning" | "action-needed";
 
@@ -99,6 +100,11 @@ export interface Change {
   edits: Edit[];
   notes: NoteInput[];
   companions?: Companion[];
+  /**
+   * What the edits change in the final image's config on purpose (`entrypoint`, `env PATH`...).
+   * Any other change of it is a bug the engine stops (see src/engine/guard.ts).
+   */
+  declares?: ConfigKey[];
 }
 
 export interface Transform {

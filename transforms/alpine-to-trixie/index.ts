@@ -8,6 +8,7 @@ import type { Edit } from "../../src/engine/edits";
 import { DockerfileError, Instruction, Stage } from "../../src/engine/dockerfile";
 import type { ShellCommand } from "../../src/engine/shell";
 import type { Context, NoteInput, Transform } from "../../src/engine/types";
+import type { ConfigKey } from "../../src/engine/image";
 import { parsePipInstall, parsePoetryInstall, parseUvSync } from "../../src/engine/commands";
 import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage } from "./images";
@@ -27,15 +28,16 @@ export const alpineToTrixie: Transform = {
   apply(ctx: Context) {
     const edits: Edit[] = [];
     const notes: NoteInput[] = [];
+    const declares: ConfigKey[] = [];
     const file = ctx.dockerfile;
     const decisions = new Map<Stage, Decision>();
     const editedArgs = new Set<Instruction>();
     for (const stage of file.stages) {
       const decision = decideStage(ctx, stage, decisions, editedArgs, edits, notes);
       decisions.set(stage, decision);
-      if (decision.migrated) convertStage(ctx, stage, decision.python, edits, notes);
+      if (decision.migrated) convertStage(ctx, stage, decision.python, edits, notes, declares);
     }
-    return { edits, notes };
+    return { edits, notes, declares };
   },
 };
 
@@ -136,12 +138,23 @@ const RENAMES: Record<string, string> = {
   ash: "sh",
 };
 
-function convertStage(ctx: Context, stage: Stage, python: boolean, edits: Edit[], notes: NoteInput[]): void {
+function convertStage(
+  ctx: Context,
+  stage: Stage,
+  python: boolean,
+  edits: Edit[],
+  notes: NoteInput[],
+  declares: ConfigKey[],
+): void {
   const virtuals = new Map<string, string[]>();
   for (const instruction of stage.instructions) {
     if (instruction.keyword === "RUN" && !python) pep668(instruction, notes);
     if (instruction.keyword === "RUN") convertRun(ctx, instruction, python, virtuals, edits, notes);
-    else if (["ENTRYPOINT", "CMD", "SHELL"].includes(instruction.keyword)) renameExec(instruction, edits, notes);
+    else if (["ENTRYPOINT", "CMD", "SHELL"].includes(instruction.keyword)) {
+      const count = edits.length;
+      renameExec(instruction, edits, notes);
+      if (edits.length > count) declares.push(instruction.keyword.toLowerCase() as ConfigKey);
+    }
   }
 }
 
@@ -432,8 +445,11 @@ function planApk(
         else packages.push(...mapPackages([spec], python).packages);
       }
       const unique = [...new Set(packages)];
+      if (unique.length === 0) {
+        notes.push({ severity: "info", line, message: "removed `apk del`: it names no package that Debian has" });
+        return { kind: "drop", command };
+      }
       notes.push({ severity: "info", line, message: "apk del -> apt-get purge --auto-remove" });
-      if (unique.length === 0) return { kind: "drop", command };
       return { kind: "apt", command, verb: "purge", packages: unique, range };
     }
     case "cache":

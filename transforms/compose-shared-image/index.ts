@@ -208,6 +208,7 @@ export const composeSharedImage: Transform = {
       }
       break;
     }
-    return { edits, notes };
+    // Dropped on request: the services' own healthchecks take its place.
+    return { edits, notes, declares: edits.length > 0 ? ["healthcheck"] : [] };
   },
 };

@@ -93,7 +93,8 @@ export const multiStage: Transform = {
     const stage = file.stages[0];
     if (!stage) return undefined;
     const edit = split(ctx, stage, notes);
-    return { edits: edit ? [edit] : [], notes };
+    // The runtime stage reaches the copied virtual environment through PATH (and VIRTUAL_ENV for uv).
+    return { edits: edit ? [edit] : [], notes, declares: edit ? ["env PATH", "env VIRTUAL_ENV"] : [] };
   },
 };
 

@@ -6,6 +6,7 @@ import type { Edit } from "../../src/engine/edits";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import type { ChainItem, ShellCommand } from "../../src/engine/shell";
 import type { Context, NoteInput, Transform } from "../../src/engine/types";
+import type { ConfigKey } from "../../src/engine/image";
 import {
   packageName,
   parsePipInstall,
@@ -67,7 +68,7 @@ function isPipUpgrade(install: PipInstall): boolean {
   return !!names && names.length > 0 && names.every((n) => n !== undefined && PIP_ITSELF.has(n));
 }
 
-function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[]): void {
+function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[], declares: ConfigKey[]): void {
   const { options } = ctx;
   const conversions: Conversion[] = [];
   const hasUvCopy = stage.instructions.some(
@@ -143,7 +144,7 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
       if (conversion) conversions.push(conversion);
     }
   }
-  if (conversions.length > 0) convertInstalls(ctx, stage, conversions, remove, replacements, edits, notes);
+  if (conversions.length > 0) convertInstalls(ctx, stage, conversions, remove, replacements, edits, notes, declares);
 
   // Removals and replacements, RUN by RUN.
   for (const instruction of new Set([...removals.keys(), ...replacements.keys()])) {
@@ -172,6 +173,7 @@ function convertInstalls(
   replacements: Map<Instruction, Map<number, string>>,
   edits: Edit[],
   notes: NoteInput[],
+  declares: ConfigKey[],
 ): void {
   const { options } = ctx;
   const states = stageStates(stage);
@@ -251,6 +253,7 @@ function convertInstalls(
     }
     if (envLine && !hasEnvSetting && c === first) {
       edits.push(ctx.dockerfile.insertBefore(c.instruction, [envLine]));
+      declares.push("env UV_PROJECT_ENVIRONMENT");
       notes.push({
         severity: "info",
         line: c.instruction.line,
@@ -294,6 +297,7 @@ function convertInstalls(
       if (pair.key === "UV_NO_CACHE" && options.cacheMounts) {
         if (pairs.length === 1) edits.push(ctx.dockerfile.remove(instruction));
         else edits.push(...instruction.replace(pair.start, trailingSpace(instruction, pair.end), ""));
+        declares.push("env UV_NO_CACHE");
         notes.push({
           severity: "info",
           line: instruction.line,
@@ -315,6 +319,7 @@ function convertInstalls(
   if (!hasPath) {
     const last = conversions[conversions.length - 1]!.instruction;
     edits.push(ctx.dockerfile.insertAfter(last, [`ENV PATH="${env}/bin:$PATH"`]));
+    declares.push("env PATH");
     notes.push({
       severity: "info",
       line: last.line,

@@ -1,0 +1,161 @@
+/**
+ * Guards the pipeline runs after every transform, as ESLint re-parses fixed output. A transform's
+ * edits must give exactly the instructions it meant, and the final image must stay configured as
+ * it was but for what the transform says it changes. A file that fails either check is left as it
+ * was: a transform that breaks a Dockerfile is a bug, never a result.
+ *
+ * 1. Structure. Each edit either works inside one instruction or stands between instructions
+ *    (inserting, replacing or removing whole ones). The instructions the edits meant are the
+ *    untouched ones, byte for byte; the edited ones, as their own text with the edits applied;
+ *    and those in the text of the edits between them. Split Docker's way (comment and blank lines
+ *    inside a continuation do not end it), the output must have exactly these, in this order.
+ * 2. Image config. The final stage's USER, WORKDIR, ENTRYPOINT, CMD, EXPOSE, VOLUME, LABEL,
+ *    STOPSIGNAL, HEALTHCHECK, SHELL, ONBUILD and ENV are equal before and after, but for the keys
+ *    the transform declares.
+ */
+import type { Dockerfile, Instruction } from "./dockerfile";
+import { applyEdits, Edit } from "./edits";
+import { configDifferences, ConfigKey, imageConfig } from "./image";
+import { scan } from "./scan";
+
+export class GuardError extends Error {
+  constructor(
+    readonly transform: string,
+    /** 1-based line, in the text the transform saw. */
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Intended {
+  text: string;
+  /** Line in the text before the edits that this instruction stands for. */
+  line: number;
+}
+
+const startsWithBreak = (text: string): boolean => /^\r?\n/.test(text);
+const endsWithBreak = (text: string): boolean => /\n$/.test(text);
+
+/** The instruction an edit works inside, or undefined for an edit between instructions. */
+function inside(edit: Edit, instructions: Instruction[]): Instruction | undefined {
+  for (const i of instructions) {
+    if (edit.start < i.start || edit.end > i.end) continue;
+    const insertion = edit.start === edit.end;
+    if (insertion && edit.start === i.end && startsWithBreak(edit.text)) return undefined;
+    if (insertion && edit.start === i.start && endsWithBreak(edit.text)) return undefined;
+    if (!insertion && edit.start <= i.start && edit.end >= i.end) return undefined;
+    return i;
+  }
+  return undefined;
+}
+
+/** The instructions of a piece of text, split Docker's way, as written (from keyword to last character). */
+function instructionTexts(text: string, escape: string): string[] {
+  return scan(text, escape).instructions.map((i) => text.slice(i.start, i.end));
+}
+
+/** The instructions the edits mean the output to have, in order. */
+export function intendedInstructions(file: Dockerfile, edits: Edit[], eol: string, transform: string): Intended[] {
+  const within = new Map<Instruction, Edit[]>();
+  const between: Edit[] = [];
+  for (const edit of edits) {
+    const owner = inside(edit, file.instructions);
+    if (owner) within.set(owner, [...(within.get(owner) ?? []), edit]);
+    else between.push(edit);
+  }
+  const removed = new Set<Instruction>();
+  for (const edit of between) {
+    for (const i of file.instructions) {
+      if (edit.start >= i.end || edit.end <= i.start || edit.start === edit.end) continue;
+      if (edit.start <= i.start && edit.end >= i.end) removed.add(i);
+      else
+        throw new GuardError(
+          transform,
+          i.line,
+          `transform ${transform} made an edit that cuts across the instruction at line ${i.line}`,
+        );
+    }
+  }
+  type Item = { at: number; order: number; instruction?: Instruction; edit?: Edit };
+  const items: Item[] = [
+    ...file.instructions
+      .filter((i) => !removed.has(i))
+      .map((instruction) => ({ at: instruction.start, order: 1, instruction })),
+    ...between.map((edit) => ({ at: edit.start, order: 0, edit })),
+  ].sort((a, b) => a.at - b.at || a.order - b.order);
+  const out: Intended[] = [];
+  for (const item of items) {
+    if (item.instruction) {
+      const i = item.instruction;
+      const own = file.text.slice(i.start, i.end);
+      const edited = within.get(i);
+      const text = edited
+        ? applyEdits(
+            own,
+            edited.map((e) => ({ ...e, start: e.start - i.start, end: e.end - i.start })),
+            eol,
+            transform,
+          )
+        : own;
+      for (const t of edited ? instructionTexts(text, file.escape) : [text]) out.push({ text: t, line: i.line });
+    } else {
+      const edit = item.edit!;
+      const line = file.lineOf(edit.start);
+      for (const t of instructionTexts(edit.text.replace(/\r?\n/g, eol), file.escape)) out.push({ text: t, line });
+    }
+  }
+  return out;
+}
+
+const excerpt = (text: string): string => {
+  const one = text.replace(/\s+/g, " ");
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+};
+
+/** Throws a GuardError when the output's instructions are not the ones the edits meant. */
+export function checkStructure(
+  before: Dockerfile,
+  edits: Edit[],
+  after: Dockerfile,
+  eol: string,
+  transform: string,
+): void {
+  const intended = intendedInstructions(before, edits, eol, transform);
+  const actual = after.instructions.map((i) => after.text.slice(i.start, i.end));
+  const n = Math.max(intended.length, actual.length);
+  for (let k = 0; k < n; k++) {
+    const want = intended[k];
+    const got = actual[k];
+    if (want !== undefined && got === want.text) continue;
+    const line = want?.line ?? intended[intended.length - 1]?.line ?? 1;
+    const what =
+      want === undefined
+        ? `an instruction it did not mean (\`${excerpt(got!)}\`)`
+        : got === undefined
+          ? `no instruction where it meant \`${excerpt(want.text)}\``
+          : got.startsWith(want.text)
+            ? `\`${excerpt(want.text)}\` running on into the next instruction`
+            : `\`${excerpt(got)}\` where it meant \`${excerpt(want.text)}\``;
+    throw new GuardError(
+      transform,
+      line,
+      `transform ${transform} gave ${actual.length} instructions where it meant ${intended.length}: ${what}`,
+    );
+  }
+}
+
+/** Throws a GuardError when the final image's config changed in a key the transform did not declare. */
+export function checkImage(before: Dockerfile, after: Dockerfile, declared: ConfigKey[], transform: string): void {
+  const changed = configDifferences(imageConfig(before), imageConfig(after)).filter(
+    (key) => !declared.includes(key) && !declared.includes(key.split(" ")[0] as ConfigKey),
+  );
+  if (changed.length === 0) return;
+  const last = before.stages[before.stages.length - 1];
+  throw new GuardError(
+    transform,
+    last?.from.line ?? 1,
+    `transform ${transform} changed the final image's ${changed.join(", ")}, which it did not mean to`,
+  );
+}

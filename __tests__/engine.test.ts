@@ -9,6 +9,16 @@ beforeAll(async () => {
   await initShell();
 });
 
+describe("instructions Docker rejects", () => {
+  test("ENV and LABEL in the name=value form with a word that is not a pair: an error naming the line", () => {
+    expect(() => new Dockerfile("FROM x\nENV A=1 python:3.12 1\n")).toThrow(
+      new DockerfileError(2, "ENV: `python:3.12` is not of the form name=value"),
+    );
+    expect(() => new Dockerfile("FROM x\nLABEL a=1 =b\n")).toThrow(DockerfileError);
+    expect(new Dockerfile('FROM x\nENV A 1 2\nENV B="x y" C=\nLABEL "a b"=c\n').instructions).toHaveLength(4);
+  });
+});
+
 describe("logical lines", () => {
   test("comment lines inside a continuation are dropped, as Docker does", () => {
     const text = "FROM x\nRUN apk add a \\\n  # a note \\\n  gcc && echo ok\n";

@@ -9,6 +9,7 @@ import { scan } from "./scan";
 import { afterLineBreak, lineEnd, lineStarts } from "./source";
 import type { Edit } from "./edits";
 import { parseShell, ShellScript } from "./shell";
+import { keyValueProblem } from "./image";
 
 export class DockerfileError extends Error {
   constructor(
@@ -358,6 +359,10 @@ export class Dockerfile {
       );
       if (!KEYWORDS.has(instruction.keyword)) {
         throw new DockerfileError(instruction.line, `unknown instruction: ${keywordText}`);
+      }
+      if (instruction.keyword === "ENV" || instruction.keyword === "LABEL") {
+        const problem = keyValueProblem(instruction.args);
+        if (problem) throw new DockerfileError(instruction.line, `${keywordText}: ${problem}`);
       }
       if (instruction.keyword === "FROM") {
         const words = instruction.words().map((w) => w.text);

@@ -186,6 +186,17 @@ export function keyValues(text: string, legacy: boolean): { key: string; value: 
   });
 }
 
+/**
+ * Docker's rule for ENV and LABEL: in the `KEY=value` form every word is a pair (BuildKit fails the
+ * build with "can't find = in ..."). The problem as text, or undefined when there is none.
+ */
+export function keyValueProblem(text: string): string | undefined {
+  const words = shellWords(text);
+  if (words.length === 0 || !words[0]!.raw.includes("=")) return undefined;
+  const bad = words.find((w) => !w.value.includes("=") || w.value.startsWith("="));
+  return bad && `\`${bad.raw}\` is not of the form name=value`;
+}
+
 /** Whitespace-separated words, quotes removed, backslash escapes applied (outside single quotes). */
 function shellWords(text: string): { raw: string; value: string }[] {
   const out: { raw: string; value: string }[] = [];

@@ -1,0 +1,82 @@
+/**
+ * What a stage runs: the shell commands of its RUNs and the commands its ENTRYPOINT, CMD and
+ * HEALTHCHECK start (exec form, shell form, and `sh -c "..."` inside the exec form).
+ */
+import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import { parseShell, type ShellCommand } from "../../src/engine/shell";
+
+export interface Run {
+  instruction: Instruction;
+  /** Command name as written (`wget`, `/usr/bin/wget`), and its words (literal ones; undefined for expansions). */
+  name: string;
+  words: (string | undefined)[];
+  /** Runs when a container starts (ENTRYPOINT, CMD, HEALTHCHECK), not during the build. */
+  atRuntime: boolean;
+}
+
+const SHELLS = /^(?:\/bin\/|\/usr\/bin\/)?(?:sh|ash|bash|dash)$/;
+
+function fromShell(instruction: Instruction, script: string, atRuntime: boolean): Run[] {
+  const parsed = parseShell(script);
+  if (parsed.hasError) return [];
+  return parsed.commands.flatMap((c: ShellCommand) => {
+    const words = c.words.map((w) => w.text);
+    return words[0] === undefined ? [] : [{ instruction, name: words[0], words, atRuntime }];
+  });
+}
+
+function fromExec(instruction: Instruction, args: string[], atRuntime: boolean): Run[] {
+  const [first, second, third] = args;
+  if (first === undefined) return [];
+  if (SHELLS.test(first) && second === "-c" && third !== undefined) {
+    return [{ instruction, name: first, words: args, atRuntime }, ...fromShell(instruction, third, atRuntime)];
+  }
+  return [{ instruction, name: first, words: args, atRuntime }];
+}
+
+/** The commands of one instruction. */
+export function runsOf(instruction: Instruction): Run[] {
+  switch (instruction.keyword) {
+    case "RUN": {
+      const json = instruction.jsonArgs();
+      if (json) return fromExec(instruction, json, false);
+      const script = instruction.shell();
+      if (!script || script.hasError) return [];
+      return script.commands.flatMap((c) => {
+        const words = c.words.map((w) => w.text);
+        return words[0] === undefined ? [] : [{ instruction, name: words[0], words, atRuntime: false }];
+      });
+    }
+    case "ENTRYPOINT":
+    case "CMD": {
+      const json = instruction.jsonArgs();
+      if (json) return fromExec(instruction, json, true);
+      return fromShell(instruction, instruction.args, true);
+    }
+    case "HEALTHCHECK": {
+      const m = /^CMD\s+([\s\S]*)$/i.exec(instruction.args);
+      if (!m) return [];
+      const body = m[1]!.trim();
+      if (body.startsWith("[")) {
+        try {
+          const value: unknown = JSON.parse(body);
+          if (Array.isArray(value) && value.every((v) => typeof v === "string"))
+            return fromExec(instruction, value as string[], true);
+        } catch {
+          return [];
+        }
+        return [];
+      }
+      return fromShell(instruction, body, true);
+    }
+    default:
+      return [];
+  }
+}
+
+export function stageRuns(stage: Stage): Run[] {
+  return stage.instructions.flatMap(runsOf);
+}
+
+/** The command's name without its folder (`/usr/bin/wget` -> `wget`). */
+export const baseName = (name: string): string => name.slice(name.lastIndexOf("/") + 1);

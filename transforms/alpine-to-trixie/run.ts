@@ -1,0 +1,352 @@
+/**
+ * One RUN of a migrated stage: apk -> apt-get (one update per RUN, the lists removed after the
+ * last apt-get), BusyBox user commands -> shadow, Alpine paths -> Debian's. What cannot be
+ * converted is a blocker: the whole stage then stays on Alpine (a half migration would not build).
+ */
+import type { Edit } from "../../src/engine/edits";
+import { DockerfileError, Instruction } from "../../src/engine/dockerfile";
+import type { ShellCommand, ShellScript } from "../../src/engine/shell";
+import type { ConfigKey } from "../../src/engine/image";
+import type { Context, NoteInput } from "../../src/engine/types";
+import { mapPackages, parseApk, type ApkCommand } from "./apk";
+import { convertUserCommand } from "./users";
+
+const LISTS = "rm -rf /var/lib/apt/lists/*";
+
+/** What converting a stage produces: edits and notes, and the blockers that make it stay on Alpine. */
+export interface Sink {
+  edits: Edit[];
+  notes: NoteInput[];
+  declares: ConfigKey[];
+  blockers: NoteInput[];
+}
+
+export const sink = (): Sink => ({ edits: [], notes: [], declares: [], blockers: [] });
+
+/** Per stage: the packages of `apk add --virtual NAME`, and Debian packages to add to the first install. */
+export interface StageState {
+  python: boolean;
+  virtuals: Map<string, string[]>;
+  /** Packages the stage needs that Alpine had (BusyBox tools), for the first install before `before`. */
+  pending: { packages: string[]; before: number };
+}
+
+/** Paths and commands that differ between Alpine and Debian images. */
+export const RENAMES: Record<string, string> = {
+  "/sbin/tini": "/usr/bin/tini",
+  "su-exec": "gosu",
+  "/sbin/su-exec": "/usr/sbin/gosu",
+  "/bin/ash": "/bin/bash",
+  ash: "bash",
+};
+
+type Plan =
+  | {
+      kind: "apt";
+      command: ShellCommand;
+      verb: "install" | "update" | "upgrade" | "purge";
+      packages: string[];
+      range: { start: number; end: number };
+    }
+  | { kind: "drop"; command: ShellCommand };
+
+/** The /var/cache/apk cache mount of a RUN: it means nothing on Debian. */
+function apkCacheMountEdits(instruction: Instruction, out: Sink): Edit[] {
+  const edits: Edit[] = [];
+  for (const flag of instruction.flags) {
+    if (flag.name !== "mount" || !/(?:target|dst|destination)=\/var\/cache\/apk/.test(flag.value ?? "")) continue;
+    let end = flag.end;
+    while (/[ \t]/.test(instruction.logical[end] ?? "")) end++;
+    edits.push(...instruction.replace(flag.start, end, ""));
+    out.notes.push({
+      severity: "info",
+      line: instruction.line,
+      message: "removed the /var/cache/apk cache mount: apt-get's lists are removed in the same RUN instead",
+    });
+  }
+  return edits;
+}
+
+/** Plans for the apk commands of a script; BusyBox user commands and renamed paths are edited at once. */
+function planCommands(
+  ctx: Context,
+  instruction: Instruction,
+  script: ShellScript,
+  state: StageState,
+  out: Sink,
+): Plan[] {
+  const line = instruction.line;
+  const plans: Plan[] = [];
+  for (const command of script.commands) {
+    const apk = parseApk(command);
+    if (apk) {
+      const plan = planApk(ctx, instruction, apk, state, out);
+      if (plan) plans.push(plan);
+      continue;
+    }
+    const name = command.words[0];
+    if (name?.text && ["adduser", "addgroup", "deluser", "delgroup"].includes(name.text)) {
+      const user = convertUserCommand(command);
+      if (!user) {
+        const written = command.words.map((w) => w.raw).join(" ");
+        out.blockers.push({
+          severity: "action-needed",
+          line,
+          message: `\`${written}\`: BusyBox options dfmod cannot convert to useradd / groupadd`,
+        });
+        continue;
+      }
+      out.edits.push(...instruction.replace(command.start, command.end, user.text));
+      out.notes.push({ severity: "info", line, message: user.why });
+      continue;
+    }
+    const to = name?.text !== undefined ? RENAMES[name.text] : undefined;
+    if (name && to) {
+      out.edits.push(...instruction.replace(name.start, name.end, to));
+      out.notes.push({ severity: "info", line, message: `${name.text} -> ${to}: where Debian has it` });
+    }
+  }
+  return plans;
+}
+
+/** Converts one shell-form RUN of a migrated stage. */
+export function convertRun(ctx: Context, instruction: Instruction, state: StageState, out: Sink): void {
+  const line = instruction.line;
+  const flagEdits = apkCacheMountEdits(instruction, out);
+  const script = instruction.shell();
+  if (!script) return;
+  if (script.hasError) {
+    out.edits.push(...flagEdits);
+    if (/\b(?:apk|adduser|addgroup)\b/.test(instruction.logical)) {
+      out.blockers.push({
+        severity: "action-needed",
+        line,
+        message: "this RUN does not parse as shell, and it has apk or BusyBox user commands that dfmod cannot convert",
+      });
+    }
+    return;
+  }
+  const plans = planCommands(ctx, instruction, script, state, out);
+  const shared = (p: Plan): boolean => p.command.topLevel;
+  // An `apk update` with nothing to install after it in this RUN: on Debian the lists it fetches are
+  // removed at once, and every apt-get install runs its own update. It goes.
+  // (Only in the RUN's top-level list: inside if / case / a subshell, each apt-get stands alone.)
+  if (
+    plans.some((p) => p.kind === "apt" && p.verb === "update" && shared(p)) &&
+    !plans.some((p) => p.kind === "apt" && (p.verb === "install" || p.verb === "upgrade") && shared(p))
+  ) {
+    for (const [i, p] of plans.entries()) {
+      if (p.kind !== "apt" || p.verb !== "update" || !shared(p)) continue;
+      plans[i] = { kind: "drop", command: p.command };
+      out.notes.push({
+        severity: "info",
+        line,
+        message: "removed `apk update`: every apt-get install here runs its own apt-get update",
+      });
+    }
+  }
+  addPending(instruction, plans, state, out);
+  const removeItems = writePlans(instruction, script, plans, out);
+  const wholeRunGoes = removeItems.size > 0 && removeItems.size === script.items.length;
+  if (!wholeRunGoes) out.edits.push(...flagEdits);
+  if (removeItems.size > 0) {
+    const chain = instruction.editChain(script, removeItems);
+    if (chain) out.edits.push(...chain);
+    else
+      for (const i of removeItems)
+        out.edits.push(...instruction.replace(script.items[i]!.start, script.items[i]!.end, "true"));
+  }
+}
+
+/** The stage's missing BusyBox tools go into the first top-level install that runs before they are needed. */
+function addPending(instruction: Instruction, plans: Plan[], state: StageState, out: Sink): void {
+  const { pending } = state;
+  if (pending.packages.length === 0 || instruction.index >= pending.before) return;
+  const install = plans.find((p) => p.kind === "apt" && p.verb === "install" && p.command.topLevel);
+  if (!install || install.kind !== "apt") return;
+  for (const pkg of pending.packages) if (!install.packages.includes(pkg)) install.packages.push(pkg);
+  out.notes.push({
+    severity: "info",
+    line: instruction.line,
+    message: `added ${pending.packages.join(", ")}: the image runs ${pending.packages.length > 1 ? "them" : "it"}, and Alpine had ${pending.packages.length > 1 ? "them" : "it"} in BusyBox; Debian slim does not`,
+  });
+  pending.packages = [];
+}
+
+/** Edits for the plans; returns the items of the RUN's list that go entirely. */
+function writePlans(instruction: Instruction, script: ShellScript, plans: Plan[], out: Sink): Set<number> {
+  const shared = (p: Plan): boolean => p.command.topLevel;
+  // One apt-get update per RUN, before the first apt-get that needs the lists; the lists go after the
+  // last one. An apt-get inside if / case / a subshell may run alone: it gets its own update and removal.
+  const listUsers = plans.filter(
+    (p): p is Extract<Plan, { kind: "apt" }> => p.kind === "apt" && p.verb !== "purge" && shared(p),
+  );
+  const firstUser = listUsers[0];
+  const lastUser = listUsers[listUsers.length - 1];
+  const removeItems = new Set<number>();
+  // Items whose text is replaced: a neighbour's removal would touch the same bytes.
+  const replaced = new Set(
+    plans.filter((p) => p.kind === "apt").map((p) => script.items.findIndex((i) => i.command === p.command)),
+  );
+  for (const plan of plans) {
+    if (plan.kind === "drop") {
+      const item = script.items.findIndex((i) => i.command === plan.command);
+      if (item !== -1 && !replaced.has(item - 1) && !replaced.has(item + 1)) removeItems.add(item);
+      else out.edits.push(...instruction.replace(plan.command.start, plan.command.end, "true"));
+      continue;
+    }
+    let text = aptText(plan.verb, plan.packages);
+    const alone = plan.verb !== "purge" && !shared(plan);
+    if ((plan === firstUser || alone) && plan.verb !== "update") text = `apt-get update && ${text}`;
+    if (plan === lastUser || alone) text = `${text} && ${LISTS}`;
+    out.edits.push(...instruction.replace(plan.range.start, plan.range.end, text));
+  }
+  return removeItems;
+}
+
+function aptText(verb: "install" | "update" | "upgrade" | "purge", packages: string[]): string {
+  switch (verb) {
+    case "install":
+      return `apt-get install -y --no-install-recommends ${packages.join(" ")}`;
+    case "update":
+      return "apt-get update";
+    case "upgrade":
+      return "apt-get upgrade -y";
+    case "purge":
+      return `apt-get purge -y --auto-remove ${packages.join(" ")}`;
+  }
+}
+
+/** A RUN that installs `packages` on Debian, for a stage that had them from BusyBox. */
+export function aptInstallRun(packages: string[]): string {
+  return `RUN apt-get update && ${aptText("install", packages)} && ${LISTS}`;
+}
+
+/** Words of a plain shell text, quotes removed (package names after a redirect). */
+function shellWords(text: string): string[] {
+  return [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+}
+
+/** Package specs of an apk command; `apk add sqlite>3.38 curl` is a shell redirect, its version a pin that never worked. */
+function specsOf(command: ShellCommand, apk: ApkCommand): { specs: string[]; versionRedirects: string[] } {
+  const specs = apk.packages.map((p) => p.text!).filter((t) => t !== undefined);
+  const versionRedirects: string[] = [];
+  for (const redirect of command.redirected?.redirects ?? []) {
+    const m = /^([<>]=?)\s*(\d\S*)(.*)$/s.exec(redirect);
+    if (!m) continue;
+    versionRedirects.push(`${m[1]}${m[2]}`);
+    specs.push(...shellWords(m[3]!));
+  }
+  return { specs, versionRedirects };
+}
+
+function planApk(
+  ctx: Context,
+  instruction: Instruction,
+  apk: ApkCommand,
+  state: StageState,
+  out: Sink,
+): Plan | undefined {
+  const line = instruction.line;
+  const command = apk.command;
+  const written = command.words.map((w) => w.raw).join(" ");
+  const block = (message: string): undefined => {
+    out.blockers.push({ severity: "action-needed", line, message: `\`${written}\`: ${message}` });
+    return undefined;
+  };
+  if (apk.dynamic) return block("it uses shell variables; name the Debian packages by hand");
+  if (apk.repository)
+    return block(
+      "packages from another repository (-X/--repository) have no Debian counterpart; look in trixie-backports or install the upstream release",
+    );
+  const { specs, versionRedirects } = specsOf(command, apk);
+  const range = versionRedirects.length > 0 && command.redirected ? command.redirected : command;
+  switch (apk.verb) {
+    case "update":
+      return { kind: "apt", command, verb: "update", packages: [], range };
+    case "upgrade":
+      return { kind: "apt", command, verb: "upgrade", packages: [], range };
+    case "add":
+      return planAdd(ctx, instruction, apk, specs, versionRedirects, range, state, out, block);
+    case "del": {
+      const packages: string[] = [];
+      for (const spec of specs) {
+        const group = state.virtuals.get(spec);
+        if (group) packages.push(...group);
+        else if (spec.startsWith("."))
+          return block(`the virtual package ${spec} is not created by an apk add earlier in this stage`);
+        else packages.push(...mapPackages([spec], state.python).packages);
+      }
+      const unique = [...new Set(packages)];
+      if (unique.length === 0) {
+        out.notes.push({ severity: "info", line, message: "removed `apk del`: it names no package that Debian has" });
+        return { kind: "drop", command };
+      }
+      out.notes.push({ severity: "info", line, message: "apk del -> apt-get purge --auto-remove" });
+      return { kind: "apt", command, verb: "purge", packages: unique, range };
+    }
+    case "cache":
+      return { kind: "drop", command };
+    default:
+      return block(`\`apk ${apk.verb ?? ""}\` has no apt-get conversion in dfmod`);
+  }
+}
+
+function planAdd(
+  ctx: Context,
+  instruction: Instruction,
+  apk: ApkCommand,
+  specs: string[],
+  versionRedirects: string[],
+  range: { start: number; end: number },
+  state: StageState,
+  out: Sink,
+  block: (message: string) => undefined,
+): Plan | undefined {
+  const line = instruction.line;
+  const command = apk.command;
+  const mapped = mapPackages(specs, state.python);
+  if (mapped.tagged.length > 0)
+    return block(
+      `${mapped.tagged.join(", ")} come from a tagged repository (@edge, @testing); look in trixie-backports`,
+    );
+  if (mapped.unknown.length > 0) {
+    const message = `no Debian trixie package named ${mapped.unknown.join(", ")}: find its Debian name (https://packages.debian.org) and add it to the package map`;
+    if (ctx.options.strict) throw new DockerfileError(line, message);
+    return block(message);
+  }
+  if (apk.virtual) state.virtuals.set(apk.virtual, mapped.packages);
+  const parts: string[] = [];
+  if (mapped.renamed.length) parts.push(`renamed ${mapped.renamed.join(", ")}`);
+  const wheels = mapped.dropped.filter((d) => d.why === "wheels").map((d) => d.name);
+  const others = mapped.dropped.filter((d) => d.why !== "wheels");
+  if (others.length) parts.push(`not needed: ${others.map((d) => `${d.name} (${d.why})`).join(", ")}`);
+  out.notes.push({
+    severity: "info",
+    line,
+    message: `apk add -> apt-get install${parts.length ? `: ${parts.join("; ")}` : ""}`,
+  });
+  if (wheels.length) {
+    out.notes.push({
+      severity: "info",
+      line,
+      message: `dropped ${wheels.join(", ")}: on Debian, pip and uv install prebuilt wheels of cryptography, pydantic-core, orjson and other Rust extensions. Still built from source, needing gcc and headers: psycopg2 (libpq-dev), mysqlclient, python-ldap, GDAL, pygraphviz`,
+    });
+  }
+  if (mapped.pinned.length || versionRedirects.length) {
+    out.notes.push({
+      severity: "warning",
+      line,
+      message: `version pins dropped (${[...mapped.pinned, ...versionRedirects].join(", ")}): Alpine versions mean nothing on Debian; pin trixie versions if you need to`,
+    });
+  }
+  if (apk.virtual) {
+    out.notes.push({
+      severity: "info",
+      line,
+      message: `apt has no virtual packages: \`apk del ${apk.virtual}\` becomes apt-get purge of these packages`,
+    });
+  }
+  if (mapped.packages.length === 0) return { kind: "drop", command };
+  return { kind: "apt", command, verb: "install", packages: [...mapped.packages], range };
+}

@@ -1,0 +1,107 @@
+/**
+ * Scripts from the build context that an image runs (an ENTRYPOINT script, `RUN ./install.sh`,
+ * `sh /app/start.sh`): where the stage's COPY / ADD put them, and what in them needs Alpine
+ * (`#!/bin/ash`, su-exec, apk, /sbin/tini, BusyBox adduser / addgroup options).
+ */
+import * as path from "node:path";
+import type { BuildContext } from "../../src/engine/context";
+import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import { resolvePath } from "../../src/engine/commands";
+import { stageStates } from "../../src/engine/stage";
+import { baseName, stageRuns } from "./commands-run";
+
+export interface Finding {
+  /** Context-relative path of the script. */
+  file: string;
+  line: number;
+  what: string;
+  /** The instruction that runs the script. */
+  instruction: Instruction;
+}
+
+const SHELLS = new Set(["sh", "ash", "bash", "dash"]);
+/** Where a command named without a folder is looked for (the PATH of Debian and Alpine images). */
+const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+/** Paths in the image that the stage runs as scripts, with the instruction that runs each. */
+function executedPaths(stage: Stage): { path: string; instruction: Instruction }[] {
+  const states = stageStates(stage);
+  const out: { path: string; instruction: Instruction }[] = [];
+  for (const run of stageRuns(stage)) {
+    let target: string | undefined;
+    if (SHELLS.has(baseName(run.name))) {
+      // `sh -c "..."`: the commands inside are runs of their own.
+      if (run.words[1] === "-c") continue;
+      target = run.words.slice(1).find((w) => w !== undefined && !w.startsWith("-"));
+    } else target = run.name;
+    if (!target || target.includes("$")) continue;
+    const candidates = target.includes("/")
+      ? [resolvePath(states.get(run.instruction)!.workdir, target)]
+      : PATH_DIRS.map((dir) => `${dir}/${target}`);
+    for (const candidate of candidates) out.push({ path: candidate, instruction: run.instruction });
+  }
+  return out;
+}
+
+/** The context file a COPY / ADD of the stage put at `target`, if one did (the last one wins). */
+function contextFileAt(stage: Stage, target: string, context: BuildContext): string | undefined {
+  const states = stageStates(stage);
+  const copies = stage.instructions.filter(
+    (i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flag("from") && !i.heredoc,
+  );
+  for (const copy of copies.reverse()) {
+    const sources = copy.copySources();
+    const written = copy.copyDestination();
+    const dest = resolvePath(states.get(copy)!.workdir, written);
+    const intoFolder = written.endsWith("/") || sources.length > 1;
+    for (const source of sources) {
+      if (/[*?[]|^https?:|\$/.test(source)) continue;
+      const src = path.posix.normalize(source.replace(/^\.\//, "")).replace(/\/$/, "");
+      const folder = src === "." || context.isDirectory(src);
+      if (folder) {
+        if (!target.startsWith(dest === "/" ? "/" : dest + "/")) continue;
+        const rel = path.posix.join(src, path.posix.relative(dest, target));
+        if (context.exists(rel)) return rel;
+      } else if ((intoFolder ? path.posix.join(dest, path.posix.basename(src)) : dest) === target) {
+        return context.exists(src) ? src : undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+const BUSYBOX_USER = /^\s*(?:.*[;&|]\s*)?(adduser|addgroup)\s+(?:-[A-Za-z]*[SDHGhgsuk]\b)/;
+
+/** What in a script's text needs Alpine, line by line. */
+export function alpineIsms(text: string): { line: number; what: string }[] {
+  const out: { line: number; what: string }[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = i + 1;
+    if (i === 0 && /^#!.*[/\s]ash(?:\s|$)/.test(raw)) {
+      out.push({ line, what: "its #! line runs ash, which Debian does not have (use /bin/sh or /bin/bash)" });
+    }
+    const code = raw.replace(/(^|\s)#.*$/, "");
+    if (/(^|[\s;&|(`])su-exec(\s|$)/.test(code)) out.push({ line, what: "su-exec (on Debian: gosu)" });
+    if (/(^|[\s;&|(`])apk\s+(?:-\S+\s+)*[a-z]+\b/.test(code)) out.push({ line, what: "apk (on Debian: apt-get)" });
+    if (/\/sbin\/tini\b/.test(code)) out.push({ line, what: "/sbin/tini (on Debian: /usr/bin/tini)" });
+    const user = BUSYBOX_USER.exec(code);
+    if (user) out.push({ line, what: `BusyBox \`${user[1]}\` options (on Debian: useradd / groupadd)` });
+  });
+  return out;
+}
+
+/** Alpine-isms in the context scripts that a stage runs. */
+export function scriptFindings(stage: Stage, context: BuildContext | undefined): Finding[] {
+  if (!context) return [];
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const { path: target, instruction } of executedPaths(stage)) {
+    const file = contextFileAt(stage, target, context);
+    if (!file || seen.has(file)) continue;
+    seen.add(file);
+    const text = context.read(file);
+    if (text === undefined) continue;
+    for (const f of alpineIsms(text)) out.push({ file, ...f, instruction });
+  }
+  return out;
+}

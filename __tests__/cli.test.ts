@@ -290,3 +290,70 @@ test("--stdout prints the file asked for, not the .dockerignore it adds", () => 
   expect(r.stdout).toBe(FAST);
   expect(r.stderr).toContain("created .dockerignore with .venv");
 });
+
+describe("CI sees what is left: --check and --fail-on", () => {
+  const LEFTOVER = [
+    "FROM python:3.12-slim-trixie",
+    "RUN apk add --no-cache curl",
+    'CMD ["python", "-m", "app"]',
+    "",
+  ].join("\n");
+
+  test("--check exits 1 on action-needed notes in a file that would not change", () => {
+    fs.writeFileSync(path.join(dir, "Dockerfile"), LEFTOVER);
+    const r = dfmod(["--check", "Dockerfile"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("\n  2  action-needed  alpine-to-trixie  apk on a Debian image: install with apt-get\n");
+    expect(r.stderr).toContain("dfmod: 1 file has notes that fail the run (--fail-on): exit 1\n");
+  });
+
+  test("--fail-on never: --check looks only at changes; diff and --write default to never", () => {
+    fs.writeFileSync(path.join(dir, "Dockerfile"), LEFTOVER);
+    expect(dfmod(["--check", "--fail-on", "never", "Dockerfile"], { cwd: dir }).code).toBe(0);
+    expect(dfmod(["Dockerfile"], { cwd: dir }).code).toBe(0);
+    expect(dfmod(["--write", "Dockerfile"], { cwd: dir }).code).toBe(0);
+    expect(dfmod(["--fail-on", "action-needed", "Dockerfile"], { cwd: dir }).code).toBe(1);
+  });
+
+  test("--fail-on warning counts warnings and action-needed notes; the config key sets it per folder", () => {
+    // A digest cannot survive the tag change: a warning, no action needed.
+    fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM python:3.12-alpine@sha256:" + "a".repeat(64) + "\n");
+    expect(dfmod(["--write", "--fail-on", "warning", "Dockerfile"], { cwd: dir }).code).toBe(1);
+    fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM python:3.12-alpine@sha256:" + "a".repeat(64) + "\n");
+    expect(dfmod(["--write", "Dockerfile"], { cwd: dir }).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM python:3.12-alpine@sha256:" + "a".repeat(64) + "\n");
+    fs.writeFileSync(path.join(dir, "dfmod.config.json"), JSON.stringify({ "fail-on": "warning" }));
+    expect(dfmod(["--write", "Dockerfile"], { cwd: dir }).code).toBe(1);
+    // The flag wins over the config.
+    fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM python:3.12-alpine@sha256:" + "a".repeat(64) + "\n");
+    expect(dfmod(["--write", "--fail-on", "never", "Dockerfile"], { cwd: dir }).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "dfmod.config.json"), JSON.stringify({ "fail-on": "always" }));
+    const bad = dfmod(["Dockerfile"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('dfmod.config.json: fail-on: must be one of "never", "warning", "action-needed"');
+  });
+
+  test("after --write of a file dfmod cannot fully migrate, --check still fails", () => {
+    const text = "FROM python:3.12-alpine\nRUN apk add --no-cache no-such-package-xyz && pip install flask\n";
+    fs.writeFileSync(path.join(dir, "Dockerfile"), text);
+    expect(dfmod(["--write", "Dockerfile"], { cwd: dir }).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(text);
+    const r = dfmod(["--check", "Dockerfile"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no Debian trixie package named no-such-package-xyz");
+  });
+
+  test.each([
+    [["--nope"], "Unknown argument: nope"],
+    [["--format", "xml"], 'Argument: format, Given: "xml"'],
+    [["--write", "--check"], "Arguments write and check are mutually exclusive"],
+    [["--fail-on", "sometimes"], 'Argument: fail-on, Given: "sometimes"'],
+  ])("usage error %j: exit 2, the message first", (args, message) => {
+    const r = dfmod([...args, "."], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.startsWith(`dfmod: ${message}`) || r.stderr.startsWith("dfmod: Invalid values:")).toBe(true);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toContain("Run `dfmod --help` for the commands and options.\n");
+  });
+});

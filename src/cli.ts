@@ -25,6 +25,9 @@ function list(value: string | string[] | undefined): string[] {
     .filter(Boolean);
 }
 
+/** A command line dfmod cannot take: exit 2 (exit 1 means "--check found something"). */
+class UsageError extends Error {}
+
 /** yargs drops a lone "-" (stdin); it travels through the parser under this name. */
 const STDIN = "\u0000stdin";
 
@@ -37,7 +40,7 @@ async function main(): Promise<number> {
   const { transforms: registry, transformById } = require("../transforms") as typeof import("../transforms");
   await shellReady;
   const args = process.argv.slice(2).map((a) => (a === "-" ? STDIN : a));
-  const argv = await yargs(args)
+  const parser = yargs(args)
     .scriptName("dfmod")
     .usage(
       "$0 [paths..]\n\nRewrites Dockerfiles and compose files. Prints a unified diff by default (a dry run); --write changes the files.\n" +
@@ -119,6 +122,11 @@ async function main(): Promise<number> {
       type: "string",
       description: "compose-shared-image: the shared image's name (default: <project folder>:latest)",
     })
+    .option("fail-on", {
+      choices: ["never", "warning", "action-needed"] as const,
+      description:
+        "exit 1 when notes of this severity (or worse) remain, also in files that would not change [default: action-needed with --check, never otherwise]",
+    })
     .option("drop-dockerfile-healthcheck", {
       type: "boolean",
       description:
@@ -130,7 +138,17 @@ async function main(): Promise<number> {
     .strict()
     .help()
     .version()
-    .parse();
+    .fail((message: string | undefined, err: Error | undefined) => {
+      throw new UsageError(message ?? err?.message ?? "cannot read the command line");
+    });
+  let argv: Awaited<ReturnType<typeof parser.parse>>;
+  try {
+    argv = await parser.parse();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`dfmod: ${err.message}\nRun \`dfmod --help\` for the commands and options.\n`);
+    return 2;
+  }
 
   if (argv._[0] === "list") {
     const width = Math.max(...registry.map((t) => t.id.length));
@@ -187,6 +205,7 @@ async function main(): Promise<number> {
       ignore: list(argv.ignore),
       jobs: argv.jobs ?? defaultJobs(),
       progress: Boolean(process.stderr.isTTY) && argv.format === "text",
+      failOn: argv["fail-on"],
     },
     {
       stdout: (t) => process.stdout.write(t),

@@ -5,14 +5,19 @@
  *   {
  *     "transforms": { "multi-stage": false },        // on / off per transform
  *     "options": { "uv-check": "locked" },           // transform options, named like the flags
- *     "ignore": ["legacy/**"]                         // .gitignore-style globs, from the config's folder
+ *     "ignore": ["legacy/**"],                        // .gitignore-style globs, from the config's folder
+ *     "fail-on": "warning"                            // notes that make the run exit 1 (see --fail-on)
  *   }
  *
  * A malformed config is an error that names the file and the key.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { TransformOptions } from "./engine/types";
+import type { Severity, TransformOptions } from "./engine/types";
+
+/** The notes that fail a run (exit 1): none, warnings and worse, or action-needed ones. */
+export type FailOn = "never" | Exclude<Severity, "info">;
+export const FAIL_ON: readonly FailOn[] = ["never", "warning", "action-needed"];
 
 export class ConfigError extends Error {
   constructor(
@@ -30,6 +35,7 @@ export interface Config {
   transforms: Record<string, boolean>;
   options: Partial<TransformOptions>;
   ignore: string[];
+  failOn?: FailOn;
 }
 
 type OptionSpec = { key: keyof TransformOptions } & (
@@ -140,8 +146,12 @@ export class ConfigFinder {
         if (!Array.isArray(value) || !value.every((g) => typeof g === "string"))
           throw new ConfigError(file, where, "must be an array of glob strings");
         config.ignore = value;
+      } else if (key === "fail-on") {
+        if (!FAIL_ON.includes(value as FailOn))
+          throw new ConfigError(file, where, `must be one of ${FAIL_ON.map((c) => `"${c}"`).join(", ")}`);
+        config.failOn = value as FailOn;
       } else {
-        throw new ConfigError(file, where, "unknown key (known: transforms, options, ignore)");
+        throw new ConfigError(file, where, "unknown key (known: transforms, options, ignore, fail-on)");
       }
     }
     return config;

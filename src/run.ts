@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { Config, ConfigError, ConfigFinder } from "./config";
+import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, Found } from "./discover";
 import { initShell } from "./engine/shell";
 import { defaultOptions, Companion, SharedBuild, TransformOptions } from "./engine/types";
@@ -40,6 +40,8 @@ export interface RunOptions {
   jobs: number;
   /** Show a progress line on stderr (only when stderr is a terminal). */
   progress: boolean;
+  /** `--fail-on`: notes that make the run exit 1 (default: action-needed with --check, never otherwise). */
+  failOn?: FailOn;
   cwd?: string;
 }
 
@@ -151,6 +153,8 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
   const wantDiff = options.mode === "diff" || options.format === "json";
   const results: FileResult[] = [];
   const outputs = new Map<FileResult, { real: string | undefined; output: string }>();
+  // The fail-on level of each file's config, by the path the file is shown with.
+  const failOnOf = new Map<string, FailOn | undefined>();
 
   const configFor = (dir: string): Config | ConfigError | undefined => {
     try {
@@ -167,6 +171,7 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
   ): Task | FileResult => {
     const config = configFor(dir);
     if (config instanceof ConfigError) return failed(file.path, { message: `config: ${config.message}` });
+    failOnOf.set(file.path, config?.failOn);
     const on = (id: string): boolean => {
       if (options.only) return options.only.includes(id) && !options.skip.includes(id);
       return (config?.transforms[id] ?? true) && !options.skip.includes(id);
@@ -315,14 +320,25 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
   }
 
   const summary = summarize(results);
+  // Files whose notes fail the run: their own config's level, unless --fail-on is given.
+  const defaultLevel: FailOn = options.mode === "check" ? "action-needed" : "never";
+  const failing = results.filter((r) => {
+    const level = options.failOn ?? failOnOf.get(r.path) ?? defaultLevel;
+    return !r.error && level !== "never" && r.notes.some((n) => n.severity === level || n.severity === "action-needed");
+  });
   if (options.format === "json") io.stdout(JSON.stringify({ files: results, summary }, null, 2) + "\n");
   else if (options.format === "sarif") io.stdout(JSON.stringify(toSarif(results), null, 2) + "\n");
   else {
     io.stderr(formatNotes(results));
     io.stderr(formatSummary(summary, options.mode));
+    if (failing.length > 0)
+      io.stderr(
+        `dfmod: ${failing.length} file${failing.length === 1 ? " has" : "s have"} notes that fail the run (--fail-on): exit 1\n`,
+      );
   }
   if (summary.errors > 0) return 2;
   if (options.mode === "check" && summary.changed > 0) return 1;
+  if (failing.length > 0) return 1;
   return 0;
 }
 

@@ -76,21 +76,31 @@ function parentStage(file: Dockerfile, stage: Stage): Stage | undefined {
 }
 
 /**
- * Stages that migrate together: a stage and those built on it, and stages whose base images come
- * from the same global ARG (its default can change for all or none).
+ * Stages that migrate together: a stage and those built on it, stages that copy from one another
+ * (what a musl stage built does not run on glibc), and stages whose base images come from the same
+ * global ARG (its default can change for all or none).
  */
 function families(file: Dockerfile): Stage[][] {
   const root = new Map<Stage, Stage>();
   const find = (s: Stage): Stage => (root.get(s) === s ? s : find(root.get(s)!));
+  const join = (a: Stage, b: Stage): void => {
+    const [x, y] = [find(a), find(b)];
+    if (x !== y) root.set(x.index > y.index ? x : y, x.index > y.index ? y : x);
+  };
   const byArg = new Map<Instruction, Stage>();
   for (const stage of file.stages) {
     root.set(stage, stage);
     const parent = parentStage(file, stage);
-    if (parent) root.set(stage, find(parent));
+    if (parent) join(stage, parent);
+    for (const copy of stage.instructions) {
+      const from = copy.keyword === "COPY" ? copy.flag("from")?.value : undefined;
+      const source = from !== undefined ? file.stageByName(from) : undefined;
+      if (source && source.index < stage.index) join(stage, source);
+    }
     const arg = file.baseImageArg(stage)?.arg;
     if (!arg) continue;
     const other = byArg.get(arg);
-    if (other) root.set(find(stage), find(other));
+    if (other) join(stage, other);
     else byArg.set(arg, stage);
   }
   const groups = new Map<Stage, Stage[]>();

@@ -183,6 +183,17 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
         : "not a Python image",
     );
   }
+  const apk = list.find(
+    (i) =>
+      i.shell()?.commands.some((c) => c.words[0]?.text === "apk") ||
+      /\bapk\b/.test(i.keyword === "RUN" && (i.heredoc || i.isJson) ? i.logical : ""),
+  );
+  if (apk) {
+    return leave(
+      `the stage installs with apk (line ${apk.line}): dfmod does not know the Alpine runtime packages of what it installs, so a runtime stage could lose them. Migrate it to Debian first (alpine-to-trixie), or split it by hand`,
+      "warning",
+    );
+  }
   if (installs.length === 0)
     return leave(
       "no dependency install that dfmod understands (pip, uv or poetry); custom scripts, make install and conda are left to you",

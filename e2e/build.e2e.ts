@@ -8,6 +8,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { DockerfileParser } from "dockerfile-ast";
+import { Dockerfile } from "../src/engine/dockerfile";
 
 const DOCKER = "/usr/bin/docker";
 const host = process.env.DFMOD_E2E_DOCKER_HOST;
@@ -23,6 +25,12 @@ interface ExampleSpec {
   expect: string;
   /** An application source file that the rebuild test changes. */
   change: string;
+  /** The user the final image runs as (`id -un`). */
+  user?: string;
+  /** Files the final image must have at run time (a time zone, the entrypoint script). */
+  files?: string[];
+  /** The virtual environment: no layer of the migrated image may chown it again. */
+  venv?: string;
 }
 
 interface Step {
@@ -221,7 +229,41 @@ describe.each(examples)("%s", (name) => {
         expect(smoke(tag(variant), spec)).toMatch(new RegExp(spec.expect, "m"));
       });
 
+      if (spec.user !== undefined || spec.files !== undefined) {
+        test("runs as its user, with the files it needs at run time", () => {
+          expect(cold).toBeDefined();
+          if (spec.user !== undefined) {
+            const r = docker(["run", "--rm", "--network", "none", "--entrypoint", "id", tag(variant), "-un"]);
+            expect({ code: r.code, user: r.stdout.trim() }).toEqual({ code: 0, user: spec.user });
+          }
+          for (const file of spec.files ?? []) {
+            const r = docker(["run", "--rm", "--network", "none", "--entrypoint", "test", tag(variant), "-e", file]);
+            expect({ file, present: r.code === 0 }).toEqual({ file, present: true });
+          }
+        });
+      }
+
       if (variant === "migrated") {
+        test("Docker splits the migrated Dockerfile into the instructions dfmod meant", () => {
+          const text = fs.readFileSync(path.join(dir, "Dockerfile"), "utf8").replace(/^\uFEFF/, "");
+          const split = DockerfileParser.parse(text)
+            .getInstructions()
+            .map((i) => i.getKeyword());
+          expect(split).toEqual(new Dockerfile(text).instructions.map((i) => i.keyword));
+        });
+
+        if (spec.venv !== undefined) {
+          test("no layer of the final image chowns the virtual environment again", () => {
+            const r = docker(["history", "--no-trunc", "--format", "{{.CreatedBy}}", tag(variant)]);
+            expect(r.code).toBe(0);
+            const chowned = r.stdout
+              .split("\n")
+              .flatMap((line) => [...line.matchAll(/chown\s+(?:-R|--recursive)\s+\S+\s+(\S+)/g)].map((m) => m[1]!))
+              .filter((dir) => spec.venv === dir || spec.venv!.startsWith(`${dir.replace(/\/$/, "")}/`));
+            expect(chowned).toEqual([]);
+          });
+        }
+
         test("the final image has no compiler and no -dev package", () => {
           const r = docker([
             "run",
@@ -247,8 +289,11 @@ describe.each(examples)("%s", (name) => {
         const rebuildSeconds = Number(process.hrtime.bigint() - started) / 1e9;
         expect(smoke(tag(variant), spec)).toMatch(new RegExp(spec.expect, "m"));
         const rerun = rebuild.steps.filter((s) => !s.cached);
+        // Dependency installs; an install of the project itself (`pip install .`) needs the code.
         const installs = rebuild.steps.filter(
-          (s) => /^RUN .*\b(?:pip|uv) (?:install|sync)\b/.test(s.text) && !/ \.(?:\s|$)/.test(s.text),
+          (s) =>
+            /^RUN .*\b(?:pip|uv) (?:install|sync)\b/.test(s.text) &&
+            !/\b(?:pip|uv) install(?:\s+[^\s&;|]+)*?\s\.(?:\s|$)/.test(s.text),
         );
         results.push({
           example: name,

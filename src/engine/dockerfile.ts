@@ -292,9 +292,13 @@ export class Instruction {
     return this.file.blockStart(this);
   }
 
-  /** The instruction's line(s) with its comments, as written, without the final line break. */
+  /**
+   * The instruction's line(s) with its comments, as written, without the final line break, ready to
+   * be put elsewhere: an escape that ran on into the end of the file (where it did nothing) goes, as
+   * it would join whatever follows the text in its new place.
+   */
   get blockText(): string {
-    return this.file.text.slice(this.blockStart, this.end);
+    return this.file.withoutDanglingEscape(this.file.text.slice(this.blockStart, this.end));
   }
 
   /** The whitespace before the keyword on its line. */
@@ -385,6 +389,15 @@ export class Dockerfile {
     if (this.instructions.length > 0 && this.stages.length === 0) {
       throw new DockerfileError(this.instructions[0]!.line, "no FROM instruction");
     }
+  }
+
+  /**
+   * `text` without an escape that runs on into its very end (past comment and blank lines only):
+   * the comment lines stay, the blank lines at the end go.
+   */
+  withoutDanglingEscape(text: string): string {
+    const dangling = new RegExp(`[ \\t]*\\${this.escape}[ \\t]*((?:\\r?\\n[ \\t]*(?:#[^\\r\\n]*)?)*)$`);
+    return text.replace(dangling, (_all, rest: string) => rest.replace(/(?:\r?\n[ \t]*)+$/, ""));
   }
 
   /** File offset of the start of a 1-based line. */
@@ -489,8 +502,18 @@ export class Dockerfile {
       // The last line of a file without a final newline: take the line break before it instead.
       start = this.text[start - 2] === "\r" && this.text[start - 1] === "\n" ? start - 2 : start - 1;
       end = instruction.end;
+    } else if (this.blankLineBefore(start) && /^[ \t]*(?:\r?\n|$)/.test(this.text.slice(end))) {
+      // A block between two blank lines: one of them goes too, so no double blank line is left.
+      end = afterLineBreak(this.text, end);
     }
     return { start, end, text: "" };
+  }
+
+  /** Whether the line before the one that starts at `lineStart` is blank (or there is none). */
+  private blankLineBefore(lineStart: number): boolean {
+    if (lineStart === 0) return false;
+    const previous = this.lineStart(this.lineOf(lineStart - 1));
+    return this.text.slice(previous, lineStart).trim() === "";
   }
 
   /**
@@ -505,8 +528,16 @@ export class Dockerfile {
   /** Inserts lines after an instruction. Moved blocks keep their own indentation: pass indent "". */
   insertAfter(instruction: Instruction, lines: string[], indent = instruction.indent): Edit {
     // At the end of the instruction, before its line break: the next line's bytes are not touched,
-    // so an edit that removes the next instruction cannot overlap this one.
-    return { start: instruction.end, end: instruction.end, text: lines.map((l) => "\n" + indent + l).join("") };
+    // so an edit that removes the next instruction cannot overlap this one. An escape that ran on
+    // into the end of the file goes first, or it would join the new lines to the instruction.
+    const own = this.text.slice(instruction.start, instruction.end);
+    const kept = this.withoutDanglingEscape(own);
+    if (kept === own)
+      return { start: instruction.end, end: instruction.end, text: lines.map((l) => "\n" + indent + l).join("") };
+    // The kept text is the instruction's own up to the escape, and the comment lines after it.
+    const at = own.search(new RegExp(`[ \\t]*\\${this.escape}[ \\t]*(?:\\r?\\n[ \\t]*(?:#[^\\r\\n]*)?)*$`));
+    const text = kept.slice(at) + lines.map((l) => "\n" + indent + l).join("");
+    return { start: instruction.start + at, end: instruction.end, text };
   }
 
   /** Replaces an instruction's own text (not its comments). */

@@ -78,13 +78,15 @@ export function intendedInstructions(file: Dockerfile, edits: Edit[], eol: strin
         );
     }
   }
-  type Item = { at: number; order: number; instruction?: Instruction; edit?: Edit };
+  // In the order applyEdits puts them: by start, then end, then the order they were made in; an
+  // edit between instructions that starts where an instruction does comes before it.
+  type Item = { at: number; end: number; order: number; instruction?: Instruction; edit?: Edit };
   const items: Item[] = [
     ...file.instructions
       .filter((i) => !removed.has(i))
-      .map((instruction) => ({ at: instruction.start, order: 1, instruction })),
-    ...between.map((edit) => ({ at: edit.start, order: 0, edit })),
-  ].sort((a, b) => a.at - b.at || a.order - b.order);
+      .map((instruction) => ({ at: instruction.start, end: Infinity, order: Infinity, instruction })),
+    ...between.map((edit) => ({ at: edit.start, end: edit.end, order: edits.indexOf(edit), edit })),
+  ].sort((a, b) => a.at - b.at || a.end - b.end || a.order - b.order);
   const out: Intended[] = [];
   for (const item of items) {
     if (item.instruction) {
@@ -148,7 +150,9 @@ export function checkStructure(
 
 /** Throws a GuardError when the final image's config changed in a key the transform did not declare. */
 export function checkImage(before: Dockerfile, after: Dockerfile, declared: ConfigKey[], transform: string): void {
-  const changed = configDifferences(imageConfig(before), imageConfig(after)).filter(
+  // Values built on a variable the transform changes on purpose are compared as written.
+  const opaque = new Set(declared.filter((k) => k.startsWith("env ")).map((k) => k.slice(4)));
+  const changed = configDifferences(imageConfig(before, opaque), imageConfig(after, opaque)).filter(
     (key) => !declared.includes(key) && !declared.includes(key.split(" ")[0] as ConfigKey),
   );
   if (changed.length === 0) return;

@@ -43,24 +43,33 @@ const empty = (): ImageConfig => ({
 
 const cache = new WeakMap<Dockerfile, ImageConfig>();
 
-/** The final stage's image config (cached per parse). */
-export function imageConfig(file: Dockerfile): ImageConfig {
+/**
+ * The final stage's image config (cached per parse). Variables named in `opaque` are not expanded:
+ * a value that builds on a variable a transform changes on purpose (`ENV X=$PATH`) is compared as
+ * written.
+ */
+export function imageConfig(file: Dockerfile, opaque: ReadonlySet<string> = new Set()): ImageConfig {
+  if (opaque.size > 0) return finalConfig(file, opaque);
   let config = cache.get(file);
   if (!config) {
-    const last = file.stages[file.stages.length - 1];
-    config = last ? stageConfig(file, last, new Set()) : empty();
+    config = finalConfig(file, opaque);
     cache.set(file, config);
   }
   return config;
 }
 
-function stageConfig(file: Dockerfile, stage: Stage, seen: Set<Stage>): ImageConfig {
+function finalConfig(file: Dockerfile, opaque: ReadonlySet<string>): ImageConfig {
+  const last = file.stages[file.stages.length - 1];
+  return last ? stageConfig(file, last, new Set(), opaque) : empty();
+}
+
+function stageConfig(file: Dockerfile, stage: Stage, seen: Set<Stage>, opaque: ReadonlySet<string>): ImageConfig {
   seen.add(stage);
   const parent = file.stages
     .slice(0, stage.index)
     .reverse()
     .find((s) => s.name !== undefined && s.name.toLowerCase() === stage.image.toLowerCase());
-  const base = parent && !seen.has(parent) ? stageConfig(file, parent, seen) : empty();
+  const base = parent && !seen.has(parent) ? stageConfig(file, parent, seen, opaque) : empty();
   const config: ImageConfig = {
     ...base,
     expose: [...base.expose],
@@ -72,7 +81,8 @@ function stageConfig(file: Dockerfile, stage: Stage, seen: Set<Stage>): ImageCon
   const globals = globalArgs(file);
   const args = new Map<string, string | undefined>();
   let cmdSet = false;
-  const expand = (text: string): string => expandVariables(text, (name) => config.env[name] ?? args.get(name));
+  const expand = (text: string): string =>
+    expandVariables(text, (name) => (opaque.has(name) ? undefined : (config.env[name] ?? args.get(name))));
   for (const instruction of stage.instructions.slice(1)) {
     const argsText = instruction.args;
     switch (instruction.keyword) {

@@ -1,5 +1,6 @@
 /** What is known at each instruction of a stage: the working directory, the user, the ENV. */
-import { resolvePath } from "./commands";
+import { resolvePath, venvCreation, type DependencyInstall } from "./commands";
+import type { ShellCommand } from "./shell";
 import type { Instruction, Stage } from "./dockerfile";
 import type { Edit } from "./edits";
 import type { ConfigKey } from "./image";
@@ -46,18 +47,22 @@ export function stageStates(stage: Stage): Map<Instruction, StageState> {
  * always do; names must be created by a RUN among them (useradd, adduser, groupadd, addgroup).
  * COPY --chown with a name that does not exist yet fails the build.
  */
-export function ownerExists(instructions: Instruction[], spec: string): boolean {
+export function ownerExists(instructions: Instruction[], spec: string, also: ShellCommand[] = []): boolean {
+  const created = createdNames([...instructions.flatMap((i) => i.shell()?.commands ?? []), ...also]);
+  return spec.split(":").every((name) => /^\d+$/.test(name) || created.has(name));
+}
+
+/** The user and group names these commands create (the last word of useradd, groupadd, adduser, addgroup). */
+export function createdNames(commands: ShellCommand[]): Set<string> {
   const created = new Set<string>();
-  for (const instruction of instructions) {
-    for (const c of instruction.shell()?.commands ?? []) {
-      const t = c.words.map((w) => w.text);
-      if (t[0] && ["useradd", "adduser", "groupadd", "addgroup"].includes(t[0]) && t.length > 1) {
-        const name = t[t.length - 1];
-        if (name) created.add(name);
-      }
+  for (const c of commands) {
+    const t = c.words.map((w) => w.text);
+    if (t[0] && USER_COMMANDS.has(t[0]) && t[0] !== "usermod" && t.length > 1) {
+      const name = t[t.length - 1];
+      if (name) created.add(name);
     }
   }
-  return spec.split(":").every((name) => /^\d+$/.test(name) || created.has(name));
+  return created;
 }
 
 export interface EnvPair {
@@ -89,4 +94,56 @@ function unquote(value: string): string {
   if (value.startsWith('"') && value.endsWith('"')) return value.slice(1, -1).replace(/\\(.)/g, "$1");
   if (value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1);
   return value;
+}
+
+/** The last value an ENV of the stage before `until` (or anywhere, without it) gives `key`. */
+export function envValue(stage: Stage, key: string, until?: Instruction): string | undefined {
+  let value: string | undefined;
+  for (const instruction of stage.instructions) {
+    if (instruction === until) break;
+    if (instruction.keyword === "ENV") for (const p of envPairs(instruction)) if (p.key === key) value = p.value;
+  }
+  return value;
+}
+
+/** The user (and group) creation commands. */
+export const USER_COMMANDS = new Set(["useradd", "groupadd", "adduser", "addgroup", "usermod"]);
+
+/**
+ * Where a dependency install in `run` puts the packages: its virtual environment, resolved, or
+ * undefined for the image's own Python (and Poetry's own cache, which is not known here).
+ */
+export function installTarget(stage: Stage, run: Instruction, install: DependencyInstall): string | undefined {
+  const states = stageStates(stage);
+  const workdir = states.get(run)!.workdir;
+  const env = (key: string): string | undefined => envValue(stage, key, run);
+  if (install.tool === "uv-sync") return resolvePath(workdir, env("UV_PROJECT_ENVIRONMENT") ?? ".venv");
+  if (install.tool === "poetry") {
+    if (env("POETRY_VIRTUALENVS_CREATE") === "false") return undefined;
+    return env("POETRY_VIRTUALENVS_IN_PROJECT") === "true" ? resolvePath(workdir, ".venv") : undefined;
+  }
+  if (install.system) return undefined;
+  const pip = /^(.*)\/bin\/pip3?$/.exec(install.command.words[0]?.text ?? "")?.[1];
+  if (pip) return resolvePath(workdir, pip);
+  let created: string | undefined;
+  for (const instruction of stage.instructions) {
+    if (instruction.index > run.index) break;
+    for (const command of instruction.shell()?.commands ?? []) {
+      const dir = venvCreation(command);
+      if (dir !== undefined) created = resolvePath(states.get(instruction)!.workdir, dir);
+    }
+  }
+  const active = env("VIRTUAL_ENV");
+  if (active) return resolvePath(workdir, active);
+  if (created) return created;
+  return install.tool === "uv-pip" ? resolvePath(workdir, ".venv") : undefined;
+}
+
+/** `chown -R SPEC DIR` (or --recursive): the owner and the folder as written; undefined for any other command. */
+export function recursiveChown(command: ShellCommand): { spec: string; dir: string } | undefined {
+  const t = command.words.map((w) => w.text);
+  if (t[0] !== "chown" || t.length !== 4 || !(t[1] === "-R" || t[1] === "--recursive")) return undefined;
+  const [spec, dir] = [t[2], t[3]];
+  if (!spec || !dir || !/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/.test(spec)) return undefined;
+  return { spec, dir };
 }

@@ -9,7 +9,14 @@
 import { applyEdits } from "../../src/engine/edits";
 import { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
 import type { Change, Context, NoteInput, Transform } from "../../src/engine/types";
-import { parsePipInstall, parsePoetryInstall, parseUvSync } from "../../src/engine/commands";
+import {
+  parsePipInstall,
+  parsePoetryInstall,
+  parseUvSync,
+  venvActivation,
+  venvCreation,
+} from "../../src/engine/commands";
+import { envValue } from "../../src/engine/stage";
 import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage } from "./images";
 import { leftovers } from "./leftovers";
@@ -51,7 +58,7 @@ export const alpineToTrixie: Transform = {
           severity: "action-needed",
           line: family[0]!.from.line,
           message:
-            "left on Alpine as a whole, FROM included: a stage migrated only in part would not build. Fix what the other notes name, then run dfmod again",
+            "left on Alpine as a whole, FROM included: on Debian it would not build as it is. Fix what the other notes name, then run dfmod again",
         });
       }
       out.notes.push(...local.blockers);
@@ -200,7 +207,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     });
   }
   for (const instruction of stage.instructions) {
-    if (instruction.keyword === "RUN" && !python) pep668(instruction, out.notes);
+    if (instruction.keyword === "RUN" && !python) pep668(stage, instruction, out.blockers);
     if (instruction.heredoc) heredoc(ctx, instruction, out);
     else if (instruction.keyword === "RUN" && instruction.isJson) convertExecRun(ctx, instruction, state, out);
     else if (instruction.keyword === "RUN") convertRun(ctx, instruction, state, out);
@@ -219,7 +226,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     out.notes.push({
       severity: "info",
       line: stage.from.line,
-      message: `added a RUN that installs ${state.pending.packages.join(", ")}: the image runs ${state.pending.packages.length > 1 ? "them" : "it"}, and Alpine had ${state.pending.packages.length > 1 ? "them" : "it"} in BusyBox; Debian slim does not`,
+      message: `added a RUN that installs ${state.pending.packages.join(", ")}: the image needs ${state.pending.packages.length > 1 ? "them" : "it"}, and Alpine had ${state.pending.packages.length > 1 ? "them" : "it"} built in; Debian slim does not`,
     });
   }
 }
@@ -236,6 +243,14 @@ function missingTools(stage: Stage, python: boolean): StageState["pending"] {
     }
   }
   const needed = busyboxTools(stage).filter((t) => !installed.has(t.pkg));
+  // Alpine's python3 has venv; Debian's needs python3-venv (python:* images have their own Python).
+  const venv = python
+    ? undefined
+    : stage.instructions.find((i) =>
+        i.shell()?.commands.some((c) => venvCreation(c) !== undefined && /python/.test(c.words[0]?.text ?? "")),
+      );
+  if (venv && !installed.has("python3-venv"))
+    needed.push({ tool: "python3 -m venv", pkg: "python3-venv", first: venv, atRuntime: false });
   return {
     packages: needed.map((t) => t.pkg),
     before: Math.min(Infinity, ...needed.map((t) => (t.atRuntime ? Infinity : t.first.index))),
@@ -255,18 +270,25 @@ function heredoc(ctx: Context, instruction: Instruction, out: Sink): void {
 }
 
 /** Debian's own python3 refuses `pip install` into the system (PEP 668); Alpine's older ones did not. */
-function pep668(instruction: Instruction, notes: NoteInput[]): void {
+function pep668(stage: Stage, instruction: Instruction, blockers: NoteInput[]): void {
+  // A virtual environment on PATH (or VIRTUAL_ENV) before this RUN: `pip` is its pip.
+  const path = envValue(stage, "PATH", instruction) ?? "";
+  const activeVenv =
+    envValue(stage, "VIRTUAL_ENV", instruction) !== undefined ||
+    path.split(":").some((dir) => /\/bin$/.test(dir) && !/^\/(?:usr\/(?:local\/)?)?s?bin$/.test(dir));
+  let activated = false;
   for (const command of instruction.shell()?.commands ?? []) {
+    if (venvActivation(command) !== undefined) activated = true;
     const install = parsePipInstall(command);
     if (!install || install.tool !== "pip") continue;
     const name = command.words[0]?.text ?? "";
-    const inVenv = /\/bin\/(?:pip3?|python3?)$/.test(name) && !name.startsWith("/usr/");
+    const inVenv = activeVenv || activated || (/\/bin\/(?:pip3?|python3?)$/.test(name) && !name.startsWith("/usr/"));
     if (inVenv || command.words.some((w) => w.text === "--break-system-packages")) continue;
-    notes.push({
+    blockers.push({
       severity: "action-needed",
       line: instruction.line,
       message:
-        "Debian's python3 refuses `pip install` into the system (PEP 668, externally-managed-environment): install into a virtual environment (python3 -m venv), or build on a python:*-slim-trixie image",
+        "Debian's python3 refuses `pip install` into the system (PEP 668, externally-managed-environment): install into a virtual environment (python3 -m venv), add --break-system-packages, or build on a python:*-slim-trixie image",
     });
     return;
   }

@@ -5,7 +5,8 @@
  */
 import type { Edit } from "../../src/engine/edits";
 import { DockerfileError, Instruction } from "../../src/engine/dockerfile";
-import type { ShellCommand, ShellScript } from "../../src/engine/shell";
+import type { ShellCommand, ShellScript, ShellWord } from "../../src/engine/shell";
+import { rewriteInPlace } from "./layout";
 import type { ConfigKey } from "../../src/engine/image";
 import type { Context, NoteInput } from "../../src/engine/types";
 import { mapPackages, parseApk, type ApkCommand } from "./apk";
@@ -47,6 +48,10 @@ type Plan =
       verb: "install" | "update" | "upgrade" | "purge";
       packages: string[];
       range: { start: number; end: number };
+      /** install: the Debian names of each package word, for a rewrite in the command's own layout. */
+      words?: Map<ShellWord, string[]>;
+      /** install: packages the stage needs besides those of its words (BusyBox tools). */
+      extra?: string[];
     }
   | { kind: "drop"; command: ShellCommand };
 
@@ -164,11 +169,15 @@ function addPending(instruction: Instruction, plans: Plan[], state: StageState, 
   if (pending.packages.length === 0 || instruction.index >= pending.before) return;
   const install = plans.find((p) => p.kind === "apt" && p.verb === "install" && p.command.topLevel);
   if (!install || install.kind !== "apt") return;
-  for (const pkg of pending.packages) if (!install.packages.includes(pkg)) install.packages.push(pkg);
+  for (const pkg of pending.packages) {
+    if (install.packages.includes(pkg)) continue;
+    install.packages.push(pkg);
+    install.extra = [...(install.extra ?? []), pkg];
+  }
   out.notes.push({
     severity: "info",
     line: instruction.line,
-    message: `added ${pending.packages.join(", ")}: the image runs ${pending.packages.length > 1 ? "them" : "it"}, and Alpine had ${pending.packages.length > 1 ? "them" : "it"} in BusyBox; Debian slim does not`,
+    message: `added ${pending.packages.join(", ")}: the image needs ${pending.packages.length > 1 ? "them" : "it"}, and Alpine had ${pending.packages.length > 1 ? "them" : "it"} built in; Debian slim does not`,
   });
   pending.packages = [];
 }
@@ -195,11 +204,23 @@ function writePlans(instruction: Instruction, script: ShellScript, plans: Plan[]
       else out.edits.push(...instruction.replace(plan.command.start, plan.command.end, "true"));
       continue;
     }
-    let text = aptText(plan.verb, plan.packages);
     const alone = plan.verb !== "purge" && !shared(plan);
-    if ((plan === firstUser || alone) && plan.verb !== "update") text = `apt-get update && ${text}`;
-    if (plan === lastUser || alone) text = `${text} && ${LISTS}`;
-    out.edits.push(...instruction.replace(plan.range.start, plan.range.end, text));
+    const prefix = (plan === firstUser || alone) && plan.verb !== "update" ? "apt-get update && " : "";
+    const suffix = plan === lastUser || alone ? ` && ${LISTS}` : "";
+    const inPlace =
+      plan.words &&
+      rewriteInPlace(instruction, {
+        command: plan.command,
+        head: `${prefix}apt-get install -y --no-install-recommends`,
+        packages: plan.words,
+        extra: plan.extra ?? [],
+        suffix,
+      });
+    if (inPlace) out.edits.push(inPlace);
+    else
+      out.edits.push(
+        ...instruction.replace(plan.range.start, plan.range.end, prefix + aptText(plan.verb, plan.packages) + suffix),
+      );
   }
   return removeItems;
 }
@@ -348,5 +369,17 @@ function planAdd(
     });
   }
   if (mapped.packages.length === 0) return { kind: "drop", command };
-  return { kind: "apt", command, verb: "install", packages: [...mapped.packages], range };
+  // Each word's own Debian names (a name an earlier word brought is not repeated); a pin that is a
+  // shell redirect (`sqlite>3.38`) has no word of its own: then the command is written anew.
+  let words: Map<ShellWord, string[]> | undefined;
+  if (versionRedirects.length === 0) {
+    words = new Map();
+    const seen = new Set<string>();
+    for (const w of apk.packages) {
+      const names = mapPackages([w.text!], state.python).packages.filter((n) => !seen.has(n));
+      names.forEach((n) => seen.add(n));
+      words.set(w, names);
+    }
+  }
+  return { kind: "apt", command, verb: "install", packages: [...mapped.packages], range, words };
 }

@@ -107,9 +107,12 @@ export function convertUserCommand(command: ShellCommand): { text: string; why: 
     if (p.options.has("shell")) parts.push("--shell", p.options.get("shell")!);
     else if (system) parts.push("--shell", "/usr/sbin/nologin");
     parts.push("--no-log-init", p.positional[0]!);
+    const home = p.flags.has("no-create-home")
+      ? "-H: no home folder, --no-create-home"
+      : "BusyBox made the home folder, so --create-home";
     return {
       text: parts.join(" "),
-      why: "BusyBox adduser -> useradd (-G is useradd's --gid, -g its --comment; BusyBox made the home folder, so --create-home)",
+      why: `BusyBox adduser -> useradd (-G is useradd's --gid, -g its --comment; ${home})`,
     };
   }
   if (name === "deluser" || name === "delgroup") {

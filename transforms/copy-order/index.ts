@@ -10,6 +10,7 @@ import type { ShellCommand, ShellScript } from "../../src/engine/shell";
 import type { BuildContext } from "../../src/engine/context";
 import type { Context, NoteInput, Transform } from "../../src/engine/types";
 import {
+  dependencyInstall,
   hasOption,
   packageName,
   parsePipInstall,
@@ -20,7 +21,15 @@ import {
   venvActivation,
   venvCreation,
 } from "../../src/engine/commands";
-import { changePerStage, ownerExists, stageStates, StageState } from "../../src/engine/stage";
+import {
+  changePerStage,
+  installTarget,
+  ownerExists,
+  recursiveChown,
+  stageStates,
+  StageState,
+  USER_COMMANDS,
+} from "../../src/engine/stage";
 
 export const copyOrder: Transform = {
   id: "copy-order",
@@ -249,8 +258,11 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
   const keep = install.depsOnly ? item : split ? prefix : 0;
   // Unsplit: the code copy lands after the install and the RUNs after it that do not need the code.
   const anchor = split ? run : landing(stage, run);
-  const chownRun = split ? run : next(stage, anchor);
-  const chown = findChown(stage, states, copy, chownRun, keep, anchor);
+  const chownRun = split ? run : nextFileStep(stage, anchor);
+  let chown = findChown(stage, states, copy, chownRun, keep, anchor);
+  // Split, the install fills its environment after the code copy: a chown folded into the copy would no
+  // longer reach it.
+  if (split && chown && chown.environments.length > 0) chown = undefined;
   const codeBlock = codeBlockText(copy, chown, notes);
   const text = ctx.dockerfile.text;
   if (split) {
@@ -263,8 +275,8 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
     const removeSet = new Set<number>([...Array(keep + (chown ? 1 : 0)).keys()]);
     if (removeSet.size > 0) edits.push(...run.editChain(script, removeSet)!);
   } else {
-    edits.push(ctx.dockerfile.insertAfter(anchor, [separated(copy, codeBlock)], ""));
-    if (chown) edits.push(...chown.edits);
+    edits.push(ctx.dockerfile.insertAfter(anchor, [...environmentChowns(chown), separated(copy, codeBlock)], ""));
+    if (chown) edits.push(...chownEdits(copy, chown));
   }
   notes.push({
     severity: "info",
@@ -294,6 +306,16 @@ function next(stage: Stage, anchor: Instruction): Instruction | undefined {
   return stage.instructions[stage.instructions.indexOf(anchor) + 1];
 }
 
+/** Instructions that set image config only: they touch no file, so a chown after them still follows the copy. */
+const CONFIG_ONLY = new Set(["ENV", "ARG", "LABEL", "EXPOSE", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT"]);
+
+/** The first instruction after `anchor` that may touch files (config-only instructions are passed). */
+function nextFileStep(stage: Stage, anchor: Instruction): Instruction | undefined {
+  let x = next(stage, anchor);
+  while (x && CONFIG_ONLY.has(x.keyword)) x = next(stage, x);
+  return x;
+}
+
 /** `anchor`, or the last of the RUNs right after it that never read the code (user creation, apt-get...). */
 function landing(stage: Stage, anchor: Instruction): Instruction {
   let at = anchor;
@@ -315,16 +337,27 @@ function chownToCopy(
   notes: NoteInput[],
 ): void {
   const anchor = landing(stage, copy);
-  const chown = findChown(stage, states, copy, next(stage, anchor), 0, anchor);
+  const chown = findChown(stage, states, copy, nextFileStep(stage, anchor), 0, anchor);
   if (!chown) return;
-  edits.push(...chown.edits);
-  if (anchor === copy) {
+  edits.push(...chownEdits(copy, chown));
+  if (anchor === copy && chown.environments.length === 0) {
     note(notes, chown, copy);
     edits.push(...copy.replace(copy.keywordText.length, copy.keywordText.length, ` --chown=${chown.spec}`));
   } else {
     edits.push(copy.file.remove(copy));
-    edits.push(copy.file.insertAfter(anchor, [separated(copy, codeBlockText(copy, chown, notes))], ""));
+    const block = separated(copy, codeBlockText(copy, chown, notes));
+    edits.push(copy.file.insertAfter(anchor, [...environmentChowns(chown), block], ""));
   }
+}
+
+/** The chown's own removal, and the user creation that shared its RUN, now a RUN ahead of the copies. */
+function chownEdits(copy: Instruction, chown: Chown): Edit[] {
+  return [...(chown.usersRun ? [copy.file.insertBefore(copy, [chown.usersRun])] : []), ...chown.edits];
+}
+
+/** Environments that the chown reached keep their owner: a chown of just them, before the code copy. */
+function environmentChowns(chown: Chown | undefined): string[] {
+  return (chown?.environments ?? []).map((dir) => `RUN chown -R ${chown!.spec} ${dir}`);
 }
 
 function note(notes: NoteInput[], chown: Chown, copy: Instruction): void {
@@ -345,12 +378,18 @@ interface Chown {
   dir: string;
   line: number;
   edits: Edit[];
+  /** User and group creation that came before the chown in its RUN: a RUN of its own, ahead of the copies. */
+  usersRun?: string;
+  /** Virtual environments filled between the code copy and the chown, under its folder (they were its owner's). */
+  environments: string[];
 }
 
 /**
  * `chown -R SPEC DIR` as item `item` of `run`, where DIR is the code copy's destination, every item
  * before it goes away with the move (nothing else touched the files first), and the user exists
- * before `anchor` (COPY --chown with a name fails when the user does not exist yet).
+ * before `anchor` (COPY --chown with a name fails when the user does not exist yet). As item 0, the
+ * chown may also come after user and group creation in its RUN (`addgroup app && adduser app &&
+ * chown -R app /app`): that creation does not need the code, and moves ahead of the copies.
  */
 function findChown(
   stage: Stage,
@@ -363,19 +402,67 @@ function findChown(
   if (!run || run.keyword !== "RUN" || copy.flag("chown")) return undefined;
   const script = run.shell();
   if (!script || !plainChain(script)) return undefined;
-  const command = script.items[item]?.command;
-  if (!command) return undefined;
-  const t = command.words.map((w) => w.text);
-  if (t[0] !== "chown" || t.length !== 4 || !(t[1] === "-R" || t[1] === "--recursive")) return undefined;
-  const spec = t[2];
-  const dir = t[3];
-  if (!spec || !dir || !/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/.test(spec)) return undefined;
   const dest = resolvePath(states.get(copy)!.workdir, copy.copyDestination());
+  const users = item === 0 ? leadingUserCreation(script, dest) : 0;
+  const at = item + users;
+  const command = script.items[at]?.command;
+  const chown = command && recursiveChown(command);
+  if (!chown) return undefined;
+  const { spec, dir } = chown;
   if (resolvePath(states.get(run)!.workdir, dir) !== dest) return undefined;
-  if (!ownerExists(stage.instructions.slice(0, stage.instructions.indexOf(anchor) + 1), spec)) return undefined;
-  const edits = run.editChain(script, new Set([...Array(item + 1).keys()]));
+  const before = stage.instructions.slice(0, stage.instructions.indexOf(anchor) + 1);
+  const creation = script.items.slice(0, users).map((i) => i.command!);
+  if (!ownerExists(before, spec, creation)) return undefined;
+  const edits = run.editChain(script, new Set([...Array(at + 1).keys()]));
   if (!edits) return undefined;
-  return { spec, dir, line: run.line, edits };
+  const flags = run.logical.slice(run.keywordText.length, run.argsStart);
+  const usersRun =
+    users > 0
+      ? `${run.keywordText}${flags}${run.file.text.slice(run.fileOffset(script.items[0]!.start), run.fileOffset(script.items[users - 1]!.end))}`
+      : undefined;
+  const environments = filledEnvironments(stage, states, copy, run).filter(
+    (e) => e === dest || e.startsWith(`${dest}/`),
+  );
+  return { spec, dir, line: run.line, edits, usersRun, environments };
+}
+
+/** How many items at the start of the script create users or groups (none of them naming the code's folder). */
+function leadingUserCreation(script: ShellScript, dest: string): number {
+  let n = 0;
+  for (const item of script.items) {
+    const words = item.command?.words.map((w) => w.text) ?? [];
+    if (!words[0] || !USER_COMMANDS.has(words[0])) break;
+    if (
+      words.some(
+        (w) =>
+          w === undefined ||
+          (w.startsWith("/") && (w === dest || w.startsWith(`${dest}/`) || dest.startsWith(`${w}/`))),
+      )
+    )
+      break;
+    n++;
+  }
+  return n < script.items.length ? n : 0;
+}
+
+/** Virtual environments that RUNs between the code copy and `until` create or install into. */
+function filledEnvironments(
+  stage: Stage,
+  states: Map<Instruction, StageState>,
+  copy: Instruction,
+  until: Instruction,
+): string[] {
+  const out = new Set<string>();
+  for (const run of stage.instructions.filter((i) => i.index > copy.index && i.index < until.index)) {
+    for (const command of run.shell()?.commands ?? []) {
+      const created = venvCreation(command);
+      if (created !== undefined) out.add(resolvePath(states.get(run)!.workdir, created));
+      const install = dependencyInstall(command);
+      const target = install && installTarget(stage, run, install);
+      if (target) out.add(target);
+    }
+  }
+  return [...out];
 }
 
 /** Numeric ids, or names that a RUN up to `anchor` creates (useradd, adduser, groupadd, addgroup). */

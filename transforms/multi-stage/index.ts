@@ -19,7 +19,7 @@ import {
   venvActivation,
   venvCreation,
 } from "../../src/engine/commands";
-import { envPairs, ownerExists, stageStates } from "../../src/engine/stage";
+import { envPairs, installTarget, ownerExists, recursiveChown, stageStates } from "../../src/engine/stage";
 import { inBase, packageMap } from "../alpine-to-trixie/packages";
 
 /** Debian packages that only build things: nothing of them is needed at run time. */
@@ -53,6 +53,49 @@ const BUILD_TOOLS = new Set([
   "rustc",
   "swig",
 ]);
+
+/** The commands of build-tool packages (those the runtime stage does not get). */
+const TOOL_COMMANDS: Record<string, string[]> = {
+  "build-essential": ["gcc", "cc", "g++", "c++", "make"],
+  gcc: ["gcc", "cc"],
+  "g++": ["g++", "c++"],
+  clang: ["clang", "clang++"],
+  make: ["make"],
+  cmake: ["cmake"],
+  git: ["git"],
+  cargo: ["cargo"],
+  rustc: ["rustc"],
+  "pkg-config": ["pkg-config"],
+  pkgconf: ["pkg-config", "pkgconf"],
+  swig: ["swig"],
+  meson: ["meson"],
+  "ninja-build": ["ninja"],
+  nasm: ["nasm"],
+  patch: ["patch"],
+  autoconf: ["autoconf", "autoreconf"],
+  automake: ["automake"],
+  libtool: ["libtool"],
+  bison: ["bison"],
+  flex: ["flex"],
+  binutils: ["ld", "as", "ar", "strip"],
+};
+
+/**
+ * What a command needs of the builder: a compiler or build tool the runtime stage lacks
+ * (`make`, `gcc`, `git`...), or a build of C code (`setup.py build_ext`, `cythonize`...).
+ */
+function needsBuilder(command: ShellCommand, builderOnly: Set<string>): string | undefined {
+  const t = words(command);
+  const name = t[0]?.slice(t[0].lastIndexOf("/") + 1);
+  if (name === undefined) return undefined;
+  if (builderOnly.has(name)) return name;
+  if (["cythonize", "maturin", "f2py"].includes(name)) return name;
+  const python = /^python(?:3(?:\.\d+)?)?$/.test(name);
+  if (python && t[1] === "setup.py" && /^(?:build|build_ext|install|develop|bdist_wheel|bdist_egg)$/.test(t[2] ?? ""))
+    return `python setup.py ${t[2]}`;
+  if (python && t[1] === "-m" && (t[2] === "build" || t[2] === "cython")) return `python -m ${t[2]}`;
+  return undefined;
+}
 
 /** Debian build package -> the runtime packages it stands for (libpq-dev -> libpq5), from the package map. */
 let runtimeIndex: Map<string, string[]> | undefined;
@@ -253,10 +296,24 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     }
   }
 
+  if (!/^[\w./${}-]+$/.test(venv)) return leave(`the environment's folder \`${venv}\` is not a plain path`);
+
   // Where the code copies put the whole context: files copied there earlier come with them.
   const codeRoots = list
     .filter(isWholeContextCopy)
     .map((c) => resolvePath(states.get(c)!.workdir, c.copyDestination()));
+
+  // Who owns the installed packages in the original image: whoever ran the install, or the owner a
+  // `chown -R` of just the environment gave it. The runtime's copy keeps that owner, never a wider one.
+  const target = installTarget(stage, depsRun, first.install);
+  let owner = states.get(depsRun)!.user;
+  const ownerRun = list.find((i) => {
+    const items = i.shell()?.items ?? [];
+    if (list.indexOf(i) <= list.indexOf(depsRun) || items.length === 0 || !target) return false;
+    const chowns = items.map((it) => it.command && recursiveChown(it.command));
+    return chowns.every((c) => c && resolvePath(states.get(i)!.workdir, c.dir) === target);
+  });
+  if (ownerRun) owner = recursiveChown(ownerRun.shell()!.items[0]!.command!)!.spec;
 
   // Which stage each instruction goes to.
   const depsIndex = list.indexOf(depsRun);
@@ -288,6 +345,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
       const items = script?.items ?? [];
       const commands = items.map((it) => it.command);
       if (!script || script.hasError || commands.some((c) => !c)) role = "runtime";
+      else if (instruction === ownerRun) role = "drop";
       else if (commands.every((c) => isPurge(c!) || isCacheCleanup(c!) || words(c!)[0] === "true")) role = "drop";
       else if (i < buildEnd && commands.every((c) => isBuildCommand(c!))) role = "builder";
       else if (commands.every((c) => isUserCommand(c!))) role = "runtime";
@@ -307,7 +365,28 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     }
     const entry: Placed = { instruction, role };
     if (role === "builder" && instruction.keyword === "RUN") entry.builderEdits = builderEdits(instruction);
+    // The builder runs as root and creates no user: a copy into it keeps root as owner.
+    const chownFlag = instruction.flag("chown");
+    if ((role === "builder" || role === "both") && (k === "COPY" || k === "ADD") && chownFlag) {
+      let end = chownFlag.end;
+      while (/[ \t]/.test(instruction.logical[end] ?? "")) end++;
+      entry.builderEdits = instruction.replace(chownFlag.start, end, "");
+    }
     placed.push(entry);
+  }
+
+  // A RUN of the runtime stage that compiles needs the builder's tools: the stage is not split.
+  const builderOnly = new Set(installed.filter((p) => BUILD_TOOLS.has(p)).flatMap((p) => TOOL_COMMANDS[p] ?? [p]));
+  for (const p of placed.filter((x) => x.role === "runtime" && x.instruction.keyword === "RUN")) {
+    for (const command of p.instruction.shell()?.commands ?? []) {
+      const tool = needsBuilder(command, builderOnly);
+      if (tool) {
+        return leave(
+          `the RUN at line ${p.instruction.line} runs \`${tool}\`, which needs the compilers and build tools only the builder stage would have; move that build into the install, or split the stage by hand`,
+          "warning",
+        );
+      }
+    }
   }
 
   // The runtime's system packages: runtime libraries of build packages, other packages as they were
@@ -351,19 +430,13 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
       }
     }
   }
-  for (const pkg of unknownDev) {
-    notes.push({
-      severity: "action-needed",
-      line: depsRun.line,
-      message: `no known runtime library for ${pkg}: if the application loads it at run time, install its library in the runtime stage`,
-    });
+  if (unknownDev.length > 0) {
+    return leave(
+      `no known runtime library for ${unknownDev.join(", ")}: the runtime stage could not install what the application loads at run time`,
+      "warning",
+    );
   }
 
-  // The user the application runs as.
-  let user: string | undefined;
-  for (const instruction of list) if (instruction.keyword === "USER") user = instruction.args.trim();
-  if (user === "root" || user === "0" || user?.startsWith("root:")) user = undefined;
-  const codeChown = list.find((i) => isWholeContextCopy(i) && i.flag("chown"))?.flag("chown")?.value;
   const userRuns = placed.filter(
     (p) =>
       p.role === "runtime" &&
@@ -379,14 +452,12 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
         (list.indexOf(p.instruction) < depsIndex || userRuns.includes(p)),
     )
     .map((p) => p.instruction);
-  const wanted = user ? (codeChown ?? user) : undefined;
+  const wanted = owner === "root" || owner === "0" || owner?.startsWith("root:") ? undefined : owner;
   const chown = wanted && ownerExists(runtimeBeforeVenv, wanted) ? wanted : undefined;
   if (wanted && !chown) {
-    notes.push({
-      severity: "info",
-      line: depsRun.line,
-      message: `the virtual environment stays owned by root (readable by ${user}): ${wanted} is created after the place it is copied to`,
-    });
+    return leave(
+      `the installed packages belong to ${wanted}, who is created after the place the runtime stage would copy them to; create the user before the install`,
+    );
   }
 
   // Assemble both stages from the instructions' own text.
@@ -394,7 +465,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   const chunk = (instruction: Instruction, edits?: Edit[]): string => {
     const previous = file.instructions[instruction.index - 1]!;
     const start = afterLineBreak(text, previous.end);
-    const own = text.slice(start, instruction.end);
+    const own = file.withoutDanglingEscape(text.slice(start, instruction.end));
     if (!edits || edits.length === 0) return own;
     return applyEdits(
       own,

@@ -1,0 +1,3 @@
+from legacy import report
+
+print(report())

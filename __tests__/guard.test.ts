@@ -145,7 +145,8 @@ describe("the structural guard", () => {
       "\n",
       "t",
     );
-    expect(intended.map((i) => i.text)).toEqual(["FROM x", "RUN a \\\n  c", "USER app"]);
+    expect(intended.instructions.map((i) => i.text)).toEqual(["FROM x", "RUN a \\\n  c", "USER app"]);
+    expect(intended.configTouched).toBe(true);
   });
 
   test("an edit that cuts across an instruction boundary fails", () => {

@@ -37,6 +37,8 @@ export interface Task {
   compose?: SharedBuild[];
   /** Make the unified diff (the output shows it); a --check or --write run does not need one. */
   diff: boolean;
+  /** Report the final image's config before and after (the JSON document shows it). */
+  image?: boolean;
   color: boolean;
 }
 
@@ -71,17 +73,14 @@ export function processDockerfile(task: Task): TaskResult {
   if (typeof raw !== "string") return { result: raw, output: "", companions: [] };
   const source = readSource(raw);
   try {
-    const { output, notes, applied, companions, image } = runPipeline(
-      source.text,
-      source.eol,
-      transformsOf(task.transforms),
-      {
-        path: task.path,
-        context: task.contextDir === undefined ? undefined : folderContext(task.contextDir),
-        options: task.options,
-        compose: task.compose,
-      },
-    );
+    const pipeline = runPipeline(source.text, source.eol, transformsOf(task.transforms), {
+      path: task.path,
+      context: task.contextDir === undefined ? undefined : folderContext(task.contextDir),
+      options: task.options,
+      compose: task.compose,
+    });
+    const { output, notes, applied, companions } = pipeline;
+    const image = task.image ? pipeline.image() : undefined;
     const full = writeSource(source, output);
     const changed = full !== raw;
     const diff = changed && task.diff ? unifiedDiff(task.path, raw, full, task.color) : "";

@@ -184,6 +184,7 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
       transforms: ids.filter(on),
       options: { ...defaultOptions, ...config?.options, ...options.transformOptions },
       diff: wantDiff,
+      image: options.format === "json",
       color: options.format === "text" && options.color,
     };
   };

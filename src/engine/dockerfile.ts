@@ -9,7 +9,7 @@ import { scan } from "./scan";
 import { afterLineBreak, lineEnd, lineStarts } from "./source";
 import type { Edit } from "./edits";
 import { parseShell, ShellScript } from "./shell";
-import { keyValueProblem } from "./image";
+import { keyValueProblem } from "./keyvalue";
 
 export class DockerfileError extends Error {
   constructor(
@@ -19,6 +19,9 @@ export class DockerfileError extends Error {
     super(message);
   }
 }
+
+/** An escape (backslash, backtick) that runs on into the end of a text, past comment and blank lines only. */
+const DANGLING = ["\\\\", "`"].map((e) => new RegExp(`[ \\t]*${e}[ \\t]*((?:\\r?\\n[ \\t]*(?:#[^\\r\\n]*)?)*)$`));
 
 const KEYWORDS = new Set([
   "ADD",
@@ -69,6 +72,8 @@ export class Instruction {
   /** Logical offset where the arguments (after the flags) start. */
   argsStart = 0;
   stage: Stage | undefined;
+  /** Facts computed from this instruction, kept for as long as this parse lives (see `memo`). */
+  memo: Map<string, unknown> | undefined = undefined;
   private shellCache: ShellScript | null | undefined;
 
   constructor(
@@ -329,10 +334,27 @@ export interface Stage {
   /** The image reference as written (`python:3.12-slim`, `${BASE}`, `builder`). */
   image: string;
   instructions: Instruction[];
+  /** Facts computed from this stage, kept for as long as this parse lives (see `memo`). */
+  memo?: Map<string, unknown>;
+}
+
+/**
+ * A fact about a parse (a Dockerfile, a stage, an instruction), computed once and kept on it: a
+ * re-parse starts afresh, and the facts go with the parse. (A field, not a WeakMap: the garbage
+ * collector pays for every WeakMap entry, and there is one per instruction.)
+ */
+export function memo<T>(owner: { memo?: Map<string, unknown> | undefined }, key: string, compute: () => T): T {
+  owner.memo ??= new Map();
+  if (owner.memo.has(key)) return owner.memo.get(key) as T;
+  const value = compute();
+  owner.memo.set(key, value);
+  return value;
 }
 
 export class Dockerfile {
   readonly instructions: Instruction[] = [];
+  /** Facts computed from this parse (see `memo`). */
+  memo: Map<string, unknown> | undefined = undefined;
   readonly stages: Stage[] = [];
   readonly escape: string;
   private readonly starts: number[];
@@ -364,7 +386,12 @@ export class Dockerfile {
       if (!KEYWORDS.has(instruction.keyword)) {
         throw new DockerfileError(instruction.line, `unknown instruction: ${keywordText}`);
       }
-      if (instruction.keyword === "ENV" || instruction.keyword === "LABEL") {
+      // (Only a pair followed by a word without `=` can be a problem: most lines are not read twice.)
+      if (
+        (instruction.keyword === "ENV" || instruction.keyword === "LABEL") &&
+        /^\S*=/.test(instruction.args) &&
+        /(?:^|\s)(?:[^\s=]+|=\S*)(?:\s|$)/.test(instruction.args)
+      ) {
         const problem = keyValueProblem(instruction.args);
         if (problem) throw new DockerfileError(instruction.line, `${keywordText}: ${problem}`);
       }
@@ -376,6 +403,7 @@ export class Dockerfile {
           from: instruction,
           image: words[0] ?? "",
           instructions: [],
+          memo: undefined,
         };
         if (!words[0]) throw new DockerfileError(instruction.line, "FROM needs an image");
         this.stages.push(stage);
@@ -396,8 +424,10 @@ export class Dockerfile {
    * the comment lines stay, the blank lines at the end go.
    */
   withoutDanglingEscape(text: string): string {
-    const dangling = new RegExp(`[ \\t]*\\${this.escape}[ \\t]*((?:\\r?\\n[ \\t]*(?:#[^\\r\\n]*)?)*)$`);
-    return text.replace(dangling, (_all, rest: string) => rest.replace(/(?:\r?\n[ \t]*)+$/, ""));
+    if (!text.includes(this.escape)) return text;
+    return text.replace(DANGLING[this.escape === "`" ? 1 : 0]!, (_all, rest: string) =>
+      rest.replace(/(?:\r?\n[ \t]*)+$/, ""),
+    );
   }
 
   /** File offset of the start of a 1-based line. */

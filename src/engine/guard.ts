@@ -33,15 +33,36 @@ interface Intended {
   text: string;
   /** Line in the text before the edits that this instruction stands for. */
   line: number;
+  /** Edited, or put in by an edit (not an instruction left as it was). */
+  changed: boolean;
 }
+
+/** Instructions that make up the final image's config (FROM: which stage is the final one). */
+const CONFIG =
+  /^[ \t]*(?:FROM|ARG|ENV|LABEL|USER|WORKDIR|EXPOSE|VOLUME|STOPSIGNAL|CMD|ENTRYPOINT|HEALTHCHECK|SHELL|ONBUILD)\b/i;
 
 const startsWithBreak = (text: string): boolean => /^\r?\n/.test(text);
 const endsWithBreak = (text: string): boolean => /\n$/.test(text);
 
+/** Index of the last instruction that starts at or before `offset` (-1: none); instructions are in file order. */
+function lastStartingBy(instructions: Instruction[], offset: number): number {
+  let lo = 0;
+  let hi = instructions.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (instructions[mid]!.start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
 /** The instruction an edit works inside, or undefined for an edit between instructions. */
 function inside(edit: Edit, instructions: Instruction[]): Instruction | undefined {
-  for (const i of instructions) {
-    if (edit.start < i.start || edit.end > i.end) continue;
+  const i = instructions[lastStartingBy(instructions, edit.start)];
+  if (i && edit.start >= i.start && edit.end <= i.end) {
     const insertion = edit.start === edit.end;
     if (insertion && edit.start === i.end && startsWithBreak(edit.text)) return undefined;
     if (insertion && edit.start === i.start && endsWithBreak(edit.text)) return undefined;
@@ -57,7 +78,12 @@ function instructionTexts(text: string, escape: string): string[] {
 }
 
 /** The instructions the edits mean the output to have, in order. */
-export function intendedInstructions(file: Dockerfile, edits: Edit[], eol: string, transform: string): Intended[] {
+export function intendedInstructions(
+  file: Dockerfile,
+  edits: Edit[],
+  eol: string,
+  transform: string,
+): { instructions: Intended[]; configTouched: boolean } {
   const within = new Map<Instruction, Edit[]>();
   const between: Edit[] = [];
   for (const edit of edits) {
@@ -67,8 +93,11 @@ export function intendedInstructions(file: Dockerfile, edits: Edit[], eol: strin
   }
   const removed = new Set<Instruction>();
   for (const edit of between) {
-    for (const i of file.instructions) {
-      if (edit.start >= i.end || edit.end <= i.start || edit.start === edit.end) continue;
+    if (edit.start === edit.end) continue;
+    const from = Math.max(0, lastStartingBy(file.instructions, edit.start));
+    for (const i of file.instructions.slice(from)) {
+      if (i.start >= edit.end) break;
+      if (edit.start >= i.end || edit.end <= i.start) continue;
       if (edit.start <= i.start && edit.end >= i.end) removed.add(i);
       else
         throw new GuardError(
@@ -101,14 +130,18 @@ export function intendedInstructions(file: Dockerfile, edits: Edit[], eol: strin
             transform,
           )
         : own;
-      for (const t of edited ? instructionTexts(text, file.escape) : [text]) out.push({ text: t, line: i.line });
+      for (const t of edited ? instructionTexts(text, file.escape) : [text])
+        out.push({ text: t, line: i.line, changed: edited !== undefined });
     } else {
       const edit = item.edit!;
       const line = file.lineOf(edit.start);
-      for (const t of instructionTexts(edit.text.replace(/\r?\n/g, eol), file.escape)) out.push({ text: t, line });
+      for (const t of instructionTexts(edit.text.replace(/\r?\n/g, eol), file.escape))
+        out.push({ text: t, line, changed: true });
     }
   }
-  return out;
+  const configTouched =
+    [...removed].some((i) => CONFIG.test(i.keywordText)) || out.some((i) => i.changed && CONFIG.test(i.text));
+  return { instructions: out, configTouched };
 }
 
 const excerpt = (text: string): string => {
@@ -116,15 +149,18 @@ const excerpt = (text: string): string => {
   return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 };
 
-/** Throws a GuardError when the output's instructions are not the ones the edits meant. */
+/**
+ * Throws a GuardError when the output's instructions are not the ones the edits meant; says
+ * whether an instruction of the image's config was edited, put in or removed.
+ */
 export function checkStructure(
   before: Dockerfile,
   edits: Edit[],
   after: Dockerfile,
   eol: string,
   transform: string,
-): void {
-  const intended = intendedInstructions(before, edits, eol, transform);
+): boolean {
+  const { instructions: intended, configTouched } = intendedInstructions(before, edits, eol, transform);
   const actual = after.instructions.map((i) => after.text.slice(i.start, i.end));
   const n = Math.max(intended.length, actual.length);
   for (let k = 0; k < n; k++) {
@@ -146,6 +182,7 @@ export function checkStructure(
       `transform ${transform} gave ${actual.length} instructions where it meant ${intended.length}: ${what}`,
     );
   }
+  return configTouched;
 }
 
 /** Throws a GuardError when the final image's config changed in a key the transform did not declare. */

@@ -11,8 +11,11 @@ export interface PipelineResult {
   /** Ids of the transforms that changed the text, in order. */
   applied: string[];
   companions: Companion[];
-  /** The final image's config in the input and in the output (undefined for a file with no instructions). */
-  image?: { before: ImageConfig; after: ImageConfig };
+  /**
+   * The final image's config in the input and in the output (undefined for a file with no
+   * instructions); computed on first use: only the JSON report shows it.
+   */
+  image(): { before: ImageConfig; after: ImageConfig } | undefined;
 }
 
 /** Passes over the pipeline at most: one transform can open the way for another that ran before it. */
@@ -37,7 +40,7 @@ export function runPipeline(
   let toOriginal = (line: number): number => line;
   const applied: string[] = [];
   const companions: Companion[] = [];
-  if (dockerfile.instructions.length === 0) return { output: text, notes, applied, companions };
+  if (dockerfile.instructions.length === 0) return { output: text, notes, applied, companions, image: () => undefined };
   const first = dockerfile;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = false;
@@ -62,8 +65,9 @@ export function runPipeline(
       }
       const nextFile = dockerfile;
       try {
-        checkStructure(previousFile, change.edits, nextFile, eol, transform.id);
-        checkImage(previousFile, nextFile, change.declares ?? [], transform.id);
+        // Only an edit of a config instruction (or FROM) can change the image's config.
+        if (checkStructure(previousFile, change.edits, nextFile, eol, transform.id))
+          checkImage(previousFile, nextFile, change.declares ?? [], transform.id);
       } catch (err) {
         if (err instanceof GuardError) throw new GuardError(err.transform, toOriginal(err.line), err.message);
         throw err;
@@ -82,6 +86,6 @@ export function runPipeline(
     notes,
     applied,
     companions,
-    image: { before: imageConfig(first), after: imageConfig(dockerfile) },
+    image: () => ({ before: imageConfig(first), after: imageConfig(dockerfile) }),
   };
 }

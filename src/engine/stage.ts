@@ -1,7 +1,7 @@
 /** What is known at each instruction of a stage: the working directory, the user, the ENV. */
 import { resolvePath, venvCreation, type DependencyInstall } from "./commands";
 import type { ShellCommand } from "./shell";
-import type { Instruction, Stage } from "./dockerfile";
+import { memo, type Instruction, type Stage } from "./dockerfile";
 import type { Edit } from "./edits";
 import type { ConfigKey } from "./image";
 import type { Change, Context, NoteInput } from "./types";
@@ -25,8 +25,12 @@ export interface StageState {
   user: string | undefined;
 }
 
-/** The state in force before each instruction of the stage. */
+/** The state in force before each instruction of the stage (computed once per parse). */
 export function stageStates(stage: Stage): Map<Instruction, StageState> {
+  return memo(stage, "states", () => computeStates(stage));
+}
+
+function computeStates(stage: Stage): Map<Instruction, StageState> {
   const out = new Map<Instruction, StageState>();
   let state: StageState = { workdir: "/", user: undefined };
   for (const instruction of stage.instructions) {

@@ -2,7 +2,7 @@
  * What a stage runs: the shell commands of its RUNs and the commands its ENTRYPOINT, CMD and
  * HEALTHCHECK start (exec form, shell form, and `sh -c "..."` inside the exec form).
  */
-import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import { memo, type Instruction, type Stage } from "../../src/engine/dockerfile";
 import { parseShell, type ShellCommand } from "../../src/engine/shell";
 
 export interface Run {
@@ -34,8 +34,12 @@ function fromExec(instruction: Instruction, args: string[], atRuntime: boolean):
   return [{ instruction, name: first, words: args, atRuntime }];
 }
 
-/** The commands of one instruction. */
+/** The commands of one instruction (read once per parse). */
 export function runsOf(instruction: Instruction): Run[] {
+  return memo(instruction, "runs", () => uncachedRuns(instruction));
+}
+
+function uncachedRuns(instruction: Instruction): Run[] {
   switch (instruction.keyword) {
     case "RUN": {
       const json = instruction.jsonArgs();

@@ -233,6 +233,15 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
 
 /** BusyBox tools the stage runs that its installs do not bring on Debian, and the first instruction that needs one. */
 function missingTools(stage: Stage, python: boolean): StageState["pending"] {
+  const used = busyboxTools(stage);
+  // Alpine's python3 has venv; Debian's needs python3-venv (python:* images have their own Python).
+  const venv = python
+    ? undefined
+    : stage.instructions.find((i) =>
+        i.shell()?.commands.some((c) => venvCreation(c) !== undefined && /python/.test(c.words[0]?.text ?? "")),
+      );
+  if (venv) used.push({ tool: "python3 -m venv", pkg: "python3-venv", first: venv, atRuntime: false });
+  if (used.length === 0) return { packages: [], before: Infinity };
   const installed = new Set<string>();
   for (const instruction of stage.instructions) {
     for (const command of instruction.shell()?.commands ?? []) {
@@ -242,15 +251,7 @@ function missingTools(stage: Stage, python: boolean): StageState["pending"] {
       for (const pkg of mapPackages(specs, python).packages) installed.add(pkg);
     }
   }
-  const needed = busyboxTools(stage).filter((t) => !installed.has(t.pkg));
-  // Alpine's python3 has venv; Debian's needs python3-venv (python:* images have their own Python).
-  const venv = python
-    ? undefined
-    : stage.instructions.find((i) =>
-        i.shell()?.commands.some((c) => venvCreation(c) !== undefined && /python/.test(c.words[0]?.text ?? "")),
-      );
-  if (venv && !installed.has("python3-venv"))
-    needed.push({ tool: "python3 -m venv", pkg: "python3-venv", first: venv, atRuntime: false });
+  const needed = used.filter((t) => !installed.has(t.pkg));
   return {
     packages: needed.map((t) => t.pkg),
     before: Math.min(Infinity, ...needed.map((t) => (t.atRuntime ? Infinity : t.first.index))),

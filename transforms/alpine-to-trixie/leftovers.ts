@@ -69,12 +69,26 @@ function provided(stage: Stage, name: string): boolean {
 export function leftovers(file: Dockerfile, stage: Stage): NoteInput[] {
   const family = baseFamily(file, stage);
   if (family === "other") return [];
+  const text = file.text.slice(stage.from.start, stage.instructions[stage.instructions.length - 1]!.end);
+  if (
+    !(
+      family === "trixie"
+        ? /\b(?:apk|ash|su-exec|tini|adduser|addgroup|apt-get|apt)\b/
+        : /\b(?:apk|ash|su-exec|tini|adduser|addgroup)\b/
+    ).test(text)
+  )
+    return [];
   const notes: NoteInput[] = [];
   const note = (line: number, message: string): void => {
     if (!notes.some((n) => n.line === line && n.message === message))
       notes.push({ severity: "action-needed", line, message });
   };
+  const mentions =
+    family === "trixie"
+      ? /\b(?:apk|ash|su-exec|tini|adduser|addgroup|apt-get|apt)\b/
+      : /\b(?:apk|ash|su-exec|tini|adduser|addgroup)\b/;
   for (const instruction of stage.instructions) {
+    if (!mentions.test(instruction.logical)) continue;
     if (instruction.keyword === "SHELL" && /(?:^|[\s"/])ash"/.test(instruction.args)) {
       note(instruction.line, "SHELL runs ash, which this Debian image does not have: use /bin/bash");
     }

@@ -8,7 +8,7 @@ import type { BuildContext } from "../../src/engine/context";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import { resolvePath } from "../../src/engine/commands";
 import { stageStates } from "../../src/engine/stage";
-import { baseName, stageRuns } from "./commands-run";
+import { baseName, runsOf } from "./commands-run";
 
 export interface Finding {
   /** Context-relative path of the script. */
@@ -27,7 +27,14 @@ const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
 function executedPaths(stage: Stage): { path: string; instruction: Instruction }[] {
   const states = stageStates(stage);
   const out: { path: string; instruction: Instruction }[] = [];
-  for (const run of stageRuns(stage)) {
+  // Only commands named by a path or run by a shell can be scripts of the context.
+  const candidates = stage.instructions.filter(
+    (i) =>
+      i.keyword !== "RUN" ||
+      i.isJson ||
+      i.shell()?.commands.some((c) => /^(?:\.{0,2}\/|(?:\/\S*\/)?(?:sh|ash|bash|dash)$)/.test(c.words[0]?.text ?? "")),
+  );
+  for (const run of candidates.flatMap(runsOf)) {
     let target: string | undefined;
     if (SHELLS.has(baseName(run.name))) {
       // `sh -c "..."`: the commands inside are runs of their own.
@@ -43,17 +50,29 @@ function executedPaths(stage: Stage): { path: string; instruction: Instruction }
   return out;
 }
 
-/** The context file a COPY / ADD of the stage put at `target`, if one did (the last one wins). */
-function contextFileAt(stage: Stage, target: string, context: BuildContext): string | undefined {
+interface Copy {
+  sources: string[];
+  dest: string;
+  intoFolder: boolean;
+}
+
+/** The stage's copies from the build context, the last first. */
+function contextCopies(stage: Stage): Copy[] {
   const states = stageStates(stage);
-  const copies = stage.instructions.filter(
-    (i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flag("from") && !i.heredoc,
-  );
-  for (const copy of copies.reverse()) {
-    const sources = copy.copySources();
-    const written = copy.copyDestination();
-    const dest = resolvePath(states.get(copy)!.workdir, written);
-    const intoFolder = written.endsWith("/") || sources.length > 1;
+  return stage.instructions
+    .filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flag("from") && !i.heredoc)
+    .reverse()
+    .map((copy) => {
+      const sources = copy.copySources();
+      const written = copy.copyDestination();
+      const dest = resolvePath(states.get(copy)!.workdir, written);
+      return { sources, dest, intoFolder: written.endsWith("/") || sources.length > 1 };
+    });
+}
+
+/** The context file a COPY / ADD of the stage put at `target`, if one did (the last one wins). */
+function contextFileAt(copies: Copy[], target: string, context: BuildContext): string | undefined {
+  for (const { sources, dest, intoFolder } of copies) {
     for (const source of sources) {
       if (/[*?[]|^https?:|\$/.test(source)) continue;
       const src = path.posix.normalize(source.replace(/^\.\//, "")).replace(/\/$/, "");
@@ -95,8 +114,10 @@ export function scriptFindings(stage: Stage, context: BuildContext | undefined):
   if (!context) return [];
   const out: Finding[] = [];
   const seen = new Set<string>();
-  for (const { path: target, instruction } of executedPaths(stage)) {
-    const file = contextFileAt(stage, target, context);
+  const runs = executedPaths(stage);
+  const copies = runs.length > 0 ? contextCopies(stage) : [];
+  for (const { path: target, instruction } of runs) {
+    const file = contextFileAt(copies, target, context);
     if (!file || seen.has(file)) continue;
     seen.add(file);
     const text = context.read(file);

@@ -38,8 +38,13 @@ export interface ToolUse {
 }
 
 /** The BusyBox tools a stage runs, by Debian package, with the first instruction that needs each. */
+const MENTIONED = new RegExp(`\\b(?:${Object.keys(BUSYBOX_TOOLS).join("|")})\\b`);
+
 export function busyboxTools(stage: Stage): ToolUse[] {
   const out = new Map<string, ToolUse>();
+  const file = stage.from.file;
+  const text = file.text.slice(stage.from.start, stage.instructions[stage.instructions.length - 1]!.end);
+  if (!MENTIONED.test(text)) return [];
   for (const run of stageRuns(stage)) {
     const name = run.name.includes("/") && !/^\/(?:usr\/)?s?bin\//.test(run.name) ? undefined : baseName(run.name);
     const pkg = name !== undefined ? BUSYBOX_TOOLS[name] : undefined;

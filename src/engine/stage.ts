@@ -151,3 +151,12 @@ export function recursiveChown(command: ShellCommand): { spec: string; dir: stri
   if (!spec || !dir || !/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/.test(spec)) return undefined;
   return { spec, dir };
 }
+
+/**
+ * The COPY --chown spec that gives files the owner `chown SPEC` gives them. `chown user` leaves the
+ * group as it was (root, for files COPY made), while `COPY --chown=user` would give them the user's
+ * uid as their gid: the group is spelled out.
+ */
+export function copyChownSpec(chownSpec: string): string {
+  return chownSpec.includes(":") ? chownSpec : `${chownSpec}:root`;
+}

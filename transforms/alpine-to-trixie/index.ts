@@ -21,7 +21,8 @@ import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage } from "./images";
 import { leftovers } from "./leftovers";
 import { aptInstallRun, convertRun, RENAMES, sink, Sink, StageState } from "./run";
-import { scriptFindings } from "./scripts";
+import { contextScripts } from "./scripts";
+import { alpineOnlyGroups } from "./groups";
 import { busyboxTools } from "./tools";
 
 interface Decision {
@@ -40,12 +41,20 @@ export const alpineToTrixie: Transform = {
     const out = sink();
     const decisions = new Map<Stage, Decision>();
     for (const family of families(file)) {
-      const local = sink();
-      const editedArgs = new Set<Instruction>();
-      for (const stage of family) {
-        const decision = decideStage(ctx, stage, decisions, editedArgs, local);
-        decisions.set(stage, decision);
-        if (decision.migrated) convertStage(ctx, stage, decision.python, local);
+      let local = migrateFamily(ctx, family, decisions);
+      const staying = family.filter((s) => !decisions.get(s)?.migrated && onAlpine(file, s));
+      if (staying.length > 0 && family.some((s) => decisions.get(s)?.migrated)) {
+        // Files cross between these stages (COPY --from): what was built against musl does not run
+        // on glibc, nor the other way round. All of them move to Debian, or none.
+        local = migrateFamily({ ...ctx, options: { ...ctx.options, allStages: true } }, family, decisions);
+        for (const s of family.filter((x) => !decisions.get(x)?.migrated && onAlpine(file, x))) {
+          const why = migrateImage(file.baseImage(s), ctx.options.targetVariant);
+          local.blockers.push({
+            severity: "action-needed",
+            line: s.from.line,
+            message: `this stage stays on Alpine${why.kind === "leave" ? ` (${why.message})` : ""}, and files are copied between it and stages that would move to Debian: what is built against musl does not run on glibc`,
+          });
+        }
       }
       if (local.blockers.length === 0) {
         merge(out, local);
@@ -67,6 +76,26 @@ export const alpineToTrixie: Transform = {
     return { edits: out.edits, notes: out.notes, declares: out.declares };
   },
 };
+
+/** Decides and converts every stage of a family; the decisions go into `decisions`. */
+function migrateFamily(ctx: Context, family: Stage[], decisions: Map<Stage, Decision>): Sink {
+  const local = sink();
+  const editedArgs = new Set<Instruction>();
+  for (const stage of family) {
+    const decision = decideStage(ctx, stage, decisions, editedArgs, local);
+    decisions.set(stage, decision);
+    if (decision.migrated) convertStage(ctx, stage, decision.python, local);
+  }
+  return local;
+}
+
+/** A stage on an Alpine image (its own, or that of the stage it is built on). */
+function onAlpine(file: Dockerfile, stage: Stage): boolean {
+  const parent = parentStage(file, stage);
+  if (parent) return onAlpine(file, parent);
+  const image = file.baseImage(stage);
+  return !image.includes("$") && migrateImage(image, "slim-trixie").kind !== "not-alpine";
+}
 
 function merge(into: Sink, from: Sink): void {
   into.edits.push(...from.edits);
@@ -198,8 +227,10 @@ function installsPython(ctx: Context, stage: Stage): boolean {
 }
 
 function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): void {
-  const state: StageState = { python, virtuals: new Map(), pending: missingTools(stage, python) };
-  for (const f of scriptFindings(stage, ctx.context)) {
+  const scripts = contextScripts(stage, ctx.context);
+  const state: StageState = { python, virtuals: new Map(), pending: missingTools(stage, python, scripts.tools) };
+  out.blockers.push(...alpineOnlyGroups(stage));
+  for (const f of scripts.findings) {
     out.blockers.push({
       severity: "action-needed",
       line: f.instruction.line,
@@ -232,8 +263,16 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
 }
 
 /** BusyBox tools the stage runs that its installs do not bring on Debian, and the first instruction that needs one. */
-function missingTools(stage: Stage, python: boolean): StageState["pending"] {
+function missingTools(
+  stage: Stage,
+  python: boolean,
+  scriptTools: { pkg: string; instruction: Instruction }[],
+): StageState["pending"] {
   const used = busyboxTools(stage);
+  for (const { pkg, instruction } of scriptTools) {
+    if (!used.some((u) => u.pkg === pkg))
+      used.push({ tool: pkg, pkg, first: instruction, atRuntime: instruction.keyword !== "RUN" });
+  }
   // Alpine's python3 has venv; Debian's needs python3-venv (python:* images have their own Python).
   const venv = python
     ? undefined

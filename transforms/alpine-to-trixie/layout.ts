@@ -74,7 +74,8 @@ export function rewriteInPlace(instruction: Instruction, plan: WordPlan): Edit |
   const kept: { line: Line; text: string }[] = [];
   for (const line of all) {
     if (line.comment || line.words.length === 0) {
-      kept.push({ line, text: line.text });
+      // A line with no word (blank, or only the escape) keeps its bytes.
+      kept.push({ line, text: line.text + line.escape });
       continue;
     }
     const indent = /^[ \t]*/.exec(line.text)![0];
@@ -89,7 +90,7 @@ export function rewriteInPlace(instruction: Instruction, plan: WordPlan): Edit |
   }
   let lastContent = kept.map((k) => !k.line.comment && k.line.words.length > 0).lastIndexOf(true);
   // Blank lines after the last package were inside the continuation; they go with the packages after them.
-  while (kept.length > lastContent + 1 && kept[kept.length - 1]!.text.trim() === "") kept.pop();
+  while (kept.length > lastContent + 1 && !kept[kept.length - 1]!.line.comment) kept.pop();
   lastContent = Math.min(lastContent, kept.length - 1);
   const tail = kept.slice(lastContent + 1).some((k) => k.line.comment);
   const ending = [...plan.extra, ...(plan.suffix ? [plan.suffix.trim()] : [])].join(" ");

@@ -342,11 +342,16 @@ function planAdd(
   const wheels = mapped.dropped.filter((d) => d.why === "wheels").map((d) => d.name);
   const others = mapped.dropped.filter((d) => d.why !== "wheels");
   if (others.length) parts.push(`not needed: ${others.map((d) => `${d.name} (${d.why})`).join(", ")}`);
-  out.notes.push({
-    severity: "info",
-    line,
-    message: `apk add -> apt-get install${parts.length ? `: ${parts.join("; ")}` : ""}`,
-  });
+  const installs = mapped.packages.length > 0;
+  if (installs || parts.length > 0) {
+    out.notes.push({
+      severity: "info",
+      line,
+      message: installs
+        ? `apk add -> apt-get install${parts.length ? `: ${parts.join("; ")}` : ""}`
+        : `removed \`${command.words.map((w) => w.raw).join(" ")}\`: nothing of it is installed on Debian (${parts.join("; ")})`,
+    });
+  }
   if (wheels.length) {
     out.notes.push({
       severity: "info",
@@ -361,7 +366,7 @@ function planAdd(
       message: `version pins dropped (${[...mapped.pinned, ...versionRedirects].join(", ")}): Alpine versions mean nothing on Debian; pin trixie versions if you need to`,
     });
   }
-  if (apk.virtual) {
+  if (apk.virtual && installs) {
     out.notes.push({
       severity: "info",
       line,

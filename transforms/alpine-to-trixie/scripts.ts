@@ -9,6 +9,7 @@ import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import { resolvePath } from "../../src/engine/commands";
 import { stageStates } from "../../src/engine/stage";
 import { baseName, runsOf } from "./commands-run";
+import { BUSYBOX_TOOLS } from "./tools";
 
 export interface Finding {
   /** Context-relative path of the script. */
@@ -23,6 +24,20 @@ const SHELLS = new Set(["sh", "ash", "bash", "dash"]);
 /** Where a command named without a folder is looked for (the PATH of Debian and Alpine images). */
 const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
+/** Commands that run the command after them: `tini -- cmd`, `dumb-init cmd`, `gosu user cmd`, `su-exec user cmd`. */
+const WRAPPERS: Record<string, number> = { tini: 0, "dumb-init": 0, gosu: 1, "su-exec": 1, exec: 0, env: 0 };
+
+/** The words of the command a wrapper runs (the words themselves when there is no wrapper). */
+function unwrap(words: (string | undefined)[]): (string | undefined)[] {
+  const name = words[0] === undefined ? undefined : baseName(words[0]);
+  const skip = name === undefined ? undefined : WRAPPERS[name];
+  if (skip === undefined) return words;
+  let at = 1;
+  while (words[at]?.startsWith("-") || (name === "env" && words[at]?.includes("="))) at++;
+  if (words[at - 1] === "--") at = Math.max(at, 1);
+  return unwrap(words.slice(at + skip));
+}
+
 /** Paths in the image that the stage runs as scripts, with the instruction that runs each. */
 function executedPaths(stage: Stage): { path: string; instruction: Instruction }[] {
   const states = stageStates(stage);
@@ -32,15 +47,24 @@ function executedPaths(stage: Stage): { path: string; instruction: Instruction }
     (i) =>
       i.keyword !== "RUN" ||
       i.isJson ||
-      i.shell()?.commands.some((c) => /^(?:\.{0,2}\/|(?:\/\S*\/)?(?:sh|ash|bash|dash)$)/.test(c.words[0]?.text ?? "")),
+      i
+        .shell()
+        ?.commands.some((c) =>
+          /^(?:\.{0,2}\/|(?:\/\S*\/)?(?:sh|ash|bash|dash|tini|dumb-init|gosu|su-exec|env)$)/.test(
+            c.words[0]?.text ?? "",
+          ),
+        ),
   );
   for (const run of candidates.flatMap(runsOf)) {
+    const words = unwrap(run.words);
+    const name = words[0];
+    if (name === undefined) continue;
     let target: string | undefined;
-    if (SHELLS.has(baseName(run.name))) {
+    if (SHELLS.has(baseName(name))) {
       // `sh -c "..."`: the commands inside are runs of their own.
-      if (run.words[1] === "-c") continue;
-      target = run.words.slice(1).find((w) => w !== undefined && !w.startsWith("-"));
-    } else target = run.name;
+      if (words[1] === "-c") continue;
+      target = words.slice(1).find((w) => w !== undefined && !w.startsWith("-"));
+    } else target = name;
     if (!target || target.includes("$")) continue;
     const candidates = target.includes("/")
       ? [resolvePath(states.get(run.instruction)!.workdir, target)]
@@ -90,6 +114,21 @@ function contextFileAt(copies: Copy[], target: string, context: BuildContext): s
 }
 
 const BUSYBOX_USER = /^\s*(?:.*[;&|]\s*)?(adduser|addgroup)\s+(?:-[A-Za-z]*[SDHGhgsuk]\b)/;
+/** A BusyBox tool where a command starts (line start, after ; && || | ( ` ! or a shell keyword). */
+const TOOL = new RegExp(
+  `(?:^|[;&|(\`!]|\\b(?:then|do|else|if|while|until|exec)\\s)\\s*(${Object.keys(BUSYBOX_TOOLS).join("|")})(?=\\s|$|;)`,
+  "g",
+);
+
+/** The BusyBox tools a script runs (their Debian packages). */
+export function toolsIn(text: string): string[] {
+  const out = new Set<string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const code = raw.replace(/(^|\s)#.*$/, "");
+    for (const m of code.matchAll(TOOL)) out.add(BUSYBOX_TOOLS[m[1]!]!);
+  }
+  return [...out];
+}
 
 /** What in a script's text needs Alpine, line by line. */
 export function alpineIsms(text: string): { line: number; what: string }[] {
@@ -109,10 +148,17 @@ export function alpineIsms(text: string): { line: number; what: string }[] {
   return out;
 }
 
-/** Alpine-isms in the context scripts that a stage runs. */
-export function scriptFindings(stage: Stage, context: BuildContext | undefined): Finding[] {
-  if (!context) return [];
-  const out: Finding[] = [];
+/**
+ * The context scripts a stage runs: the Alpine-isms in them, and the BusyBox tools they run (which
+ * the stage must install on Debian).
+ */
+export function contextScripts(
+  stage: Stage,
+  context: BuildContext | undefined,
+): { findings: Finding[]; tools: { pkg: string; instruction: Instruction }[] } {
+  const findings: Finding[] = [];
+  const tools: { pkg: string; instruction: Instruction }[] = [];
+  if (!context) return { findings, tools };
   const seen = new Set<string>();
   const runs = executedPaths(stage);
   const copies = runs.length > 0 ? contextCopies(stage) : [];
@@ -122,7 +168,8 @@ export function scriptFindings(stage: Stage, context: BuildContext | undefined):
     seen.add(file);
     const text = context.read(file);
     if (text === undefined) continue;
-    for (const f of alpineIsms(text)) out.push({ file, ...f, instruction });
+    for (const f of alpineIsms(text)) findings.push({ file, ...f, instruction });
+    for (const pkg of toolsIn(text)) tools.push({ pkg, instruction });
   }
-  return out;
+  return { findings, tools };
 }

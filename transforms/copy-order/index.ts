@@ -23,6 +23,7 @@ import {
 } from "../../src/engine/commands";
 import {
   changePerStage,
+  copyChownSpec,
   installTarget,
   ownerExists,
   recursiveChown,
@@ -291,7 +292,7 @@ function codeBlockText(copy: Instruction, chown: Chown | undefined, notes: NoteI
   if (!chown) return block;
   note(notes, chown, copy);
   const at = copy.start - copy.blockStart + copy.keywordText.length;
-  return block.slice(0, at) + ` --chown=${chown.spec}` + block.slice(at);
+  return block.slice(0, at) + ` --chown=${copyChownSpec(chown.spec)}` + block.slice(at);
 }
 
 /** A moved block keeps the blank line that stood above it. */
@@ -342,7 +343,9 @@ function chownToCopy(
   edits.push(...chownEdits(copy, chown));
   if (anchor === copy && chown.environments.length === 0) {
     note(notes, chown, copy);
-    edits.push(...copy.replace(copy.keywordText.length, copy.keywordText.length, ` --chown=${chown.spec}`));
+    edits.push(
+      ...copy.replace(copy.keywordText.length, copy.keywordText.length, ` --chown=${copyChownSpec(chown.spec)}`),
+    );
   } else {
     edits.push(copy.file.remove(copy));
     const block = separated(copy, codeBlockText(copy, chown, notes));
@@ -352,7 +355,7 @@ function chownToCopy(
 
 /** The chown's own removal, and the user creation that shared its RUN, now a RUN ahead of the copies. */
 function chownEdits(copy: Instruction, chown: Chown): Edit[] {
-  return [...(chown.usersRun ? [copy.file.insertBefore(copy, [chown.usersRun])] : []), ...chown.edits];
+  return [...(chown.usersRun ? [copy.file.insertBefore(copy, [chown.usersRun], "")] : []), ...chown.edits];
 }
 
 /** Environments that the chown reached keep their owner: a chown of just them, before the code copy. */
@@ -364,7 +367,7 @@ function note(notes: NoteInput[], chown: Chown, copy: Instruction): void {
   notes.push({
     severity: "info",
     line: chown.line,
-    message: `\`chown -R ${chown.spec} ${chown.dir}\` -> COPY --chown=${chown.spec}: a chown layer stores every copied file a second time`,
+    message: `\`chown -R ${chown.spec} ${chown.dir}\` -> COPY --chown=${copyChownSpec(chown.spec)}: a chown layer stores every copied file a second time`,
   });
   notes.push({
     severity: "warning",
@@ -416,9 +419,10 @@ function findChown(
   const edits = run.editChain(script, new Set([...Array(at + 1).keys()]));
   if (!edits) return undefined;
   const flags = run.logical.slice(run.keywordText.length, run.argsStart);
+  // The RUN's comments (and its indentation) come along with the user creation.
   const usersRun =
     users > 0
-      ? `${run.keywordText}${flags}${run.file.text.slice(run.fileOffset(script.items[0]!.start), run.fileOffset(script.items[users - 1]!.end))}`
+      ? `${run.file.text.slice(run.blockStart, run.start)}${run.keywordText}${flags}${run.file.text.slice(run.fileOffset(script.items[0]!.start), run.fileOffset(script.items[users - 1]!.end))}`
       : undefined;
   const environments = filledEnvironments(stage, states, copy, run).filter(
     (e) => e === dest || e.startsWith(`${dest}/`),

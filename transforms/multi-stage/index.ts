@@ -19,7 +19,14 @@ import {
   venvActivation,
   venvCreation,
 } from "../../src/engine/commands";
-import { envPairs, installTarget, ownerExists, recursiveChown, stageStates } from "../../src/engine/stage";
+import {
+  copyChownSpec,
+  envPairs,
+  installTarget,
+  ownerExists,
+  recursiveChown,
+  stageStates,
+} from "../../src/engine/stage";
 import { inBase, packageMap } from "../alpine-to-trixie/packages";
 
 /** Debian packages that only build things: nothing of them is needed at run time. */
@@ -229,7 +236,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   const apk = list.find(
     (i) =>
       i.shell()?.commands.some((c) => c.words[0]?.text === "apk") ||
-      /\bapk\b/.test(i.keyword === "RUN" && (i.heredoc || i.isJson) ? i.logical : ""),
+      (i.keyword === "RUN" && (i.heredoc || i.isJson) && /\bapk\b/.test(file.text.slice(i.start, i.end))),
   );
   if (apk) {
     return leave(
@@ -313,7 +320,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     const chowns = items.map((it) => it.command && recursiveChown(it.command));
     return chowns.every((c) => c && resolvePath(states.get(i)!.workdir, c.dir) === target);
   });
-  if (ownerRun) owner = recursiveChown(ownerRun.shell()!.items[0]!.command!)!.spec;
+  if (ownerRun) owner = copyChownSpec(recursiveChown(ownerRun.shell()!.items[0]!.command!)!.spec);
 
   // Which stage each instruction goes to.
   const depsIndex = list.indexOf(depsRun);
@@ -344,14 +351,27 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
       const script = instruction.shell();
       const items = script?.items ?? [];
       const commands = items.map((it) => it.command);
-      if (!script || script.hasError || commands.some((c) => !c)) role = "runtime";
+      const unread = !script || script.hasError || commands.some((c) => !c);
+      if (unread && i < buildEnd) {
+        // Before the install, a RUN may prepare it (an apt-get inside `if`, a heredoc): the builder may
+        // need it, or the runtime, or both; dfmod cannot tell.
+        return leave(
+          `the RUN at line ${instruction.line} comes before the install and dfmod cannot read all of it (a heredoc, a pipe, \`if\`, a subshell): it does not know which stage needs it`,
+        );
+      } else if (unread) role = "runtime";
       else if (instruction === ownerRun) role = "drop";
       else if (commands.every((c) => isPurge(c!) || isCacheCleanup(c!) || words(c!)[0] === "true")) role = "drop";
       else if (i < buildEnd && commands.every((c) => isBuildCommand(c!))) role = "builder";
       else if (commands.every((c) => isUserCommand(c!))) role = "runtime";
+      else if (i < buildEnd && commands.every((c) => words(c!)[0] === "mkdir")) role = "both";
       else if (i < buildEnd && commands.some((c) => isAptOrApk(c!) && !isPurge(c!))) {
         return leave(
           `the RUN at line ${instruction.line} mixes system packages with other work; put the apt-get install in a RUN of its own`,
+        );
+      } else if (i < buildEnd) {
+        const other = commands.find((c) => !isBuildCommand(c!) && !isUserCommand(c!))!;
+        return leave(
+          `the RUN at line ${instruction.line} comes before the install and does other work (\`${other.words.map((w) => w.raw).join(" ")}\`): the install may need it, or the runtime stage, or both; dfmod does not know which`,
         );
       } else role = "runtime";
     } else if (k === "ONBUILD") return leave("ONBUILD instructions");
@@ -490,9 +510,22 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   let runtimePackagesPlaced = false;
   let venvPlaced = false;
   const deferred: string[] = [];
+  // An upgrade of the image's packages in the build part must reach the runtime stage too.
+  const upgraded = placed.some(
+    (p) =>
+      (p.role === "builder" || p.role === "drop") &&
+      (p.instruction.shell()?.commands ?? []).some((c) => {
+        const [name, verb] = words(c);
+        return (name === "apt-get" || name === "apt") && (verb === "upgrade" || verb === "dist-upgrade");
+      }),
+  );
+  const runtimeSteps = [
+    ...(upgraded ? ["apt-get upgrade -y"] : []),
+    ...(runtimePackages.length > 0 ? [`apt-get install -y --no-install-recommends ${runtimePackages.join(" ")}`] : []),
+  ];
   const runtimePackagesLine =
-    runtimePackages.length > 0
-      ? `RUN apt-get update && apt-get install -y --no-install-recommends ${runtimePackages.join(" ")} && rm -rf /var/lib/apt/lists/*`
+    runtimeSteps.length > 0
+      ? `RUN apt-get update && ${runtimeSteps.join(" && ")} && rm -rf /var/lib/apt/lists/*`
       : undefined;
   for (const [i, p] of placed.entries()) {
     const instruction = p.instruction;

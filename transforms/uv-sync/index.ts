@@ -83,13 +83,27 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
   };
   const replacements = new Map<Instruction, Map<number, string>>();
 
-  // 1. `pip install uv` -> COPY --from the uv image (independent of the lockfile).
+  // 1. `pip install uv` -> COPY --from the uv image (independent of the lockfile), when the stage
+  // calls uv by its name: the image puts it in /bin, not where pip put it.
+  const locked = !ctx.context || ["pyproject.toml", "uv.lock"].every((f) => ctx.context!.exists(f));
+  const uvByPath = uvCalledByPath(stage, ctx.options.cacheMounts, locked);
   for (const instruction of stage.instructions) {
     const script = instruction.shell();
     if (!script || script.hasError) continue;
     for (const command of script.commands) {
       const install = parsePipInstall(command);
       if (!install || !isUvSelfInstall(install)) continue;
+      if (
+        uvByPath ||
+        install.options.some((o) => o.name === "--user" || o.name === "--target" || o.name === "--prefix")
+      ) {
+        notes.push({
+          severity: "info",
+          line: instruction.line,
+          message: `\`pip install uv\` left as it is: ${uvByPath ? `the stage runs \`${uvByPath}\`, which the uv image would not provide` : "it installs uv somewhere of its own"}`,
+        });
+        continue;
+      }
       const item = itemIndex(script.items, command);
       if (item === undefined) {
         notes.push({
@@ -326,6 +340,27 @@ function convertInstalls(
       message: `added ENV PATH="${env}/bin:$PATH": python and the installed tools now live in the virtual environment`,
     });
   }
+}
+
+/** How the stage calls uv other than by its name (`/usr/local/bin/uv`, `python -m uv`), if it does. */
+function uvCalledByPath(stage: Stage, cacheMounts: boolean, locked: boolean): string | undefined {
+  for (const instruction of stage.instructions) {
+    const script = instruction.shell();
+    const commands = script?.commands ?? [];
+    for (const command of commands) {
+      const t = command.words.map((w) => w.text ?? w.raw);
+      // A `uv pip install` that becomes `uv sync` calls uv by its name from then on.
+      const install = parsePipInstall(command);
+      if (locked && install?.tool === "uv" && classify(instruction, install, script!.items, [], cacheMounts)) continue;
+      if (/\/uvx?$/.test(t[0] ?? "") && !/^\/bin\/uvx?$/.test(t[0]!)) return t[0];
+      if (/^(?:.*\/)?python[\d.]*$/.test(t[0] ?? "") && t[1] === "-m" && t[2] === "uv") return `${t[0]} -m uv`;
+    }
+    if (["CMD", "ENTRYPOINT"].includes(instruction.keyword)) {
+      const m = /(?:^|[\s"[])((?:\/|~|\$HOME)[^\s",]*\/uvx?)(?=[\s",\]]|$)/.exec(instruction.args);
+      if (m && !/^\/bin\/uvx?$/.test(m[1]!)) return m[1];
+    }
+  }
+  return undefined;
 }
 
 function trailingSpace(instruction: Instruction, end: number): number {

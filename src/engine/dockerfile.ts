@@ -513,6 +513,13 @@ export class Dockerfile {
     return this.baseImageArg(stage)?.value ?? stage.image;
   }
 
+  /** The stage of this file that `stage` is built FROM (`FROM builder`), if it is one. */
+  parentStage(stage: Stage): Stage | undefined {
+    const name = stage.image.toLowerCase();
+    for (let i = stage.index - 1; i >= 0; i--) if (this.stages[i]!.name?.toLowerCase() === name) return this.stages[i];
+    return undefined;
+  }
+
   /** The stage a name or index refers to (`COPY --from=builder`, `FROM builder`). */
   stageByName(name: string): Stage | undefined {
     const lower = name.toLowerCase();

@@ -58,10 +58,7 @@ function finalConfig(file: Dockerfile, opaque: ReadonlySet<string>): ImageConfig
 
 function stageConfig(file: Dockerfile, stage: Stage, seen: Set<Stage>, opaque: ReadonlySet<string>): ImageConfig {
   seen.add(stage);
-  const parent = file.stages
-    .slice(0, stage.index)
-    .reverse()
-    .find((s) => s.name !== undefined && s.name.toLowerCase() === stage.image.toLowerCase());
+  const parent = file.parentStage(stage);
   const base = parent && !seen.has(parent) ? stageConfig(file, parent, seen, opaque) : empty();
   const config: ImageConfig = {
     ...base,

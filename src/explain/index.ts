@@ -128,7 +128,7 @@ export function explain(dockerfile: Dockerfile, files: string[] | undefined, cha
   const need = (stage: Stage): void => {
     if (needed.has(stage.index)) return;
     needed.add(stage.index);
-    const parent = stages.slice(0, stage.index).find((s) => s.name?.toLowerCase() === stage.image.toLowerCase());
+    const parent = dockerfile.parentStage(stage);
     if (parent) need(parent);
     for (const i of stage.instructions) {
       const from =
@@ -147,7 +147,7 @@ export function explain(dockerfile: Dockerfile, files: string[] | undefined, cha
   const out: ExplainStage[] = [];
   const lastRerun = new Map<number, boolean>();
   for (const stage of stages) {
-    const parent = stages.slice(0, stage.index).find((s) => s.name?.toLowerCase() === stage.image.toLowerCase());
+    const parent = dockerfile.parentStage(stage);
     let previous = parent ? (lastRerun.get(parent.index) ?? false) : false;
     const defined = new Set(globalArgs);
     const instructions = stage.instructions.filter((i) => i === stage.from || STEP_KEYWORDS.has(i.keyword));

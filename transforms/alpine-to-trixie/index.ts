@@ -91,7 +91,7 @@ function migrateFamily(ctx: Context, family: Stage[], decisions: Map<Stage, Deci
 
 /** A stage on an Alpine image (its own, or that of the stage it is built on). */
 function onAlpine(file: Dockerfile, stage: Stage): boolean {
-  const parent = parentStage(file, stage);
+  const parent = file.parentStage(stage);
   if (parent) return onAlpine(file, parent);
   const image = file.baseImage(stage);
   return !image.includes("$") && migrateImage(image, "slim-trixie").kind !== "not-alpine";
@@ -101,14 +101,6 @@ function merge(into: Sink, from: Sink): void {
   into.edits.push(...from.edits);
   into.notes.push(...from.notes);
   into.declares.push(...from.declares);
-}
-
-/** The stage a stage is built FROM, when it is one of the file's. */
-function parentStage(file: Dockerfile, stage: Stage): Stage | undefined {
-  return file.stages
-    .slice(0, stage.index)
-    .reverse()
-    .find((s) => s.name !== undefined && s.name.toLowerCase() === stage.image.toLowerCase());
 }
 
 /**
@@ -126,7 +118,7 @@ function families(file: Dockerfile): Stage[][] {
   const byArg = new Map<Instruction, Stage>();
   for (const stage of file.stages) {
     root.set(stage, stage);
-    const parent = parentStage(file, stage);
+    const parent = file.parentStage(stage);
     if (parent) join(stage, parent);
     for (const copy of stage.instructions) {
       const from = copy.keyword === "COPY" ? copy.flag("from")?.value : undefined;
@@ -152,7 +144,7 @@ function decideStage(
   out: Sink,
 ): Decision {
   const { options } = ctx;
-  const parent = parentStage(ctx.dockerfile, stage);
+  const parent = ctx.dockerfile.parentStage(stage);
   if (parent) return decisions.get(parent) ?? NONE;
   if (stage.image.toLowerCase() === "scratch") return NONE;
 

@@ -17,10 +17,7 @@ const DEBIAN_IMAGES = new Set(["python", "node", "ruby", "golang", "buildpack-de
 /** The package family of a stage's base: Debian trixie, another apt-based release, or something else. */
 export function baseFamily(file: Dockerfile, stage: Stage, seen = new Set<Stage>()): Family {
   seen.add(stage);
-  const parent = file.stages
-    .slice(0, stage.index)
-    .reverse()
-    .find((s) => s.name !== undefined && s.name.toLowerCase() === stage.image.toLowerCase());
+  const parent = file.parentStage(stage);
   if (parent) return seen.has(parent) ? "other" : baseFamily(file, parent, seen);
   const image = file.baseImage(stage);
   if (image.includes("$")) return "other";

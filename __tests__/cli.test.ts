@@ -240,7 +240,7 @@ test("--strict: an Alpine package with no Debian name fails that file (exit 2, u
   fs.writeFileSync(path.join(dir, "Dockerfile"), text);
   const r = dfmod(["--write", "--strict", "Dockerfile"], { cwd: dir });
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain("Dockerfile\n  2  error  no Debian trixie package named no-such-package-xyz");
+  expect(r.stderr).toContain("Dockerfile\n  2  error  no Debian trixie package dfmod can name for no-such-package-xyz");
   expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(text);
 });
 
@@ -341,7 +341,7 @@ describe("CI sees what is left: --check and --fail-on", () => {
     expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(text);
     const r = dfmod(["--check", "Dockerfile"], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("no Debian trixie package named no-such-package-xyz");
+    expect(r.stderr).toContain("no Debian trixie package dfmod can name for no-such-package-xyz");
   });
 
   test.each([
@@ -355,5 +355,49 @@ describe("CI sees what is left: --check and --fail-on", () => {
     expect(r.stderr.startsWith(`dfmod: ${message}`) || r.stderr.startsWith("dfmod: Invalid values:")).toBe(true);
     expect(r.stderr).toContain(message);
     expect(r.stderr).toContain("Run `dfmod --help` for the commands and options.\n");
+  });
+});
+
+describe("package knowledge: the user's map and `dfmod packages`", () => {
+  const ALPINE = "FROM python:3.12-alpine\nRUN apk add --no-cache tiff openldap\nRUN pip install flask\n";
+
+  test("the config's packages and --package name what the map and the rules do not", () => {
+    fs.writeFileSync(path.join(dir, "Dockerfile"), ALPINE);
+    // Unresolved: the stage stays on Alpine, the note suggests what the rules found.
+    const left = dfmod(["--stdout", "-t", "alpine-to-trixie", "Dockerfile"], { cwd: dir });
+    expect(left.stdout).toBe(ALPINE);
+    expect(left.stderr).toContain("tiff (did you mean libtiff6?), openldap");
+    fs.writeFileSync(path.join(dir, "dfmod.config.json"), JSON.stringify({ packages: { tiff: "libtiff6" } }));
+    const r = dfmod(["--stdout", "-t", "alpine-to-trixie", "--package", "openldap=libldap2", "Dockerfile"], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("apt-get install -y --no-install-recommends libtiff6 libldap2 &&");
+  });
+
+  test("a Debian name that trixie does not have is an error naming the key or the flag", () => {
+    fs.writeFileSync(path.join(dir, "Dockerfile"), ALPINE);
+    fs.writeFileSync(path.join(dir, "dfmod.config.json"), JSON.stringify({ packages: { tiff: "libtiff5" } }));
+    const bad = dfmod(["Dockerfile"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("dfmod.config.json: packages.tiff: Debian trixie has no package named libtiff5");
+    fs.rmSync(path.join(dir, "dfmod.config.json"));
+    const flag = dfmod(["--package", "tiff=libtiff5", "Dockerfile"], { cwd: dir });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toBe("dfmod: --package tiff=libtiff5: Debian trixie has no package named libtiff5\n");
+  });
+
+  test("dfmod packages prints what each name becomes, and exits 1 when one has no trixie name", () => {
+    const ok = dfmod(["packages", "postgresql16-dev", "libedit"], { cwd: dir });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(
+      "postgresql16-dev  build: libpq-dev  runtime: libpq5  installs: libpq-dev  (versioned)\n" +
+        "libedit  build: libedit2  runtime: libedit2  installs: libedit2  (soname)\n",
+    );
+    const some = dfmod(["packages", "--format", "json", "tiff"], { cwd: dir });
+    expect(some.code).toBe(1);
+    expect(JSON.parse(some.stdout)).toEqual({
+      packages: [{ name: "tiff", resolved: false, build: [], runtime: [], installed: [], candidates: ["libtiff6"] }],
+    });
   });
 });

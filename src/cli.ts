@@ -34,7 +34,7 @@ const STDIN = "\u0000stdin";
 async function main(): Promise<number> {
   // yargs' CommonJS export is the factory itself (its `.default` is the option-default method).
   const yargs = require("yargs") as typeof import("yargs");
-  const { OPTION_SPECS } = require("./config") as typeof import("./config");
+  const { OPTION_SPECS, packageEntry } = require("./config") as typeof import("./config");
   const { defaultOptions } = require("./engine/types") as typeof import("./engine/types");
   const { defaultJobs, run } = require("./run") as typeof import("./run");
   const { transforms: registry, transformById } = require("../transforms") as typeof import("../transforms");
@@ -50,6 +50,16 @@ async function main(): Promise<number> {
       y.positional("paths", { type: "string", array: true }),
     )
     .command("list", "list the transforms, in pipeline order")
+    .command(
+      "packages <names..>",
+      "what Alpine package names become on Debian trixie (exit 1 if one has no name)",
+      (y) => y.positional("names", { type: "string", array: true }),
+    )
+    .option("python-image", {
+      type: "boolean",
+      description:
+        "packages: for a stage on a python:* image (--no-python-image: a plain Alpine / Debian base) [default: true]",
+    })
     .command("explain [paths..]", "show each build step's cache inputs and what a code change re-runs", (y) =>
       y.positional("paths", { type: "string", array: true }),
     )
@@ -122,6 +132,11 @@ async function main(): Promise<number> {
       type: "string",
       description: "compose-shared-image: the shared image's name (default: <project folder>:latest)",
     })
+    .option("package", {
+      type: "string",
+      description:
+        "alpine-to-trixie: an Alpine package's Debian name, as alpine=debian (repeatable; wins over the built-in map and the config's packages)",
+    })
     .option("fail-on", {
       choices: ["never", "warning", "action-needed"] as const,
       description:
@@ -184,6 +199,31 @@ async function main(): Promise<number> {
   for (const [flag, spec] of Object.entries(OPTION_SPECS)) {
     const value = (argv as Record<string, unknown>)[flag];
     if (value !== undefined) (transformOptions as Record<string, unknown>)[spec.key] = value;
+  }
+  const packages: TransformOptions["packages"] = {};
+  for (const given of [argv.package ?? []].flat().map(String)) {
+    const [alpine, debian] = given.split("=");
+    const entry = alpine && debian ? packageEntry(alpine, debian) : "takes alpine=debian";
+    if (typeof entry === "string") {
+      process.stderr.write(`dfmod: --package ${given}: ${entry}\n`);
+      return 2;
+    }
+    packages[alpine!] = entry;
+  }
+  if (Object.keys(packages).length > 0) transformOptions.packages = packages;
+  if (argv._[0] === "packages") {
+    const { runPackages } = require("./packages") as typeof import("./packages");
+    return runPackages(
+      {
+        names: ((argv.names as string[] | undefined) ?? []).map(String),
+        python: argv["python-image"] ?? true,
+        format: argv.format === "json" ? "json" : "text",
+        cwd: process.cwd(),
+        packages,
+        transformIds: registry.map((t) => t.id),
+      },
+      { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+    );
   }
   if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1)) {
     process.stderr.write("dfmod: --jobs takes a whole number of 1 or more\n");

@@ -36,6 +36,8 @@ export interface Config {
   options: Partial<TransformOptions>;
   ignore: string[];
   failOn?: FailOn;
+  /** Alpine -> Debian package names of the user's own (the `packages` key). */
+  packages: Record<string, { build: string[]; runtime: string[] }>;
 }
 
 type OptionSpec = { key: keyof TransformOptions } & (
@@ -108,7 +110,7 @@ export class ConfigFinder {
 
   private validate(file: string, data: unknown, dir: string, prefix = ""): Config {
     if (!isObject(data)) throw new ConfigError(file, prefix.replace(/\.$/, ""), "must be an object");
-    const config: Config = { file, dir, transforms: {}, options: {}, ignore: [] };
+    const config: Config = { file, dir, transforms: {}, options: {}, ignore: [], packages: {} };
     for (const [key, value] of Object.entries(data)) {
       const where = `${prefix}${key}`;
       if (key === "transforms") {
@@ -146,16 +148,52 @@ export class ConfigFinder {
         if (!Array.isArray(value) || !value.every((g) => typeof g === "string"))
           throw new ConfigError(file, where, "must be an array of glob strings");
         config.ignore = value;
+      } else if (key === "packages") {
+        if (!isObject(value))
+          throw new ConfigError(file, where, "must be an object of Alpine names and their Debian names");
+        for (const [alpine, debian] of Object.entries(value)) {
+          const entry = packageEntry(alpine, debian);
+          if (typeof entry === "string") throw new ConfigError(file, `${where}.${alpine}`, entry);
+          config.packages[alpine] = entry;
+        }
       } else if (key === "fail-on") {
         if (!FAIL_ON.includes(value as FailOn))
           throw new ConfigError(file, where, `must be one of ${FAIL_ON.map((c) => `"${c}"`).join(", ")}`);
         config.failOn = value as FailOn;
       } else {
-        throw new ConfigError(file, where, "unknown key (known: transforms, options, ignore, fail-on)");
+        throw new ConfigError(file, where, "unknown key (known: transforms, options, ignore, fail-on, packages)");
       }
     }
     return config;
   }
+}
+
+/**
+ * A user's map entry: `"libfoo2"` (the Debian package for building and at run time; for a `-dev`
+ * name, its runtime library is found by rule) or `{"build": [...], "runtime": [...]}`. Every Debian
+ * name must be a trixie package; the problem as text otherwise.
+ */
+export function packageEntry(alpine: string, value: unknown): { build: string[]; runtime: string[] } | string {
+  const { trixiePackages } =
+    require("../transforms/alpine-to-trixie/packages") as typeof import("../transforms/alpine-to-trixie/packages");
+  const { runtimeOfDev } =
+    require("../transforms/alpine-to-trixie/resolve") as typeof import("../transforms/alpine-to-trixie/resolve");
+  let entry: { build: string[]; runtime: string[] };
+  if (typeof value === "string") {
+    const runtime = alpine.endsWith("-dev") ? runtimeOfDev(value) : value;
+    entry = { build: [value], runtime: runtime ? [runtime] : [] };
+  } else if (
+    isObject(value) &&
+    Object.keys(value).every((k) => k === "build" || k === "runtime") &&
+    [value.build ?? [], value.runtime ?? []].every((l) => Array.isArray(l) && l.every((n) => typeof n === "string"))
+  ) {
+    entry = { build: (value.build ?? []) as string[], runtime: (value.runtime ?? []) as string[] };
+  } else {
+    return 'must be a Debian package name, or {"build": [names], "runtime": [names]}';
+  }
+  const missing = [...entry.build, ...entry.runtime].filter((n) => !trixiePackages().has(n));
+  if (missing.length > 0) return `Debian trixie has no package named ${[...new Set(missing)].join(", ")}`;
+  return entry;
 }
 
 function parseJson(file: string): unknown {

@@ -182,7 +182,12 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
       text: file.text,
       contextDir,
       transforms: ids.filter(on),
-      options: { ...defaultOptions, ...config?.options, ...options.transformOptions },
+      options: {
+        ...defaultOptions,
+        ...config?.options,
+        ...options.transformOptions,
+        packages: { ...config?.packages, ...options.transformOptions.packages },
+      },
       diff: wantDiff,
       image: options.format === "json",
       color: options.format === "text" && options.color,

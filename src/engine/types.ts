@@ -36,6 +36,8 @@ export interface TransformOptions {
   imageName: string | undefined;
   /** compose-shared-image: remove a shared Dockerfile's HEALTHCHECK when the services define their own. */
   dropDockerfileHealthcheck: boolean;
+  /** alpine-to-trixie: the user's Alpine -> Debian names (config `packages`, `--package`); they win over the built-in map. */
+  packages: Record<string, { build: string[]; runtime: string[] }>;
 }
 
 export const defaultOptions: TransformOptions = {
@@ -49,6 +51,7 @@ export const defaultOptions: TransformOptions = {
   runtimeStageName: undefined,
   imageName: undefined,
   dropDockerfileHealthcheck: false,
+  packages: {},
 };
 
 export interface Context {

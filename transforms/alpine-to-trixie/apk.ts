@@ -1,6 +1,7 @@
 /** apk commands: their parts, and the Debian packages their Alpine packages become. */
 import type { ShellCommand, ShellWord } from "../../src/engine/shell";
-import { inBase, packageMap, splitVersion, trixiePackages } from "./packages";
+import { inBase, packageMap, splitVersion, type PackageEntry } from "./packages";
+import { resolve, type Lookup } from "./resolve";
 
 export interface ApkCommand {
   command: ShellCommand;
@@ -71,11 +72,16 @@ export interface Mapped {
   dropped: { name: string; why: string }[];
   /** Specs whose version constraint was dropped. */
   pinned: string[];
-  /** Names neither in the map nor in trixie. */
+  /** Names neither in the map nor resolved by a rule. */
   unknown: string[];
+  /** For each unknown name: the trixie names the rules found (none, or more than one), and a hint. */
+  unresolved: { name: string; candidates: string[]; hint?: string }[];
   /** Names with a repository tag (`pkg@testing`). */
   tagged: string[];
 }
+
+/** Why `uv` is dropped: the stage copies it from its image. */
+export const UV_IMAGE = "copied from the uv image";
 
 const PYTHON_PACKAGES: Record<string, string> = {
   "py3-pip": "python3-pip",
@@ -89,8 +95,14 @@ const PYTHON_PACKAGES: Record<string, string> = {
  * (a package with no build packages falls back to its runtime ones: `apk add libpq` installs
  * libpq5). On python:* images the image's own Python makes PYIMG rows and Rust (wheels) pointless.
  */
-export function mapPackages(specs: string[], python: boolean, column: "build" | "runtime" = "build"): Mapped {
-  const out: Mapped = { packages: [], renamed: [], dropped: [], pinned: [], unknown: [], tagged: [] };
+export function mapPackages(
+  specs: string[],
+  python: boolean,
+  column: "build" | "runtime" = "build",
+  user: Record<string, PackageEntry> = {},
+): Mapped {
+  const out: Mapped = { packages: [], renamed: [], dropped: [], pinned: [], unknown: [], unresolved: [], tagged: [] };
+  const lookup: Lookup = (n) => user[n] ?? packageMap[n];
   const add = (pkg: string): void => {
     if (!out.packages.includes(pkg)) out.packages.push(pkg);
   };
@@ -101,21 +113,28 @@ export function mapPackages(specs: string[], python: boolean, column: "build" | 
       out.tagged.push(name);
       continue;
     }
-    const entry = packageMap[name];
-    if (!entry) {
-      // py3-x (and the older py-x) are Debian's python3-x.
-      const py = /^py3?-(.+)$/.exec(name);
-      if (py && !python && trixiePackages().has(`python3-${py[1]}`)) {
-        add(`python3-${py[1]}`);
-        out.renamed.push(`${name} -> python3-${py[1]}`);
-      } else {
-        if (!trixiePackages().has(name)) out.unknown.push(name);
-        add(name);
-      }
+    // uv is not a Debian package: it comes from its own image (a COPY the stage gets instead).
+    if (name === "uv" && !user[name]) {
+      out.dropped.push({ name, why: UV_IMAGE });
       continue;
     }
+    let entry = lookup(name);
+    let rule: string | undefined;
+    /** The name the entry is for (a rule may have rewritten it). */
+    let alias = name;
+    if (!entry) {
+      const resolved = resolve(name, python, lookup);
+      if (resolved.kind === "unresolved") {
+        out.unknown.push(name);
+        out.unresolved.push({ name, candidates: resolved.candidates, hint: resolved.hint });
+        continue;
+      }
+      entry = resolved.entry;
+      rule = resolved.rule === "same-name" ? undefined : resolved.rule;
+      alias = resolved.name;
+    }
     const tags = entry.tags ?? [];
-    if (python && (name === "rust" || name === "cargo")) {
+    if (python && (alias === "rust" || alias === "cargo")) {
       out.dropped.push({ name, why: "wheels" });
       continue;
     }
@@ -124,7 +143,7 @@ export function mapPackages(specs: string[], python: boolean, column: "build" | 
         out.dropped.push({ name, why: "the python image has its own" });
         continue;
       }
-      const debian = PYTHON_PACKAGES[name];
+      const debian = PYTHON_PACKAGES[alias];
       if (debian) {
         add(debian);
         if (debian !== name) out.renamed.push(`${name} -> ${debian}`);
@@ -141,7 +160,7 @@ export function mapPackages(specs: string[], python: boolean, column: "build" | 
       continue;
     }
     for (const pkg of wanted) add(pkg);
-    if (wanted.join(" ") !== name) out.renamed.push(`${name} -> ${wanted.join(" ")}`);
+    if (wanted.join(" ") !== name) out.renamed.push(`${name} -> ${wanted.join(" ")}${rule ? ` (${rule})` : ""}`);
   }
   return out;
 }

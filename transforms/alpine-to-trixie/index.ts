@@ -220,7 +220,12 @@ function installsPython(ctx: Context, stage: Stage): boolean {
 
 function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): void {
   const scripts = contextScripts(stage, ctx.context);
-  const state: StageState = { python, virtuals: new Map(), pending: missingTools(stage, python, scripts.tools) };
+  const state: StageState = {
+    python,
+    packages: ctx.options.packages,
+    virtuals: new Map(),
+    pending: missingTools(stage, python, scripts.tools, ctx.options.packages),
+  };
   out.blockers.push(...alpineOnlyGroups(stage));
   for (const f of scripts.findings) {
     out.blockers.push({
@@ -244,6 +249,18 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
         );
     }
   }
+  if (
+    state.uvImage &&
+    !stage.instructions.some((i) => /^ghcr\.io\/astral-sh\/uv(?::|$)/.test(i.flag("from")?.value ?? ""))
+  ) {
+    const copy = `COPY --from=ghcr.io/astral-sh/uv:${ctx.options.uvVersion} /uv /uvx /bin/`;
+    out.edits.push(ctx.dockerfile.insertAfter(stage.from, [copy]));
+    out.notes.push({
+      severity: "info",
+      line: stage.from.line,
+      message: `added ${copy}: Debian has no uv package; the uv image's static binary takes the place of \`apk add uv\``,
+    });
+  }
   if (state.pending.packages.length > 0) {
     out.edits.push(ctx.dockerfile.insertAfter(stage.from, [aptInstallRun(state.pending.packages)]));
     out.notes.push({
@@ -259,6 +276,7 @@ function missingTools(
   stage: Stage,
   python: boolean,
   scriptTools: { pkg: string; instruction: Instruction }[],
+  packages: StageState["packages"],
 ): StageState["pending"] {
   const used = busyboxTools(stage);
   for (const { pkg, instruction } of scriptTools) {
@@ -279,7 +297,7 @@ function missingTools(
       const apk = parseApk(command);
       if (apk?.verb !== "add") continue;
       const specs = apk.packages.flatMap((p) => (p.text === undefined ? [] : [p.text]));
-      for (const pkg of mapPackages(specs, python).packages) installed.add(pkg);
+      for (const pkg of mapPackages(specs, python, "build", packages).packages) installed.add(pkg);
     }
   }
   const needed = used.filter((t) => !installed.has(t.pkg));

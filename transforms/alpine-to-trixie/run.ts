@@ -9,7 +9,7 @@ import type { ShellCommand, ShellScript, ShellWord } from "../../src/engine/shel
 import { rewriteInPlace } from "./layout";
 import type { ConfigKey } from "../../src/engine/image";
 import type { Context, NoteInput } from "../../src/engine/types";
-import { mapPackages, parseApk, type ApkCommand } from "./apk";
+import { mapPackages, parseApk, UV_IMAGE, type ApkCommand } from "./apk";
 import { convertUserCommand } from "./users";
 
 const LISTS = "rm -rf /var/lib/apt/lists/*";
@@ -27,7 +27,11 @@ export const sink = (): Sink => ({ edits: [], notes: [], declares: [], blockers:
 /** Per stage: the packages of `apk add --virtual NAME`, and Debian packages to add to the first install. */
 export interface StageState {
   python: boolean;
+  /** The user's Alpine -> Debian names. */
+  packages: Record<string, { build: string[]; runtime: string[] }>;
   virtuals: Map<string, string[]>;
+  /** An `apk add uv`: the stage copies uv from its image instead. */
+  uvImage?: boolean;
   /** Packages the stage needs that Alpine had (BusyBox tools), for the first install before `before`. */
   pending: { packages: string[]; before: number };
 }
@@ -296,7 +300,7 @@ function planApk(
         if (group) packages.push(...group);
         else if (spec.startsWith("."))
           return block(`the virtual package ${spec} is not created by an apk add earlier in this stage`);
-        else packages.push(...mapPackages([spec], state.python).packages);
+        else packages.push(...mapPackages([spec], state.python, "build", state.packages).packages);
       }
       const unique = [...new Set(packages)];
       if (unique.length === 0) {
@@ -326,17 +330,25 @@ function planAdd(
 ): Plan | undefined {
   const line = instruction.line;
   const command = apk.command;
-  const mapped = mapPackages(specs, state.python);
+  const mapped = mapPackages(specs, state.python, "build", state.packages);
   if (mapped.tagged.length > 0)
     return block(
       `${mapped.tagged.join(", ")} come from a tagged repository (@edge, @testing); look in trixie-backports`,
     );
   if (mapped.unknown.length > 0) {
-    const message = `no Debian trixie package named ${mapped.unknown.join(", ")}: find its Debian name (https://packages.debian.org) and add it to the package map`;
+    const each = mapped.unresolved.map(({ name, candidates, hint }) =>
+      hint
+        ? `${name} (${hint})`
+        : candidates.length > 0
+          ? `${name} (did you mean ${candidates.slice(0, 4).join(", ")}${candidates.length > 4 ? "..." : ""}?)`
+          : name,
+    );
+    const message = `no Debian trixie package dfmod can name for ${each.join(", ")}: find its Debian name (https://packages.debian.org) and add it to the config's "packages" (or --package ${mapped.unknown[0]}=<debian name>)`;
     if (ctx.options.strict) throw new DockerfileError(line, message);
     return block(message);
   }
   if (apk.virtual) state.virtuals.set(apk.virtual, mapped.packages);
+  if (mapped.dropped.some((d) => d.why === UV_IMAGE)) state.uvImage = true;
   const parts: string[] = [];
   if (mapped.renamed.length) parts.push(`renamed ${mapped.renamed.join(", ")}`);
   const wheels = mapped.dropped.filter((d) => d.why === "wheels").map((d) => d.name);
@@ -381,7 +393,7 @@ function planAdd(
     words = new Map();
     const seen = new Set<string>();
     for (const w of apk.packages) {
-      const names = mapPackages([w.text!], state.python).packages.filter((n) => !seen.has(n));
+      const names = mapPackages([w.text!], state.python, "build", state.packages).packages.filter((n) => !seen.has(n));
       names.forEach((n) => seen.add(n));
       words.set(w, names);
     }

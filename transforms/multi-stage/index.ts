@@ -28,6 +28,7 @@ import {
   stageStates,
 } from "../../src/engine/stage";
 import { inBase, packageMap } from "../alpine-to-trixie/packages";
+import { runtimeOfDev } from "../alpine-to-trixie/resolve";
 
 /** Debian packages that only build things: nothing of them is needed at run time. */
 const BUILD_TOOLS = new Set([
@@ -104,9 +105,13 @@ function needsBuilder(command: ShellCommand, builderOnly: Set<string>): string |
   return undefined;
 }
 
-/** Debian build package -> the runtime packages it stands for (libpq-dev -> libpq5), from the package map. */
+/**
+ * Debian build package -> the runtime packages it stands for (libpq-dev -> libpq5): the user's map,
+ * the package map, or the rule that finds a -dev package's library among trixie's names.
+ */
 let runtimeIndex: Map<string, string[]> | undefined;
-function runtimeOf(pkg: string): string[] | undefined {
+function runtimeOf(pkg: string, user: Record<string, { build: string[]; runtime: string[] }>): string[] | undefined {
+  for (const entry of Object.values(user)) if (entry.build.includes(pkg)) return entry.runtime;
   if (!runtimeIndex) {
     runtimeIndex = new Map();
     for (const entry of Object.values(packageMap)) {
@@ -115,7 +120,10 @@ function runtimeOf(pkg: string): string[] | undefined {
       }
     }
   }
-  return runtimeIndex.get(pkg);
+  const known = runtimeIndex.get(pkg);
+  if (known) return known;
+  const library = runtimeOfDev(pkg);
+  return library ? [library] : undefined;
 }
 
 /** Tools a HEALTHCHECK may call that slim images lack (BusyBox had wget and nc built in). */
@@ -423,7 +431,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   };
   for (const pkg of installed) {
     if (purged.has(pkg) && !/-dev$/.test(pkg) && !BUILD_TOOLS.has(pkg)) continue;
-    const runtime = runtimeOf(pkg);
+    const runtime = runtimeOf(pkg, ctx.options.packages);
     if (BUILD_TOOLS.has(pkg)) continue;
     if (/-dev$/.test(pkg)) {
       if (runtime) runtime.forEach(add);

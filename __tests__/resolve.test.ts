@@ -1,0 +1,99 @@
+/** The resolver's rules: names that resolve to exactly one trixie package, and names that must not. */
+import { resolve, runtimeOfDev } from "../transforms/alpine-to-trixie/resolve";
+import { mapPackages } from "../transforms/alpine-to-trixie/apk";
+import { packageMap, trixiePackages } from "../transforms/alpine-to-trixie/packages";
+
+const resolved = (name: string, python = false) => {
+  const r = resolve(name, python);
+  return r.kind === "resolved" ? { rule: r.rule, build: r.entry.build, runtime: r.entry.runtime } : r;
+};
+
+describe("rules that resolve", () => {
+  test.each([
+    ["libedit", "soname", ["libedit2"], ["libedit2"]],
+    ["libcap", "soname", ["libcap2"], ["libcap2"]],
+    ["libwebp", "soname", ["libwebp7"], ["libwebp7"]],
+    ["libldap", "soname", ["libldap2"], ["libldap2"]],
+    ["libuv", "soname", ["libuv1t64"], ["libuv1t64"]],
+    ["libevent", "soname", ["libevent-2.1-7t64"], ["libevent-2.1-7t64"]],
+    ["krb5-libs", "libs", ["libkrb5-3"], ["libkrb5-3"]],
+    ["icu-libs", "libs", ["libicu76"], ["libicu76"]],
+    ["nodejs-current", "flavour", ["nodejs"], ["nodejs"]],
+    ["postgresql16-client", "versioned", ["postgresql-client"], ["postgresql-client"]],
+    ["postgresql16-dev", "versioned", ["libpq-dev"], ["libpq5"]],
+    ["jq", "same-name", ["jq"], ["jq"]],
+  ])("%s -> %s", (name, rule, build, runtime) => {
+    expect(resolved(name)).toEqual({ rule, build, runtime });
+  });
+
+  test("-dev: the headers package, and its runtime library by rule", () => {
+    expect(resolved("libsasl2-dev")).toEqual({ rule: "same-name", build: ["libsasl2-dev"], runtime: ["libsasl2-2"] });
+    expect(runtimeOfDev("libxmlsec1-dev")).toBe("libxmlsec1t64");
+    expect(runtimeOfDev("libpq-dev")).toBe("libpq5");
+    expect(runtimeOfDev("libtiff-dev")).toBe("libtiff6");
+  });
+
+  test("t64: the renamed library, never the old name", () => {
+    for (const name of ["libedit", "libuv", "libevent"]) {
+      const r = resolved(name) as { build: string[] };
+      expect(r.build.every((n) => trixiePackages().has(n))).toBe(true);
+    }
+    expect(resolved("libuv")).toMatchObject({ build: ["libuv1t64"] });
+  });
+
+  test("py3-X is python3-X on a plain Debian base", () => {
+    expect(resolved("py3-numpy")).toEqual({ rule: "python3", build: ["python3-numpy"], runtime: ["python3-numpy"] });
+  });
+
+  test("Python 2's headers are Python 3's; on a python image the image's own", () => {
+    expect(mapPackages(["python-dev"], false).packages).toEqual(["python3-dev"]);
+    expect(mapPackages(["python-dev"], true).packages).toEqual([]);
+  });
+});
+
+describe("names that must not resolve", () => {
+  test.each([
+    ["tiff", ["libtiff6"]], // not a lib… name: a suggestion only (a tool may share a library's name)
+    ["uv", ["libuv1t64"]],
+    ["openblas", ["libopenblas0", "libopenblas64-0"]], // two candidates
+    ["libusb", ["libusb-0.1-4", "libusb-1.0-0", "libusb3380-0t64"]],
+    ["openldap", []], // none
+    ["no-such-package-xyz", []],
+  ])("%s (candidates %j)", (name, candidates) => {
+    expect(resolve(name, false)).toEqual({ kind: "unresolved", candidates });
+  });
+
+  test("py3-X on a python image: the image's Python cannot see Debian's modules", () => {
+    expect(resolve("py3-numpy", true)).toEqual({
+      kind: "unresolved",
+      candidates: [],
+      hint: "the python image's own Python cannot use Debian's modules: `pip install numpy` instead",
+    });
+  });
+
+  test("Python 2 itself", () => {
+    expect(resolve("python2", false)).toMatchObject({ kind: "unresolved" });
+  });
+
+  test("a versioned name of a family dfmod does not know stays as it is", () => {
+    // lcms2's 2 is part of its name, not a version.
+    expect(resolve("lcms2", false)).toEqual({ kind: "unresolved", candidates: ["liblcms2-2"] });
+  });
+});
+
+describe("the user's map", () => {
+  test("wins over the built-in map and the rules", () => {
+    const user = {
+      "postgresql-dev": { build: ["libpq-dev"], runtime: ["libpq5", "postgresql-client"] },
+      tiff: { build: ["libtiff6"], runtime: ["libtiff6"] },
+    };
+    expect(mapPackages(["tiff", "postgresql-dev"], true, "build", user).packages).toEqual(["libtiff6", "libpq-dev"]);
+    expect(packageMap["postgresql-dev"]!.runtime).toEqual(["libpq5"]);
+  });
+
+  test("apk add uv: no Debian package, the stage copies uv from its image", () => {
+    const m = mapPackages(["uv", "gcc"], true);
+    expect(m.packages).toEqual(["gcc"]);
+    expect(m.dropped).toEqual([{ name: "uv", why: "copied from the uv image" }]);
+  });
+});

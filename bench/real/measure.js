@@ -13,6 +13,10 @@
  *   runtime    a file split into stages keeps, in its final stage, every package the original
  *              installed that is not a build tool, and the runtime library of every -dev package
  *
+ * And for package knowledge, over the files of kind alpine-python: the share of distinct `apk add`
+ * names that resolve to trixie names (map, rules), and the share of files whose packages all
+ * resolve (files left on Alpine for their Python version not counted).
+ *
  * Writes bench/real/results.md.
  */
 "use strict";
@@ -128,7 +132,7 @@ function runtimeLost(input, output) {
     const entry = packageMap[p];
     // A -dev package needs its runtime library; another package itself (or what it stands for).
     if (entry) need(p, p.endsWith("-dev") ? entry.runtime : [...new Set([...entry.runtime, ...entry.build])]);
-    else if (!p.endsWith("-dev")) need(p, [p]);
+    else if (!p.endsWith("-dev")) need(p, resolvedRuntime(p, input) ?? [p]);
   }
   const runtimeOfDev = new Map();
   for (const entry of Object.values(packageMap)) for (const b of entry.build) runtimeOfDev.set(b, entry.runtime);
@@ -138,6 +142,15 @@ function runtimeLost(input, output) {
     else need(p, [p]);
   }
   return lost;
+}
+
+/** For an Alpine name the map lacks: the runtime packages dfmod's rules give it (undefined: none). */
+function resolvedRuntime(name, input) {
+  const { mapPackages } = require(path.join(root, "dist", "transforms", "alpine-to-trixie", "apk"));
+  const python = /^\s*from\s+(?:--\S+\s+)*(?:\S*\/)?"?python:/im.test(input);
+  const m = mapPackages([name], python, "runtime");
+  if (m.dropped.some((d) => d.name === name)) return []; // nothing to install for it on Debian
+  return m.packages.length > 0 ? m.packages : undefined;
 }
 
 /** The three judgements for one (input, output) pair. */
@@ -185,8 +198,9 @@ function main() {
   const doc = JSON.parse(r.stdout);
   const byPath = new Map(doc.files.map((f) => [f.path, f]));
   const totals = { files: 0, changed: 0, split: 0, leftOnAlpine: 0, errors: 0 };
+  const knowledge = { names: new Map(), files: 0, filesResolved: 0, oldPython: 0 };
   const failures = { split: [], aptNames: [], runtime: [] };
-  for (const [id, repo, file] of present) {
+  for (const [id, repo, file, , kind] of present) {
     const input = fs.readFileSync(path.join(dir, id, "Dockerfile"), "utf8");
     const output = fs.readFileSync(path.join(work, id, "Dockerfile"), "utf8");
     const result = byPath.get(`${id}/Dockerfile`);
@@ -195,6 +209,7 @@ function main() {
     if (input !== output) totals.changed++;
     if (stages(input).length === 1 && stages(output).length > 1) totals.split++;
     if (result?.notes.some((n) => n.message.startsWith("left on Alpine as a whole"))) totals.leftOnAlpine++;
+    if (kind === "alpine-python") packageKnowledge(knowledge, input, result);
     const j = judge(input, output);
     for (const key of Object.keys(failures))
       if (j[key].length) failures[key].push(`${id} (${repo}/${file}): ${j[key].join("; ")}`);
@@ -214,12 +229,52 @@ function main() {
     `| outputs with apt-get names Debian trixie does not have | ${failures.aptNames.length} |`,
     `| splits that lost a runtime package | ${failures.runtime.length} |`,
     "",
+    ...knowledgeLines(knowledge),
+    "",
     ...Object.entries(failures).flatMap(([k, v]) => v.map((x) => `- ${k}: ${x}`)),
   ];
   const text = lines.join("\n") + "\n";
   fs.writeFileSync(path.join(__dirname, "results.md"), text);
   process.stdout.write(text);
   process.exitCode = failures.split.length + failures.aptNames.length + failures.runtime.length > 0 ? 1 : 0;
+}
+
+/** Package names of a Python-on-Alpine file: which resolve; whether the file migrated with all of them. */
+function packageKnowledge(k, input, result) {
+  const { mapPackages } = require(path.join(root, "dist", "transforms", "alpine-to-trixie", "apk"));
+  const python = /^\s*from\s+(?:--\S+\s+)*(?:\S*\/)?"?python:/im.test(input);
+  for (const name of installed(input, "apk")) {
+    if (!/^[a-z0-9][a-z0-9+._-]*$/.test(name)) continue;
+    const key = `${name}${python ? "" : " (plain)"}`;
+    if (!k.names.has(key)) {
+      const m = mapPackages([name], python);
+      k.names.set(key, m.unknown.length === 0 && m.tagged.length === 0);
+    }
+  }
+  const notes = result?.notes ?? [];
+  if (notes.some((n) => /has no Debian trixie image/.test(n.message))) {
+    k.oldPython++;
+    return;
+  }
+  k.files++;
+  if (!notes.some((n) => n.message.includes("no Debian trixie package dfmod can name"))) k.filesResolved++;
+}
+
+function knowledgeLines(k) {
+  const names = [...k.names.values()];
+  const resolved = names.filter(Boolean).length;
+  const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)} %` : "-");
+  const unresolved = [...k.names].filter(([, ok]) => !ok).map(([n]) => n);
+  return [
+    "Package knowledge, over the files of kind alpine-python:",
+    "",
+    "| figure | share |",
+    "| --- | --- |",
+    `| distinct apk names that resolve to trixie names | ${pct(resolved, names.length)} (${resolved} of ${names.length}) |`,
+    `| files whose packages all resolve (${k.oldPython} on Python ≤ 3.8 not counted) | ${pct(k.filesResolved, k.files)} (${k.filesResolved} of ${k.files}) |`,
+    "",
+    `Unresolved: ${unresolved.sort().join(", ") || "none"}`,
+  ];
 }
 
 module.exports = { judge };

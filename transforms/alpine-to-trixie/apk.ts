@@ -155,7 +155,7 @@ export function mapPackages(
     if (wanted.length === 0) {
       out.dropped.push({
         name,
-        why: chosen.length === 0 ? "no Debian counterpart is needed" : "already in the base image",
+        why: chosen.length === 0 ? (entry.note ?? "no Debian counterpart is needed") : "already in the base image",
       });
       continue;
     }

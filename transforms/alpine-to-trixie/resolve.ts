@@ -14,8 +14,8 @@
  *   versioned      a version in the name of a known family goes (postgresql16-client -> postgresql-client,
  *                  and from there the map: postgresql16-dev -> libpq-dev)
  *   flavour        `-current` / `-lts` go (nodejs-current -> nodejs)
- *   python3        `py3-X` / `py-X` is Debian's `python3-X`, on a plain Debian base (a python:* image
- *                  cannot see Debian's modules: unresolved there, with `pip install X` as the suggestion)
+ *   python3        `py3-X` / `py-X` is Debian's `python3-X`, on a plain Debian base; on a python:* image
+ *                  nothing (Alpine's module served Alpine's python3, not the image's Python)
  *   python2        Python 2's headers are Python 3's (python-dev -> python3-dev); Python 2 itself is gone
  */
 import { packageMap, trixiePackages, type PackageEntry } from "./packages";
@@ -81,10 +81,16 @@ export function resolve(name: string, python: boolean, lookup: Lookup = (n) => p
   const py = /^py3?-(.+)$/.exec(name);
   if (py) {
     if (python) {
+      // Alpine's py3-X served Alpine's own python3, never the python image's: nothing to install.
       return {
-        kind: "unresolved",
-        candidates: [],
-        hint: `the python image's own Python cannot use Debian's modules: \`pip install ${py[1]}\` instead`,
+        kind: "resolved",
+        entry: {
+          build: [],
+          runtime: [],
+          note: `Alpine's ${name} was for Alpine's own python3, not the image's Python; if the app imports it, pip installs it (${py[1]})`,
+        },
+        rule: "python-module",
+        name,
       };
     }
     const debian = `python3-${py[1]}`;

@@ -359,45 +359,54 @@ describe("CI sees what is left: --check and --fail-on", () => {
 });
 
 describe("package knowledge: the user's map and `dfmod packages`", () => {
-  const ALPINE = "FROM python:3.12-alpine\nRUN apk add --no-cache tiff openldap\nRUN pip install flask\n";
+  const ALPINE = "FROM python:3.12-alpine\nRUN apk add --no-cache fribidi frobnicate\nRUN pip install flask\n";
 
   test("the config's packages and --package name what the map and the rules do not", () => {
     fs.writeFileSync(path.join(dir, "Dockerfile"), ALPINE);
     // Unresolved: the stage stays on Alpine, the note suggests what the rules found.
     const left = dfmod(["--stdout", "-t", "alpine-to-trixie", "Dockerfile"], { cwd: dir });
     expect(left.stdout).toBe(ALPINE);
-    expect(left.stderr).toContain("tiff (did you mean libtiff6?), openldap");
-    fs.writeFileSync(path.join(dir, "dfmod.config.json"), JSON.stringify({ packages: { tiff: "libtiff6" } }));
-    const r = dfmod(["--stdout", "-t", "alpine-to-trixie", "--package", "openldap=libldap2", "Dockerfile"], {
-      cwd: dir,
-    });
+    expect(left.stderr).toContain("fribidi (did you mean libfribidi0?), frobnicate");
+    fs.writeFileSync(path.join(dir, "dfmod.config.json"), JSON.stringify({ packages: { fribidi: "libfribidi0" } }));
+    const r = dfmod(["--stdout", "-t", "alpine-to-trixie", "--package", "frobnicate=jq", "Dockerfile"], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("apt-get install -y --no-install-recommends libtiff6 libldap2 &&");
+    expect(r.stdout).toContain("apt-get install -y --no-install-recommends libfribidi0 jq &&");
   });
 
   test("a Debian name that trixie does not have is an error naming the key or the flag", () => {
     fs.writeFileSync(path.join(dir, "Dockerfile"), ALPINE);
-    fs.writeFileSync(path.join(dir, "dfmod.config.json"), JSON.stringify({ packages: { tiff: "libtiff5" } }));
+    fs.writeFileSync(path.join(dir, "dfmod.config.json"), JSON.stringify({ packages: { fribidi: "libfribidi5" } }));
     const bad = dfmod(["Dockerfile"], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("dfmod.config.json: packages.tiff: Debian trixie has no package named libtiff5");
+    expect(bad.stderr).toContain("dfmod.config.json: packages.fribidi: Debian trixie has no package named libfribidi5");
     fs.rmSync(path.join(dir, "dfmod.config.json"));
-    const flag = dfmod(["--package", "tiff=libtiff5", "Dockerfile"], { cwd: dir });
+    const flag = dfmod(["--package", "fribidi=libfribidi5", "Dockerfile"], { cwd: dir });
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toBe("dfmod: --package tiff=libtiff5: Debian trixie has no package named libtiff5\n");
+    expect(flag.stderr).toBe("dfmod: --package fribidi=libfribidi5: Debian trixie has no package named libfribidi5\n");
   });
 
   test("dfmod packages prints what each name becomes, and exits 1 when one has no trixie name", () => {
-    const ok = dfmod(["packages", "postgresql16-dev", "libedit"], { cwd: dir });
+    const ok = dfmod(["packages", "postgresql16-dev", "libtasn1"], { cwd: dir });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toBe(
       "postgresql16-dev  build: libpq-dev  runtime: libpq5  installs: libpq-dev  (versioned)\n" +
-        "libedit  build: libedit2  runtime: libedit2  installs: libedit2  (soname)\n",
+        "libtasn1  build: libtasn1-6  runtime: libtasn1-6  installs: libtasn1-6  (soname)\n",
     );
-    const some = dfmod(["packages", "--format", "json", "tiff"], { cwd: dir });
+    const some = dfmod(["packages", "--format", "json", "fribidi", "helm"], { cwd: dir });
     expect(some.code).toBe(1);
     expect(JSON.parse(some.stdout)).toEqual({
-      packages: [{ name: "tiff", resolved: false, build: [], runtime: [], installed: [], candidates: ["libtiff6"] }],
+      packages: [
+        { name: "fribidi", resolved: false, build: [], runtime: [], installed: [], candidates: ["libfribidi0"] },
+        {
+          name: "helm",
+          resolved: false,
+          build: [],
+          runtime: [],
+          installed: [],
+          candidates: [],
+          hint: "NO_EQUIV: helm is not in trixie; install the upstream release binary",
+        },
+      ],
     });
   });
 });

@@ -26,6 +26,9 @@ export function answer(name: string, python: boolean, user: Record<string, Packa
   const mapped = mapPackages([name], python, "build", user);
   const dropped = mapped.dropped.find((d) => d.name === name);
   const own = user[name] ?? packageMap[name];
+  if (own?.tags?.includes("UNAVAILABLE")) {
+    return { name, resolved: false, build: [], runtime: [], installed: [], candidates: [], hint: own.note };
+  }
   if (own) {
     return {
       name,

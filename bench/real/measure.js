@@ -128,7 +128,7 @@ function runtimeLost(input, output) {
     lost.push(`${from} -> ${names.join("|")}`);
   };
   for (const p of installed(input, "apk")) {
-    if (BUILD_ONLY.test(p)) continue;
+    if (BUILD_ONLY.test(p) || droppedByDfmod(p, input)) continue;
     const entry = packageMap[p];
     // A -dev package needs its runtime library; another package itself (or what it stands for).
     if (entry) need(p, p.endsWith("-dev") ? entry.runtime : [...new Set([...entry.runtime, ...entry.build])]);
@@ -142,6 +142,13 @@ function runtimeLost(input, output) {
     else need(p, [p]);
   }
   return lost;
+}
+
+/** A name dfmod installs nothing for on this image (the image has it, or it served Alpine's own Python). */
+function droppedByDfmod(name, input) {
+  const { mapPackages } = require(path.join(root, "dist", "transforms", "alpine-to-trixie", "apk"));
+  const python = /^\s*from\s+(?:--\S+\s+)*(?:\S*\/)?"?python:/im.test(input);
+  return mapPackages([name], python, "runtime").dropped.some((d) => d.name === name);
 }
 
 /** For an Alpine name the map lacks: the runtime packages dfmod's rules give it (undefined: none). */
@@ -239,22 +246,26 @@ function main() {
   process.exitCode = failures.split.length + failures.aptNames.length + failures.runtime.length > 0 ? 1 : 0;
 }
 
+const PYTHON2 = /^(?:python|python2|python2-dev|py2-.+)$/;
+
 /** Package names of a Python-on-Alpine file: which resolve; whether the file migrated with all of them. */
 function packageKnowledge(k, input, result) {
   const { mapPackages } = require(path.join(root, "dist", "transforms", "alpine-to-trixie", "apk"));
   const python = /^\s*from\s+(?:--\S+\s+)*(?:\S*\/)?"?python:/im.test(input);
-  for (const name of installed(input, "apk")) {
+  const names = installed(input, "apk");
+  const notes = result?.notes ?? [];
+  // Python 2 on plain Alpine, or a python image with no trixie image: left for its Python version.
+  if (notes.some((n) => /has no Debian trixie image/.test(n.message)) || names.some((n) => PYTHON2.test(n))) {
+    k.oldPython++;
+    return;
+  }
+  for (const name of names) {
     if (!/^[a-z0-9][a-z0-9+._-]*$/.test(name)) continue;
     const key = `${name}${python ? "" : " (plain)"}`;
     if (!k.names.has(key)) {
       const m = mapPackages([name], python);
       k.names.set(key, m.unknown.length === 0 && m.tagged.length === 0);
     }
-  }
-  const notes = result?.notes ?? [];
-  if (notes.some((n) => /has no Debian trixie image/.test(n.message))) {
-    k.oldPython++;
-    return;
   }
   k.files++;
   if (!notes.some((n) => n.message.includes("no Debian trixie package dfmod can name"))) k.filesResolved++;
@@ -271,7 +282,7 @@ function knowledgeLines(k) {
     "| figure | share |",
     "| --- | --- |",
     `| distinct apk names that resolve to trixie names | ${pct(resolved, names.length)} (${resolved} of ${names.length}) |`,
-    `| files whose packages all resolve (${k.oldPython} on Python ≤ 3.8 not counted) | ${pct(k.filesResolved, k.files)} (${k.filesResolved} of ${k.files}) |`,
+    `| files whose packages all resolve (${k.oldPython} on Python 2 or ≤ 3.8 not counted) | ${pct(k.filesResolved, k.files)} (${k.filesResolved} of ${k.files}) |`,
     "",
     `Unresolved: ${unresolved.sort().join(", ") || "none"}`,
   ];

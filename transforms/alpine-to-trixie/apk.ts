@@ -134,13 +134,24 @@ export function mapPackages(
       alias = resolved.name;
     }
     const tags = entry.tags ?? [];
+    if (tags.includes("UNAVAILABLE")) {
+      out.unknown.push(name);
+      out.unresolved.push({ name, candidates: [], hint: entry.note?.replace(/^NO_EQUIV[^:]*:\s*/, "") });
+      continue;
+    }
     if (python && (alias === "rust" || alias === "cargo")) {
       out.dropped.push({ name, why: "wheels" });
       continue;
     }
     if (tags.includes("PYIMG")) {
       if (python) {
-        out.dropped.push({ name, why: "the python image has its own" });
+        const module = /^py[23]?-(.+)$/.exec(alias)?.[1];
+        out.dropped.push({
+          name,
+          why: module
+            ? `Alpine's ${name} was for Alpine's own python3, not the image's Python; if the app imports it, pip installs it (${module})`
+            : "the python image has its own",
+        });
         continue;
       }
       const debian = PYTHON_PACKAGES[alias];

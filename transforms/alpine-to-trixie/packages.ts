@@ -8,7 +8,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import map from "./package-map.json";
 
-export type Tag = "WHEELS" | "T64" | "ALREADY_IN_BASE" | "PYIMG" | "NO_EQUIV" | "PATH" | "VIRTUAL";
+/**
+ * UNAVAILABLE: trixie has nothing that does the same (helm, openjdk8, Python 2): the stage stays on
+ * Alpine, and the note tells the user what to do instead.
+ */
+export type Tag = "WHEELS" | "T64" | "ALREADY_IN_BASE" | "PYIMG" | "NO_EQUIV" | "PATH" | "VIRTUAL" | "UNAVAILABLE";
 
 export interface PackageEntry {
   build: string[];

@@ -336,14 +336,22 @@ function planAdd(
       `${mapped.tagged.join(", ")} come from a tagged repository (@edge, @testing); look in trixie-backports`,
     );
   if (mapped.unknown.length > 0) {
-    const each = mapped.unresolved.map(({ name, candidates, hint }) =>
-      hint
-        ? `${name} (${hint})`
-        : candidates.length > 0
-          ? `${name} (did you mean ${candidates.slice(0, 4).join(", ")}${candidates.length > 4 ? "..." : ""}?)`
-          : name,
+    // Names dfmod knows trixie lacks (with what to do instead), and names it cannot place.
+    const known = mapped.unresolved.filter((u) => u.hint).map((u) => `${u.name}: ${u.hint}`);
+    const unplaced = mapped.unresolved.filter((u) => !u.hint);
+    const each = unplaced.map(({ name, candidates }) =>
+      candidates.length > 0
+        ? `${name} (did you mean ${candidates.slice(0, 4).join(", ")}${candidates.length > 4 ? "..." : ""}?)`
+        : name,
     );
-    const message = `no Debian trixie package dfmod can name for ${each.join(", ")}: find its Debian name (https://packages.debian.org) and add it to the config's "packages" (or --package ${mapped.unknown[0]}=<debian name>)`;
+    const message = [
+      ...known,
+      ...(each.length > 0
+        ? [
+            `no Debian trixie package dfmod can name for ${each.join(", ")}: find its Debian name (https://packages.debian.org) and add it to the config's "packages" (or --package ${unplaced[0]!.name}=<debian name>)`,
+          ]
+        : []),
+    ].join("; ");
     if (ctx.options.strict) throw new DockerfileError(line, message);
     return block(message);
   }

@@ -78,10 +78,14 @@ export interface Mapped {
   unresolved: { name: string; candidates: string[]; hint?: string }[];
   /** Names with a repository tag (`pkg@testing`). */
   tagged: string[];
+  /** Python tools to pip install instead (poetry on a python image). */
+  pip: string[];
 }
 
 /** Why `uv` is dropped: the stage copies it from its image. */
 export const UV_IMAGE = "copied from the uv image";
+/** Why a tool is dropped from apt-get: pip installs it into the image's Python instead. */
+export const PIP_INSTALL = "pip installs it into the image's Python";
 
 const PYTHON_PACKAGES: Record<string, string> = {
   "py3-pip": "python3-pip",
@@ -101,7 +105,16 @@ export function mapPackages(
   column: "build" | "runtime" = "build",
   user: Record<string, PackageEntry> = {},
 ): Mapped {
-  const out: Mapped = { packages: [], renamed: [], dropped: [], pinned: [], unknown: [], unresolved: [], tagged: [] };
+  const out: Mapped = {
+    packages: [],
+    renamed: [],
+    dropped: [],
+    pinned: [],
+    unknown: [],
+    unresolved: [],
+    tagged: [],
+    pip: [],
+  };
   const lookup: Lookup = (n) => user[n] ?? packageMap[n];
   const add = (pkg: string): void => {
     if (!out.packages.includes(pkg)) out.packages.push(pkg);
@@ -116,6 +129,12 @@ export function mapPackages(
     // uv is not a Debian package: it comes from its own image (a COPY the stage gets instead).
     if (name === "uv" && !user[name]) {
       out.dropped.push({ name, why: UV_IMAGE });
+      continue;
+    }
+    // Poetry on a python image: pip installs it into the image's Python, as poetry's docs do.
+    if (name === "poetry" && python && !user[name]) {
+      out.dropped.push({ name, why: PIP_INSTALL });
+      out.pip.push("poetry");
       continue;
     }
     let entry = lookup(name);
@@ -146,9 +165,10 @@ export function mapPackages(
     if (tags.includes("PYIMG")) {
       if (python) {
         const module = /^py[23]?-(.+)$/.exec(alias)?.[1];
+        const own = module === undefined || ["pip", "setuptools", "wheel"].includes(module);
         out.dropped.push({
           name,
-          why: module
+          why: !own
             ? `Alpine's ${name} was for Alpine's own python3, not the image's Python; if the app imports it, pip installs it (${module})`
             : "the python image has its own",
         });

@@ -56,8 +56,11 @@ type Plan =
       words?: Map<ShellWord, string[]>;
       /** install: packages the stage needs besides those of its words (BusyBox tools). */
       extra?: string[];
+      /** install: a command that runs after it (`&& pip install poetry`). */
+      after?: string;
     }
-  | { kind: "drop"; command: ShellCommand };
+  | { kind: "drop"; command: ShellCommand }
+  | { kind: "replace"; command: ShellCommand; text: string };
 
 /** The /var/cache/apk cache mount of a RUN: it means nothing on Debian. */
 function apkCacheMountEdits(instruction: Instruction, out: Sink): Edit[] {
@@ -199,9 +202,13 @@ function writePlans(instruction: Instruction, script: ShellScript, plans: Plan[]
   const removeItems = new Set<number>();
   // Items whose text is replaced: a neighbour's removal would touch the same bytes.
   const replaced = new Set(
-    plans.filter((p) => p.kind === "apt").map((p) => script.items.findIndex((i) => i.command === p.command)),
+    plans.filter((p) => p.kind !== "drop").map((p) => script.items.findIndex((i) => i.command === p.command)),
   );
   for (const plan of plans) {
+    if (plan.kind === "replace") {
+      out.edits.push(...instruction.replace(plan.command.start, plan.command.end, plan.text));
+      continue;
+    }
     if (plan.kind === "drop") {
       const item = script.items.findIndex((i) => i.command === plan.command);
       if (item !== -1 && !replaced.has(item - 1) && !replaced.has(item + 1)) removeItems.add(item);
@@ -210,7 +217,7 @@ function writePlans(instruction: Instruction, script: ShellScript, plans: Plan[]
     }
     const alone = plan.verb !== "purge" && !shared(plan);
     const prefix = (plan === firstUser || alone) && plan.verb !== "update" ? "apt-get update && " : "";
-    const suffix = plan === lastUser || alone ? ` && ${LISTS}` : "";
+    const suffix = (plan === lastUser || alone ? ` && ${LISTS}` : "") + (plan.after ?? "");
     const inPlace =
       plan.words &&
       rewriteInPlace(instruction, {
@@ -357,13 +364,21 @@ function planAdd(
   }
   if (apk.virtual) state.virtuals.set(apk.virtual, mapped.packages);
   if (mapped.dropped.some((d) => d.why === UV_IMAGE)) state.uvImage = true;
+  const pip = mapped.pip.length > 0 ? `pip install --no-cache-dir ${mapped.pip.join(" ")}` : undefined;
+  if (pip) {
+    out.notes.push({
+      severity: "info",
+      line,
+      message: `${mapped.pip.join(", ")}: \`${pip}\` installs ${mapped.pip.length > 1 ? "them" : "it"} into the image's Python (Debian's would run on Debian's own Python)`,
+    });
+  }
   const parts: string[] = [];
   if (mapped.renamed.length) parts.push(`renamed ${mapped.renamed.join(", ")}`);
   const wheels = mapped.dropped.filter((d) => d.why === "wheels").map((d) => d.name);
   const others = mapped.dropped.filter((d) => d.why !== "wheels");
   if (others.length) parts.push(`not needed: ${others.map((d) => `${d.name} (${d.why})`).join(", ")}`);
   const installs = mapped.packages.length > 0;
-  if (installs || parts.length > 0) {
+  if (installs || (parts.length > 0 && !pip)) {
     out.notes.push({
       severity: "info",
       line,
@@ -393,7 +408,7 @@ function planAdd(
       message: `apt has no virtual packages: \`apk del ${apk.virtual}\` becomes apt-get purge of these packages`,
     });
   }
-  if (mapped.packages.length === 0) return { kind: "drop", command };
+  if (mapped.packages.length === 0) return pip ? { kind: "replace", command, text: pip } : { kind: "drop", command };
   // Each word's own Debian names (a name an earlier word brought is not repeated); a pin that is a
   // shell redirect (`sqlite>3.38`) has no word of its own: then the command is written anew.
   let words: Map<ShellWord, string[]> | undefined;
@@ -406,5 +421,13 @@ function planAdd(
       words.set(w, names);
     }
   }
-  return { kind: "apt", command, verb: "install", packages: [...mapped.packages], range, words };
+  return {
+    kind: "apt",
+    command,
+    verb: "install",
+    packages: [...mapped.packages],
+    range,
+    words,
+    after: pip && ` && ${pip}`,
+  };
 }

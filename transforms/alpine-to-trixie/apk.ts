@@ -80,6 +80,8 @@ export interface Mapped {
   tagged: string[];
   /** Python tools to pip install instead (poetry on a python image). */
   pip: string[];
+  /** The map's notes on the packages that are installed. */
+  advice: { name: string; note: string }[];
 }
 
 /** Why `uv` is dropped: the stage copies it from its image. */
@@ -114,6 +116,7 @@ export function mapPackages(
     unresolved: [],
     tagged: [],
     pip: [],
+    advice: [],
   };
   const lookup: Lookup = (n) => user[n] ?? packageMap[n];
   const add = (pkg: string): void => {
@@ -191,6 +194,7 @@ export function mapPackages(
       continue;
     }
     for (const pkg of wanted) add(pkg);
+    if (entry.note) out.advice.push({ name, note: entry.note });
     if (wanted.join(" ") !== name) out.renamed.push(`${name} -> ${wanted.join(" ")}${rule ? ` (${rule})` : ""}`);
   }
   return out;

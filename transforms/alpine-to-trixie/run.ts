@@ -394,6 +394,11 @@ function planAdd(
       message: `dropped ${wheels.join(", ")}: on Debian, pip and uv install prebuilt wheels of cryptography, pydantic-core, orjson and other Rust extensions. Still built from source, needing gcc and headers: psycopg2 (libpq-dev), mysqlclient, python-ldap, GDAL, pygraphviz`,
     });
   }
+  // What the map says a package needs besides its Debian name reaches the user with it.
+  const advice = mapped.advice.filter((a) => /\bneeds?\b/.test(a.note) && !/^PYIMG\b/.test(a.note));
+  if (advice.length > 0) {
+    out.notes.push({ severity: "info", line, message: advice.map((a) => `${a.name}: ${a.note}`).join("; ") });
+  }
   if (mapped.pinned.length || versionRedirects.length) {
     out.notes.push({
       severity: "warning",

@@ -3,6 +3,7 @@ import { applyEdits, EditOverlapError } from "../src/engine/edits";
 import { initShell } from "../src/engine/shell";
 import { dominantEol, readSource, writeSource } from "../src/engine/source";
 import { runPipeline } from "../src/engine/pipeline";
+import { envPairs } from "../src/engine/stage";
 import { defaultOptions, Transform } from "../src/engine/types";
 
 beforeAll(async () => {
@@ -158,6 +159,26 @@ describe("source", () => {
     expect(dominantEol("a\nb\r\nc\r\n")).toBe("\r\n");
     expect(dominantEol("a\nb\nc\r\n")).toBe("\n");
     expect(dominantEol("no newline")).toBe("\n");
+  });
+});
+
+describe("ENV pairs, as Docker reads them", () => {
+  const pairs = (text: string) =>
+    envPairs(new Dockerfile(`FROM x\n${text}`).instructions[1]!).map((p) => [p.key, p.value]);
+
+  test("KEY=value pairs, quoted or not", () => {
+    expect(pairs("ENV A=1 B=\"two words\" C='x'\n")).toEqual([
+      ["A", "1"],
+      ["B", "two words"],
+      ["C", "x"],
+    ]);
+  });
+
+  test("a first word without = is the legacy form: one key, the rest is its value, whatever the key", () => {
+    expect(pairs("ENV PATH /opt/venv/bin:$PATH\n")).toEqual([["PATH", "/opt/venv/bin:$PATH"]]);
+    expect(pairs("ENV python:3.12  UV_NO_CACHE=1 UV_SYSTEM_PYTHON=1\n")).toEqual([
+      ["python:3.12", "UV_NO_CACHE=1 UV_SYSTEM_PYTHON=1"],
+    ]);
   });
 });
 

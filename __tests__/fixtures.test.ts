@@ -75,7 +75,11 @@ for (const id of folders) {
           expect(run(withBom(input)).output).toBe(withBom(expected));
         });
         test("no final newline", () => {
-          expect(run(withoutFinalNewline(input)).output).toBe(withoutFinalNewline(expected));
+          const cut = withoutFinalNewline(input);
+          // A file whose last line is a blank one after an escape still ends with a line break when
+          // one is cut: its output keeps it.
+          const stillEnds = /\n$/.test(cut);
+          expect(run(cut).output).toBe(stillEnds ? expected : withoutFinalNewline(expected));
         });
       });
     }

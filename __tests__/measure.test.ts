@@ -48,3 +48,20 @@ test("a split whose final stage lost runtime packages is found", () => {
   ].join("\n");
   expect(judge(INPUT, output).runtime).toEqual(["ffmpeg -> ffmpeg", "jpeg-dev -> libjpeg62-turbo"]);
 });
+
+test("what the input deletes again (apk del of a virtual group) is not counted as lost; what it keeps is", () => {
+  const input = [
+    "FROM python:3.12-alpine",
+    "RUN apk add --no-cache --virtual .build gcc openssh ffmpeg && apk add --no-cache ffmpeg libxslt && pip install x && apk del .build",
+    'CMD ["python", "app.py"]',
+    "",
+  ].join("\n");
+  const output = [
+    "FROM python:3.12-slim-trixie AS builder",
+    "RUN apt-get install -y gcc openssh-client ffmpeg libxslt1.1",
+    "FROM python:3.12-slim-trixie",
+    'CMD ["python", "app.py"]',
+    "",
+  ].join("\n");
+  expect(judge(input, output).runtime).toEqual(["ffmpeg -> ffmpeg", "libxslt -> libxslt1.1"]);
+});

@@ -360,6 +360,9 @@ describe("the scanner finds the instructions dockerfile-ast finds", () => {
         // on it; dockerfile-ast guesses. The scanner follows BuildKit, so these are not compared.
         const firstLine = raw.replace(/^\uFEFF/, "").split(/\r?\n/)[0]!;
         fc.pre(!/^#\s*escape/i.test(firstLine) || /^#[ \t]*escape[ \t]*=[ \t]*[`\\][ \t]*$/i.test(firstLine));
+        // An instruction whose first line is only an escape: BuildKit joins it to the lines after it
+        // (one unknown instruction); dockerfile-ast makes two. The scanner follows BuildKit.
+        fc.pre(!startsWithEscapeOnlyLine(raw));
         const { expected, actual } = both(raw.replace(/^\uFEFF/, ""));
         expect(actual).toEqual(expected);
       }),
@@ -367,3 +370,9 @@ describe("the scanner finds the instructions dockerfile-ast finds", () => {
     );
   });
 });
+
+/** Whether a line holding only `\` or `` ` `` starts an instruction (the line before it does not continue). */
+function startsWithEscapeOnlyLine(raw: string): boolean {
+  const lines = raw.split(/\r?\n/);
+  return lines.some((line, i) => /^[ \t]*[\\`][ \t]*$/.test(line) && (i === 0 || !/[\\`][ \t]*$/.test(lines[i - 1]!)));
+}

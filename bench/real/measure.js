@@ -14,8 +14,9 @@
  *              installed that is not a build tool, and the runtime library of every -dev package
  *
  * And for package knowledge, over the files of kind alpine-python: the share of distinct `apk add`
- * names that resolve to trixie names (map, rules), and the share of files whose packages all
- * resolve (files left on Alpine for their Python version not counted).
+ * names that resolve to trixie names (map, rules; names that are no Alpine package, listed in
+ * NOT_ALPINE, counted apart), and the share of files whose packages all resolve (files left on
+ * Alpine for their Python version not counted).
  *
  * Writes bench/real/results.md.
  */
@@ -114,6 +115,29 @@ function installed(text, tool) {
   return [...new Set(out)];
 }
 
+/** Packages the file deletes again (`apk del`), with the members of the virtual packages it deletes. */
+function deleted(text) {
+  const bare = (w) => w.replace(/[<>=~@:].*$/, "");
+  const groups = new Map();
+  const plain = new Set();
+  for (const m of joined(text).matchAll(/\bapk\s+(?:-\S+\s+)*add\s+([^&|;\n]*)/g)) {
+    const words = m[1].split(/\s+/).filter(Boolean);
+    const at = words.findIndex((w) => w === "--virtual" || w === "-t");
+    const names = words.filter((w, i) => !w.startsWith("-") && (at === -1 || i > at + 1)).map(bare);
+    if (at !== -1 && words[at + 1]) groups.set(words[at + 1], names);
+    else for (const n of names) plain.add(n);
+  }
+  const out = new Set();
+  for (const m of joined(text).matchAll(/\bapk\s+(?:-\S+\s+)*del\s+([^&|;\n]*)/g)) {
+    for (const w of m[1].split(/\s+/).filter((x) => x && !x.startsWith("-"))) {
+      out.add(w);
+      // A member of a deleted group that is also installed on its own stays.
+      for (const member of groups.get(w) ?? []) if (!plain.has(member)) out.add(member);
+    }
+  }
+  return out;
+}
+
 const stages = (text) => text.split(/^(?=[ \t]*from\s)/im).filter((s) => /^[ \t]*from\s/i.test(s));
 
 /** The runtime packages a split's final stage lacks (empty when the file was not split). */
@@ -127,8 +151,9 @@ function runtimeLost(input, output) {
     if (names.length === 0 || names.every((n) => IN_BASE.has(n)) || names.some(has)) return;
     lost.push(`${from} -> ${names.join("|")}`);
   };
+  const gone = deleted(input);
   for (const p of installed(input, "apk")) {
-    if (BUILD_ONLY.test(p) || droppedByDfmod(p, input)) continue;
+    if (BUILD_ONLY.test(p) || gone.has(p) || droppedByDfmod(p, input)) continue;
     const entry = packageMap[p];
     // A -dev package needs its runtime library; another package itself (or what it stands for).
     if (entry) need(p, p.endsWith("-dev") ? entry.runtime : [...new Set([...entry.runtime, ...entry.build])]);
@@ -205,7 +230,16 @@ function main() {
   const doc = JSON.parse(r.stdout);
   const byPath = new Map(doc.files.map((f) => [f.path, f]));
   const totals = { files: 0, changed: 0, split: 0, leftOnAlpine: 0, errors: 0 };
-  const knowledge = { names: new Map(), files: 0, filesResolved: 0, oldPython: 0 };
+  const knowledge = {
+    names: new Map(),
+    notAlpine: new Set(),
+    files: 0,
+    filesResolved: 0,
+    oldPython: 0,
+    unresolvedFiles: [],
+    brokenFiles: [],
+    id: "",
+  };
   const failures = { split: [], aptNames: [], runtime: [] };
   for (const [id, repo, file, , kind] of present) {
     const input = fs.readFileSync(path.join(dir, id, "Dockerfile"), "utf8");
@@ -216,6 +250,7 @@ function main() {
     if (input !== output) totals.changed++;
     if (stages(input).length === 1 && stages(output).length > 1) totals.split++;
     if (result?.notes.some((n) => n.message.startsWith("left on Alpine as a whole"))) totals.leftOnAlpine++;
+    knowledge.id = id;
     if (kind === "alpine-python") packageKnowledge(knowledge, input, result);
     const j = judge(input, output);
     for (const key of Object.keys(failures))
@@ -248,6 +283,15 @@ function main() {
 
 const PYTHON2 = /^(?:python|python2|python2-dev|py2-.+)$/;
 
+/**
+ * Names in the files that are no Alpine package at all (the input fails on Alpine too), each checked
+ * by hand: they are counted apart, not as names dfmod failed to resolve.
+ */
+const NOT_ALPINE = new Map([
+  ["build-deps", "meant as a virtual name: `apk add --virtual git ... build-deps` makes `git` the virtual"],
+  ["libffi-dev2", "a typo: libffi's headers are libffi-dev"],
+]);
+
 /** Package names of a Python-on-Alpine file: which resolve; whether the file migrated with all of them. */
 function packageKnowledge(k, input, result) {
   const { mapPackages } = require(path.join(root, "dist", "transforms", "alpine-to-trixie", "apk"));
@@ -259,16 +303,33 @@ function packageKnowledge(k, input, result) {
     k.oldPython++;
     return;
   }
+  // Names dfmod said it could not migrate, and those of them (or of the file's) that are no Alpine
+  // package at all (listed in NOT_ALPINE, or not of the form of one: `COPY`, `.build-deps`).
+  const named = notes.flatMap(
+    (n) => /no Debian trixie package dfmod can name for (.*?): find/.exec(n.message)?.[1].split(", ") ?? [],
+  );
+  const notAlpine = (name) => NOT_ALPINE.has(name) || !/^[a-z0-9][a-z0-9+._-]*$/.test(name);
+  let all = named.length === 0;
   for (const name of names) {
-    if (!/^[a-z0-9][a-z0-9+._-]*$/.test(name)) continue;
+    if (notAlpine(name)) continue;
     const key = `${name}${python ? "" : " (plain)"}`;
     if (!k.names.has(key)) {
       const m = mapPackages([name], python);
       k.names.set(key, m.unknown.length === 0 && m.tagged.length === 0);
     }
+    if (!k.names.get(key)) all = false;
   }
+  const broken = [...names.filter((n) => NOT_ALPINE.has(n)), ...named.filter(notAlpine)];
+  if (broken.length > 0) {
+    // The input fails on Alpine too: its file is not counted, but listed.
+    for (const n of broken) k.notAlpine.add(n);
+    k.brokenFiles.push(k.id);
+    return;
+  }
+  // A file counts as resolved when every name in it resolves and dfmod named none it could not migrate.
   k.files++;
-  if (!notes.some((n) => n.message.includes("no Debian trixie package dfmod can name"))) k.filesResolved++;
+  if (all) k.filesResolved++;
+  else k.unresolvedFiles.push(k.id);
 }
 
 function knowledgeLines(k) {
@@ -282,9 +343,18 @@ function knowledgeLines(k) {
     "| figure | share |",
     "| --- | --- |",
     `| distinct apk names that resolve to trixie names | ${pct(resolved, names.length)} (${resolved} of ${names.length}) |`,
-    `| files whose packages all resolve (${k.oldPython} on Python 2 or ≤ 3.8 not counted) | ${pct(k.filesResolved, k.files)} (${k.filesResolved} of ${k.files}) |`,
+    `| files whose packages all resolve (${k.oldPython} on Python 2 or ≤ 3.8 and ${k.brokenFiles.length} naming no Alpine package not counted) | ${pct(k.filesResolved, k.files)} (${k.filesResolved} of ${k.files}) |`,
     "",
     `Unresolved: ${unresolved.sort().join(", ") || "none"}`,
+    "",
+    `Files with a name that does not resolve: ${k.unresolvedFiles.join(", ") || "none"}`,
+    "",
+    `Not Alpine packages (the input fails on Alpine too; its file not counted): ${
+      [...k.notAlpine]
+        .sort()
+        .map((n) => (NOT_ALPINE.has(n) ? `${n} (${NOT_ALPINE.get(n)})` : `\`${n}\``))
+        .join(", ") || "none"
+    }; files ${k.brokenFiles.join(", ") || "none"}`,
   ];
 }
 

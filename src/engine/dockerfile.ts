@@ -234,8 +234,10 @@ export class Instruction {
     let tailEmptied = false;
     for (let i = 0; i < ranges.length; i++) {
       const r = ranges[i]!;
-      // New text before a kept comment line: the space in front of the escape stays.
-      if (i === 0 && text !== "" && ranges.length > 1) while (r.end > r.start && /[ \t]/.test(src[r.end - 1]!)) r.end--;
+      // New text before a kept comment line, or a removal right after a word: the space in front of
+      // the escape stays.
+      if (i === 0 && ranges.length > 1 && (text !== "" || /[^ \t]/.test(src[r.start - 1] ?? " ")))
+        while (r.end > r.start && /[ \t]/.test(src[r.end - 1]!)) r.end--;
       if (i === 0) continue;
       const lineStart = this.file.lineStart(this.file.lineOf(r.start));
       const rest = src.slice(r.end, lineEnd(src, r.end));

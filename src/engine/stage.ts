@@ -82,8 +82,9 @@ export function envPairs(instruction: Instruction): EnvPair[] {
   const text = instruction.logical;
   const from = instruction.argsStart;
   const args = text.slice(from);
-  const legacy = /^([A-Za-z_][A-Za-z0-9_]*)(\s+)(.*)$/.exec(args);
-  if (legacy && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(args)) {
+  // Docker's rule: a first word without `=` makes the legacy `KEY value` form, whatever the key.
+  const legacy = /^(\S+)(\s+)(.*)$/s.exec(args);
+  if (legacy && !legacy[1]!.includes("=")) {
     return [{ key: legacy[1]!, value: legacy[3]!.trimEnd(), start: from, end: from + args.trimEnd().length }];
   }
   const out: EnvPair[] = [];

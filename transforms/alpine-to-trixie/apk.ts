@@ -82,6 +82,8 @@ export interface Mapped {
   pip: string[];
   /** The map's notes on the packages that are installed. */
   advice: { name: string; note: string }[];
+  /** Packages that become a different version or library on Debian (PCRE2 for PCRE 1), with the map's caveat. */
+  substituted: { name: string; note: string }[];
 }
 
 /** Why `uv` is dropped: the stage copies it from its image. */
@@ -117,6 +119,7 @@ export function mapPackages(
     tagged: [],
     pip: [],
     advice: [],
+    substituted: [],
   };
   const lookup: Lookup = (n) => user[n] ?? packageMap[n];
   const add = (pkg: string): void => {
@@ -185,6 +188,8 @@ export function mapPackages(
       }
     }
     const chosen = column === "build" && entry.build.length > 0 ? entry.build : entry.runtime;
+    if (tags.includes("NO_EQUIV") && chosen.length > 0 && entry.note)
+      out.substituted.push({ name, note: entry.note.replace(/^NO_EQUIV[^:]*:\s*/, "") });
     const wanted = chosen.filter((pkg) => !inBase(pkg, python));
     if (wanted.length === 0) {
       out.dropped.push({

@@ -200,10 +200,6 @@ function writePlans(instruction: Instruction, script: ShellScript, plans: Plan[]
   const firstUser = listUsers[0];
   const lastUser = listUsers[listUsers.length - 1];
   const removeItems = new Set<number>();
-  // Items whose text is replaced: a neighbour's removal would touch the same bytes.
-  const replaced = new Set(
-    plans.filter((p) => p.kind !== "drop").map((p) => script.items.findIndex((i) => i.command === p.command)),
-  );
   for (const plan of plans) {
     if (plan.kind === "replace") {
       out.edits.push(...instruction.replace(plan.command.start, plan.command.end, plan.text));
@@ -211,7 +207,7 @@ function writePlans(instruction: Instruction, script: ShellScript, plans: Plan[]
     }
     if (plan.kind === "drop") {
       const item = script.items.findIndex((i) => i.command === plan.command);
-      if (item !== -1 && !replaced.has(item - 1) && !replaced.has(item + 1)) removeItems.add(item);
+      if (item !== -1) removeItems.add(item);
       else out.edits.push(...instruction.replace(plan.command.start, plan.command.end, "true"));
       continue;
     }
@@ -398,6 +394,10 @@ function planAdd(
   const advice = mapped.advice.filter((a) => /\bneeds?\b/.test(a.note) && !/^PYIMG\b/.test(a.note));
   if (advice.length > 0) {
     out.notes.push({ severity: "info", line, message: advice.map((a) => `${a.name}: ${a.note}`).join("; ") });
+  }
+  // A package that becomes another version or library on Debian: what could differ is the user's to check.
+  for (const { name, note } of mapped.substituted) {
+    out.notes.push({ severity: "warning", line, message: `${name} has no exact counterpart: ${note}` });
   }
   if (mapped.pinned.length || versionRedirects.length) {
     out.notes.push({

@@ -488,19 +488,39 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     );
   }
 
+  // git the original kept in its image: the runtime stage gets it only when the image's own command
+  // runs it; otherwise the user is told, since the application may run it in ways no file shows.
+  if (installed.includes("git") && !purged.has("git")) {
+    const runsGit = list.some(
+      (i) => ["CMD", "ENTRYPOINT"].includes(i.keyword) && /(?:^|[\s"'\[;&|/])git(?:[\s"',\]]|$)/.test(i.args),
+    );
+    if (runsGit) add("git");
+    notes.push({
+      severity: "info",
+      line,
+      message: runsGit
+        ? "git is installed in the runtime stage too: the image's command runs it"
+        : "git stays in the builder stage (pip needs it for git+ URLs); the runtime stage does not get it: add it there if the application runs git",
+    });
+  }
+
   // Assemble both stages from the instructions' own text.
   const text = file.text;
   const chunk = (instruction: Instruction, edits?: Edit[]): string => {
     const previous = file.instructions[instruction.index - 1]!;
     const start = afterLineBreak(text, previous.end);
-    const own = file.withoutDanglingEscape(text.slice(start, instruction.end));
-    if (!edits || edits.length === 0) return own;
-    return applyEdits(
-      own,
-      edits.map((e) => ({ ...e, start: e.start - start, end: e.end - start })),
-      "\n",
-      "multi-stage",
-    );
+    const own = text.slice(start, instruction.end);
+    // The edits are offsets into the file as it is: they apply before a dangling escape goes.
+    const edited =
+      edits && edits.length > 0
+        ? applyEdits(
+            own,
+            edits.map((e) => ({ ...e, start: e.start - start, end: e.end - start })),
+            "\n",
+            "multi-stage",
+          )
+        : own;
+    return file.withoutDanglingEscape(edited);
   };
   const builderName = ctx.options.builderStageName;
   const from = stage.from;
@@ -610,7 +630,9 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
       message: "removing build packages is left out: the builder's packages never reach the runtime stage",
     });
   }
-  return { start, end, text: fromBlock + builder.join("\n") + "\n\n" + runtime.join("\n") };
+  // An instruction that ran on to the end of the file took its last line break with it: it stays.
+  const lastBreak = end === text.length && /\r?\n[ \t]*$/.test(text.slice(start, end)) ? "\n" : "";
+  return { start, end, text: fromBlock + builder.join("\n") + "\n\n" + runtime.join("\n") + lastBreak };
 }
 
 /** Builder copies of install RUNs: purges removed (the builder is thrown away), `--system` dropped. */
@@ -629,9 +651,12 @@ function builderEdits(instruction: Instruction): Edit[] {
     if (!install?.system) continue;
     for (const w of command.words) {
       if (w.text === "--system" || w.text === "--break-system-packages") {
+        // The space before the flag goes with it, so a line break after it stays where it was.
+        let start = w.start;
         let end = w.end;
-        while (instruction.logical[end] === " ") end++;
-        edits.push(...instruction.replace(w.start, end, ""));
+        if (instruction.logical[start - 1] === " ") start--;
+        else while (instruction.logical[end] === " ") end++;
+        edits.push(...instruction.replace(start, end, ""));
       }
     }
   }

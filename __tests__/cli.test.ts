@@ -409,4 +409,13 @@ describe("package knowledge: the user's map and `dfmod packages`", () => {
       ],
     });
   });
+
+  test("dfmod packages keeps a substitute's caveat when the image already has the substitute", () => {
+    const r = dfmod(["packages", "pcre"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      "pcre  build: -  runtime: libpcre2-8-0  installs: -  (map)\n" +
+        "    not installed: already in the base image; PCRE 1 is gone from trixie; what this image builds links PCRE2 (libpcre2-8-0); a prebuilt binary that needs libpcre.so.1 must be rebuilt\n",
+    );
+  });
 });

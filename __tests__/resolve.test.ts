@@ -101,3 +101,24 @@ describe("the user's map", () => {
     expect(m.dropped).toEqual([{ name: "uv", why: "copied from the uv image" }]);
   });
 });
+
+describe("libraries trixie has only in another version", () => {
+  test("PCRE 1 and OpenSSL 1.1 become PCRE2 and OpenSSL 3, with the caveat, even when the image has them", () => {
+    const m = mapPackages(["pcre", "libssl1.1", "pcre-dev"], true);
+    expect(m.unknown).toEqual([]);
+    expect(m.packages).toEqual(["libpcre2-dev"]);
+    expect(m.dropped.map((d) => d.name)).toEqual(["pcre", "libssl1.1"]);
+    expect(m.substituted.map((s) => s.name)).toEqual(["pcre", "libssl1.1", "pcre-dev"]);
+    expect(m.substituted[1]!.note).toMatch(/^trixie has OpenSSL 3 only/);
+  });
+
+  test("a package with an exact counterpart, or none, is no substitute", () => {
+    expect(mapPackages(["openssl-dev", "musl", "libffi"], true).substituted).toEqual([]);
+  });
+
+  test("yq-go stays unresolved: Debian's yq is another tool; the hint names the binary's image", () => {
+    const m = mapPackages(["yq-go"], false);
+    expect(m.unknown).toEqual(["yq-go"]);
+    expect(m.unresolved[0]!.hint).toContain("COPY --from=mikefarah/yq:4 /usr/bin/yq /usr/bin/yq");
+  });
+});

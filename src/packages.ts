@@ -26,6 +26,8 @@ export function answer(name: string, python: boolean, user: Record<string, Packa
   const mapped = mapPackages([name], python, "build", user);
   const dropped = mapped.dropped.find((d) => d.name === name);
   const own = user[name] ?? packageMap[name];
+  // A substitute (PCRE2 for PCRE 1) keeps its caveat even when the image already has it.
+  const substitute = mapped.substituted.find((d) => d.name === name);
   if (own?.tags?.includes("UNAVAILABLE")) {
     return { name, resolved: false, build: [], runtime: [], installed: [], candidates: [], hint: own.note };
   }
@@ -37,7 +39,7 @@ export function answer(name: string, python: boolean, user: Record<string, Packa
       build: own.build,
       runtime: own.runtime,
       installed: mapped.packages,
-      note: dropped ? `not installed: ${dropped.why}` : own.note,
+      note: dropped ? [`not installed: ${dropped.why}`, substitute?.note].filter(Boolean).join("; ") : own.note,
     };
   }
   if (dropped)

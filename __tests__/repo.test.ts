@@ -54,7 +54,8 @@ test("--jobs 1 and --jobs 4 give the same output and exit code", () => {
   const four = dfmod(["--jobs", "4", "."], repo.root);
   expect(four.code).toBe(one.code);
   expect(four.stdout).toBe(one.stdout);
-  expect(four.stderr).toBe(one.stderr);
+  // (On a machine with fewer CPUs, --jobs 4 says it uses fewer threads.)
+  expect(four.stderr.replace(/^dfmod: --jobs 4 is more than the \d+ CPUs: using \d+\n/, "")).toBe(one.stderr);
   expect(one.stdout.length).toBeGreaterThan(1000);
   const json1 = dfmod(["--jobs", "1", "--format", "json", "."], repo.root);
   const json4 = dfmod(["--jobs", "4", "--format", "json", "."], repo.root);

@@ -8,13 +8,50 @@ shellReady.catch(() => undefined); // reported where it is awaited
 import type { TransformOptions } from "./engine/types";
 import type { Mode } from "./run";
 
-function readStdin(): Promise<string> {
+function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     process.stdin.on("data", (c: Buffer) => chunks.push(c));
-    process.stdin.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    process.stdin.on("end", () => resolve(Buffer.concat(chunks)));
     process.stdin.on("error", reject);
   });
+}
+
+/**
+ * Output that a closed pipe (`dfmod . | head`) ends quietly: what is left to print is dropped, the
+ * run goes on (a --write still writes) and exits with the code it has.
+ */
+const closed = new Set<NodeJS.WriteStream>();
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    closed.add(stream);
+  });
+}
+const print =
+  (stream: NodeJS.WriteStream) =>
+  (text: string | Uint8Array): void => {
+    if (!closed.has(stream)) stream.write(text);
+  };
+const io = {
+  stdout: print(process.stdout),
+  stderr: print(process.stderr),
+  stdoutBytes: print(process.stdout),
+  readStdin,
+};
+
+const cpus = (): number => require("node:os").availableParallelism?.() ?? require("node:os").cpus().length;
+
+/** Why `dir` cannot be a build context, or undefined when it can. */
+function folderProblem(dir: string): string | undefined {
+  const fs = require("node:fs") as typeof import("node:fs");
+  try {
+    return fs.statSync(dir).isDirectory() ? undefined : "not a folder";
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ENOENT"
+      ? "no such folder"
+      : `cannot read: ${(err as NodeJS.ErrnoException).code}`;
+  }
 }
 
 function list(value: string | string[] | undefined): string[] {
@@ -27,6 +64,45 @@ function list(value: string | string[] | undefined): string[] {
 
 /** A command line dfmod cannot take: exit 2 (exit 1 means "--check found something"). */
 class UsageError extends Error {}
+
+/** Options that may be given more than once, each adding values; any other repeated option: the last wins. */
+const REPEATABLE = new Set(["ignore", "package", "changed", "transforms", "t", "skip"]);
+
+function usage(message: string): number {
+  io.stderr(`dfmod: ${message}\nRun \`dfmod --help\` for the commands and options.\n`);
+  return 2;
+}
+
+/** "did you mean --check?" for an unknown option close to a known one. */
+export function suggestion(message: string, known: string[]): string {
+  const m = /^Unknown arguments?: (.+)$/.exec(message);
+  if (!m) return "";
+  const hints: string[] = [];
+  for (const given of m[1]!.split(", ")) {
+    const name = given.replace(/^-+/, "");
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const k of known) {
+      const d = distance(name, k);
+      if (d < bestDistance) [best, bestDistance] = [k, d];
+    }
+    if (best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3)))
+      hints.push(`${given}: did you mean --${best}?`);
+  }
+  return hints.length ? `\n${hints.join("\n")}` : "";
+}
+
+/** Levenshtein distance. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
 
 /** yargs drops a lone "-" (stdin); it travels through the parser under this name. */
 const STDIN = "\u0000stdin";
@@ -147,6 +223,12 @@ async function main(): Promise<number> {
       description:
         "compose-shared-image: remove the shared Dockerfile's HEALTHCHECK when the services define their own",
     })
+    .option("force", {
+      type: "boolean",
+      description:
+        "--write: also replace read-only files, and write hard-linked files (or files dfmod cannot give their owner back) in place",
+    })
+    .parserConfiguration({ "populate--": true })
     .conflicts("write", "check")
     .conflicts("write", "stdout")
     .conflicts("check", "stdout")
@@ -156,23 +238,42 @@ async function main(): Promise<number> {
     .fail((message: string | undefined, err: Error | undefined) => {
       throw new UsageError(message ?? err?.message ?? "cannot read the command line");
     });
+  const known = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
   let argv: Awaited<ReturnType<typeof parser.parse>>;
   try {
     argv = await parser.parse();
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`dfmod: ${err.message}\nRun \`dfmod --help\` for the commands and options.\n`);
-    return 2;
+    return usage(`${err.message}${suggestion(err.message, known)}`);
+  }
+  // A repeated option: the last one wins (as in prettier); only these take several values.
+  for (const [key, value] of Object.entries(argv)) {
+    if (
+      Array.isArray(value) &&
+      !REPEATABLE.has(key) &&
+      key !== "_" &&
+      key !== "--" &&
+      key !== "paths" &&
+      key !== "names"
+    )
+      (argv as Record<string, unknown>)[key] = value[value.length - 1];
+  }
+  // Paths after `--` are paths, whatever they look like.
+  const afterDashes = ((argv["--"] as unknown[] | undefined) ?? []).map(String);
+  // A build context that is not a folder: an error before anything is written.
+  if (argv.context !== undefined) {
+    const problem = folderProblem(argv.context);
+    if (problem) return usage(`--context ${argv.context}: ${problem}`);
   }
 
   if (argv._[0] === "list") {
     const width = Math.max(...registry.map((t) => t.id.length));
-    process.stdout.write(registry.map((t) => `${t.id.padEnd(width)}  ${t.summary}\n`).join(""));
+    io.stdout(registry.map((t) => `${t.id.padEnd(width)}  ${t.summary}\n`).join(""));
     return 0;
   }
   if (argv._[0] === "explain") {
     const { runExplain } = require("./explain/run") as typeof import("./explain/run");
-    const given = ((argv.paths as string[] | undefined) ?? []).map(String);
+    const given = [...((argv.paths as string[] | undefined) ?? []).map(String), ...afterDashes];
     return runExplain(
       {
         paths: given.length ? given : ["."],
@@ -183,14 +284,14 @@ async function main(): Promise<number> {
         context: argv.context,
         transformOptions: {},
       },
-      { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), readStdin },
+      io,
     );
   }
   const wanted = list(argv.transforms);
   const skipped = list(argv.skip);
   for (const id of [...wanted, ...skipped]) {
     if (!transformById(id)) {
-      process.stderr.write(`dfmod: unknown transform "${id}" (see \`dfmod list\`)\n`);
+      io.stderr(`dfmod: unknown transform "${id}" (see \`dfmod list\`)\n`);
       return 2;
     }
   }
@@ -205,7 +306,7 @@ async function main(): Promise<number> {
     const [alpine, debian] = given.split("=");
     const entry = alpine && debian ? packageEntry(alpine, debian) : "takes alpine=debian";
     if (typeof entry === "string") {
-      process.stderr.write(`dfmod: --package ${given}: ${entry}\n`);
+      io.stderr(`dfmod: --package ${given}: ${entry}\n`);
       return 2;
     }
     packages[alpine!] = entry;
@@ -222,16 +323,20 @@ async function main(): Promise<number> {
         packages,
         transformIds: registry.map((t) => t.id),
       },
-      { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+      io,
     );
   }
-  if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1)) {
-    process.stderr.write("dfmod: --jobs takes a whole number of 1 or more\n");
-    return 2;
+  if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1))
+    return usage(`--jobs ${String(argv.jobs)}: takes a whole number of 1 or more`);
+  // More threads than CPUs only cost memory and time.
+  let jobs = argv.jobs ?? defaultJobs();
+  if (jobs > cpus()) {
+    io.stderr(`dfmod: --jobs ${jobs} is more than the ${cpus()} CPUs: using ${cpus()}\n`);
+    jobs = cpus();
   }
   const mode: Mode = argv.write ? "write" : argv.check ? "check" : argv.stdout ? "stdout" : "diff";
-  const given = (argv.paths as string[] | undefined) ?? [];
-  const paths = given.length > 0 ? given.map((p) => (String(p) === STDIN ? "-" : String(p))) : ["."];
+  const given = [...((argv.paths as string[] | undefined) ?? []).map(String), ...afterDashes];
+  const paths = given.length > 0 ? given.map((p) => (p === STDIN ? "-" : p)) : ["."];
   return run(
     {
       paths,
@@ -243,15 +348,12 @@ async function main(): Promise<number> {
       context: argv.context,
       transformOptions,
       ignore: list(argv.ignore),
-      jobs: argv.jobs ?? defaultJobs(),
+      jobs,
+      force: Boolean(argv.force),
       progress: Boolean(process.stderr.isTTY) && argv.format === "text",
       failOn: argv["fail-on"],
     },
-    {
-      stdout: (t) => process.stdout.write(t),
-      stderr: (t) => process.stderr.write(t),
-      readStdin,
-    },
+    io,
   );
 }
 
@@ -260,7 +362,7 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`dfmod: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    io.stderr(`dfmod: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 2;
   },
 );

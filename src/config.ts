@@ -77,7 +77,9 @@ export class ConfigFinder {
     let result: Config | ConfigError | undefined;
     try {
       result = this.read(dir);
-      if (result === undefined) {
+      // The search stops at the repository's root or a package's folder: a config above them is
+      // someone else's.
+      if (result === undefined && !isBoundary(dir)) {
         const parent = path.dirname(dir);
         result = parent === dir ? undefined : this.lookup(parent);
       }
@@ -92,18 +94,18 @@ export class ConfigFinder {
   private read(dir: string): Config | undefined {
     for (const name of NAMES) {
       const file = path.join(dir, name);
-      if (!fs.existsSync(file)) continue;
+      if (!exists(file)) continue;
       return this.validate(file, parseJson(file), dir);
     }
     const pkg = path.join(dir, "package.json");
-    if (fs.existsSync(pkg)) {
+    if (exists(pkg)) {
       let data: unknown;
       try {
-        data = JSON.parse(fs.readFileSync(pkg, "utf8"));
+        data = JSON.parse(readText(pkg));
       } catch {
         return undefined; // a broken package.json is not dfmod's to judge
       }
-      if (isObject(data) && "dfmod" in data) return this.validate(pkg, data.dfmod, dir, "dfmod.");
+      if (isObject(data) && Object.hasOwn(data, "dfmod")) return this.validate(pkg, data.dfmod, dir, "dfmod.");
     }
     return undefined;
   }
@@ -124,7 +126,7 @@ export class ConfigFinder {
       } else if (key === "options") {
         if (!isObject(value)) throw new ConfigError(file, where, "must be an object");
         for (const [name, v] of Object.entries(value)) {
-          const spec = OPTION_SPECS[name];
+          const spec = Object.hasOwn(OPTION_SPECS, name) ? OPTION_SPECS[name] : undefined;
           if (!spec)
             throw new ConfigError(
               file,
@@ -196,9 +198,38 @@ export function packageEntry(alpine: string, value: unknown): { build: string[];
   return entry;
 }
 
-function parseJson(file: string): unknown {
+/** Whether `file` exists; a config name that is not a regular file (a FIFO) is an error, never read. */
+function exists(file: string): boolean {
+  let stat: fs.Stats;
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8"));
+    stat = fs.statSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw new ConfigError(file, "", `cannot read: ${(err as NodeJS.ErrnoException).code}`);
+  }
+  if (!stat.isFile()) throw new ConfigError(file, "", "not a regular file");
+  return true;
+}
+
+/** A file's text, without a byte order mark (editors on Windows write one). */
+function readText(file: string): string {
+  return fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+}
+
+/** The repository's root (it holds .git) or a package's folder (it holds package.json). */
+function isBoundary(dir: string): boolean {
+  return fs.existsSync(path.join(dir, ".git")) || fs.existsSync(path.join(dir, "package.json"));
+}
+
+function parseJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readText(file);
+  } catch (err) {
+    throw new ConfigError(file, "", `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
   } catch (err) {
     throw new ConfigError(file, "", `not valid JSON: ${(err as Error).message}`);
   }

@@ -95,6 +95,30 @@ function parentRules(dir: string): Rules[] {
   return out;
 }
 
+const isLink = (p: string): boolean => {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
+
+/** Why a symbolic link cannot be followed. */
+function linkProblem(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code === "ELOOP"
+    ? "a symbolic link loop"
+    : "a symbolic link whose target does not exist";
+}
+
+/** What a file that is not a regular one is, for messages. */
+export function fileKind(stat: fs.Stats | fs.Dirent): string {
+  if (stat.isDirectory()) return "a folder";
+  if (stat.isFIFO()) return "a FIFO";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  return "a special file";
+}
+
 function display(full: string, cwd: string): string {
   const rel = path.relative(cwd, full);
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : full;
@@ -156,8 +180,8 @@ export function discover(
         let real: string;
         try {
           real = fs.realpathSync(full);
-        } catch {
-          unreadable.push({ path: display(full, options.cwd), message: "a symbolic link whose target does not exist" });
+        } catch (err) {
+          unreadable.push({ path: display(full, options.cwd), message: linkProblem(err) });
           continue;
         }
         const rel = path.relative(rootReal, real);
@@ -168,11 +192,26 @@ export function discover(
           });
           continue;
         }
-        if (!fs.statSync(real).isFile() || files.has(real)) continue;
+        const target = fs.statSync(real);
+        if (!target.isFile()) {
+          if (!target.isDirectory())
+            skipped.push({
+              path: display(full, options.cwd),
+              reason: `a link to ${fileKind(target)}, not a regular file`,
+            });
+          continue;
+        }
+        if (files.has(real)) continue;
         files.set(real, { path: display(full, options.cwd), real, kind });
         continue;
       }
-      if (!entry.isFile() || files.has(full)) continue;
+      if (!entry.isFile()) {
+        // A FIFO or device with a Dockerfile's name: reading it could block forever.
+        if (!entry.isDirectory())
+          skipped.push({ path: display(full, options.cwd), reason: `${fileKind(entry)}, not a regular file` });
+        continue;
+      }
+      if (files.has(full)) continue;
       files.set(full, { path: display(full, options.cwd), real: full, kind });
     }
   };
@@ -182,12 +221,21 @@ export function discover(
     let stat: fs.Stats;
     try {
       stat = fs.statSync(full);
-    } catch {
-      missing.push(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" && !isLink(full)) missing.push(p);
+      else
+        unreadable.push({
+          path: p,
+          message: code === "ENOENT" || code === "ELOOP" ? linkProblem(err) : `cannot read: ${code}`,
+        });
       continue;
     }
     if (stat.isDirectory()) {
       walk(full, fs.realpathSync(full), full, parentRules(full));
+    } else if (!stat.isFile()) {
+      // A FIFO would block the read forever.
+      unreadable.push({ path: p, message: `${fileKind(stat)}, not a regular file` });
     } else {
       const real = fs.realpathSync(full);
       files.set(real, { path: p, real, kind: kindOf(path.basename(full)) ?? "dockerfile" });

@@ -5,7 +5,7 @@
  */
 import { ConfigError, ConfigFinder } from "./config";
 import { mapPackages } from "../transforms/alpine-to-trixie/apk";
-import { packageMap, type PackageEntry } from "../transforms/alpine-to-trixie/packages";
+import { entryFor, type PackageEntry } from "../transforms/alpine-to-trixie/packages";
 import { resolve } from "../transforms/alpine-to-trixie/resolve";
 
 export interface PackageAnswer {
@@ -25,7 +25,7 @@ export interface PackageAnswer {
 export function answer(name: string, python: boolean, user: Record<string, PackageEntry>): PackageAnswer {
   const mapped = mapPackages([name], python, "build", user);
   const dropped = mapped.dropped.find((d) => d.name === name);
-  const own = user[name] ?? packageMap[name];
+  const own = entryFor(name, user);
   // A substitute (PCRE2 for PCRE 1) keeps its caveat even when the image already has it.
   const substitute = mapped.substituted.find((d) => d.name === name);
   if (own?.tags?.includes("UNAVAILABLE")) {
@@ -35,7 +35,7 @@ export function answer(name: string, python: boolean, user: Record<string, Packa
     return {
       name,
       resolved: true,
-      source: user[name] ? "user" : "map",
+      source: Object.hasOwn(user, name) ? "user" : "map",
       build: own.build,
       runtime: own.runtime,
       installed: mapped.packages,
@@ -44,7 +44,7 @@ export function answer(name: string, python: boolean, user: Record<string, Packa
   }
   if (dropped)
     return { name, resolved: true, source: "dfmod", build: [], runtime: [], installed: [], note: dropped.why };
-  const r = resolve(name, python, (n) => user[n] ?? packageMap[n]);
+  const r = resolve(name, python, (n) => entryFor(n, user));
   if (r.kind === "unresolved") {
     return { name, resolved: false, build: [], runtime: [], installed: [], candidates: r.candidates, hint: r.hint };
   }

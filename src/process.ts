@@ -5,10 +5,11 @@ import { DockerfileError } from "./engine/dockerfile";
 import { GuardError } from "./engine/guard";
 import { applyEdits } from "./engine/edits";
 import { runPipeline } from "./engine/pipeline";
-import { readSource, writeSource } from "./engine/source";
+import { decode, readSource, writeSource, type Encoding } from "./engine/source";
 import type { Companion, Note, SharedBuild, Transform, TransformOptions } from "./engine/types";
 import type { ImageConfig } from "./engine/image";
 import { unifiedDiff } from "./report/diff";
+import { hashOf } from "./write";
 import { transformById } from "../transforms";
 
 export interface FileResult {
@@ -30,6 +31,9 @@ export interface Task {
   path: string;
   /** Where the text is read from and written to; undefined for stdin (`text` is given). */
   real: string | undefined;
+  /** The file's bytes when they do not come from `real` (stdin). */
+  bytes?: Uint8Array;
+  /** Or its text, already decoded. */
   text?: string;
   contextDir: string | undefined;
   transforms: string[];
@@ -46,6 +50,10 @@ export interface TaskResult {
   result: FileResult;
   /** The new text (the old one when unchanged or on error). */
   output: string;
+  /** How the file's bytes became text: the output goes back the same way. */
+  encoding: Encoding;
+  /** A hash of the bytes read: a write checks that the file still holds them. */
+  hash?: string;
   companions: Companion[];
 }
 
@@ -57,20 +65,26 @@ function transformsOf(ids: string[]): Transform[] {
   return ids.map((id) => transformById(id)!).filter(Boolean);
 }
 
-/** The task's text, or the error result when the file cannot be read. */
-function readTask(task: Task): string | FileResult {
+/** The task's text, how it was decoded and the hash of its bytes, or the error result. */
+function readTask(task: Task): { raw: string; encoding: Encoding; hash?: string } | FileResult {
+  if (task.text !== undefined) return { raw: task.text, encoding: "utf8" };
+  let bytes: Uint8Array;
   try {
-    return task.text ?? fs.readFileSync(task.real!, "utf8");
+    bytes = task.bytes ?? fs.readFileSync(task.real!);
   } catch (err) {
     return failed(task.path, {
       message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     });
   }
+  const decoded = decode(bytes);
+  if ("problem" in decoded) return failed(task.path, { message: `${decoded.problem}; the file is left as it was` });
+  return { raw: decoded.text, encoding: decoded.encoding, hash: task.real === undefined ? undefined : hashOf(bytes) };
 }
 
 export function processDockerfile(task: Task): TaskResult {
-  const raw = readTask(task);
-  if (typeof raw !== "string") return { result: raw, output: "", companions: [] };
+  const read = readTask(task);
+  if ("changed" in read) return { result: read, output: "", encoding: "utf8", companions: [] };
+  const { raw, encoding, hash } = read;
   const source = readSource(raw);
   try {
     const pipeline = runPipeline(source.text, source.eol, transformsOf(task.transforms), {
@@ -87,6 +101,8 @@ export function processDockerfile(task: Task): TaskResult {
     return {
       result: { path: task.path, changed, transforms: applied, notes, diff, ...(image ? { image } : {}) },
       output: full,
+      encoding,
+      hash,
       companions,
     };
   } catch (err) {
@@ -95,14 +111,17 @@ export function processDockerfile(task: Task): TaskResult {
         ? { line: err.line, message: err.message }
         : err instanceof GuardError
           ? { line: err.line, message: `internal error: ${err.message}; the file is left as it was` }
-          : { message: `internal error: ${(err as Error).message}` };
-    return { result: failed(task.path, error), output: raw, companions: [] };
+          : err instanceof RangeError && /call stack/.test(err.message)
+            ? { message: "nested too deeply to read (the call stack ran out); the file is left as it was" }
+            : { message: `internal error: ${(err as Error).message}` };
+    return { result: failed(task.path, error), output: raw, encoding, hash, companions: [] };
   }
 }
 
 export function processCompose(task: Task): TaskResult & { shared: SharedBuild[] } {
-  const raw = readTask(task);
-  if (typeof raw !== "string") return { result: raw, output: "", companions: [], shared: [] };
+  const read = readTask(task);
+  if ("changed" in read) return { result: read, output: "", encoding: "utf8", companions: [], shared: [] };
+  const { raw, encoding, hash } = read;
   const notes: Note[] = [];
   const applied: string[] = [];
   const shared: SharedBuild[] = [];
@@ -133,6 +152,8 @@ export function processCompose(task: Task): TaskResult & { shared: SharedBuild[]
       diff: changed && task.diff ? unifiedDiff(task.path, raw, text, task.color) : "",
     },
     output: text,
+    encoding,
+    hash,
     companions: [],
     shared,
   };

@@ -9,13 +9,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
-import { discover, Found } from "./discover";
+import { discover, fileKind, Found } from "./discover";
 import { initShell } from "./engine/shell";
 import { defaultOptions, Companion, SharedBuild, TransformOptions } from "./engine/types";
 import { failed, FileResult, processCompose, processDockerfile, Task, TaskResult } from "./process";
 import { unifiedDiff } from "./report/diff";
 import { toSarif } from "./report/sarif";
 import { formatNotes, formatSummary, summarize } from "./report/summary";
+import { decode, encode, type Encoding } from "./engine/source";
+import { hashOf, quotePath, removeTemporaryFiles, writeAtomic, WriteRefused } from "./write";
 import { transforms as registry } from "../transforms";
 
 export type { FileResult } from "./process";
@@ -42,32 +44,20 @@ export interface RunOptions {
   progress: boolean;
   /** `--fail-on`: notes that make the run exit 1 (default: action-needed with --check, never otherwise). */
   failOn?: FailOn;
+  /** `--force`: replace read-only files; write hard-linked ones in place. */
+  force?: boolean;
   cwd?: string;
 }
 
 export interface IO {
   stdout(text: string): void;
   stderr(text: string): void;
-  readStdin(): Promise<string>;
+  readStdin(): Promise<Uint8Array>;
+  /** Raw bytes to standard output (a file echoed as it came). */
+  stdoutBytes?(bytes: Uint8Array): void;
 }
 
-/** Writes `text` to `file` atomically: a temporary file in the same folder, the same mode, then a rename. */
-export function writeAtomic(file: string, text: string): void {
-  const mode = fs.existsSync(file) ? fs.statSync(file).mode & 0o7777 : 0o644;
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.dfmod-${process.pid}-${Date.now()}.tmp`);
-  try {
-    fs.writeFileSync(tmp, text, { mode });
-    fs.chmodSync(tmp, mode);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
-    throw err;
-  }
-}
+export { writeAtomic } from "./write";
 
 /** Worker threads pay off only for many files: a small run stays in this thread. */
 const FILES_PER_WORKER = 16;
@@ -135,6 +125,47 @@ async function runTasks(
   return results;
 }
 
+/**
+ * A companion file (.dockerignore) as it is: its real path (a symbolic link is written through),
+ * its text, encoding and hash; undefined text when there is no such file; or why it cannot be read.
+ */
+export function readCompanion(
+  file: string,
+): { real: string; text: string | undefined; encoding: Encoding; hash: string | null } | { problem: string } {
+  let real = file;
+  try {
+    real = fs.realpathSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") return { problem: "a symbolic link loop: left as it is" };
+    if (code !== "ENOENT") return { problem: `cannot read: ${code}; left as it is` };
+    // A link whose target is missing: the target is created.
+    try {
+      if (fs.lstatSync(file).isSymbolicLink()) real = path.resolve(path.dirname(file), fs.readlinkSync(file));
+    } catch {
+      // no link either: a new file
+    }
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(real);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT")
+      return { real, text: undefined, encoding: "utf8", hash: null };
+    return { problem: `cannot read: ${(err as NodeJS.ErrnoException).code}; left as it is` };
+  }
+  if (!stat.isFile()) return { problem: `${fileKind(stat)}, not a regular file: left as it is` };
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(real);
+  } catch (err) {
+    return { problem: `cannot read: ${(err as NodeJS.ErrnoException).code}; left as it is` };
+  }
+  const decoded = decode(bytes);
+  if ("problem" in decoded) return { problem: `${decoded.problem}; left as it is` };
+  return { real, text: decoded.text, encoding: decoded.encoding, hash: hashOf(bytes) };
+}
+
 /** The new text of a companion file: what it had, plus the lines it lacks. */
 export function companionText(before: string | undefined, lines: string[]): string {
   const have = new Set((before ?? "").split(/\r?\n/).map((l) => l.trim()));
@@ -152,7 +183,11 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
   // Only a diff run and the JSON document show diffs; the rest need not make them.
   const wantDiff = options.mode === "diff" || options.format === "json";
   const results: FileResult[] = [];
-  const outputs = new Map<FileResult, { real: string | undefined; output: string }>();
+  /** What --write puts where: the new text, its encoding, and the hash of the bytes it replaces (null: no file). */
+  const outputs = new Map<
+    FileResult,
+    { real: string | undefined; output: string; encoding: Encoding; expect?: string | null }
+  >();
   // The fail-on level of each file's config, by the path the file is shown with.
   const failOnOf = new Map<string, FailOn | undefined>();
 
@@ -222,20 +257,28 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
   };
 
   if (usesStdin) {
-    const text = await io.readStdin();
+    const bytes = await io.readStdin();
+    // A file that fails goes back out as it came, byte for byte.
+    const echo = (): void =>
+      io.stdoutBytes ? io.stdoutBytes(bytes) : io.stdout(Buffer.from(bytes).toString("latin1"));
     const task = taskFor(
-      { path: "-", real: undefined, text },
+      { path: "-", real: undefined },
       cwd,
       options.context ? path.resolve(cwd, options.context) : undefined,
     );
-    if ("changed" in task) results.push(task);
-    else {
+    if ("changed" in task) {
+      results.push(task);
+      if (options.format === "text" && options.mode !== "check") echo();
+    } else {
       await initShell();
-      const r = processDockerfile(task);
+      const r = processDockerfile({ ...task, bytes });
       results.push(r.result);
-      outputs.set(r.result, { real: undefined, output: r.output });
-      if (options.format === "text" && options.mode !== "check")
-        io.stdout(r.result.error === undefined ? r.output : text);
+      outputs.set(r.result, { real: undefined, output: r.output, encoding: r.encoding });
+      if (options.format === "text" && options.mode !== "check") {
+        const out = r.result.error === undefined ? encode(r.output, r.encoding) : undefined;
+        if (out) io.stdoutBytes ? io.stdoutBytes(out) : io.stdout(r.output);
+        else echo();
+      }
     }
   }
 
@@ -251,7 +294,7 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
     }
     const r = processCompose(task);
     results.push(r.result);
-    outputs.set(r.result, { real: f.real, output: r.output });
+    outputs.set(r.result, { real: f.real, output: r.output, encoding: r.encoding, expect: r.hash });
     for (const s of r.shared) shared.set(s.dockerfile, [...(shared.get(s.dockerfile) ?? []), s]);
   }
 
@@ -274,7 +317,7 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
   const companions = new Map<string, Companion[]>();
   done.forEach((r, i) => {
     results.push(r.result);
-    outputs.set(r.result, { real: taskFiles[i]!.real, output: r.output });
+    outputs.set(r.result, { real: taskFiles[i]!.real, output: r.output, encoding: r.encoding, expect: r.hash });
     if (r.result.error) return;
     for (const c of r.companions) companions.set(c.path, [...(companions.get(c.path) ?? []), c]);
   });
@@ -282,16 +325,17 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
 
   // Companion files (.dockerignore), one result each, however many Dockerfiles asked.
   for (const [file, asks] of companions) {
-    let before: string | undefined;
-    try {
-      before = fs.readFileSync(file, "utf8");
-    } catch {
-      before = undefined;
+    const display = path.relative(cwd, file).startsWith("..") ? file : path.relative(cwd, file);
+    const read = readCompanion(file);
+    if ("problem" in read) {
+      // Not readable is not missing: the file is never replaced by dfmod's lines.
+      results.push({ ...failed(display, { message: read.problem }), companion: true, transforms: ["dockerignore"] });
+      continue;
     }
+    const before = read.text;
     const lines = [...new Set(asks.flatMap((a) => a.lines))];
     const after = companionText(before, lines);
     if (after === (before ?? "")) continue;
-    const display = path.relative(cwd, file).startsWith("..") ? file : path.relative(cwd, file);
     const result: FileResult = {
       path: display,
       changed: true,
@@ -301,28 +345,66 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
       diff: wantDiff ? unifiedDiff(display, before ?? "", after, options.format === "text" && options.color) : "",
     };
     results.push(result);
-    outputs.set(result, { real: file, output: after });
+    outputs.set(result, { real: read.real, output: after, encoding: read.encoding, expect: read.hash });
   }
 
   results.sort((a, b) => (a.path === "-" ? -1 : b.path === "-" ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  // Write, print.
-  for (const result of results) {
-    const out = outputs.get(result);
-    if (!out || result.error || result.path === "-") continue;
-    if (options.mode === "write" && result.changed && out.real) {
-      try {
-        writeAtomic(out.real, out.output);
-      } catch (err) {
-        result.error = { message: `cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  // Write, print. An interrupt stops the writes between two files: each is old or new, never half.
+  const written: string[] = [];
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted = signal;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    for (const [i, result] of results.entries()) {
+      if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+      if (interrupted) break;
+      const out = outputs.get(result);
+      if (!out || result.error || result.path === "-") continue;
+      if (options.mode === "write" && result.changed && out.real) {
+        const bytes = encode(out.output, out.encoding);
+        try {
+          if (!bytes)
+            throw new WriteRefused(
+              "the new text has characters the file's encoding (not UTF-8, read byte for byte) cannot hold: left as it was",
+            );
+          writeAtomic(out.real, bytes, { expect: out.expect, force: options.force });
+          written.push(result.path);
+        } catch (err) {
+          result.error = {
+            message:
+              err instanceof WriteRefused
+                ? err.message
+                : `cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          };
+        }
       }
+      if (options.format !== "text") continue;
+      // --stdout prints the file asked for; companion files (a .dockerignore) show in diffs and --write.
+      if (options.mode === "stdout") {
+        if (!result.companion) {
+          const bytes = encode(out.output, out.encoding);
+          if (bytes && io.stdoutBytes) io.stdoutBytes(bytes);
+          else io.stdout(out.output);
+        }
+      } else if (options.mode === "diff") io.stdout(result.diff);
+      else if (options.mode === "check" && result.changed) io.stdout(`${quotePath(result.path)}\n`);
     }
-    if (options.format !== "text") continue;
-    // --stdout prints the file asked for; companion files (a .dockerignore) show in diffs and --write.
-    if (options.mode === "stdout") {
-      if (!result.companion) io.stdout(out.output);
-    } else if (options.mode === "diff") io.stdout(result.diff);
-    else if (options.mode === "check" && result.changed) io.stdout(`${result.path}\n`);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    removeTemporaryFiles();
+  }
+  if (interrupted) {
+    io.stderr(
+      `\ndfmod: interrupted (${interrupted}); ${written.length} file${written.length === 1 ? "" : "s"} written${
+        written.length ? `: ${written.map(quotePath).join(", ")}` : ""
+      }; the others are as they were\n`,
+    );
+    return interrupted === "SIGINT" ? 130 : 143;
   }
 
   const summary = summarize(results);

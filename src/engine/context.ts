@@ -10,6 +10,8 @@ export interface BuildContext {
   isDirectory(relative: string): boolean;
   /** The file's text, or undefined when it cannot be read. */
   read(relative: string): string | undefined;
+  /** True when anything is at this context-relative path (a file dfmod cannot read, a FIFO, a link). */
+  present(relative: string): boolean;
 }
 
 const contexts = new Map<string, BuildContext>();
@@ -40,15 +42,29 @@ function memoize(context: BuildContext): BuildContext {
     exists: (rel) => get(exists, rel, () => context.exists(rel)),
     isDirectory: (rel) => get(dirs, rel, () => context.isDirectory(rel)),
     read: (rel) => get(texts, rel, () => context.read(rel)),
+    present: (rel) => context.present(rel),
   };
 }
 
+const inside = (root: string, full: string): boolean => {
+  const rel = path.relative(root, full);
+  return !rel.startsWith("..") && !path.isAbsolute(rel);
+};
+
 function uncachedContext(dir: string): BuildContext {
+  let root: string | undefined;
+  // A path of the context, by its real path: a symbolic link out of the context is not followed
+  // (Docker sends the link, not what it points to).
   const resolve = (relative: string): string | undefined => {
     const full = path.resolve(dir, relative);
-    const rel = path.relative(dir, full);
-    if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
-    return full;
+    if (!inside(dir, full)) return undefined;
+    try {
+      root ??= fs.realpathSync(dir);
+      const real = fs.realpathSync(full);
+      return inside(root, real) ? real : undefined;
+    } catch {
+      return undefined;
+    }
   };
   const stat = (relative: string): fs.Stats | undefined => {
     const full = resolve(relative);
@@ -61,11 +77,22 @@ function uncachedContext(dir: string): BuildContext {
   };
   return {
     dir,
+    present(relative) {
+      const full = path.resolve(dir, relative);
+      if (!inside(dir, full)) return false;
+      try {
+        fs.lstatSync(full);
+        return true;
+      } catch {
+        return false;
+      }
+    },
     exists: (relative) => stat(relative)?.isFile() ?? false,
     isDirectory: (relative) => stat(relative)?.isDirectory() ?? false,
     read(relative) {
       const full = resolve(relative);
-      if (!full) return undefined;
+      // Only a regular file is read: a FIFO would block forever.
+      if (!full || !stat(relative)?.isFile()) return undefined;
       try {
         return fs.readFileSync(full, "utf8");
       } catch {

@@ -11,6 +11,15 @@ import type { Edit } from "./edits";
 import { parseShell, ShellScript } from "./shell";
 import { keyValueProblem } from "./keyvalue";
 
+/** Text for a message: control characters as \u escapes, long text cut. */
+export function printable(text: string, max = 40): string {
+  const escaped = text.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+
 export class DockerfileError extends Error {
   constructor(
     readonly line: number,
@@ -366,6 +375,7 @@ export class Dockerfile {
   constructor(readonly text: string) {
     this.starts = lineStarts(text);
     const scanned = scan(text);
+    if (scanned.problem) throw new DockerfileError(scanned.problem.line, scanned.problem.message);
     this.escape = scanned.escape;
     this.directiveLines = scanned.directiveLines;
     this.commentLines = scanned.commentLines;
@@ -386,7 +396,7 @@ export class Dockerfile {
         heredoc,
       );
       if (!KEYWORDS.has(instruction.keyword)) {
-        throw new DockerfileError(instruction.line, `unknown instruction: ${keywordText}`);
+        throw new DockerfileError(instruction.line, `unknown instruction: ${printable(keywordText)}`);
       }
       // (Only a pair followed by a word without `=` can be a problem: most lines are not read twice.)
       if (

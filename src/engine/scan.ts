@@ -28,6 +28,8 @@ export interface Scan {
   instructions: ScannedInstruction[];
   /** Offsets where each line starts. */
   starts: number[];
+  /** A line dfmod does not read (it starts with a form feed...): the scan stops there. */
+  problem?: { line: number; message: string };
 }
 
 const DIRECTIVE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
@@ -72,6 +74,16 @@ export function scan(text: string, escape?: string): Scan {
     if (trimmed.startsWith("#")) {
       result.commentLines.add(i + 1);
       continue;
+    }
+    // Whitespace other than spaces and tabs before a keyword (a form feed, a no-break space): Docker
+    // and dockerfile-ast disagree on it, so dfmod does not guess.
+    if (/^\s/.test(trimmed)) {
+      const code = trimmed.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+      result.problem = {
+        line: i + 1,
+        message: `the line starts with U+${code}, a space character Docker and dfmod read differently: replace it with spaces`,
+      };
+      break;
     }
     const indent = line.length - trimmed.length;
     const start = starts[i]! + indent;

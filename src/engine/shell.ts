@@ -123,16 +123,20 @@ function parseUncached(source: string): ShellScript {
     const root = tree.rootNode;
     const commands: ShellCommand[] = [];
     const items: ChainItem[] = [];
-    const flatten = (node: Node, op: string | undefined): void => {
-      if (node.type === "list") {
-        const [left, operator, right] = node.children;
-        if (left && operator && right) {
-          flatten(left, op);
-          flatten(right, operator.type);
-          return;
+    // `a && b && c` is a list nested to the left, as deep as the chain is long: a stack of its own.
+    const flatten = (top: Node, topOp: string | undefined): void => {
+      const todo: { node: Node; op: string | undefined }[] = [{ node: top, op: topOp }];
+      while (todo.length > 0) {
+        const { node, op } = todo.pop()!;
+        if (node.type === "list") {
+          const [left, operator, right] = node.children;
+          if (left && operator && right) {
+            todo.push({ node: right, op: operator.type }, { node: left, op });
+            continue;
+          }
         }
+        items.push({ start: base + node.startIndex, end: base + node.endIndex, op, command: undefined });
       }
-      items.push({ start: base + node.startIndex, end: base + node.endIndex, op, command: undefined });
     };
     let op: string | undefined;
     for (const child of root.children) {
@@ -146,7 +150,11 @@ function parseUncached(source: string): ShellScript {
     }
     const topLevelStarts = new Set(items.map((item) => item.start));
     const redirected: { start: number; end: number; bodyEnd: number; redirects: string[] }[] = [];
-    const walk = (node: Node): void => {
+    // Depth first, in source order, with a stack of its own: `$(` nested thousands deep is no
+    // reason to run out of call stack.
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
       // Only a redirection of one command is that command's (`a && b >f` redirects the whole list).
       const body = node.type === "redirected_statement" ? node.childForFieldName("body") : null;
       if (body && body.type === "command") {
@@ -179,9 +187,9 @@ function parseUncached(source: string): ShellScript {
           if (item.start === command.start && item.end === command.end) item.command = command;
         }
       }
-      for (const child of node.namedChildren) if (child) walk(child);
-    };
-    walk(root);
+      const children = node.namedChildren;
+      for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push(children[i]!);
+    }
     for (const r of redirected) {
       const command = commands.find((c) => c.start === r.start && c.end === r.bodyEnd);
       if (command) {

@@ -11,12 +11,18 @@ interface Rule {
   regex: RegExp;
 }
 
-function toRegex(pattern: string): RegExp {
+/**
+ * A glob as a regular expression's source: `*` and `?` inside a segment, `[...]` a class (a `[`
+ * with no `]` after it is a literal, as Docker reads it), a backslash escapes the next character, and with
+ * `doubleStar`, `**` across segments.
+ */
+export function globSource(pattern: string, doubleStar: boolean): string {
+  const literal = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   let out = "";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === "*") {
-      if (pattern[i + 1] === "*") {
+      if (doubleStar && pattern[i + 1] === "*") {
         // `**` spans any number of segments (also none): `a/**/b` matches `a/b`.
         i++;
         if (pattern[i + 1] === "/") {
@@ -26,24 +32,33 @@ function toRegex(pattern: string): RegExp {
       } else out += "[^/]*";
     } else if (c === "?") out += "[^/]";
     else if (c === "[") {
-      const end = pattern.indexOf("]", i + 1);
-      if (end === -1) out += "\\[";
-      else {
-        out +=
-          "[" +
-          pattern
-            .slice(i + 1, end)
-            .replace(/^!/, "^")
-            .replace(/\\/g, "\\\\") +
-          "]";
+      const end = pattern.indexOf("]", i + 2);
+      const body = end === -1 ? "" : pattern.slice(i + 1, end);
+      // A class JavaScript can take (`[z-a]` it cannot): otherwise the `[` is a literal.
+      const cls = "[" + body.replace(/^[!^]/, "^").replace(/\\/g, "\\\\").replace(/[[\]]/g, "\\$&") + "]";
+      if (end !== -1 && isRegex(cls)) {
+        out += cls;
         i = end;
-      }
+      } else out += "\\[";
     } else if (c === "\\" && i + 1 < pattern.length) {
-      out += pattern[++i]!.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      out += literal(pattern[++i]!);
+    } else out += literal(c);
   }
+  return out;
+}
+
+function isRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function toRegex(pattern: string): RegExp {
   // A pattern that matches a folder also matches what is inside it.
-  return new RegExp(`^${out}(?:/.*)?$`);
+  return new RegExp(`^${globSource(pattern, true)}(?:/.*)?$`);
 }
 
 export class DockerIgnore {

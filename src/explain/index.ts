@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Dockerfile, Instruction, isWholeContextCopy, Stage } from "../engine/dockerfile";
 import { dependencyInstall } from "../engine/commands";
-import { DockerIgnore } from "./dockerignore";
+import { DockerIgnore, globSource } from "./dockerignore";
 
 export interface ExplainStep {
   label: string;
@@ -56,7 +56,9 @@ const STEP_KEYWORDS = new Set(["RUN", "COPY", "ADD", "WORKDIR"]);
 export function contextFiles(dir: string): string[] {
   let ignoreText: string | undefined;
   try {
-    ignoreText = fs.readFileSync(path.join(dir, ".dockerignore"), "utf8");
+    const file = path.join(dir, ".dockerignore");
+    // Only a regular file is read: a FIFO would block forever.
+    if (fs.statSync(file).isFile()) ignoreText = fs.readFileSync(file, "utf8");
   } catch {
     ignoreText = undefined;
   }
@@ -83,19 +85,7 @@ export function contextFiles(dir: string): string[] {
 function sourceMatcher(source: string): (file: string) => boolean {
   const clean = path.posix.normalize(source).replace(/^\/+/, "").replace(/\/+$/, "");
   if (clean === "." || clean === "") return () => true;
-  const regex = new RegExp(
-    "^" +
-      clean
-        .split("/")
-        .map((seg) =>
-          seg
-            .replace(/[.+^${}()|\\]/g, "\\$&")
-            .replace(/\*/g, "[^/]*")
-            .replace(/\?/g, "[^/]"),
-        )
-        .join("/") +
-      "(?:/.*)?$",
-  );
+  const regex = new RegExp(`^${globSource(clean, false)}(?:/.*)?$`);
   return (file) => regex.test(file);
 }
 

@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { discover } from "../discover";
 import { Dockerfile, DockerfileError } from "../engine/dockerfile";
 import { initShell } from "../engine/shell";
-import { readSource } from "../engine/source";
+import { decode, readSource } from "../engine/source";
+import { quotePath } from "../write";
 import { runPipeline } from "../engine/pipeline";
 import { folderContext } from "../engine/context";
 import { defaultOptions, TransformOptions } from "../engine/types";
@@ -26,7 +27,12 @@ export interface ExplainOptions {
 
 /** Files changed since a git ref (and untracked ones), relative to `dir`. */
 function gitChanged(dir: string, ref: string): string[] | string {
-  const diff = spawnSync("git", ["-C", dir, "diff", "--name-only", "--relative", ref, "--"], { encoding: "utf8" });
+  // A revision, never an option: `--changed-since=--output=f` must not make git write a file.
+  if (ref.startsWith("-") || /[\s\u0000]/.test(ref))
+    return `--changed-since ${JSON.stringify(ref)}: not a git revision`;
+  const diff = spawnSync("git", ["-C", dir, "diff", "--name-only", "--relative", "--end-of-options", ref, "--"], {
+    encoding: "utf8",
+  });
   if (diff.status !== 0) return `git diff ${ref} failed: ${(diff.stderr || diff.error?.message || "").trim()}`;
   const untracked = spawnSync("git", ["-C", dir, "ls-files", "--others", "--exclude-standard"], { encoding: "utf8" });
   return [...diff.stdout.split("\n"), ...(untracked.stdout ?? "").split("\n")].filter(Boolean).sort();
@@ -43,63 +49,93 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
   const found = discover(options.paths, { cwd, ignore: [] });
   let errors = 0;
   for (const m of found.missing) {
-    io.stderr(`${m}\n  -  error  no such file or folder\n`);
+    io.stderr(`${quotePath(m)}\n  -  error  no such file or folder\n`);
     errors++;
   }
+  for (const u of found.unreadable) {
+    io.stderr(`${quotePath(u.path)}\n  -  error  ${u.message}\n`);
+    errors++;
+  }
+  for (const s of found.skipped) io.stderr(`${quotePath(s.path)}\n  -  skipped  ${s.reason}\n`);
   const docs: object[] = [];
   const contextCache = new Map<string, string[]>();
-  for (const file of found.files.filter((f) => f.kind === "dockerfile")) {
+  const dockerfiles = found.files.filter((f) => f.kind === "dockerfile");
+  for (const file of dockerfiles) {
     const contextDir = options.context ? path.resolve(cwd, options.context) : path.dirname(file.real);
-    const raw = fs.readFileSync(file.real, "utf8");
+    const fail = (line: number | string, message: string): void => {
+      io.stderr(`${quotePath(file.path)}\n  ${line}  error  ${message}\n`);
+      errors++;
+    };
+    let raw: string;
+    try {
+      const decoded = decode(fs.readFileSync(file.real));
+      if ("problem" in decoded) {
+        fail("-", decoded.problem);
+        continue;
+      }
+      raw = decoded.text;
+    } catch (err) {
+      fail("-", `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      continue;
+    }
     let dockerfile: Dockerfile;
     try {
       dockerfile = new Dockerfile(readSource(raw).text);
     } catch (err) {
-      if (!(err instanceof DockerfileError)) throw err;
-      io.stderr(`${file.path}\n  ${err.line}  error  ${err.message}\n`);
-      errors++;
-      continue;
-    }
-    // Dockerfiles of one folder share its context: walk it once.
-    const files = contextCache.get(contextDir) ?? contextFiles(contextDir);
-    contextCache.set(contextDir, files);
-    let changed: string[];
-    if (options.changedSince) {
-      const git = gitChanged(contextDir, options.changedSince);
-      if (typeof git === "string") {
-        io.stderr(`${file.path}\n  -  error  ${git}\n`);
-        errors++;
+      if (!(err instanceof DockerfileError)) {
+        fail("-", `internal error: ${(err as Error).message}`);
         continue;
       }
-      changed = git;
-    } else if (options.changed.length) {
-      changed = options.changed.map((c) => path.relative(contextDir, path.resolve(cwd, c)).split(path.sep).join("/"));
-    } else {
-      const typical = typicalChange(dockerfile, files);
-      changed = typical ? [typical] : [];
-    }
-    const before = explain(dockerfile, files, changed);
-    let after: Explanation | undefined;
-    if (options.migrate) {
-      const source = readSource(raw);
-      const migrated = runPipeline(source.text, source.eol, transforms, {
-        path: file.path,
-        context: folderContext(contextDir),
-        options: { ...defaultOptions, ...options.transformOptions },
-      }).output;
-      after = explain(new Dockerfile(migrated), files, changed);
-    }
-    if (options.format === "json") {
-      docs.push({ path: file.path, changed, before, ...(after ? { after } : {}) });
+      fail(err.line, err.message);
       continue;
     }
-    io.stdout(formatExplanation(file.path, before));
-    if (after) {
-      io.stdout(formatExplanation(`${file.path} (migrated by dfmod)`, after));
-      io.stdout(`  before: ${counts(before)}; after: ${counts(after)}\n`);
+    try {
+      // Dockerfiles of one folder share its context: walk it once.
+      const files = contextCache.get(contextDir) ?? contextFiles(contextDir);
+      contextCache.set(contextDir, files);
+      let changed: string[];
+      if (options.changedSince) {
+        const git = gitChanged(contextDir, options.changedSince);
+        if (typeof git === "string") {
+          io.stderr(`${file.path}\n  -  error  ${git}\n`);
+          errors++;
+          continue;
+        }
+        changed = git;
+      } else if (options.changed.length) {
+        changed = options.changed.map((c) => path.relative(contextDir, path.resolve(cwd, c)).split(path.sep).join("/"));
+      } else {
+        const typical = typicalChange(dockerfile, files);
+        changed = typical ? [typical] : [];
+      }
+      const before = explain(dockerfile, files, changed);
+      let after: Explanation | undefined;
+      if (options.migrate) {
+        const source = readSource(raw);
+        const migrated = runPipeline(source.text, source.eol, transforms, {
+          path: file.path,
+          context: folderContext(contextDir),
+          options: { ...defaultOptions, ...options.transformOptions },
+        }).output;
+        after = explain(new Dockerfile(migrated), files, changed);
+      }
+      if (options.format === "json") {
+        docs.push({ path: file.path, changed, before, ...(after ? { after } : {}) });
+        continue;
+      }
+      io.stdout(formatExplanation(file.path, before));
+      if (after) {
+        io.stdout(formatExplanation(`${file.path} (migrated by dfmod)`, after));
+        io.stdout(`  before: ${counts(before)}; after: ${counts(after)}\n`);
+      }
+      io.stdout("\n");
+    } catch (err) {
+      // One file's failure is that file's error: the others are still explained.
+      fail("-", `internal error: ${(err as Error).message}`);
     }
-    io.stdout("\n");
   }
   if (options.format === "json") io.stdout(JSON.stringify({ files: docs }, null, 2) + "\n");
+  // Paths given, nothing explained (a link skipped): that is not a success.
+  if (dockerfiles.length === 0 && found.skipped.length > 0) return 2;
   return errors > 0 ? 2 : 0;
 }

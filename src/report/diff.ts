@@ -1,3 +1,5 @@
+import { quotePath } from "../write";
+
 const RED = "\x1b[31m";
 const GREEN = "\x1b[32m";
 const CYAN = "\x1b[36m";
@@ -15,7 +17,8 @@ export function unifiedDiff(file: string, before: string, after: string, color: 
   const { structuredPatch } = require("diff") as typeof import("diff");
   const patch = structuredPatch(`a/${file}`, `b/${file}`, before, after, "", "", { context: 3 });
   const paint = (code: string, line: string): string => (color ? code + line + RESET : line);
-  const out: string[] = [paint(BOLD, `--- a/${file}`), paint(BOLD, `+++ b/${file}`)];
+  // A name with a line break or a quote is quoted as git quotes it: a header stays one line.
+  const out: string[] = [paint(BOLD, `--- ${quotePath(`a/${file}`)}`), paint(BOLD, `+++ ${quotePath(`b/${file}`)}`)];
   for (const hunk of patch.hunks) {
     out.push(paint(CYAN, `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`));
     for (const line of hunk.lines) {

@@ -1,3 +1,4 @@
+import { quotePath } from "../write";
 import type { FileResult, Mode } from "../run";
 import type { Severity } from "../engine/types";
 
@@ -31,7 +32,7 @@ export function formatNotes(results: FileResult[]): string {
   let out = "";
   for (const r of results) {
     if (!r.error && !r.skipped && r.notes.length === 0) continue;
-    out += `${r.path}\n`;
+    out += `${quotePath(r.path)}\n`;
     if (r.error) out += `  ${r.error.line ?? "-"}  error  ${r.error.message}\n`;
     if (r.skipped) out += `  -  skipped  ${r.skipped}\n`;
     const notes = [...r.notes].sort((a, b) => a.line - b.line);

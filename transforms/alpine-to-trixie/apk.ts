@@ -1,6 +1,6 @@
 /** apk commands: their parts, and the Debian packages their Alpine packages become. */
 import type { ShellCommand, ShellWord } from "../../src/engine/shell";
-import { inBase, packageMap, splitVersion, type PackageEntry } from "./packages";
+import { entryFor, inBase, splitVersion, type PackageEntry } from "./packages";
 import { resolve, type Lookup } from "./resolve";
 
 export interface ApkCommand {
@@ -121,7 +121,7 @@ export function mapPackages(
     advice: [],
     substituted: [],
   };
-  const lookup: Lookup = (n) => user[n] ?? packageMap[n];
+  const lookup: Lookup = (n) => entryFor(n, user);
   const add = (pkg: string): void => {
     if (!out.packages.includes(pkg)) out.packages.push(pkg);
   };
@@ -133,12 +133,12 @@ export function mapPackages(
       continue;
     }
     // uv is not a Debian package: it comes from its own image (a COPY the stage gets instead).
-    if (name === "uv" && !user[name]) {
+    if (name === "uv" && !Object.hasOwn(user, name)) {
       out.dropped.push({ name, why: UV_IMAGE });
       continue;
     }
     // Poetry on a python image: pip installs it into the image's Python, as poetry's docs do.
-    if (name === "poetry" && python && !user[name]) {
+    if (name === "poetry" && python && !Object.hasOwn(user, name)) {
       out.dropped.push({ name, why: PIP_INSTALL });
       out.pip.push("poetry");
       continue;

@@ -23,6 +23,12 @@ export interface PackageEntry {
 
 export const packageMap = map as Record<string, PackageEntry>;
 
+/** The user's entry for an Alpine name, or the map's (own keys only: `constructor` is no package of Object's). */
+export function entryFor(name: string, user: Record<string, PackageEntry> = {}): PackageEntry | undefined {
+  if (Object.hasOwn(user, name)) return user[name];
+  return Object.hasOwn(packageMap, name) ? packageMap[name] : undefined;
+}
+
 let trixie: Set<string> | undefined;
 
 /** The trixie package names (read on first use: most runs never need them). */

@@ -18,7 +18,7 @@
  *                  nothing (Alpine's module served Alpine's python3, not the image's Python)
  *   python2        Python 2's headers are Python 3's (python-dev -> python3-dev); Python 2 itself is gone
  */
-import { packageMap, trixiePackages, type PackageEntry } from "./packages";
+import { entryFor, trixiePackages, type PackageEntry } from "./packages";
 
 export type Lookup = (name: string) => PackageEntry | undefined;
 
@@ -60,7 +60,7 @@ export function runtimeOfDev(dev: string): string | undefined {
 }
 
 /** Resolves an Alpine name the map (and the user's map) does not have. */
-export function resolve(name: string, python: boolean, lookup: Lookup = (n) => packageMap[n]): Resolution {
+export function resolve(name: string, python: boolean, lookup: Lookup = (n) => entryFor(n)): Resolution {
   const found = (build: string[], runtime: string[], rule: string): Resolution => ({
     kind: "resolved",
     entry: { build, runtime },

@@ -28,6 +28,8 @@ export const dockerignore: Transform = {
     const copy = ctx.dockerfile.instructions.find(isWholeContextCopy);
     if (!copy) return undefined;
     const existing = context.read(".dockerignore");
+    // There, but not readable (no permission, a FIFO): the run reports it as an error of that file.
+    const unreadable = existing === undefined && context.present(".dockerignore");
     const have = new Set((existing ?? "").split(/\r?\n/).map(normal));
     const wanted = [...ENTRIES, ...(context.exists("package.json") ? ["node_modules"] : [])];
     const missing = wanted.filter((e) => !have.has(normal(e)));
@@ -39,9 +41,11 @@ export const dockerignore: Transform = {
       edits: [],
       notes: [
         {
-          severity: "info",
+          severity: unreadable ? "warning" : "info",
           line: copy.line,
-          message: `${existing === undefined ? "created .dockerignore with" : "added to .dockerignore:"} ${missing.join(", ")}.${venv}`,
+          message: unreadable
+            ? `.dockerignore is there but dfmod cannot read it, so it cannot add ${missing.join(", ")}: it is left as it is`
+            : `${existing === undefined ? "created .dockerignore with" : "added to .dockerignore:"} ${missing.join(", ")}.${venv}`,
         },
       ],
       companions: [{ path: path.join(context.dir, ".dockerignore"), lines: missing, note: "" }],

@@ -381,6 +381,25 @@ describe("interface", () => {
     expect(tempFiles(dir)).toEqual([]);
   }, 120000);
 
+  test("SIGINT while the files are being read and transformed: nothing half done, exit 130", async () => {
+    const n = 4000;
+    for (let i = 0; i < n; i++) project(path.join(dir, String(i).padStart(4, "0")));
+    const child = spawn(process.execPath, [cli, "--write", "--jobs", "1", "-t", "copy-order", dir], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const done = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill("SIGINT");
+    expect(await done).toBe(130);
+    expect(stderr).toMatch(/dfmod: interrupted \(SIGINT\)/);
+    const file = (i: number): string => path.join(dir, String(i).padStart(4, "0"), "Dockerfile");
+    const contents = Array.from({ length: n }, (_, i) => fs.readFileSync(file(i), "utf8"));
+    expect(contents.every((c) => c === SLOW || c.includes(FAST_COPY))).toBe(true);
+    expect(tempFiles(dir)).toEqual([]);
+  }, 120000);
+
   test("messages: a symbolic link loop, a config with a BOM, config keys of Object, a name with a line break", () => {
     project();
     fs.symlinkSync("loop.Dockerfile", path.join(dir, "loop.Dockerfile"));

@@ -62,19 +62,30 @@ export { writeAtomic } from "./write";
 /** Worker threads pay off only for many files: a small run stays in this thread. */
 const FILES_PER_WORKER = 16;
 
+/** A signal the run got (SIGINT, SIGTERM): it stops between two files. */
+interface Stop {
+  signal?: NodeJS.Signals;
+}
+
+class Interrupted extends Error {}
+
 async function runTasks(
   tasks: Task[],
   jobs: number,
   onDone: (done: number, task: Task) => void,
+  stop: Stop,
 ): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array(tasks.length);
   const workers = Math.min(jobs, Math.ceil(tasks.length / FILES_PER_WORKER));
   if (workers <= 1) {
     await initShell();
-    tasks.forEach((task, i) => {
+    for (const [i, task] of tasks.entries()) {
+      // Now and then the signal handlers get their turn.
+      if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+      if (stop.signal) throw new Interrupted();
       results[i] = processDockerfile(task);
       onDone(i + 1, task);
-    });
+    }
     return results;
   }
   const script = path.join(__dirname, "worker.js");
@@ -107,6 +118,7 @@ async function runTasks(
           feed(worker);
           return;
         }
+        if (stop.signal) return finish(new Interrupted());
         results[m.id!] = m.result!;
         done++;
         onDone(done, tasks[m.id!]!);
@@ -177,6 +189,25 @@ export function companionText(before: string | undefined, lines: string[]): stri
 }
 
 export async function run(options: RunOptions, io: IO): Promise<number> {
+  // SIGINT / SIGTERM: the run stops between two files, and says what it wrote.
+  const stop: Stop = {};
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stop.signal = signal;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await runUntilStopped(options, io, stop);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    removeTemporaryFiles();
+  }
+}
+
+const exitCodeOf = (signal: NodeJS.Signals): number => (signal === "SIGINT" ? 130 : 143);
+
+async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
   const ids = registry.map((t) => t.id);
   const configs = new ConfigFinder(ids);
@@ -313,7 +344,14 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
     tasks.push(task);
     taskFiles.push(f);
   }
-  const done = await runTasks(tasks, Math.max(1, options.jobs), (n, task) => progress(n + compose.length, task.path));
+  let done: TaskResult[];
+  try {
+    done = await runTasks(tasks, Math.max(1, options.jobs), (n, task) => progress(n + compose.length, task.path), stop);
+  } catch (err) {
+    if (!(err instanceof Interrupted) || !stop.signal) throw err;
+    io.stderr(`\ndfmod: interrupted (${stop.signal}) before writing anything; every file is as it was\n`);
+    return exitCodeOf(stop.signal);
+  }
   const companions = new Map<string, Companion[]>();
   done.forEach((r, i) => {
     results.push(r.result);
@@ -352,59 +390,47 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
 
   // Write, print. An interrupt stops the writes between two files: each is old or new, never half.
   const written: string[] = [];
-  let interrupted: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    interrupted = signal;
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  try {
-    for (const [i, result] of results.entries()) {
-      if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
-      if (interrupted) break;
-      const out = outputs.get(result);
-      if (!out || result.error || result.path === "-") continue;
-      if (options.mode === "write" && result.changed && out.real) {
-        const bytes = encode(out.output, out.encoding);
-        try {
-          if (!bytes)
-            throw new WriteRefused(
-              "the new text has characters the file's encoding (not UTF-8, read byte for byte) cannot hold: left as it was",
-            );
-          writeAtomic(out.real, bytes, { expect: out.expect, force: options.force });
-          written.push(result.path);
-        } catch (err) {
-          result.error = {
-            message:
-              err instanceof WriteRefused
-                ? err.message
-                : `cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-          };
-        }
+  for (const [i, result] of results.entries()) {
+    if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+    if (stop.signal) break;
+    const out = outputs.get(result);
+    if (!out || result.error || result.path === "-") continue;
+    if (options.mode === "write" && result.changed && out.real) {
+      const bytes = encode(out.output, out.encoding);
+      try {
+        if (!bytes)
+          throw new WriteRefused(
+            "the new text has characters the file's encoding (not UTF-8, read byte for byte) cannot hold: left as it was",
+          );
+        writeAtomic(out.real, bytes, { expect: out.expect, force: options.force });
+        written.push(result.path);
+      } catch (err) {
+        result.error = {
+          message:
+            err instanceof WriteRefused
+              ? err.message
+              : `cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        };
       }
-      if (options.format !== "text") continue;
-      // --stdout prints the file asked for; companion files (a .dockerignore) show in diffs and --write.
-      if (options.mode === "stdout") {
-        if (!result.companion) {
-          const bytes = encode(out.output, out.encoding);
-          if (bytes && io.stdoutBytes) io.stdoutBytes(bytes);
-          else io.stdout(out.output);
-        }
-      } else if (options.mode === "diff") io.stdout(result.diff);
-      else if (options.mode === "check" && result.changed) io.stdout(`${quotePath(result.path)}\n`);
     }
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    removeTemporaryFiles();
+    if (options.format !== "text") continue;
+    // --stdout prints the file asked for; companion files (a .dockerignore) show in diffs and --write.
+    if (options.mode === "stdout") {
+      if (!result.companion) {
+        const bytes = encode(out.output, out.encoding);
+        if (bytes && io.stdoutBytes) io.stdoutBytes(bytes);
+        else io.stdout(out.output);
+      }
+    } else if (options.mode === "diff") io.stdout(result.diff);
+    else if (options.mode === "check" && result.changed) io.stdout(`${quotePath(result.path)}\n`);
   }
-  if (interrupted) {
+  if (stop.signal) {
     io.stderr(
-      `\ndfmod: interrupted (${interrupted}); ${written.length} file${written.length === 1 ? "" : "s"} written${
-        written.length ? `: ${written.map(quotePath).join(", ")}` : ""
+      `\ndfmod: interrupted (${stop.signal}); ${written.length} file${written.length === 1 ? "" : "s"} written${
+        written.length ? `: ${written.slice(0, 20).map(quotePath).join(", ")}${written.length > 20 ? ", …" : ""}` : ""
       }; the others are as they were\n`,
     );
-    return interrupted === "SIGINT" ? 130 : 143;
+    return exitCodeOf(stop.signal);
   }
 
   const summary = summarize(results);

@@ -2,7 +2,7 @@
  * Fixture pairs, found by glob: fixtures/<transform>/<case>.input.Dockerfile -> .output.Dockerfile,
  * compared byte for byte. Optional beside them: <case>.context/ (the build context; without it the
  * case runs with no context, as stdin does), <case>.options.json (transform options) and
- * <case>.notes.txt (the notes, byte for byte). Each case also runs with CRLF line endings, with a
+ * <case>.notes.txt (the notes, byte for byte, for every case). Each case also runs with CRLF line endings, with a
  * BOM, without a final newline, and once more on its own output, which must not change.
  */
 import * as fs from "node:fs";
@@ -60,11 +60,11 @@ for (const id of folders) {
         test("output", () => {
           expect(run(input).output).toBe(expected);
         });
-        if (notes !== undefined) {
-          test("notes", () => {
-            expect(formatNotes(run(input).notes)).toBe(notes);
-          });
-        }
+        // Every case says what its notes are: a note that contradicts the output is wrong output.
+        test("notes", () => {
+          expect(notes).toBeDefined();
+          expect(formatNotes(run(input).notes)).toBe(notes);
+        });
         test("idempotent: a second run changes nothing", () => {
           expect(run(expected).output).toBe(expected);
         });

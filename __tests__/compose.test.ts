@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { initShell } from "../src/engine/shell";
 import { defaultOptions } from "../src/engine/types";
 import { processCompose } from "../src/process";
-import { composeSharedImage } from "../transforms/compose-shared-image";
+import { composeSharedImage, projectName } from "../transforms/compose-shared-image";
 import { toCrlf, transformText } from "./support/harness";
 
 const dir = path.join(__dirname, "fixtures", "compose-shared-image");
@@ -73,7 +73,7 @@ test("--image-name names the shared image", () => {
     color: false,
   });
   expect(r.output).toBe(
-    "services:\n  a:\n    image: ghcr.example/shop/app:2\n    build: .\n  b:\n    image: ghcr.example/shop/app:2\n",
+    "services:\n  a:\n    image: ghcr.example/shop/app:2\n    build: .\n  b:\n    image: ghcr.example/shop/app:2\n    pull_policy: never\n",
   );
 });
 
@@ -107,5 +107,16 @@ describe("the shared Dockerfile's HEALTHCHECK", () => {
   });
   test("is left alone without compose information", () => {
     expect(transformText(dockerfile, [composeSharedImage], undefined).output).toBe(dockerfile);
+  });
+});
+
+describe("the compose project name, as Compose makes it", () => {
+  test.each([
+    ["Web_Shop.2", "/srv/x", "web_shop2"],
+    [undefined, "/srv/My Shop", "myshop"],
+    [undefined, "/srv/_tmp-App", "tmp-app"],
+    ["", "/srv/---", "app"],
+  ])("name %p in %p -> %p", (name, dir, expected) => {
+    expect(projectName(name, dir)).toBe(expected);
   });
 });

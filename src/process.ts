@@ -1,7 +1,7 @@
 /** Processing one file: read, run the transforms, diff. Used by the main thread and by workers. */
 import * as fs from "node:fs";
 import { folderContext } from "./engine/context";
-import { DockerfileError } from "./engine/dockerfile";
+import { Dockerfile, DockerfileError, Instruction } from "./engine/dockerfile";
 import { GuardError } from "./engine/guard";
 import { applyEdits } from "./engine/edits";
 import { runPipeline } from "./engine/pipeline";
@@ -36,6 +36,11 @@ export interface Task {
   /** Or its text, already decoded. */
   text?: string;
   contextDir: string | undefined;
+  /**
+   * The compose services and bake targets that build this Dockerfile (their contexts replace
+   * contextDir): each context is migrated, and a file whose builds disagree is left as it is.
+   */
+  builds?: BuildRef[];
   transforms: string[];
   options: TransformOptions;
   compose?: SharedBuild[];
@@ -55,6 +60,16 @@ export interface TaskResult {
   /** A hash of the bytes read: a write checks that the file still holds them. */
   hash?: string;
   companions: Companion[];
+}
+
+/** A build of the Dockerfile, as the task needs it. */
+export interface BuildRef {
+  /** "compose.yaml, service api", as notes name it. */
+  label: string;
+  context: string;
+  target: string | undefined;
+  /** The build args it sets (undefined value: from the environment). */
+  args: Record<string, string | undefined>;
 }
 
 export function failed(file: string, error: { line?: number; message: string }): FileResult {
@@ -87,14 +102,37 @@ export function processDockerfile(task: Task): TaskResult {
   const { raw, encoding, hash } = read;
   const source = readSource(raw);
   try {
-    const pipeline = runPipeline(source.text, source.eol, transformsOf(task.transforms), {
-      path: task.path,
-      context: task.contextDir === undefined ? undefined : folderContext(task.contextDir),
-      options: task.options,
-      compose: task.compose,
-    });
-    const { output, notes, applied, companions } = pipeline;
-    const image = task.image ? pipeline.image() : undefined;
+    const contexts = task.builds?.length ? [...new Set(task.builds.map((b) => b.context))] : [task.contextDir];
+    const runs = contexts.map((dir) =>
+      runPipeline(source.text, source.eol, transformsOf(task.transforms), {
+        path: task.path,
+        file: task.real,
+        context: dir === undefined ? undefined : folderContext(dir),
+        options: task.options,
+        compose: task.compose,
+      }),
+    );
+    const pipeline = runs[0]!;
+    const { notes, applied, companions } = pipeline;
+    let { output } = pipeline;
+    const migrate = (text: string): string =>
+      runPipeline(text, source.eol, transformsOf(task.transforms), {
+        path: task.path,
+        file: task.real,
+        context: contexts[0] === undefined ? undefined : folderContext(contexts[0]),
+        options: task.options,
+        compose: task.compose,
+      }).output;
+    const problem = task.builds?.length
+      ? buildProblem(source.text, runs, contexts as string[], task.builds, migrate)
+      : undefined;
+    if (problem) {
+      output = source.text;
+      notes.splice(0, notes.length, { transform: "dfmod", ...problem });
+      applied.splice(0);
+      companions.splice(0);
+    } else for (const other of runs.slice(1)) companions.push(...other.companions);
+    const image = task.image && !problem ? pipeline.image() : undefined;
     const full = writeSource(source, output);
     const changed = full !== raw;
     const diff = changed && task.diff ? unifiedDiff(task.path, raw, full, task.color) : "";
@@ -116,6 +154,83 @@ export function processDockerfile(task: Task): TaskResult {
             : { message: `internal error: ${(err as Error).message}` };
     return { result: failed(task.path, error), output: raw, encoding, hash, companions: [] };
   }
+}
+
+/**
+ * Why the migration does not fit every build of the file, or undefined: the builds' contexts gave
+ * different outputs; a build's target stage is gone; a build sets an arg that a FROM uses, and
+ * the migration changed a FROM or that ARG (the arg would bring the old base image back).
+ */
+export function buildProblem(
+  input: string,
+  runs: { output: string }[],
+  contexts: string[],
+  builds: BuildRef[],
+  migrate: (text: string) => string,
+): { severity: "warning"; line: number; message: string } | undefined {
+  const output = runs[0]!.output;
+  if (output === input) return undefined;
+  const labelsOf = (dir: string): string =>
+    builds
+      .filter((b) => b.context === dir)
+      .map((b) => b.label)
+      .join("; ");
+  const differs = runs.findIndex((r) => r.output !== output);
+  if (differs > 0)
+    return {
+      severity: "warning",
+      line: 1,
+      message: `built by ${labelsOf(contexts[0]!)} and by ${labelsOf(contexts[differs]!)} from different contexts, which need different changes: left as it is; migrate it for one context (--context) or build it from one`,
+    };
+  const before = new Dockerfile(input);
+  const after = new Dockerfile(output);
+  for (const b of builds) {
+    if (b.target && before.stageByName(b.target) && !after.stageByName(b.target))
+      return {
+        severity: "warning",
+        line: before.stageByName(b.target)!.from.line,
+        message: `${b.label} builds target ${b.target}, which the migration would remove: left as it is`,
+      };
+  }
+  // A build arg that a FROM uses: the file is migrated once more with the build's value as the
+  // ARG's default, and must come out as the output with that same default. When the migration
+  // rewrites the ARG's default (`ARG BASE=python:3.12-alpine`), the build's value would bring the
+  // old base image back: the file is left as it is.
+  const globalArgs = (d: Dockerfile, name: string): Instruction[] =>
+    d.instructions
+      .slice(0, d.stages[0]?.from.index ?? d.instructions.length)
+      .filter((i) => i.keyword === "ARG" && new RegExp(`^${name}(=|\\s|$)`).test(i.args));
+  const fromVars = new Set<string>();
+  for (const stage of before.stages)
+    for (const m of stage.from.args.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) fromVars.add(m[1]!);
+  for (const b of builds) {
+    for (const [name, value] of Object.entries(b.args)) {
+      if (!fromVars.has(name)) continue;
+      const declared = globalArgs(before, name);
+      if (declared.length === 0) continue;
+      const inOutput = globalArgs(after, name);
+      const variant =
+        value === undefined || declared.length !== 1 ? undefined : withArg(input, declared[0]!, name, value);
+      const safe =
+        variant !== undefined &&
+        inOutput.length === 1 &&
+        migrate(variant) === withArg(output, inOutput[0]!, name, value!);
+      if (!safe)
+        return {
+          severity: "warning",
+          line: declared[0]!.line,
+          message: `${b.label} sets build arg ${name}${value === undefined ? " (from the environment)" : `=${value}`}, which a FROM uses, and the migration is not the same with that value: left as it is (change the arg and the Dockerfile together, or drop the arg)`,
+        };
+    }
+  }
+  return undefined;
+}
+
+/** The text with a global ARG's instruction made `ARG name=value`; undefined when that cannot be said plainly. */
+function withArg(text: string, arg: Instruction, name: string, value: string): string | undefined {
+  if (arg.line !== arg.endLine || !/^[\w.:/@+-]*$/.test(value)) return undefined;
+  if (!new RegExp(`^${name}(=("[^"\\s$]*"|[^"\\s$]*))?$`).test(arg.args)) return undefined;
+  return text.slice(0, arg.start) + `${arg.keywordText} ${name}=${value}` + text.slice(arg.end);
 }
 
 export function processCompose(task: Task): TaskResult & { shared: SharedBuild[] } {

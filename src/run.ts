@@ -12,7 +12,8 @@ import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
 import { initShell } from "./engine/shell";
 import { defaultOptions, Companion, SharedBuild, TransformOptions } from "./engine/types";
-import { failed, FileResult, processCompose, processDockerfile, Task, TaskResult } from "./process";
+import { BuildDef, BuildFinder } from "./builds";
+import { BuildRef, failed, FileResult, processCompose, processDockerfile, Task, TaskResult } from "./process";
 import { unifiedDiff } from "./report/diff";
 import { toSarif } from "./report/sarif";
 import { formatNotes, formatSummary, summarize } from "./report/summary";
@@ -188,6 +189,28 @@ export function companionText(before: string | undefined, lines: string[]): stri
   return base + add.join(eol) + eol;
 }
 
+/** A path as dfmod shows it: relative to the current folder, with `/`, unless it is outside. */
+export const shownPath = (file: string, cwd: string): string => {
+  const rel = path.relative(cwd, file);
+  return rel === "" ? "." : rel.startsWith("..") ? file : rel.split(path.sep).join("/");
+};
+
+/** A build as a task carries it, named for notes: `compose.yaml service api`. */
+export function buildRef(b: BuildDef, cwd: string): BuildRef {
+  let context = b.context;
+  try {
+    context = fs.realpathSync(b.context);
+  } catch {
+    // a context that does not exist: its files are simply not there
+  }
+  return {
+    label: `${shownPath(b.file, cwd)} ${b.kind === "compose" ? "service" : "target"} ${b.name} (context ${shownPath(b.context, cwd)})`,
+    context,
+    target: b.target,
+    args: b.args,
+  };
+}
+
 export async function run(options: RunOptions, io: IO): Promise<number> {
   // SIGINT / SIGTERM: the run stops between two files, and says what it wrote.
   const stop: Stop = {};
@@ -316,6 +339,9 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
   // Compose files first: they say which Dockerfiles services share.
   const shared = new Map<string, SharedBuild[]>();
   const compose = found.files.filter((f) => f.kind === "compose");
+  // Where each Dockerfile is built from: the compose and bake files of the run and above the files.
+  const builds = new BuildFinder(cwd);
+  for (const f of compose) builds.add(f.real);
   for (const f of compose) {
     const dir = path.dirname(f.real);
     const task = taskFor(f, dir, dir);
@@ -340,6 +366,8 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
       results.push(task);
       continue;
     }
+    // --context wins; else the contexts of the builds that name the file; else its own folder.
+    if (!options.context) task.builds = builds.forDockerfile(f.real).map((b) => buildRef(b, cwd));
     task.compose = shared.get(f.real) ?? shared.get(path.resolve(cwd, f.path));
     tasks.push(task);
     taskFiles.push(f);

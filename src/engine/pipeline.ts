@@ -31,7 +31,14 @@ export function runPipeline(
   text: string,
   eol: string,
   transforms: Transform[],
-  input: { path: string; context: BuildContext | undefined; options: TransformOptions; compose?: SharedBuild[] },
+  input: {
+    path: string;
+    /** The Dockerfile's absolute path (undefined for stdin). */
+    file?: string;
+    context: BuildContext | undefined;
+    options: TransformOptions;
+    compose?: SharedBuild[];
+  },
 ): PipelineResult {
   let current = text;
   let dockerfile = new Dockerfile(current);

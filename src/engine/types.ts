@@ -58,6 +58,8 @@ export interface Context {
   dockerfile: Dockerfile;
   /** The file's path as shown to the user ("-" for stdin). */
   path: string;
+  /** The file's absolute path (undefined for stdin): Docker reads `<file>.dockerignore` beside it first. */
+  file?: string;
   /** The build context, or undefined when there is none (stdin). */
   context: BuildContext | undefined;
   options: TransformOptions;

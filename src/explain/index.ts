@@ -52,11 +52,15 @@ export interface Explanation {
 
 const STEP_KEYWORDS = new Set(["RUN", "COPY", "ADD", "WORKDIR"]);
 
-/** Every file of the build context (context-relative, `/`), after .dockerignore. */
-export function contextFiles(dir: string): string[] {
+/**
+ * Every file of the build context (context-relative, `/`), after the ignore file: the
+ * Dockerfile's own `<Dockerfile>.dockerignore` when there is one, else the context's .dockerignore.
+ */
+export function contextFiles(dir: string, dockerfile?: string): string[] {
   let ignoreText: string | undefined;
   try {
-    const file = path.join(dir, ".dockerignore");
+    const own = dockerfile && `${dockerfile}.dockerignore`;
+    const file = own && fs.existsSync(own) ? own : path.join(dir, ".dockerignore");
     // Only a regular file is read: a FIFO would block forever.
     if (fs.statSync(file).isFile()) ignoreText = fs.readFileSync(file, "utf8");
   } catch {

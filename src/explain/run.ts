@@ -12,7 +12,8 @@ import { folderContext } from "../engine/context";
 import { defaultOptions, TransformOptions } from "../engine/types";
 import { transforms } from "../../transforms";
 import { contextFiles, explain, Explanation, formatExplanation, typicalChange } from ".";
-import type { IO } from "../run";
+import { buildRef, shownPath, type IO } from "../run";
+import { BuildFinder } from "../builds";
 
 export interface ExplainOptions {
   paths: string[];
@@ -60,8 +61,23 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
   const docs: object[] = [];
   const contextCache = new Map<string, string[]>();
   const dockerfiles = found.files.filter((f) => f.kind === "dockerfile");
+  // The build context: --context, else the one the compose / bake files give, else the file's folder.
+  const builds = new BuildFinder(cwd);
+  for (const f of found.files) if (f.kind === "compose") builds.add(f.real);
   for (const file of dockerfiles) {
-    const contextDir = options.context ? path.resolve(cwd, options.context) : path.dirname(file.real);
+    const warnings: { line: number | string; message: string }[] = [];
+    const defs = options.context ? [] : builds.forDockerfile(file.real);
+    const contextDir = options.context
+      ? path.resolve(cwd, options.context)
+      : defs.length
+        ? defs[0]!.context
+        : path.dirname(file.real);
+    const others = [...new Set(defs.map((d) => d.context))].filter((d) => d !== contextDir);
+    if (others.length)
+      warnings.push({
+        line: "-",
+        message: `also built from ${others.map((d) => shownPath(d, cwd)).join(", ")}: explained for ${shownPath(contextDir, cwd)} (${buildRef(defs[0]!, cwd).label})`,
+      });
     const fail = (line: number | string, message: string): void => {
       io.stderr(`${quotePath(file.path)}\n  ${line}  error  ${message}\n`);
       errors++;
@@ -91,8 +107,10 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
     }
     try {
       // Dockerfiles of one folder share its context: walk it once.
-      const files = contextCache.get(contextDir) ?? contextFiles(contextDir);
-      contextCache.set(contextDir, files);
+      const own = `${file.real}.dockerignore`;
+      const key = `${contextDir}\0${fs.existsSync(own) ? own : ""}`;
+      const files = contextCache.get(key) ?? contextFiles(contextDir, file.real);
+      contextCache.set(key, files);
       let changed: string[];
       if (options.changedSince) {
         const git = gitChanged(contextDir, options.changedSince);
@@ -103,24 +121,54 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
         }
         changed = git;
       } else if (options.changed.length) {
-        changed = options.changed.map((c) => path.relative(contextDir, path.resolve(cwd, c)).split(path.sep).join("/"));
+        changed = [];
+        for (const c of options.changed) {
+          const rel = path.relative(contextDir, path.resolve(cwd, c)).split(path.sep).join("/");
+          if (rel.startsWith("../") || rel === ".." || path.isAbsolute(rel))
+            warnings.push({
+              line: "-",
+              message: `--changed ${c} is outside the build context ${shownPath(contextDir, cwd)}: no step can see it`,
+            });
+          else changed.push(rel);
+        }
       } else {
         const typical = typicalChange(dockerfile, files);
         changed = typical ? [typical] : [];
       }
       const before = explain(dockerfile, files, changed);
+      for (const stage of before.stages)
+        for (const step of stage.steps)
+          if (
+            step.inputs.files &&
+            step.inputs.files.length === 0 &&
+            !step.inputs.url &&
+            /^(COPY|ADD)\b/i.test(step.text)
+          )
+            warnings.push({
+              line: step.line,
+              message: `${step.text.split(" ")[0]} source matches nothing in the build context ${shownPath(contextDir, cwd)} (after .dockerignore): the build fails here`,
+            });
+      for (const w of warnings) io.stderr(`${quotePath(file.path)}\n  ${w.line}  warning  ${w.message}\n`);
       let after: Explanation | undefined;
       if (options.migrate) {
         const source = readSource(raw);
         const migrated = runPipeline(source.text, source.eol, transforms, {
           path: file.path,
+          file: file.real,
           context: folderContext(contextDir),
           options: { ...defaultOptions, ...options.transformOptions },
         }).output;
         after = explain(new Dockerfile(migrated), files, changed);
       }
       if (options.format === "json") {
-        docs.push({ path: file.path, changed, before, ...(after ? { after } : {}) });
+        docs.push({
+          path: file.path,
+          context: shownPath(contextDir, cwd),
+          changed,
+          before,
+          ...(after ? { after } : {}),
+          warnings,
+        });
         continue;
       }
       io.stdout(formatExplanation(file.path, before));

@@ -58,14 +58,21 @@ function buildKey(build: unknown): { key: string; context: string; dockerfile: s
   return { key: JSON.stringify([context, dockerfile, args.sort(), target]), context, dockerfile };
 }
 
-function imageName(ctx: ComposeContext, group: number, first: string): string {
-  if (ctx.options.imageName) return group === 0 ? ctx.options.imageName : `${ctx.options.imageName}-${first}`;
-  const project =
-    path
-      .basename(ctx.dir)
+/**
+ * The compose project's name as Compose makes it: the file's top-level `name:`, else its folder's
+ * name, lower-cased, with what is not a-z, 0-9, `-` or `_` taken out (and no leading `-`/`_`).
+ */
+export function projectName(name: string | undefined, dir: string): string {
+  const normal = (s: string): string =>
+    s
       .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, "-")
-      .replace(/^[^a-z0-9]+/, "") || "app";
+      .replace(/[^a-z0-9_-]+/g, "")
+      .replace(/^[_-]+/, "");
+  return normal(name ?? "") || normal(path.basename(dir)) || "app";
+}
+
+function imageName(ctx: ComposeContext, project: string, group: number, first: string): string {
+  if (ctx.options.imageName) return group === 0 ? ctx.options.imageName : `${ctx.options.imageName}-${first}`;
   return group === 0 ? `${project}:latest` : `${project}-${first}:latest`;
 }
 
@@ -91,6 +98,9 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
   }
   const services = isMap(doc.contents) ? doc.contents.get("services", true) : undefined;
   if (!isMap(services)) return undefined;
+  const declaredName = isMap(doc.contents) ? str(doc.contents.get("name", true)) : undefined;
+  // `name: ${PROJECT}`: Compose would take it from the environment, which dfmod does not see.
+  const project = projectName(declaredName && !declaredName.includes("$") ? declaredName : undefined, ctx.dir);
 
   const list: Service[] = [];
   for (const pair of services.items) {
@@ -137,18 +147,24 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
       });
       continue;
     }
-    const image = first.image ?? imageName(ctx, groupIndex++, first.name);
+    const image = first.image ?? imageName(ctx, project, groupIndex++, first.name);
     if (!first.image) edits.push(insertFirst(text, first.map, `image: ${image}`));
     for (const s of rest) {
       if (!s.buildPair) continue;
       edits.push(removePair(text, s.buildPair));
-      if (!s.image) edits.push(insertFirst(text, s.map, `image: ${image}`));
+      // The image is built here, never pushed: `docker compose pull` would try the registry for it
+      // (and always for a :latest tag) and fail. `never` uses the local image.
+      const lines = [
+        ...(s.image ? [] : [`image: ${image}`]),
+        ...(s.map.items.some((p) => str(p.key) === "pull_policy") ? [] : ["pull_policy: never"]),
+      ];
+      if (lines.length) edits.push(insertFirst(text, s.map, lines.join(`\n${indentOf(text, s.map)}`)));
     }
     const line = lineOf((first.pair.key as { range?: number[] }).range?.[0] ?? 0);
     notes.push({
       severity: "info",
       line,
-      message: `${members.map((m) => m.name).join(", ")} built the same image ${members.length} times: ${first.name} builds it as ${image}, ${rest.map((m) => m.name).join(", ")} use that image`,
+      message: `${members.map((m) => m.name).join(", ")} built the same image ${members.length} times: ${first.name} builds it as ${image}, ${rest.map((m) => m.name).join(", ")} use that image (pull_policy: never: it is built here, not pulled)`,
     });
     notes.push({
       severity: "warning",
@@ -157,6 +173,12 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
     });
   }
   return { edits, notes, shared };
+}
+
+/** The indentation of a block mapping's keys. */
+function indentOf(text: string, map: YAMLMap): string {
+  const at = (map.items[0]!.key as { range?: [number, number, number] }).range![0];
+  return text.slice(text.lastIndexOf("\n", at - 1) + 1, at);
 }
 
 /** A new `key: value` line above the first entry of a block mapping, with its indentation. */

@@ -6,6 +6,7 @@
  */
 import * as path from "node:path";
 import { isWholeContextCopy } from "../../src/engine/dockerfile";
+import { BuildContext, folderContext } from "../../src/engine/context";
 import type { Context, Transform } from "../../src/engine/types";
 
 const ENTRIES = [".venv", ".git", "__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache"];
@@ -19,6 +20,13 @@ function normal(line: string): string {
     .replace(/\/+$/, "");
 }
 
+/** The Dockerfile's own ignore file (`Dockerfile.dockerignore`, `api.Dockerfile.dockerignore`), when there is one. */
+function ownIgnoreFile(dockerfile: string): { file: string; folder: BuildContext } | undefined {
+  const folder = folderContext(path.dirname(dockerfile));
+  const name = `${path.basename(dockerfile)}.dockerignore`;
+  return folder.present(name) ? { file: path.join(folder.dir, name), folder } : undefined;
+}
+
 export const dockerignore: Transform = {
   id: "dockerignore",
   summary: "add .venv, .git, __pycache__ and friends to the .dockerignore of a context that COPY . . copies",
@@ -27,9 +35,14 @@ export const dockerignore: Transform = {
     if (!context) return undefined;
     const copy = ctx.dockerfile.instructions.find(isWholeContextCopy);
     if (!copy) return undefined;
-    const existing = context.read(".dockerignore");
+    // Docker reads `<Dockerfile>.dockerignore` beside the Dockerfile first, the context's own after.
+    const own = ctx.file && ownIgnoreFile(ctx.file);
+    const name = own ? path.basename(own.file) : ".dockerignore";
+    const where = own ? own.folder : context;
+    const file = own ? own.file : path.join(context.dir, ".dockerignore");
+    const existing = where.read(name);
     // There, but not readable (no permission, a FIFO): the run reports it as an error of that file.
-    const unreadable = existing === undefined && context.present(".dockerignore");
+    const unreadable = existing === undefined && where.present(name);
     const have = new Set((existing ?? "").split(/\r?\n/).map(normal));
     const wanted = [...ENTRIES, ...(context.exists("package.json") ? ["node_modules"] : [])];
     const missing = wanted.filter((e) => !have.has(normal(e)));
@@ -44,11 +57,11 @@ export const dockerignore: Transform = {
           severity: unreadable ? "warning" : "info",
           line: copy.line,
           message: unreadable
-            ? `.dockerignore is there but dfmod cannot read it, so it cannot add ${missing.join(", ")}: it is left as it is`
-            : `${existing === undefined ? "created .dockerignore with" : "added to .dockerignore:"} ${missing.join(", ")}.${venv}`,
+            ? `${name} is there but dfmod cannot read it, so it cannot add ${missing.join(", ")}: it is left as it is`
+            : `${existing === undefined ? `created ${name} with` : `added to ${name}:`} ${missing.join(", ")}.${venv}`,
         },
       ],
-      companions: [{ path: path.join(context.dir, ".dockerignore"), lines: missing, note: "" }],
+      companions: [{ path: file, lines: missing, note: "" }],
     };
   },
 };

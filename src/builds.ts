@@ -1,0 +1,265 @@
+/**
+ * Where Dockerfiles are built from: the builds that compose files (`services.*.build`) and bake
+ * files (docker-bake.json / .hcl `target`s) define, each with its build context, Dockerfile,
+ * target, args and named contexts. A Dockerfile that no build names is built from its own folder.
+ *
+ * The files are found in the run and in the folders above each Dockerfile, up to the repository
+ * root (the folder with `.git`); without one, up to the current folder.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export interface BuildDef {
+  /** The compose or bake file that defines the build (absolute). */
+  file: string;
+  /** `compose` service or `bake` target. */
+  kind: "compose" | "bake";
+  /** The service's or target's name. */
+  name: string;
+  /** The build context (absolute folder). */
+  context: string;
+  /** The Dockerfile (absolute). */
+  dockerfile: string;
+  target: string | undefined;
+  /** Build args as the file gives them (a value-less arg is undefined: taken from the environment). */
+  args: Record<string, string | undefined>;
+  /** Named contexts (`additional_contexts`, bake `contexts`): name -> folder or other source. */
+  contexts: Record<string, string>;
+}
+
+/** What a compose or bake file says, or why it says nothing dfmod can use. */
+export interface BuildFile {
+  builds: BuildDef[];
+  /** Compose's project name (`name:`), when the file gives one. */
+  project?: string;
+  problem?: string;
+}
+
+const COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+/** The files Compose and Bake read by default, looked for above each Dockerfile. */
+const SEARCHED = [...COMPOSE_NAMES, "docker-bake.json", "docker-bake.override.json"];
+
+/** A context that is not a local folder: a git or HTTP URL, a `docker-image://` or `target:` reference. */
+const remote = (value: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^(?:git@|target:)/.test(value);
+
+/** A value with variables compose or bake would substitute: dfmod cannot know it. */
+const interpolated = (value: string): boolean => /\$\{?[A-Za-z_]|\$\{/.test(value);
+
+const record = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const scalar = (value: unknown): string | undefined =>
+  typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
+
+/** `args` / `additional_contexts` as a mapping or a list of `KEY=VALUE`. */
+function pairs(value: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const text = scalar(item);
+      if (text === undefined) continue;
+      const eq = text.indexOf("=");
+      if (eq < 0) out[text] = undefined;
+      else out[text.slice(0, eq)] = text.slice(eq + 1);
+    }
+  } else if (record(value)) {
+    for (const [k, v] of Object.entries(value)) out[k] = v === null ? undefined : scalar(v);
+  }
+  return out;
+}
+
+function def(
+  file: string,
+  kind: BuildDef["kind"],
+  name: string,
+  base: string,
+  context: string,
+  dockerfile: string,
+  target: string | undefined,
+  args: Record<string, string | undefined>,
+  contexts: Record<string, string | undefined>,
+): BuildDef | undefined {
+  if (remote(context) || interpolated(context) || interpolated(dockerfile)) return undefined;
+  const dir = path.resolve(base, context);
+  const named: Record<string, string> = {};
+  for (const [k, v] of Object.entries(contexts))
+    if (v !== undefined) named[k] = remote(v) || interpolated(v) ? v : path.resolve(base, v);
+  return { file, kind, name, context: dir, dockerfile: path.resolve(dir, dockerfile), target, args, contexts: named };
+}
+
+/** The builds of a compose file. */
+export function composeBuilds(file: string, text: string): BuildFile {
+  let doc: unknown;
+  try {
+    const yaml = require("yaml") as typeof import("yaml");
+    const parsed = yaml.parseDocument(text, { merge: true });
+    if (parsed.errors.length > 0)
+      return { builds: [], problem: `not valid YAML: ${parsed.errors[0]!.message.split("\n")[0]}` };
+    doc = parsed.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    return { builds: [], problem: `cannot be read: ${(err as Error).message.split("\n")[0]}` };
+  }
+  if (!record(doc)) return { builds: [] };
+  const base = path.dirname(file);
+  // An override file (docker-compose.override.yml, compose.prod.yaml...) may give a build without
+  // its context, which the main file then supplies: such a partial build says nothing here.
+  const partial = !COMPOSE_NAMES.includes(path.basename(file));
+  const builds: BuildDef[] = [];
+  const services = record(doc.services) ? doc.services : {};
+  for (const [name, service] of Object.entries(services)) {
+    if (!record(service)) continue;
+    const build = service.build;
+    const literal = scalar(build);
+    if (literal !== undefined) {
+      const d = def(file, "compose", name, base, literal, "Dockerfile", undefined, {}, {});
+      if (d) builds.push(d);
+      continue;
+    }
+    if (!record(build) || build.dockerfile_inline !== undefined) continue;
+    if (partial && build.context === undefined) continue;
+    const d = def(
+      file,
+      "compose",
+      name,
+      base,
+      scalar(build.context) ?? ".",
+      scalar(build.dockerfile) ?? "Dockerfile",
+      scalar(build.target),
+      pairs(build.args),
+      pairs(build.additional_contexts),
+    );
+    if (d) builds.push(d);
+  }
+  const project = scalar(doc.name);
+  return { builds, ...(project !== undefined && !interpolated(project) ? { project } : {}) };
+}
+
+/** The targets of a bake file (JSON, or HCL turned into the same shape). */
+export function bakeTargets(file: string, doc: unknown): BuildFile {
+  if (!record(doc)) return { builds: [] };
+  const base = path.dirname(file);
+  const builds: BuildDef[] = [];
+  const targets = record(doc.target) ? doc.target : {};
+  for (const [name, value] of Object.entries(targets)) {
+    // HCL blocks come as a list of one object.
+    const target = Array.isArray(value) && value.length === 1 ? value[0] : value;
+    if (!record(target) || target["dockerfile-inline"] !== undefined || target.inherits !== undefined) continue;
+    const d = def(
+      file,
+      "bake",
+      name,
+      base,
+      scalar(target.context) ?? ".",
+      scalar(target.dockerfile) ?? "Dockerfile",
+      scalar(target.target),
+      pairs(target.args),
+      pairs(target.contexts),
+    );
+    if (d) builds.push(d);
+  }
+  return { builds };
+}
+
+export function bakeJsonBuilds(file: string, text: string): BuildFile {
+  try {
+    return bakeTargets(file, JSON.parse(text));
+  } catch (err) {
+    return { builds: [], problem: `not valid JSON: ${(err as Error).message}` };
+  }
+}
+
+/** The builds of one file by its name, or undefined when it is not a compose or bake file. */
+export function buildsOf(file: string, text: string): BuildFile | undefined {
+  const name = path.basename(file);
+  if (/^(?:compose|docker-compose)(?:\..+)?\.ya?ml$/.test(name)) return composeBuilds(file, text);
+  if (/^docker-bake(?:\..+)?\.json$/.test(name)) return bakeJsonBuilds(file, text);
+  return undefined;
+}
+
+function readRegular(file: string): string | undefined {
+  try {
+    // Only a regular file is read: a FIFO would block forever.
+    if (!fs.statSync(file).isFile()) return undefined;
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+const realOf = (file: string): string => {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+};
+
+/**
+ * The builds that name each Dockerfile, from the compose and bake files of the run and of the
+ * folders above the Dockerfiles. Files are read once.
+ */
+export class BuildFinder {
+  private files = new Map<string, BuildFile>();
+  private byDockerfile = new Map<string, BuildDef[]>();
+  private searched = new Set<string>();
+
+  constructor(private readonly cwd: string) {}
+
+  /** A compose or bake file of the run (its text as read). */
+  add(file: string, text?: string): BuildFile | undefined {
+    const real = realOf(file);
+    const known = this.files.get(real);
+    if (known) return known;
+    const content = text ?? readRegular(real);
+    const found = content === undefined ? undefined : buildsOf(real, content);
+    if (!found) return undefined;
+    this.files.set(real, found);
+    for (const b of found.builds) {
+      const key = realOf(b.dockerfile);
+      this.byDockerfile.set(key, [...(this.byDockerfile.get(key) ?? []), b]);
+    }
+    return found;
+  }
+
+  /** The builds that use this Dockerfile (absolute or real path). */
+  forDockerfile(dockerfile: string): BuildDef[] {
+    const real = realOf(dockerfile);
+    this.searchAbove(path.dirname(real));
+    return this.byDockerfile.get(real) ?? [];
+  }
+
+  /** The compose project name a compose file gives (undefined: none, or not read). */
+  projectOf(composeFile: string): string | undefined {
+    return this.files.get(realOf(composeFile))?.project;
+  }
+
+  private roots = new Map<string, string | null>();
+
+  /** The nearest folder at or above `dir` with a `.git` (null: none). */
+  private repositoryRoot(dir: string): string | null {
+    const known = this.roots.get(dir);
+    if (known !== undefined) return known;
+    const parent = path.dirname(dir);
+    const root = fs.existsSync(path.join(dir, ".git")) ? dir : parent === dir ? null : this.repositoryRoot(parent);
+    this.roots.set(dir, root);
+    return root;
+  }
+
+  /** Reads the compose and bake files from `dir` up to the repository root (else the current folder). */
+  private searchAbove(dir: string): void {
+    const cwd = realOf(this.cwd);
+    const top = this.repositoryRoot(dir) ?? (path.relative(cwd, dir).startsWith("..") ? dir : cwd);
+    for (let current = dir; ;) {
+      if (!this.searched.has(current)) {
+        this.searched.add(current);
+        for (const name of SEARCHED) {
+          const file = path.join(current, name);
+          if (fs.existsSync(file)) this.add(file);
+        }
+      }
+      const parent = path.dirname(current);
+      if (current === top || parent === current) return;
+      current = parent;
+    }
+  }
+}

@@ -196,6 +196,11 @@ async function main(): Promise<number> {
       description:
         "alpine-to-trixie: fail a file (exit 2, file untouched) on an Alpine package with no known Debian name",
     })
+    .option("split", {
+      choices: ["auto", "always"] as const,
+      description:
+        "multi-stage: split only when a builder stage keeps build packages, a compiler step or a build tool out of the final image, or always [default: auto]",
+    })
     .option("builder-stage-name", {
       type: "string",
       description: `multi-stage: the name of the build stage [default: ${defaultOptions.builderStageName}]`,

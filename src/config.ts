@@ -52,6 +52,7 @@ export const OPTION_SPECS: Record<string, OptionSpec> = {
   "target-variant": { key: "targetVariant", type: "choice", choices: ["slim-trixie", "trixie"] },
   "all-stages": { key: "allStages", type: "boolean" },
   strict: { key: "strict", type: "boolean" },
+  split: { key: "split", type: "choice", choices: ["auto", "always"] },
   "builder-stage-name": { key: "builderStageName", type: "string" },
   "runtime-stage-name": { key: "runtimeStageName", type: "string" },
   "image-name": { key: "imageName", type: "string" },

@@ -28,6 +28,8 @@ export interface TransformOptions {
   allStages: boolean;
   /** alpine-to-trixie: an Alpine package with no known Debian name fails the file instead of a note. */
   strict: boolean;
+  /** multi-stage: `auto` splits only when the builder keeps something out of the final image; `always` splits anyway. */
+  split: "auto" | "always";
   /** multi-stage: the name of the new build stage. */
   builderStageName: string;
   /** multi-stage: a name for the runtime stage (default: as it was). */
@@ -47,6 +49,7 @@ export const defaultOptions: TransformOptions = {
   targetVariant: "slim-trixie",
   allStages: false,
   strict: false,
+  split: "auto",
   builderStageName: "builder",
   runtimeStageName: undefined,
   imageName: undefined,

@@ -417,6 +417,29 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     }
   }
 
+  // A split pays for itself by what the builder keeps out of the final image: build packages, a
+  // compiler step, a build tool (uv's binary, Poetry, a pip-installed installer). Without any, the
+  // runtime stage would hold the same packages plus the environment's own pip: it is not made.
+  if (ctx.options.split !== "always") {
+    const allTools = new Set(Object.values(TOOL_COMMANDS).flat());
+    const builderRuns = placed.filter((p) => p.role === "builder" && p.instruction.keyword === "RUN");
+    const keepsOut =
+      installed.some((p) => BUILD_TOOLS.has(p) || /-dev$/.test(p)) ||
+      tool === "poetry" ||
+      placed.some((p) => p.role === "builder" && p.instruction.flag("from") !== undefined) ||
+      builderRuns.some((p) =>
+        (p.instruction.shell()?.commands ?? []).some(
+          (c) =>
+            needsBuilder(c, allTools) !== undefined ||
+            (p.instruction !== depsRun && !projectRuns.includes(p.instruction) && parsePipInstall(c) !== undefined),
+        ),
+      );
+    if (!keepsOut)
+      return leave(
+        "a builder stage would keep nothing out of the final image (no build packages, compiler step or build tool), and the runtime stage would carry the virtual environment's own pip; --split always splits it anyway",
+      );
+  }
+
   // The runtime's system packages: runtime libraries of build packages, other packages as they were
   // (but not those a RUN of the runtime stage installs itself).
   const runtimeInstalls = new Set(

@@ -219,7 +219,7 @@ export function buildProblem(
         return {
           severity: "warning",
           line: declared[0]!.line,
-          message: `${b.label} sets build arg ${name}${value === undefined ? " (from the environment)" : `=${value}`}, which a FROM uses, and the migration is not the same with that value: left as it is (change the arg and the Dockerfile together, or drop the arg)`,
+          message: `${b.label} sets build arg ${name}${value === undefined ? " (from the environment)" : `=${value}`}, which a FROM uses: with that value the migrated file would not be what dfmod checked (the arg overrides the ARG's default), so it is left as it is; change the arg along with the Dockerfile, or drop it`,
         };
     }
   }

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DockerfileParser } from "dockerfile-ast";
+import { composeBuilds } from "../src/builds";
 import { Dockerfile } from "../src/engine/dockerfile";
 
 const DOCKER = "/usr/bin/docker";
@@ -334,6 +335,48 @@ describe.each(examples)("%s", (name) => {
           });
         }
       });
+    });
+  }
+});
+
+/**
+ * A monorepo whose compose file builds each service from its own context (api from the root, with
+ * its Dockerfile in services/api): after `dfmod --write .`, every service builds from the context
+ * compose gives it and its image runs.
+ */
+describe("monorepo: services built from their compose contexts", () => {
+  const source = path.join(root, "__tests__", "repos", "monorepo");
+  const expectations = JSON.parse(fs.readFileSync(path.join(source, "e2e.json"), "utf8")) as Record<string, string>;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-e2e-monorepo-"));
+
+  beforeAll(() => {
+    fs.cpSync(path.join(source, "input"), work, { recursive: true });
+    const r = spawnSync(process.execPath, [cli, "--write", "."], { cwd: work, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`dfmod --write . exited ${r.status}:\n${r.stderr}`);
+  });
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  const composeFile = path.join(source, "input", "compose.yaml");
+  const builds = composeBuilds(composeFile, fs.readFileSync(composeFile, "utf8")).builds;
+  test("the compose file builds the services the test expects", () => {
+    expect(builds.map((b) => b.name).sort()).toEqual(Object.keys(expectations).sort());
+  });
+
+  for (const b of builds) {
+    test(`${b.name}: builds from its compose context, multi-stage, and runs`, () => {
+      const context = path.join(work, path.relative(path.dirname(composeFile), b.context));
+      const dockerfile = path.join(work, path.relative(path.dirname(composeFile), b.dockerfile));
+      expect(fs.readFileSync(dockerfile, "utf8").match(/^\s*FROM /gim)?.length).toBe(2);
+      const tag = `dfmod-e2e/monorepo-${b.name}:migrated`;
+      const r = docker(
+        ["build", "--network", "host", "--progress", "plain", "-f", dockerfile, "-t", tag, "."],
+        context,
+      );
+      if (r.code !== 0)
+        throw new Error(`docker build of ${b.name} failed:\n${r.stderr.split("\n").slice(-40).join("\n")}`);
+      expect(smoke(tag, { description: b.name, smoke: [], expect: "", change: "" })).toMatch(
+        new RegExp(expectations[b.name]!, "m"),
+      );
     });
   }
 });

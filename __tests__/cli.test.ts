@@ -67,7 +67,7 @@ test("the default is a dry run: a unified diff with a/ b/ headers, exit 0, file 
     ].join("\n"),
   );
   expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(SLOW);
-  expect(r.stderr).toContain("3  info  copy-order  requirements.txt copied before the install");
+  expect(r.stderr).toContain(":3:1: info copy-order: requirements.txt copied before the install");
 });
 
 test("--write replaces the file and keeps its mode; a second --write changes nothing", () => {
@@ -111,7 +111,7 @@ test("a file that does not parse: exit 2 with file and line, the other files sti
   fs.writeFileSync(path.join(dir, "broken.Dockerfile"), "FROM x\nRUN a\nFROBNICATE b\n");
   const r = dfmod(["-t", "copy-order", "--write", "."], { cwd: dir });
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain("broken.Dockerfile\n  3  error  unknown instruction: FROBNICATE\n");
+  expect(r.stderr).toContain("broken.Dockerfile:3:1: error: unknown instruction: FROBNICATE\n");
   expect(fs.readFileSync(path.join(dir, "broken.Dockerfile"), "utf8")).toBe("FROM x\nRUN a\nFROBNICATE b\n");
   expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(FAST);
 });
@@ -119,7 +119,7 @@ test("a file that does not parse: exit 2 with file and line, the other files sti
 test("a missing path is an error (exit 2)", () => {
   const r = dfmod(["nope/Dockerfile"], { cwd: dir });
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain("nope/Dockerfile\n  -  error  no such file or folder");
+  expect(r.stderr).toContain("nope/Dockerfile: error: no such file or folder");
 });
 
 test("- reads stdin and prints the transformed file", () => {
@@ -188,7 +188,7 @@ test("list prints every transform with its summary, in pipeline order", () => {
       .split("\n")
       .filter(Boolean)
       .map((l) => l.split(/\s+/)[0]),
-  ).toEqual(["alpine-to-trixie", "uv-sync", "copy-order", "multi-stage", "compose-shared-image", "dockerignore"]);
+  ).toEqual(["dockerignore", "alpine-to-trixie", "uv-sync", "copy-order", "multi-stage", "compose-shared-image"]);
 });
 
 test("transform options are flags: --uv-check locked, --no-cache-mounts", () => {
@@ -240,7 +240,7 @@ test("--strict: an Alpine package with no Debian name fails that file (exit 2, u
   fs.writeFileSync(path.join(dir, "Dockerfile"), text);
   const r = dfmod(["--write", "--strict", "Dockerfile"], { cwd: dir });
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain("Dockerfile\n  2  error  no Debian trixie package dfmod can name for no-such-package-xyz");
+  expect(r.stderr).toContain("Dockerfile:2:1: error: no Debian trixie package dfmod can name for no-such-package-xyz");
   expect(fs.readFileSync(path.join(dir, "Dockerfile"), "utf8")).toBe(text);
 });
 
@@ -279,7 +279,7 @@ describe("explain", () => {
   test("a missing path is an error", () => {
     const r = dfmod(["explain", "nope/Dockerfile"], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("nope/Dockerfile\n  -  error  no such file or folder");
+    expect(r.stderr).toContain("nope/Dockerfile: error: no such file or folder");
   });
 });
 
@@ -304,7 +304,7 @@ describe("CI sees what is left: --check and --fail-on", () => {
     const r = dfmod(["--check", "Dockerfile"], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain("\n  2  action-needed  alpine-to-trixie  apk on a Debian image: install with apt-get\n");
+    expect(r.stderr).toContain(":2:1: action-needed alpine-to-trixie: apk on a Debian image: install with apt-get\n");
     expect(r.stderr).toContain("dfmod: 1 file has notes that fail the run (--fail-on): exit 1\n");
   });
 

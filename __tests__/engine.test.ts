@@ -191,7 +191,7 @@ describe("pipeline", () => {
       if (last.keyword === "USER") return undefined;
       return {
         edits: [ctx.dockerfile.insertAfter(last, ["USER app"])],
-        notes: [{ severity: "info", line: last.line, message: "m" }],
+        notes: [{ id: "m", severity: "info", line: last.line, message: "m" }],
         declares: ["user"],
       };
     },
@@ -201,7 +201,9 @@ describe("pipeline", () => {
     summary: "test transform",
     apply(ctx) {
       const user = ctx.dockerfile.instructions.find((i) => i.keyword === "USER");
-      return user ? { edits: [], notes: [{ severity: "warning", line: user.line, message: "seen" }] } : undefined;
+      return user
+        ? { edits: [], notes: [{ id: "seen", severity: "warning", line: user.line, message: "seen" }] }
+        : undefined;
     },
   };
   const input = { path: "Dockerfile", context: undefined, options: defaultOptions };

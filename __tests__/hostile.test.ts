@@ -74,7 +74,7 @@ describe("data loss", () => {
     fs.mkdirSync(path.join(dir, ".dockerignore"));
     const r = dfmod(["--write", "."], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(".dockerignore\n  -  error  a folder, not a regular file: left as it is");
+    expect(r.stderr).toContain(".dockerignore: error: a folder, not a regular file: left as it is");
     expect(fs.statSync(path.join(dir, ".dockerignore")).isDirectory()).toBe(true);
   });
 
@@ -86,7 +86,7 @@ describe("data loss", () => {
     fs.chmodSync(path.join(dir, ".dockerignore"), 0o000);
     const r = dfmod(["--write", "."], dir, { as: "nobody" });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(".dockerignore\n  -  error  cannot read: EACCES; left as it is");
+    expect(r.stderr).toContain(".dockerignore: error: cannot read: EACCES; left as it is");
     expect(r.stderr).not.toContain("created .dockerignore");
     fs.chmodSync(path.join(dir, ".dockerignore"), 0o644);
     expect(read(".dockerignore")).toBe(".env\nsecrets/\n*.pem\n");
@@ -219,13 +219,13 @@ describe("hangs and crashes", () => {
     fifo(path.join(dir, "Named.Dockerfile"));
     const named = dfmod(["Named.Dockerfile"], dir);
     expect(named.code).toBe(2);
-    expect(named.stderr).toContain("Named.Dockerfile\n  -  error  a FIFO, not a regular file");
+    expect(named.stderr).toContain("Named.Dockerfile: error: a FIFO, not a regular file");
     const walk = dfmod(["--check", "."], dir);
-    expect(walk.stderr).toContain("Named.Dockerfile\n  -  skipped  a FIFO, not a regular file");
+    expect(walk.stderr).toContain("Named.Dockerfile: skipped: a FIFO, not a regular file");
     fifo(path.join(dir, ".dockerignore"));
     const ignore = dfmod(["--write", "."], dir);
     expect(ignore.code).toBe(2);
-    expect(ignore.stderr).toContain(".dockerignore\n  -  error  a FIFO, not a regular file: left as it is");
+    expect(ignore.stderr).toContain(".dockerignore: error: a FIFO, not a regular file: left as it is");
     const explain = dfmod(["explain", "Dockerfile"], dir);
     expect(explain.signal).toBeNull();
     fs.unlinkSync(path.join(dir, ".dockerignore"));
@@ -244,7 +244,7 @@ describe("hangs and crashes", () => {
       fs.writeFileSync(path.join(dir, "Dockerfile"), `FROM python:3.12-slim\n${char}RUN echo hi\n`);
       const r = dfmod(["Dockerfile"], dir);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`  2  error  the line starts with U+${code}`);
+      expect(r.stderr).toContain(`:2:1: error: the line starts with U+${code}`);
       expect(r.stderr).not.toContain("internal error");
     }
   });
@@ -254,13 +254,11 @@ describe("hangs and crashes", () => {
     fs.writeFileSync(path.join(dir, "u16.Dockerfile"), Buffer.from("\ufeffFROM python:3.12\n", "utf16le"));
     fs.writeFileSync(path.join(dir, "ok.Dockerfile"), SLOW);
     const r = dfmod(["."], dir);
-    expect(r.stderr).toContain("bin.Dockerfile\n  -  error  a binary file, not a Dockerfile (a NUL byte on line 1)");
-    expect(r.stderr).toContain(
-      "u16.Dockerfile\n  -  error  UTF-16 text, which dfmod does not read: save the file as UTF-8",
-    );
+    expect(r.stderr).toContain("bin.Dockerfile: error: a binary file, not a Dockerfile (a NUL byte on line 1)");
+    expect(r.stderr).toContain("u16.Dockerfile: error: UTF-16 text, which dfmod does not read: save the file as UTF-8");
     const explain = dfmod(["explain", "."], dir);
     expect(explain.code).toBe(2);
-    expect(explain.stderr).toContain("bin.Dockerfile\n  -  error  a binary file");
+    expect(explain.stderr).toContain("bin.Dockerfile: error: a binary file");
     expect(explain.stderr).not.toMatch(/\n\s+at /);
     expect(explain.stdout).toContain("ok.Dockerfile");
   });
@@ -403,7 +401,7 @@ describe("interface", () => {
   test("messages: a symbolic link loop, a config with a BOM, config keys of Object, a name with a line break", () => {
     project();
     fs.symlinkSync("loop.Dockerfile", path.join(dir, "loop.Dockerfile"));
-    expect(dfmod(["loop.Dockerfile"], dir).stderr).toContain("loop.Dockerfile\n  -  error  a symbolic link loop");
+    expect(dfmod(["loop.Dockerfile"], dir).stderr).toContain("loop.Dockerfile: error: a symbolic link loop");
     fs.unlinkSync(path.join(dir, "loop.Dockerfile"));
     fs.writeFileSync(path.join(dir, "dfmod.config.json"), '\ufeff{"transforms": {"multi-stage": false}}');
     expect(dfmod(["--check", "Dockerfile"], dir).code).toBe(1);
@@ -429,7 +427,7 @@ describe("interface", () => {
       fs.symlinkSync(path.join(outside, "Dockerfile"), path.join(dir, "sub", "Dockerfile"));
       const r = dfmod(["explain", "sub"], dir);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain("sub/Dockerfile\n  -  skipped  a symbolic link to a file outside the folder given");
+      expect(r.stderr).toContain("sub/Dockerfile: skipped: a symbolic link to a file outside the folder given");
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }

@@ -154,7 +154,11 @@ async function main(): Promise<number> {
       default: "text" as const,
       description: "output format",
     })
-    .option("color", { type: "boolean", description: "colour the diff (default: when stdout is a terminal)" })
+    .option("color", {
+      type: "boolean",
+      description: "colour the diff and the notes' severities (default: on a terminal, unless NO_COLOR is set)",
+    })
+    .option("quiet", { alias: "q", type: "boolean", description: "show only warnings, action-needed notes and errors" })
     .option("transforms", {
       alias: "t",
       type: "string",
@@ -348,6 +352,8 @@ async function main(): Promise<number> {
       mode,
       format: argv.format,
       color: argv.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR),
+      colorNotes: argv.color ?? (Boolean(process.stderr.isTTY) && !process.env.NO_COLOR),
+      quiet: Boolean(argv.quiet),
       only: wanted.length ? wanted : undefined,
       skip: skipped,
       context: argv.context,

@@ -167,7 +167,7 @@ export function buildProblem(
   contexts: string[],
   builds: BuildRef[],
   migrate: (text: string) => string,
-): { severity: "warning"; line: number; message: string } | undefined {
+): { id: string; severity: "warning"; line: number; message: string } | undefined {
   const output = runs[0]!.output;
   if (output === input) return undefined;
   const labelsOf = (dir: string): string =>
@@ -178,6 +178,7 @@ export function buildProblem(
   const differs = runs.findIndex((r) => r.output !== output);
   if (differs > 0)
     return {
+      id: "build-contexts-differ",
       severity: "warning",
       line: 1,
       message: `built by ${labelsOf(contexts[0]!)} and by ${labelsOf(contexts[differs]!)} from different contexts, which need different changes: left as it is; migrate it for one context (--context) or build it from one`,
@@ -187,6 +188,7 @@ export function buildProblem(
   for (const b of builds) {
     if (b.target && before.stageByName(b.target) && !after.stageByName(b.target))
       return {
+        id: "build-target-removed",
         severity: "warning",
         line: before.stageByName(b.target)!.from.line,
         message: `${b.label} builds target ${b.target}, which the migration would remove: left as it is`,
@@ -217,6 +219,7 @@ export function buildProblem(
         migrate(variant) === withArg(output, inOutput[0]!, name, value!);
       if (!safe)
         return {
+          id: "build-arg-in-from",
           severity: "warning",
           line: declared[0]!.line,
           message: `${b.label} sets build arg ${name}${value === undefined ? " (from the environment)" : `=${value}`}, which a FROM uses: with that value the migrated file would not be what dfmod checked (the arg overrides the ARG's default), so it is left as it is; change the arg along with the Dockerfile, or drop it`,

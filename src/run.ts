@@ -16,7 +16,7 @@ import { BuildDef, BuildFinder } from "./builds";
 import { BuildRef, failed, FileResult, processCompose, processDockerfile, Task, TaskResult } from "./process";
 import { unifiedDiff } from "./report/diff";
 import { toSarif } from "./report/sarif";
-import { formatNotes, formatSummary, summarize } from "./report/summary";
+import { formatNotes, formatSummary, shownNotes, summarize } from "./report/summary";
 import { decode, encode, type Encoding } from "./engine/source";
 import { hashOf, quotePath, removeTemporaryFiles, writeAtomic, WriteRefused } from "./write";
 import { transforms as registry } from "../transforms";
@@ -29,6 +29,10 @@ export interface RunOptions {
   mode: Mode;
   format: "text" | "json" | "sarif";
   color: boolean;
+  /** Colour the notes' severities (standard error is a terminal, or --color). */
+  colorNotes?: boolean;
+  /** `--quiet`: warnings, action-needed notes and errors only. */
+  quiet?: boolean;
   /** `--transforms`: only these (undefined: all, or as the config says). */
   only: string[] | undefined;
   /** `--skip`. */
@@ -461,7 +465,10 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
     return exitCodeOf(stop.signal);
   }
 
-  const summary = summarize(results);
+  // The text report counts what it shows; the JSON and SARIF documents have every note.
+  const summary = summarize(
+    options.format === "text" ? results.map((r) => ({ ...r, notes: shownNotes(r, options.quiet ?? false) })) : results,
+  );
   // Files whose notes fail the run: their own config's level, unless --fail-on is given.
   const defaultLevel: FailOn = options.mode === "check" ? "action-needed" : "never";
   const failing = results.filter((r) => {
@@ -471,7 +478,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
   if (options.format === "json") io.stdout(JSON.stringify({ files: results, summary }, null, 2) + "\n");
   else if (options.format === "sarif") io.stdout(JSON.stringify(toSarif(results), null, 2) + "\n");
   else {
-    io.stderr(formatNotes(results));
+    io.stderr(formatNotes(results, { color: options.colorNotes, quiet: options.quiet }));
     io.stderr(formatSummary(summary, options.mode));
     if (failing.length > 0)
       io.stderr(

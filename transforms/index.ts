@@ -7,13 +7,14 @@ import { multiStage } from "./multi-stage";
 import { composeSharedImage } from "./compose-shared-image";
 import { dockerignore } from "./dockerignore";
 
+// dockerignore edits no Dockerfile; first, its note names the code copy's line before others move it.
 export const transforms: Transform[] = [
+  dockerignore,
   alpineToTrixie,
   uvSync,
   copyOrder,
   multiStage,
   composeSharedImage,
-  dockerignore,
 ];
 
 export function transformById(id: string): Transform | undefined {

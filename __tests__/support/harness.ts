@@ -26,9 +26,9 @@ export function transformText(
   return { output: writeSource(source, output), notes };
 }
 
-/** Notes as one line each: `line severity transform message`. */
+/** Notes as one line each: `line severity transform/id message`. */
 export function formatNotes(notes: Note[]): string {
-  return notes.map((n) => `${n.line} ${n.severity} ${n.transform} ${n.message}\n`).join("");
+  return notes.map((n) => `${n.line} ${n.severity} ${n.transform}/${n.id} ${n.message}\n`).join("");
 }
 
 export const toCrlf = (s: string): string => s.replace(/\r?\n/g, "\r\n");

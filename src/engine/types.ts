@@ -8,6 +8,8 @@ export type Severity = "info" | "warning" | "action-needed";
 /** What a transform says about a file: what it changed and why, or what a human must do. */
 export interface Note {
   transform: string;
+  /** Stable, kebab-case: what scripts and SARIF rules key on (`left-on-alpine`, `not-split`...); messages may change. */
+  id: string;
   severity: Severity;
   /** 1-based line in the text the transform saw. */
   line: number;

@@ -6,7 +6,7 @@ import { discover } from "../discover";
 import { Dockerfile, DockerfileError } from "../engine/dockerfile";
 import { initShell } from "../engine/shell";
 import { decode, readSource } from "../engine/source";
-import { quotePath } from "../write";
+import { reportLine } from "../report/summary";
 import { runPipeline } from "../engine/pipeline";
 import { folderContext } from "../engine/context";
 import { defaultOptions, TransformOptions } from "../engine/types";
@@ -50,14 +50,14 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
   const found = discover(options.paths, { cwd, ignore: [] });
   let errors = 0;
   for (const m of found.missing) {
-    io.stderr(`${quotePath(m)}\n  -  error  no such file or folder\n`);
+    io.stderr(reportLine(m, undefined, "error", undefined, "no such file or folder") + "\n");
     errors++;
   }
   for (const u of found.unreadable) {
-    io.stderr(`${quotePath(u.path)}\n  -  error  ${u.message}\n`);
+    io.stderr(reportLine(u.path, undefined, "error", undefined, u.message) + "\n");
     errors++;
   }
-  for (const s of found.skipped) io.stderr(`${quotePath(s.path)}\n  -  skipped  ${s.reason}\n`);
+  for (const s of found.skipped) io.stderr(reportLine(s.path, undefined, "skipped", undefined, s.reason) + "\n");
   const docs: object[] = [];
   const contextCache = new Map<string, string[]>();
   const dockerfiles = found.files.filter((f) => f.kind === "dockerfile");
@@ -65,7 +65,7 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
   const builds = new BuildFinder(cwd);
   for (const f of found.files) if (f.kind === "compose") builds.add(f.real);
   for (const file of dockerfiles) {
-    const warnings: { line: number | string; message: string }[] = [];
+    const warnings: { line: number | undefined; message: string }[] = [];
     const defs = options.context ? [] : builds.forDockerfile(file.real);
     const contextDir = options.context
       ? path.resolve(cwd, options.context)
@@ -75,23 +75,23 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
     const others = [...new Set(defs.map((d) => d.context))].filter((d) => d !== contextDir);
     if (others.length)
       warnings.push({
-        line: "-",
+        line: undefined,
         message: `also built from ${others.map((d) => shownPath(d, cwd)).join(", ")}: explained for ${shownPath(contextDir, cwd)} (${buildRef(defs[0]!, cwd).label})`,
       });
-    const fail = (line: number | string, message: string): void => {
-      io.stderr(`${quotePath(file.path)}\n  ${line}  error  ${message}\n`);
+    const fail = (line: number | undefined, message: string): void => {
+      io.stderr(reportLine(file.path, line, "error", undefined, message) + "\n");
       errors++;
     };
     let raw: string;
     try {
       const decoded = decode(fs.readFileSync(file.real));
       if ("problem" in decoded) {
-        fail("-", decoded.problem);
+        fail(undefined, decoded.problem);
         continue;
       }
       raw = decoded.text;
     } catch (err) {
-      fail("-", `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      fail(undefined, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       continue;
     }
     let dockerfile: Dockerfile;
@@ -99,7 +99,7 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
       dockerfile = new Dockerfile(readSource(raw).text);
     } catch (err) {
       if (!(err instanceof DockerfileError)) {
-        fail("-", `internal error: ${(err as Error).message}`);
+        fail(undefined, `internal error: ${(err as Error).message}`);
         continue;
       }
       fail(err.line, err.message);
@@ -115,7 +115,7 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
       if (options.changedSince) {
         const git = gitChanged(contextDir, options.changedSince);
         if (typeof git === "string") {
-          io.stderr(`${file.path}\n  -  error  ${git}\n`);
+          io.stderr(reportLine(file.path, undefined, "error", undefined, git) + "\n");
           errors++;
           continue;
         }
@@ -126,7 +126,7 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
           const rel = path.relative(contextDir, path.resolve(cwd, c)).split(path.sep).join("/");
           if (rel.startsWith("../") || rel === ".." || path.isAbsolute(rel))
             warnings.push({
-              line: "-",
+              line: undefined,
               message: `--changed ${c} is outside the build context ${shownPath(contextDir, cwd)}: no step can see it`,
             });
           else changed.push(rel);
@@ -148,7 +148,7 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
               line: step.line,
               message: `${step.text.split(" ")[0]} source matches nothing in the build context ${shownPath(contextDir, cwd)} (after .dockerignore): the build fails here`,
             });
-      for (const w of warnings) io.stderr(`${quotePath(file.path)}\n  ${w.line}  warning  ${w.message}\n`);
+      for (const w of warnings) io.stderr(reportLine(file.path, w.line, "warning", undefined, w.message) + "\n");
       let after: Explanation | undefined;
       if (options.migrate) {
         const source = readSource(raw);
@@ -179,7 +179,7 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
       io.stdout("\n");
     } catch (err) {
       // One file's failure is that file's error: the others are still explained.
-      fail("-", `internal error: ${(err as Error).message}`);
+      fail(undefined, `internal error: ${(err as Error).message}`);
     }
   }
   if (options.format === "json") io.stdout(JSON.stringify({ files: docs }, null, 2) + "\n");

@@ -1,6 +1,7 @@
 /**
  * SARIF 2.1.0 for code-scanning UIs: one result per change a file would get (level note) and per
- * action-needed note (level warning), per error (level error); the rule id is the transform id.
+ * action-needed note (level warning), per error (level error). A change's rule id is the transform
+ * id; a note's is `transform/note-id`.
  */
 import type { FileResult } from "../process";
 import { transforms } from "../../transforms";
@@ -8,6 +9,8 @@ import pkg from "../../package.json";
 
 export function toSarif(results: FileResult[]): object {
   const sarifResults: object[] = [];
+  // A rule per note id (`alpine-to-trixie/left-on-alpine`): code-scanning tools group and dismiss by rule.
+  const noteRules = new Map<string, object>();
   const location = (file: string, line?: number) => [
     {
       physicalLocation: {
@@ -38,8 +41,15 @@ export function toSarif(results: FileResult[]): object {
     }
     for (const n of r.notes) {
       if (n.severity !== "action-needed") continue;
+      const ruleId = `${n.transform}/${n.id}`;
+      if (!noteRules.has(ruleId))
+        noteRules.set(ruleId, {
+          id: ruleId,
+          shortDescription: { text: `${n.transform}: ${n.id.replace(/-/g, " ")}` },
+          help: { text: `The first message of this kind in this run: ${n.message}` },
+        });
       sarifResults.push({
-        ruleId: n.transform,
+        ruleId,
         level: "warning",
         message: { text: n.message },
         locations: location(r.path, n.line),
@@ -58,6 +68,7 @@ export function toSarif(results: FileResult[]): object {
             rules: [
               { id: "dfmod", shortDescription: { text: "a file dfmod could not process" } },
               ...transforms.map((t) => ({ id: t.id, shortDescription: { text: t.summary } })),
+              ...[...noteRules.values()],
             ],
           },
         },

@@ -1,6 +1,6 @@
 import { quotePath } from "../write";
 import type { FileResult, Mode } from "../run";
-import type { Severity } from "../engine/types";
+import type { Note, Severity } from "../engine/types";
 
 export interface Summary {
   files: number;
@@ -27,19 +27,56 @@ export function summarize(results: FileResult[]): Summary {
   };
 }
 
-/** Notes and errors, grouped per file (eslint's layout): `  line  severity  transform  message`. */
-export function formatNotes(results: FileResult[]): string {
-  let out = "";
+const ORDER: Record<Severity, number> = { "action-needed": 0, warning: 1, info: 2 };
+const COLORS: Record<Severity | "error" | "skipped", string> = {
+  "action-needed": "\x1b[1;31m",
+  error: "\x1b[1;31m",
+  warning: "\x1b[33m",
+  info: "\x1b[36m",
+  skipped: "\x1b[2m",
+};
+
+/**
+ * What the text report shows of a file's notes: with --quiet, warnings and action-needed only; of
+ * a file left unchanged, the same (an unchanged file is quiet unless something is left to do).
+ */
+export function shownNotes(r: FileResult, quiet: boolean): Note[] {
+  const loud = quiet || (!r.changed && !r.error);
+  return loud ? r.notes.filter((n) => n.severity !== "info") : r.notes;
+}
+
+/** One line of the report: `path:line:1: severity transform: message` (`path: severity: message` without a line). */
+export function reportLine(
+  file: string,
+  line: number | undefined,
+  severity: Severity | "error" | "skipped",
+  transform: string | undefined,
+  message: string,
+  color = false,
+): string {
+  const what = color ? `${COLORS[severity]}${severity}\x1b[0m` : severity;
+  return `${quotePath(file)}:${line !== undefined ? `${line}:1:` : ""} ${what}${transform ? ` ${transform}` : ""}: ${message}`;
+}
+
+/**
+ * Notes and errors as `path:line:col: severity transform: message` (clickable in editors and
+ * terminals), grouped by file with a blank line between files; in each file, action-needed first,
+ * then warnings, then info, each by line. Severities are coloured on a terminal.
+ */
+export function formatNotes(results: FileResult[], options: { color?: boolean; quiet?: boolean } = {}): string {
+  const groups: string[] = [];
   for (const r of results) {
-    if (!r.error && !r.skipped && r.notes.length === 0) continue;
-    out += `${quotePath(r.path)}\n`;
-    if (r.error) out += `  ${r.error.line ?? "-"}  error  ${r.error.message}\n`;
-    if (r.skipped) out += `  -  skipped  ${r.skipped}\n`;
-    const notes = [...r.notes].sort((a, b) => a.line - b.line);
-    for (const n of notes) out += `  ${n.line}  ${n.severity}  ${n.transform}  ${n.message}\n`;
-    out += "\n";
+    const notes = shownNotes(r, options.quiet ?? false).sort(
+      (a, b) => ORDER[a.severity] - ORDER[b.severity] || a.line - b.line,
+    );
+    const lines: string[] = [];
+    const color = options.color ?? false;
+    if (r.error) lines.push(reportLine(r.path, r.error.line, "error", undefined, r.error.message, color));
+    if (r.skipped && !options.quiet) lines.push(reportLine(r.path, undefined, "skipped", undefined, r.skipped, color));
+    for (const n of notes) lines.push(reportLine(r.path, n.line, n.severity, n.transform, n.message, color));
+    if (lines.length) groups.push(lines.join("\n") + "\n");
   }
-  return out;
+  return groups.map((g) => g + "\n").join("");
 }
 
 export function formatSummary(s: Summary, mode: Mode): string {

@@ -93,6 +93,7 @@ export function alpineOnlyGroups(stage: Stage): NoteInput[] {
     if (/^\d+$/.test(group) || group.includes("$") || DEBIAN_GROUPS.has(group) || created.has(group)) continue;
     if (out.some((n) => n.line === line && n.message.startsWith(`group ${group}:`))) continue;
     out.push({
+      id: "missing-group",
       severity: "action-needed",
       line,
       message: `group ${group}: Alpine images have it, Debian's do not${group === "nobody" ? " (Debian calls it nogroup)" : ""}; create it, or name a group Debian has`,

@@ -35,8 +35,8 @@ export function parseImage(ref: string): ImageRef {
 }
 
 export type Migration =
-  | { kind: "migrate"; image: string; notes: { severity: "info" | "warning"; message: string }[] }
-  | { kind: "leave"; severity: "info" | "warning" | "action-needed"; message: string }
+  | { kind: "migrate"; image: string; notes: { id: string; severity: "info" | "warning"; message: string }[] }
+  | { kind: "leave"; id: string; severity: "info" | "warning" | "action-needed"; message: string }
   | { kind: "not-alpine" };
 
 /** Patch releases that have trixie tags (the newest of each line at the time the data was taken). */
@@ -77,10 +77,11 @@ function build(ref: ImageRef, name: string, tag: string): string {
 
 export function migrateImage(text: string, variant: Variant): Migration {
   const ref = parseImage(text);
-  const notes: { severity: "info" | "warning"; message: string }[] = [];
+  const notes: { id: string; severity: "info" | "warning"; message: string }[] = [];
   const done = (image: string): Migration => {
     if (ref.digest) {
       notes.push({
+        id: "digest-dropped",
         severity: "warning",
         message: `the digest @${ref.digest} pinned the Alpine image; a digest cannot survive a tag change, so it was dropped (pin the new image's digest again if you pin digests)`,
       });
@@ -93,6 +94,7 @@ export function migrateImage(text: string, variant: Variant): Migration {
     if (ref.tag === "edge")
       return {
         kind: "leave",
+        id: "alpine-edge-left",
         severity: "warning",
         message: "alpine:edge has no stable Debian counterpart: left as it is",
       };
@@ -106,6 +108,7 @@ export function migrateImage(text: string, variant: Variant): Migration {
     if (ref.tag !== undefined && /alpine/.test(ref.tag)) {
       return {
         kind: "leave",
+        id: "unknown-alpine-image",
         severity: "info",
         message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is`,
       };
@@ -121,6 +124,7 @@ export function migrateImage(text: string, variant: Variant): Migration {
         if (!m)
           return {
             kind: "leave",
+            id: "unknown-python-version",
             severity: "warning",
             message: `python:${ref.tag}: unknown Python version; left as it is`,
           };
@@ -128,12 +132,14 @@ export function migrateImage(text: string, variant: Variant): Migration {
         if (minor <= 8) {
           return {
             kind: "leave",
+            id: "no-trixie-image",
             severity: "action-needed",
             message: `Python 3.${minor} has no Debian trixie image: left on Alpine. Upgrade Python (3.12 or newer) and run dfmod again`,
           };
         }
         if (minor === 9)
           notes.push({
+            id: "end-of-life",
             severity: "warning",
             message: "Python 3.9 is end-of-life: its trixie image is frozen at 3.9.25 and gets no more updates",
           });
@@ -141,6 +147,7 @@ export function migrateImage(text: string, variant: Variant): Migration {
         if (m[2] !== undefined && known !== undefined && Number(m[2]) < known && /^3\.\d+\.\d+$/.test(version)) {
           const minorOnly = `3.${minor}`;
           notes.push({
+            id: "tag-never-published",
             severity: "info",
             message: `python:${version}-${variant} was never published (trixie images start later): ${minorOnly} instead`,
           });
@@ -157,14 +164,20 @@ export function migrateImage(text: string, variant: Variant): Migration {
         if (line <= 18) {
           return {
             kind: "leave",
+            id: "no-trixie-image",
             severity: "action-needed",
             message: `Node.js ${line} has no Debian trixie image: left on Alpine. Upgrade Node.js (22 or newer) and run dfmod again`,
           };
         }
         if (line === 20 || line === 25)
-          notes.push({ severity: "warning", message: `Node.js ${line} is end-of-life: its trixie images are frozen` });
+          notes.push({
+            id: "end-of-life",
+            severity: "warning",
+            message: `Node.js ${line} is end-of-life: its trixie images are frozen`,
+          });
         if (major !== undefined && version !== major) {
           notes.push({
+            id: "tag-check",
             severity: "warning",
             message: `node:${version}-trixie-slim exists only for releases since mid-2025: check the tag, or pin the major version`,
           });
@@ -180,11 +193,16 @@ export function migrateImage(text: string, variant: Variant): Migration {
         if (v < 302)
           return {
             kind: "leave",
+            id: "no-trixie-image",
             severity: "action-needed",
             message: `Ruby ${m[1]}.${m[2]} has no Debian trixie image: left on Alpine`,
           };
         if (v === 302)
-          notes.push({ severity: "warning", message: "Ruby 3.2 is end-of-life: its trixie image is frozen" });
+          notes.push({
+            id: "end-of-life",
+            severity: "warning",
+            message: "Ruby 3.2 is end-of-life: its trixie image is frozen",
+          });
       }
       return done(build(ref, "ruby", version ? `${version}-${variant}` : variant));
     }
@@ -193,6 +211,7 @@ export function migrateImage(text: string, variant: Variant): Migration {
       if (!dynamic && m && Number(m[1]) < 23) {
         return {
           kind: "leave",
+          id: "no-trixie-image",
           severity: "action-needed",
           message: `Go 1.${m[1]} has no Debian trixie image: left on Alpine`,
         };
@@ -203,6 +222,7 @@ export function migrateImage(text: string, variant: Variant): Migration {
     default:
       return {
         kind: "leave",
+        id: "unknown-alpine-image",
         severity: "info",
         message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is`,
       };

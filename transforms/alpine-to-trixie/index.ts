@@ -50,6 +50,7 @@ export const alpineToTrixie: Transform = {
         for (const s of family.filter((x) => !decisions.get(x)?.migrated && onAlpine(file, x))) {
           const why = migrateImage(file.baseImage(s), ctx.options.targetVariant);
           local.blockers.push({
+            id: "left-on-alpine-copy",
             severity: "action-needed",
             line: s.from.line,
             message: `this stage stays on Alpine${why.kind === "leave" ? ` (${why.message})` : ""}, and files are copied between it and stages that would move to Debian: what is built against musl does not run on glibc`,
@@ -64,6 +65,7 @@ export const alpineToTrixie: Transform = {
       for (const s of family) decisions.set(s, NONE);
       if (wouldMigrate) {
         out.notes.push({
+          id: "left-on-alpine",
           severity: "action-needed",
           line: family[0]!.from.line,
           message:
@@ -153,6 +155,7 @@ function decideStage(
   if (/^\$\{?\w+\}?$/.test(stage.image) && !fromArg) {
     if (/alpine/i.test(ctx.dockerfile.text)) {
       out.notes.push({
+        id: "base-image-unknown",
         severity: "info",
         line: stage.from.line,
         message: `the base image ${stage.image} has no default that dfmod can see: stage left as it is`,
@@ -164,13 +167,19 @@ function decideStage(
   const migration = migrateImage(image, options.targetVariant);
   if (migration.kind === "not-alpine") return NONE;
   if (migration.kind === "leave") {
-    out.notes.push({ severity: migration.severity, line: stage.from.line, message: migration.message });
+    out.notes.push({
+      id: migration.id,
+      severity: migration.severity,
+      line: stage.from.line,
+      message: migration.message,
+    });
     return NONE;
   }
   const name = parseImage(image).name;
   const python = name === "python" || (name === "uv" && /python/.test(image));
   if (!python && !installsPython(ctx, stage) && !options.allStages) {
     out.notes.push({
+      id: "alpine-stage-left",
       severity: "info",
       line: stage.from.line,
       message: `${image}: an Alpine stage that installs no Python dependencies is left as it is (--all-stages migrates it too)`,
@@ -188,6 +197,7 @@ function decideStage(
   }
   const line = fromArg ? fromArg.arg.line : stage.from.line;
   out.notes.push({
+    id: "image-migrated",
     severity: "info",
     line,
     message: python
@@ -229,6 +239,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
   out.blockers.push(...alpineOnlyGroups(stage));
   for (const f of scripts.findings) {
     out.blockers.push({
+      id: "script-uses-alpine",
       severity: "action-needed",
       line: f.instruction.line,
       message: `${f.file}:${f.line}: ${f.what}; the image runs this script, so it must change with the image`,
@@ -256,6 +267,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     const copy = `COPY --from=ghcr.io/astral-sh/uv:${ctx.options.uvVersion} /uv /uvx /bin/`;
     out.edits.push(ctx.dockerfile.insertAfter(stage.from, [copy]));
     out.notes.push({
+      id: "uv-binary-added",
       severity: "info",
       line: stage.from.line,
       message: `added ${copy}: Debian has no uv package; the uv image's static binary takes the place of \`apk add uv\``,
@@ -264,6 +276,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
   if (state.pending.packages.length > 0) {
     out.edits.push(ctx.dockerfile.insertAfter(stage.from, [aptInstallRun(state.pending.packages)]));
     out.notes.push({
+      id: "busybox-tools-added",
       severity: "info",
       line: stage.from.line,
       message: `added a RUN that installs ${state.pending.packages.join(", ")}: the image needs ${state.pending.packages.length > 1 ? "them" : "it"}, and Alpine had ${state.pending.packages.length > 1 ? "them" : "it"} built in; Debian slim does not`,
@@ -312,6 +325,7 @@ function heredoc(ctx: Context, instruction: Instruction, out: Sink): void {
   const body = ctx.dockerfile.text.slice(instruction.start, instruction.end);
   if (/\b(?:apk|adduser|addgroup)\b/.test(body)) {
     out.blockers.push({
+      id: "heredoc-not-rewritten",
       severity: "action-needed",
       line: instruction.line,
       message: "a heredoc RUN with apk or BusyBox user commands: dfmod does not rewrite heredoc bodies yet",
@@ -335,6 +349,7 @@ function pep668(stage: Stage, instruction: Instruction, blockers: NoteInput[]): 
     const inVenv = activeVenv || activated || (/\/bin\/(?:pip3?|python3?)$/.test(name) && !name.startsWith("/usr/"));
     if (inVenv || command.words.some((w) => w.text === "--break-system-packages")) continue;
     blockers.push({
+      id: "system-pip-refused",
       severity: "action-needed",
       line: instruction.line,
       message:
@@ -358,7 +373,12 @@ function convertBody(ctx: Context, host: Instruction, body: string, state: Stage
   }
   const run = file.instructions[1];
   if (!run || file.instructions.length !== 2 || run.keyword !== "RUN") {
-    out.blockers.push({ severity: "action-needed", line: host.line, message: "a RUN with apk that dfmod cannot read" });
+    out.blockers.push({
+      id: "unreadable-run",
+      severity: "action-needed",
+      line: host.line,
+      message: "a RUN with apk that dfmod cannot read",
+    });
     return undefined;
   }
   const local = sink();
@@ -401,6 +421,7 @@ function convertExecRun(ctx: Context, instruction: Instruction, state: StageStat
   if (!["apk", "adduser", "addgroup", "deluser", "delgroup"].includes(json[0]!)) return;
   if (!json.every((a) => /^[A-Za-z0-9_.,:=@%+/-]+$/.test(a))) {
     out.blockers.push({
+      id: "exec-run-not-converted",
       severity: "action-needed",
       line: instruction.line,
       message: `an exec-form \`${json[0]}\` RUN with words dfmod cannot carry over to a shell command`,
@@ -411,6 +432,7 @@ function convertExecRun(ctx: Context, instruction: Instruction, state: StageStat
   if (converted === undefined) return;
   out.edits.push(...instruction.replace(instruction.argsStart, instruction.logical.length, converted));
   out.notes.push({
+    id: "exec-run-to-shell",
     severity: "info",
     line: instruction.line,
     message: "the exec-form RUN is now a shell-form RUN: apt-get needs `apt-get update && ... && rm -rf` in one shell",
@@ -434,6 +456,7 @@ function renameExec(instruction: Instruction, out: Sink): void {
     if (at === -1) return;
     out.edits.push(...instruction.replace(at + 1, at + 1 + shell.length, to));
     out.notes.push({
+      id: "shell-ash-to-bash",
       severity: "info",
       line,
       message: `SHELL ${shell} -> ${to}: Debian's sh is dash; bash runs what ash ran${pipefail ? " (pipefail included)" : ""}`,
@@ -448,7 +471,12 @@ function renameExec(instruction: Instruction, out: Sink): void {
       const to = RENAMES[m[1]!];
       if (to === undefined) continue;
       out.edits.push(...instruction.replace(m.index + 1, m.index + 1 + m[1]!.length, to));
-      out.notes.push({ severity: "info", line, message: `${m[1]} -> ${to}: where Debian has it` });
+      out.notes.push({
+        id: "command-renamed",
+        severity: "info",
+        line,
+        message: `${m[1]} -> ${to}: where Debian has it`,
+      });
     }
     return;
   }
@@ -456,6 +484,11 @@ function renameExec(instruction: Instruction, out: Sink): void {
   const to = first && RENAMES[first.text];
   if (first && to) {
     out.edits.push(...instruction.replace(first.start, first.end, to));
-    out.notes.push({ severity: "info", line, message: `${first.text} -> ${to}: where Debian has it` });
+    out.notes.push({
+      id: "command-renamed",
+      severity: "info",
+      line,
+      message: `${first.text} -> ${to}: where Debian has it`,
+    });
   }
 }

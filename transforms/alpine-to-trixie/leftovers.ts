@@ -78,7 +78,7 @@ export function leftovers(file: Dockerfile, stage: Stage): NoteInput[] {
   const notes: NoteInput[] = [];
   const note = (line: number, message: string): void => {
     if (!notes.some((n) => n.line === line && n.message === message))
-      notes.push({ severity: "action-needed", line, message });
+      notes.push({ id: "alpine-leftover", severity: "action-needed", line, message });
   };
   const mentions =
     family === "trixie"

@@ -71,6 +71,7 @@ function apkCacheMountEdits(instruction: Instruction, out: Sink): Edit[] {
     while (/[ \t]/.test(instruction.logical[end] ?? "")) end++;
     edits.push(...instruction.replace(flag.start, end, ""));
     out.notes.push({
+      id: "apk-cache-mount-removed",
       severity: "info",
       line: instruction.line,
       message: "removed the /var/cache/apk cache mount: apt-get's lists are removed in the same RUN instead",
@@ -102,6 +103,7 @@ function planCommands(
       if (!user) {
         const written = command.words.map((w) => w.raw).join(" ");
         out.blockers.push({
+          id: "busybox-options-unknown",
           severity: "action-needed",
           line,
           message: `\`${written}\`: BusyBox options dfmod cannot convert to useradd / groupadd`,
@@ -109,13 +111,18 @@ function planCommands(
         continue;
       }
       out.edits.push(...instruction.replace(command.start, command.end, user.text));
-      out.notes.push({ severity: "info", line, message: user.why });
+      out.notes.push({ id: "busybox-user-converted", severity: "info", line, message: user.why });
       continue;
     }
     const to = name?.text !== undefined ? RENAMES[name.text] : undefined;
     if (name && to) {
       out.edits.push(...instruction.replace(name.start, name.end, to));
-      out.notes.push({ severity: "info", line, message: `${name.text} -> ${to}: where Debian has it` });
+      out.notes.push({
+        id: "command-renamed",
+        severity: "info",
+        line,
+        message: `${name.text} -> ${to}: where Debian has it`,
+      });
     }
   }
   return plans;
@@ -131,6 +138,7 @@ export function convertRun(ctx: Context, instruction: Instruction, state: StageS
     out.edits.push(...flagEdits);
     if (/\b(?:apk|adduser|addgroup)\b/.test(instruction.logical)) {
       out.blockers.push({
+        id: "unparsable-run",
         severity: "action-needed",
         line,
         message: "this RUN does not parse as shell, and it has apk or BusyBox user commands that dfmod cannot convert",
@@ -151,6 +159,7 @@ export function convertRun(ctx: Context, instruction: Instruction, state: StageS
       if (p.kind !== "apt" || p.verb !== "update" || !shared(p)) continue;
       plans[i] = { kind: "drop", command: p.command };
       out.notes.push({
+        id: "apk-update-removed",
         severity: "info",
         line,
         message: "removed `apk update`: every apt-get install here runs its own apt-get update",
@@ -182,6 +191,7 @@ function addPending(instruction: Instruction, plans: Plan[], state: StageState, 
     install.extra = [...(install.extra ?? []), pkg];
   }
   out.notes.push({
+    id: "busybox-tools-added",
     severity: "info",
     line: instruction.line,
     message: `added ${pending.packages.join(", ")}: the image needs ${pending.packages.length > 1 ? "them" : "it"}, and Alpine had ${pending.packages.length > 1 ? "them" : "it"} built in; Debian slim does not`,
@@ -279,7 +289,12 @@ function planApk(
   const command = apk.command;
   const written = command.words.map((w) => w.raw).join(" ");
   const block = (message: string): undefined => {
-    out.blockers.push({ severity: "action-needed", line, message: `\`${written}\`: ${message}` });
+    out.blockers.push({
+      id: "apk-not-converted",
+      severity: "action-needed",
+      line,
+      message: `\`${written}\`: ${message}`,
+    });
     return undefined;
   };
   if (apk.dynamic) return block("it uses shell variables; name the Debian packages by hand");
@@ -307,10 +322,20 @@ function planApk(
       }
       const unique = [...new Set(packages)];
       if (unique.length === 0) {
-        out.notes.push({ severity: "info", line, message: "removed `apk del`: it names no package that Debian has" });
+        out.notes.push({
+          id: "apk-del-removed",
+          severity: "info",
+          line,
+          message: "removed `apk del`: it names no package that Debian has",
+        });
         return { kind: "drop", command };
       }
-      out.notes.push({ severity: "info", line, message: "apk del -> apt-get purge --auto-remove" });
+      out.notes.push({
+        id: "apk-del-to-purge",
+        severity: "info",
+        line,
+        message: "apk del -> apt-get purge --auto-remove",
+      });
       return { kind: "apt", command, verb: "purge", packages: unique, range };
     }
     case "cache":
@@ -363,6 +388,7 @@ function planAdd(
   const pip = mapped.pip.length > 0 ? `pip install --no-cache-dir ${mapped.pip.join(" ")}` : undefined;
   if (pip) {
     out.notes.push({
+      id: "py-package-to-pip",
       severity: "info",
       line,
       message: `${mapped.pip.join(", ")}: \`${pip}\` installs ${mapped.pip.length > 1 ? "them" : "it"} into the image's Python (Debian's would run on Debian's own Python)`,
@@ -376,6 +402,7 @@ function planAdd(
   const installs = mapped.packages.length > 0;
   if (installs || (parts.length > 0 && !pip)) {
     out.notes.push({
+      id: "apk-add-to-apt",
       severity: "info",
       line,
       message: installs
@@ -385,6 +412,7 @@ function planAdd(
   }
   if (wheels.length) {
     out.notes.push({
+      id: "rust-toolchain-dropped",
       severity: "info",
       line,
       message: `dropped ${wheels.join(", ")}: on Debian, pip and uv install prebuilt wheels of cryptography, pydantic-core, orjson and other Rust extensions. Still built from source, needing gcc and headers: psycopg2 (libpq-dev), mysqlclient, python-ldap, GDAL, pygraphviz`,
@@ -393,14 +421,25 @@ function planAdd(
   // What the map says a package needs besides its Debian name reaches the user with it.
   const advice = mapped.advice.filter((a) => /\bneeds?\b/.test(a.note) && !/^PYIMG\b/.test(a.note));
   if (advice.length > 0) {
-    out.notes.push({ severity: "info", line, message: advice.map((a) => `${a.name}: ${a.note}`).join("; ") });
+    out.notes.push({
+      id: "package-advice",
+      severity: "info",
+      line,
+      message: advice.map((a) => `${a.name}: ${a.note}`).join("; "),
+    });
   }
   // A package that becomes another version or library on Debian: what could differ is the user's to check.
   for (const { name, note } of mapped.substituted) {
-    out.notes.push({ severity: "warning", line, message: `${name} has no exact counterpart: ${note}` });
+    out.notes.push({
+      id: "package-substituted",
+      severity: "warning",
+      line,
+      message: `${name} has no exact counterpart: ${note}`,
+    });
   }
   if (mapped.pinned.length || versionRedirects.length) {
     out.notes.push({
+      id: "version-pins-dropped",
       severity: "warning",
       line,
       message: `version pins dropped (${[...mapped.pinned, ...versionRedirects].join(", ")}): Alpine versions mean nothing on Debian; pin trixie versions if you need to`,
@@ -408,6 +447,7 @@ function planAdd(
   }
   if (apk.virtual && installs) {
     out.notes.push({
+      id: "virtual-package-purged",
       severity: "info",
       line,
       message: `apt has no virtual packages: \`apk del ${apk.virtual}\` becomes apt-get purge of these packages`,

@@ -83,13 +83,19 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
   const text = ctx.text;
   const lineOf = (offset: number): number => text.slice(0, offset).split("\n").length;
   if (/\{\{|\{%/.test(text)) {
-    notes.push({ severity: "info", line: 1, message: "a templated compose file (Jinja {{ }} / {% %}): left as it is" });
+    notes.push({
+      id: "templated-compose",
+      severity: "info",
+      line: 1,
+      message: "a templated compose file (Jinja {{ }} / {% %}): left as it is",
+    });
     return { edits, notes, shared };
   }
   const doc = yaml().parseDocument(text);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     notes.push({
+      id: "invalid-yaml",
       severity: "warning",
       line: e.linePos?.[0]?.line ?? 1,
       message: `not valid YAML, left as it is: ${e.message.split("\n")[0]}`,
@@ -141,6 +147,7 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
     if (members.every((m) => m.image !== undefined && m.image === first.image)) continue;
     if (members.some((m) => m.map.flow) || rest.some((m) => m.image !== undefined && m.image !== first.image)) {
       notes.push({
+        id: "shared-image-left",
         severity: "info",
         line: lineOf(first.pair.key && isScalar(first.pair.key) ? first.pair.key.range![0] : 0),
         message: `${members.map((m) => m.name).join(", ")} build the same image, but have image names of their own or flow-style mappings: left as they are`,
@@ -162,11 +169,13 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
     }
     const line = lineOf((first.pair.key as { range?: number[] }).range?.[0] ?? 0);
     notes.push({
+      id: "shared-image",
       severity: "info",
       line,
       message: `${members.map((m) => m.name).join(", ")} built the same image ${members.length} times: ${first.name} builds it as ${image}, ${rest.map((m) => m.name).join(", ")} use that image (pull_policy: never: it is built here, not pulled)`,
     });
     notes.push({
+      id: "shared-image-trade-off",
       severity: "warning",
       line,
       message: `trade-off: \`docker compose build ${rest[0]!.name}\` no longer builds anything; rebuild with \`docker compose build ${first.name}\``,
@@ -217,12 +226,14 @@ export const composeSharedImage: Transform = {
       if (ctx.options.dropDockerfileHealthcheck) {
         edits.push(ctx.dockerfile.remove(healthcheck));
         notes.push({
+          id: "healthcheck-removed",
           severity: "info",
           line: healthcheck.line,
           message: `removed HEALTHCHECK: ${s.services.join(", ")} share this Dockerfile (${s.composeFile}) and ${s.healthchecks.join(", ")} define their own healthcheck`,
         });
       } else {
         notes.push({
+          id: "shared-healthcheck",
           severity: "info",
           line: healthcheck.line,
           message: `${s.services.join(", ")} share this Dockerfile (${s.composeFile}) and ${s.healthchecks.join(", ")} define their own healthcheck: this HEALTHCHECK can go (--drop-dockerfile-healthcheck)`,

@@ -153,7 +153,7 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
   if (ci === -1) return;
   const copy = list[ci]!;
   const leave = (line: number, why: string): void => {
-    notes.push({ severity: "info", line, message: `layer order left as it is: ${why}` });
+    notes.push({ id: "order-left", severity: "info", line, message: `layer order left as it is: ${why}` });
   };
 
   // The first dependency install after the code copy, and what lies between.
@@ -280,6 +280,7 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
     if (chown) edits.push(...chownEdits(copy, chown));
   }
   notes.push({
+    id: "manifests-first",
     severity: "info",
     line: copy.line,
     message: `${manifests.map((m) => m.path).join(", ")} copied before the install, the code after it: a code change no longer re-runs the install`,
@@ -365,11 +366,13 @@ function environmentChowns(chown: Chown | undefined): string[] {
 
 function note(notes: NoteInput[], chown: Chown, copy: Instruction): void {
   notes.push({
+    id: "chown-to-copy-chown",
     severity: "info",
     line: chown.line,
     message: `\`chown -R ${chown.spec} ${chown.dir}\` -> COPY --chown=${copyChownSpec(chown.spec)}: a chown layer stores every copied file a second time`,
   });
   notes.push({
+    id: "workdir-owner",
     severity: "warning",
     line: copy.line,
     message: `${chown.dir} itself stays owned by root, and so does what was put in it before the code copy; if the app writes there at run time, add \`RUN chown ${chown.spec} ${chown.dir}\` (without -R)`,

@@ -54,6 +54,11 @@ export const dockerignore: Transform = {
       edits: [],
       notes: [
         {
+          id: unreadable
+            ? "dockerignore-unreadable"
+            : existing === undefined
+              ? "dockerignore-created"
+              : "dockerignore-extended",
           severity: unreadable ? "warning" : "info",
           line: copy.line,
           message: unreadable

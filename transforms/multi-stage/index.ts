@@ -145,7 +145,12 @@ export const multiStage: Transform = {
     const notes: NoteInput[] = [];
     const file = ctx.dockerfile;
     if (file.stages.length > 1) {
-      notes.push({ severity: "info", line: file.stages[1]!.from.line, message: "already multi-stage: left as it is" });
+      notes.push({
+        id: "already-multi-stage",
+        severity: "info",
+        line: file.stages[1]!.from.line,
+        message: "already multi-stage: left as it is",
+      });
       return { edits: [], notes };
     }
     const stage = file.stages[0];
@@ -216,7 +221,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   const list = stage.instructions.slice(1);
   const line = stage.from.line;
   const leave = (message: string, severity: NoteInput["severity"] = "info"): undefined => {
-    notes.push({ severity, line, message: `not split into builder and runtime stages: ${message}` });
+    notes.push({ id: "not-split", severity, line, message: `not split into builder and runtime stages: ${message}` });
     return undefined;
   };
 
@@ -474,6 +479,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
       ) {
         add(pkg);
         notes.push({
+          id: "healthcheck-tool-added",
           severity: "info",
           line: instruction.line,
           message: `the HEALTHCHECK calls ${tool}: ${pkg} is installed in the runtime stage (slim images do not have it)`,
@@ -519,6 +525,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     );
     if (runsGit) add("git");
     notes.push({
+      id: "git-in-builder",
       severity: "info",
       line,
       message: runsGit
@@ -625,6 +632,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   const end = list.length ? list[list.length - 1]!.end : from.end;
   const fromBlock = text.slice(start, from.start);
   notes.push({
+    id: "split",
     severity: "info",
     line,
     message:
@@ -634,6 +642,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   });
   if (tool === "poetry") {
     notes.push({
+      id: "poetry-in-project-venv",
       severity: "info",
       line: depsRun.line,
       message: `Poetry installs into ${venv} in the builder (POETRY_VIRTUALENVS_CREATE=true, POETRY_VIRTUALENVS_IN_PROJECT=true), which the runtime stage copies`,
@@ -641,6 +650,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   }
   if (newVenv) {
     notes.push({
+      id: "install-into-venv",
       severity: "info",
       line: depsRun.line,
       message: `the install went into the image's Python; it now goes into ${venv}, which the runtime stage copies`,
@@ -648,6 +658,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   }
   if (purged.size > 0) {
     notes.push({
+      id: "build-package-purge-dropped",
       severity: "info",
       line: depsRun.line,
       message: "removing build packages is left out: the builder's packages never reach the runtime stage",

@@ -98,6 +98,7 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
         install.options.some((o) => o.name === "--user" || o.name === "--target" || o.name === "--prefix")
       ) {
         notes.push({
+          id: "pip-install-uv-left",
           severity: "info",
           line: instruction.line,
           message: `\`pip install uv\` left as it is: ${uvByPath ? `the stage runs \`${uvByPath}\`, which the uv image would not provide` : "it installs uv somewhere of its own"}`,
@@ -107,6 +108,7 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
       const item = itemIndex(script.items, command);
       if (item === undefined) {
         notes.push({
+          id: "pip-install-uv-compound",
           severity: "warning",
           line: instruction.line,
           message: "`pip install uv` inside a compound command is left as it is",
@@ -118,6 +120,7 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
       const version = pinned ?? options.uvVersion;
       if (!instruction.editChain(script, new Set([item]))) {
         notes.push({
+          id: "pip-install-uv-compound",
           severity: "warning",
           line: instruction.line,
           message: "`pip install uv` joined with `||` or a pipe is left as it is",
@@ -130,6 +133,7 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
         uvCopyAdded = true;
       }
       notes.push({
+        id: "uv-binary-copy",
         severity: "info",
         line: instruction.line,
         message: `\`pip install uv\` -> COPY --from=${UV_IMAGE}:${version}: the static uv binary, no pip install into the image's Python`,
@@ -144,6 +148,7 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
       /\buv\s+pip\s+install\b/.test(ctx.dockerfile.text.slice(instruction.start, instruction.end))
     ) {
       notes.push({
+        id: "heredoc-not-rewritten",
         severity: "warning",
         line: instruction.line,
         message: "`uv pip install` in a heredoc RUN is left as it is: dfmod does not rewrite heredoc bodies yet",
@@ -166,6 +171,7 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
     const chain = instruction.editChain(script, removals.get(instruction) ?? new Set(), replacements.get(instruction));
     if (!chain) {
       notes.push({
+        id: "venv-setup-compound",
         severity: "warning",
         line: instruction.line,
         message: "venv/pip set-up joined with `||` or a pipe is left as it is",
@@ -198,6 +204,7 @@ function convertInstalls(
     if (missing.length > 0) {
       for (const c of conversions) {
         notes.push({
+          id: "uv-project-missing",
           severity: "action-needed",
           line: c.instruction.line,
           message: missing.includes("pyproject.toml")
@@ -209,6 +216,7 @@ function convertInstalls(
     }
   } else {
     notes.push({
+      id: "no-build-context",
       severity: "info",
       line: conversions[0]!.instruction.line,
       message:
@@ -238,6 +246,7 @@ function convertInstalls(
       remove(instruction, item);
       removed.set(instruction, (removed.get(instruction) ?? new Set<number>()).add(item));
       notes.push({
+        id: "venv-setup-removed",
         severity: "info",
         line: instruction.line,
         message: `removed \`${command.words.map((w) => w.raw).join(" ")}\`: uv sync makes and fills the virtual environment itself`,
@@ -260,6 +269,7 @@ function convertInstalls(
     const mount = cacheMount(c.instruction, options.cacheMounts && !user);
     if (options.cacheMounts && user) {
       notes.push({
+        id: "no-uv-cache-mount",
         severity: "info",
         line: c.instruction.line,
         message: `no uv cache mount: the install runs as ${user}, whose cache folder is not ${UV_CACHE}`,
@@ -269,6 +279,7 @@ function convertInstalls(
       edits.push(ctx.dockerfile.insertBefore(c.instruction, [envLine]));
       declares.push("env UV_PROJECT_ENVIRONMENT");
       notes.push({
+        id: "uv-project-environment",
         severity: "info",
         line: c.instruction.line,
         message: `added ${envLine}: uv sync fills the virtual environment the image already used, not ${projectEnv}`,
@@ -295,6 +306,7 @@ function convertInstalls(
       edits.push(...c.instruction.replace(c.install.command.start, c.install.command.end, text));
     }
     notes.push({
+      id: "uv-sync",
       severity: "info",
       line: c.instruction.line,
       message: c.project
@@ -313,6 +325,7 @@ function convertInstalls(
         else edits.push(...instruction.replace(pair.start, trailingSpace(instruction, pair.end), ""));
         declares.push("env UV_NO_CACHE");
         notes.push({
+          id: "uv-no-cache-removed",
           severity: "info",
           line: instruction.line,
           message: "removed UV_NO_CACHE: uv's cache lives in a cache mount, not in the image",
@@ -320,6 +333,7 @@ function convertInstalls(
       }
       if (pair.key === "UV_SYSTEM_PYTHON") {
         notes.push({
+          id: "uv-system-python-ignored",
           severity: "info",
           line: instruction.line,
           message: "UV_SYSTEM_PYTHON has no effect on uv sync, which installs into the project's virtual environment",
@@ -335,6 +349,7 @@ function convertInstalls(
     edits.push(ctx.dockerfile.insertAfter(last, [`ENV PATH="${env}/bin:$PATH"`]));
     declares.push("env PATH");
     notes.push({
+      id: "venv-path-added",
       severity: "info",
       line: last.line,
       message: `added ENV PATH="${env}/bin:$PATH": python and the installed tools now live in the virtual environment`,
@@ -384,7 +399,12 @@ function classify(
   cacheMounts: boolean,
 ): Conversion | undefined {
   const leave = (why: string): undefined => {
-    notes.push({ severity: "info", line: instruction.line, message: `\`uv pip install\` left as it is: ${why}` });
+    notes.push({
+      id: "uv-pip-left",
+      severity: "info",
+      line: instruction.line,
+      message: `\`uv pip install\` left as it is: ${why}`,
+    });
     return undefined;
   };
   if (install.dynamic) return leave("it uses shell expansions");

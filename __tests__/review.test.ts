@@ -1,0 +1,116 @@
+/**
+ * Review output people can act on: `path:line:col: severity transform: message` lines grouped by
+ * file, action-needed first; colour on request; --quiet; unchanged files quiet unless something is
+ * left to do; stable note ids in JSON and SARIF.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const cli = path.join(__dirname, "..", "dist", "src", "cli.js");
+
+function dfmod(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Needs a human (Python 3.8 has no trixie image), and has info notes (copy-order) as well. */
+const OLD_PYTHON = [
+  "FROM python:3.8-alpine",
+  "WORKDIR /app",
+  "COPY . .",
+  "RUN pip install -r requirements.txt",
+  'CMD ["python", "app.py"]',
+  "",
+].join("\n");
+/** Already migrated: dfmod has nothing to do and only info to say. */
+const DONE = [
+  "FROM python:3.13-slim-trixie AS builder",
+  "WORKDIR /app",
+  "COPY requirements.txt ./",
+  "RUN pip install -r requirements.txt",
+  "",
+  "FROM python:3.13-slim-trixie",
+  "COPY --from=builder /usr/local /usr/local",
+  'CMD ["python", "app.py"]',
+  "",
+].join("\n");
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-review-"));
+  fs.mkdirSync(path.join(dir, "old"));
+  fs.mkdirSync(path.join(dir, "done"));
+  fs.writeFileSync(path.join(dir, "old", "Dockerfile"), OLD_PYTHON);
+  fs.writeFileSync(path.join(dir, "old", "requirements.txt"), "flask\n");
+  fs.writeFileSync(
+    path.join(dir, "old", ".dockerignore"),
+    ".venv\n.git\n__pycache__\n*.pyc\n.pytest_cache\n.mypy_cache\n",
+  );
+  fs.writeFileSync(path.join(dir, "done", "Dockerfile"), DONE);
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const lines = (stderr: string): string[] => stderr.split("\n").filter((l) => l && !l.startsWith("dfmod: "));
+
+test("notes are path:line:col: severity transform: message, action-needed first, then by line", () => {
+  const r = dfmod(["--check", "."], dir);
+  const shown = lines(r.stderr);
+  expect(shown.length).toBeGreaterThan(1);
+  for (const l of shown) expect(l).toMatch(/^old\/Dockerfile:\d+:1: (action-needed|warning|info) [a-z-]+: \S/);
+  const severities = shown.map((l) => / (action-needed|warning|info) /.exec(l)![1]);
+  expect(severities[0]).toBe("action-needed");
+  const rank = { "action-needed": 0, warning: 1, info: 2 } as Record<string, number>;
+  expect(severities.map((s) => rank[s!])).toEqual([...severities.map((s) => rank[s!])].sort());
+  expect(r.stderr).toContain(
+    "old/Dockerfile:1:1: action-needed alpine-to-trixie: Python 3.8 has no Debian trixie image",
+  );
+});
+
+test("an unchanged file is quiet unless something is left to do; the JSON document has every note", () => {
+  const r = dfmod(["--check", "."], dir);
+  expect(r.stderr).not.toContain("done/Dockerfile");
+  expect(r.stderr).toMatch(/notes: 1 action-needed, 0 warnings, \d+ info\n/);
+  const json = JSON.parse(dfmod(["--check", "--format", "json", "."], dir).stdout) as {
+    files: { path: string; notes: { id: string; transform: string }[] }[];
+  };
+  expect(json.files.find((f) => f.path === "done/Dockerfile")!.notes).toEqual([
+    expect.objectContaining({ id: "already-multi-stage", transform: "multi-stage" }),
+  ]);
+});
+
+test("--quiet shows warnings and action-needed notes only, and counts what it shows", () => {
+  const r = dfmod(["--check", "--quiet", "."], dir);
+  expect(lines(r.stderr)).toEqual([
+    "old/Dockerfile:1:1: action-needed alpine-to-trixie: Python 3.8 has no Debian trixie image: left on Alpine. Upgrade Python (3.12 or newer) and run dfmod again",
+  ]);
+  expect(r.stderr).toContain("notes: 1 action-needed, 0 warnings, 0 info\n");
+  expect(dfmod(["--check", "-q", "."], dir).stderr).toBe(r.stderr);
+});
+
+test("--color colours the severity; NO_COLOR and a pipe leave it plain", () => {
+  const r = dfmod(["--check", "--color", "."], dir);
+  expect(r.stderr).toContain("old/Dockerfile:1:1: \x1b[1;31maction-needed\x1b[0m alpine-to-trixie: ");
+  expect(dfmod(["--check", "."], dir).stderr).not.toContain("\x1b[");
+});
+
+test("note ids are stable keys in JSON and SARIF rule ids", () => {
+  const json = JSON.parse(dfmod(["--check", "--format", "json", "."], dir).stdout) as {
+    files: { path: string; notes: { id: string; severity: string }[] }[];
+  };
+  const old = json.files.find((f) => f.path === "old/Dockerfile")!;
+  expect(old.notes.find((n) => n.severity === "action-needed")!.id).toBe("no-trixie-image");
+  for (const n of json.files.flatMap((f) => f.notes)) expect(n.id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+  const sarif = JSON.parse(dfmod(["--check", "--format", "sarif", "."], dir).stdout) as {
+    runs: { tool: { driver: { rules: { id: string; help?: { text: string } }[] } }; results: { ruleId: string }[] }[];
+  };
+  const run = sarif.runs[0]!;
+  expect(run.results.map((x) => x.ruleId)).toContain("alpine-to-trixie/no-trixie-image");
+  const rule = run.tool.driver.rules.find((x) => x.id === "alpine-to-trixie/no-trixie-image");
+  expect(rule?.help?.text).toMatch(/Python 3\.8 has no Debian trixie image/);
+});

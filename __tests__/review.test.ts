@@ -114,3 +114,26 @@ test("note ids are stable keys in JSON and SARIF rule ids", () => {
   const rule = run.tool.driver.rules.find((x) => x.id === "alpine-to-trixie/no-trixie-image");
   expect(rule?.help?.text).toMatch(/Python 3\.8 has no Debian trixie image/);
 });
+
+test("the diff names files from the repository's root and applies there with git apply, new files from /dev/null", () => {
+  spawnSync("git", ["init", "-q", dir]);
+  const sub = path.join(dir, "svc");
+  fs.mkdirSync(sub);
+  fs.writeFileSync(
+    path.join(sub, "Dockerfile"),
+    "FROM python:3.13-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n",
+  );
+  fs.writeFileSync(path.join(sub, "requirements.txt"), "flask\n");
+  const r = dfmod(["Dockerfile"], sub);
+  expect(r.stdout.split("\n").filter((l) => /^(---|\+\+\+) /.test(l))).toEqual([
+    "--- /dev/null",
+    "+++ b/svc/.dockerignore",
+    "--- a/svc/Dockerfile",
+    "+++ b/svc/Dockerfile",
+  ]);
+  fs.writeFileSync(path.join(dir, "change.diff"), r.stdout);
+  const apply = spawnSync("git", ["apply", "change.diff"], { cwd: dir, encoding: "utf8" });
+  expect(apply.stderr).toBe("");
+  expect(apply.status).toBe(0);
+  expect(dfmod(["--check", "."], sub).code).toBe(0);
+});

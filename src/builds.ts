@@ -194,6 +194,14 @@ const realOf = (file: string): string => {
   }
 };
 
+/** The nearest folder at or above `dir` with a `.git`, or undefined. */
+export function repositoryRoot(dir: string): string | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, ".git"))) return current;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
 /**
  * The builds that name each Dockerfile, from the compose and bake files of the run and of the
  * folders above the Dockerfiles. Files are read once.
@@ -233,22 +241,13 @@ export class BuildFinder {
     return this.files.get(realOf(composeFile))?.project;
   }
 
-  private roots = new Map<string, string | null>();
-
-  /** The nearest folder at or above `dir` with a `.git` (null: none). */
-  private repositoryRoot(dir: string): string | null {
-    const known = this.roots.get(dir);
-    if (known !== undefined) return known;
-    const parent = path.dirname(dir);
-    const root = fs.existsSync(path.join(dir, ".git")) ? dir : parent === dir ? null : this.repositoryRoot(parent);
-    this.roots.set(dir, root);
-    return root;
-  }
+  private roots = new Map<string, string | undefined>();
 
   /** Reads the compose and bake files from `dir` up to the repository root (else the current folder). */
   private searchAbove(dir: string): void {
     const cwd = realOf(this.cwd);
-    const top = this.repositoryRoot(dir) ?? (path.relative(cwd, dir).startsWith("..") ? dir : cwd);
+    if (!this.roots.has(dir)) this.roots.set(dir, repositoryRoot(dir));
+    const top = this.roots.get(dir) ?? (path.relative(cwd, dir).startsWith("..") ? dir : cwd);
     for (let current = dir; ;) {
       if (!this.searched.has(current)) {
         this.searched.add(current);

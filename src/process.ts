@@ -44,6 +44,8 @@ export interface Task {
   transforms: string[];
   options: TransformOptions;
   compose?: SharedBuild[];
+  /** The name the diff gives the file (relative to the repository's root); default: `path`. */
+  diffPath?: string;
   /** Make the unified diff (the output shows it); a --check or --write run does not need one. */
   diff: boolean;
   /** Report the final image's config before and after (the JSON document shows it). */
@@ -135,7 +137,7 @@ export function processDockerfile(task: Task): TaskResult {
     const image = task.image && !problem ? pipeline.image() : undefined;
     const full = writeSource(source, output);
     const changed = full !== raw;
-    const diff = changed && task.diff ? unifiedDiff(task.path, raw, full, task.color) : "";
+    const diff = changed && task.diff ? unifiedDiff(task.diffPath ?? task.path, raw, full, task.color) : "";
     return {
       result: { path: task.path, changed, transforms: applied, notes, diff, ...(image ? { image } : {}) },
       output: full,
@@ -267,7 +269,7 @@ export function processCompose(task: Task): TaskResult & { shared: SharedBuild[]
       changed,
       transforms: applied,
       notes,
-      diff: changed && task.diff ? unifiedDiff(task.path, raw, text, task.color) : "",
+      diff: changed && task.diff ? unifiedDiff(task.diffPath ?? task.path, raw, text, task.color) : "",
     },
     output: text,
     encoding,

@@ -12,7 +12,7 @@ import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
 import { initShell } from "./engine/shell";
 import { defaultOptions, Companion, SharedBuild, TransformOptions } from "./engine/types";
-import { BuildDef, BuildFinder } from "./builds";
+import { BuildDef, BuildFinder, repositoryRoot } from "./builds";
 import { BuildRef, failed, FileResult, processCompose, processDockerfile, Task, TaskResult } from "./process";
 import { unifiedDiff } from "./report/diff";
 import { toSarif } from "./report/sarif";
@@ -193,6 +193,14 @@ export function companionText(before: string | undefined, lines: string[]): stri
   return base + add.join(eol) + eol;
 }
 
+const realOrSame = (dir: string): string => {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
+};
+
 /** A path as dfmod shows it: relative to the current folder, with `/`, unless it is outside. */
 export const shownPath = (file: string, cwd: string): string => {
   const rel = path.relative(cwd, file);
@@ -287,6 +295,15 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
     };
   };
 
+  // Diffs name files from the repository's root (else the current folder): `git apply` takes them
+  // there, whatever folder dfmod ran in.
+  const realCwd = realOrSame(cwd);
+  const diffRoot = repositoryRoot(realCwd) ?? realCwd;
+  const diffName = (file: string): string => {
+    const rel = path.relative(diffRoot, path.resolve(realCwd, file));
+    return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
+  };
+
   const usesStdin = options.paths.includes("-");
   const found = discover(
     options.paths.filter((p) => p !== "-"),
@@ -353,6 +370,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
       results.push(task);
       continue;
     }
+    task.diffPath = diffName(f.path);
     const r = processCompose(task);
     results.push(r.result);
     outputs.set(r.result, { real: f.real, output: r.output, encoding: r.encoding, expect: r.hash });
@@ -372,6 +390,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
     }
     // --context wins; else the contexts of the builds that name the file; else its own folder.
     if (!options.context) task.builds = builds.forDockerfile(f.real).map((b) => buildRef(b, cwd));
+    task.diffPath = diffName(f.path);
     task.compose = shared.get(f.real) ?? shared.get(path.resolve(cwd, f.path));
     tasks.push(task);
     taskFiles.push(f);
@@ -412,7 +431,9 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
       transforms: ["dockerignore"],
       companion: true,
       notes: [],
-      diff: wantDiff ? unifiedDiff(display, before ?? "", after, options.format === "text" && options.color) : "",
+      diff: wantDiff
+        ? unifiedDiff(diffName(file), before ?? "", after, options.format === "text" && options.color, before === undefined)
+        : "",
     };
     results.push(result);
     outputs.set(result, { real: read.real, output: after, encoding: read.encoding, expect: read.hash });

@@ -7,10 +7,11 @@ const BOLD = "\x1b[1m";
 const RESET = "\x1b[0m";
 
 /**
- * A unified diff with git's `a/` `b/` headers. Line endings are part of each line, so a CRLF file's
- * diff shows its "\r"s as git does; a missing final newline gets git's "\ No newline" marker.
+ * A unified diff with git's `a/` `b/` headers (`--- /dev/null` for a file the diff creates), so that
+ * `git apply` takes it. Line endings are part of each line, so a CRLF file's diff shows its "\r"s
+ * as git does; a missing final newline gets git's "\ No newline" marker.
  */
-export function unifiedDiff(file: string, before: string, after: string, color: boolean): string {
+export function unifiedDiff(file: string, before: string, after: string, color: boolean, created = false): string {
   if (before === after) return "";
   file = file.replace(/^\/+/, "");
   // Loaded on first use: a run that changes nothing never needs it.
@@ -18,7 +19,10 @@ export function unifiedDiff(file: string, before: string, after: string, color: 
   const patch = structuredPatch(`a/${file}`, `b/${file}`, before, after, "", "", { context: 3 });
   const paint = (code: string, line: string): string => (color ? code + line + RESET : line);
   // A name with a line break or a quote is quoted as git quotes it: a header stays one line.
-  const out: string[] = [paint(BOLD, `--- ${quotePath(`a/${file}`)}`), paint(BOLD, `+++ ${quotePath(`b/${file}`)}`)];
+  const out: string[] = [
+    paint(BOLD, `--- ${created ? "/dev/null" : quotePath(`a/${file}`)}`),
+    paint(BOLD, `+++ ${quotePath(`b/${file}`)}`),
+  ];
   for (const hunk of patch.hunks) {
     out.push(paint(CYAN, `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`));
     for (const line of hunk.lines) {

@@ -137,3 +137,33 @@ test("the diff names files from the repository's root and applies there with git
   expect(apply.status).toBe(0);
   expect(dfmod(["--check", "."], sub).code).toBe(0);
 });
+
+describe("help", () => {
+  test("the main command's options, no subcommand-only ones, and examples", () => {
+    const r = dfmod(["--help"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("--write");
+    expect(r.stdout).toContain("--split");
+    expect(r.stdout).not.toContain("--changed-since");
+    expect(r.stdout).not.toContain("--python-image");
+    expect(r.stdout).toMatch(/\nExamples:\n {2}dfmod Dockerfile /);
+  });
+
+  test("a subcommand's help shows its own options", () => {
+    const r = dfmod(["explain", "--help"], dir);
+    expect(r.stdout).toContain("--changed-since");
+    expect(r.stdout).not.toContain("--write");
+    expect(dfmod(["packages", "--help"], dir).stdout).toContain("--python-image");
+  });
+
+  test.each([
+    [["explain", "--write", "."], "write"],
+    [["explain", "--jobs", "2", "."], "jobs"],
+    [["packages", "--skip", "x", "jq"], "skip"],
+    [["list", "--check"], "check"],
+  ])("an option the subcommand does not take is an error there: %p", (args, option) => {
+    const r = dfmod(args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Unknown argument: ${option}`);
+  });
+});

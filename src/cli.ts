@@ -104,6 +104,67 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** The options of the main command, and of the others: a misspelt one gets a did-you-mean among them. */
+const RUN_FLAGS = [
+  "write",
+  "check",
+  "stdout",
+  "format",
+  "color",
+  "quiet",
+  "transforms",
+  "skip",
+  "ignore",
+  "jobs",
+  "context",
+  "uv-check",
+  "uv-version",
+  "cache-mounts",
+  "target-variant",
+  "all-stages",
+  "strict",
+  "split",
+  "builder-stage-name",
+  "runtime-stage-name",
+  "image-name",
+  "package",
+  "fail-on",
+  "drop-dockerfile-healthcheck",
+  "force",
+];
+const COMMAND_FLAGS: Record<string, string[]> = {
+  list: [],
+  packages: ["python-image", "format", "package"],
+  explain: ["changed", "changed-since", "migrate", "format", "context"],
+};
+
+/** The command line as read: each command defines its own options, so any of them may be absent. */
+interface Args {
+  _: (string | number)[];
+  "--"?: unknown[];
+  paths?: string[];
+  names?: string[];
+  [option: string]: unknown;
+  write?: boolean;
+  check?: boolean;
+  stdout?: boolean;
+  format: "text" | "json" | "sarif";
+  color?: boolean;
+  quiet?: boolean;
+  transforms?: string | string[];
+  skip?: string | string[];
+  ignore?: string | string[];
+  jobs?: number;
+  context?: string;
+  package?: string | string[];
+  "fail-on"?: "never" | "warning" | "action-needed";
+  force?: boolean;
+  changed?: string | string[];
+  "changed-since"?: string;
+  migrate?: boolean;
+  "python-image"?: boolean;
+}
+
 /** yargs drops a lone "-" (stdin); it travels through the parser under this name. */
 const STDIN = "\u0000stdin";
 
@@ -116,144 +177,192 @@ async function main(): Promise<number> {
   const { transforms: registry, transformById } = require("../transforms") as typeof import("../transforms");
   await shellReady;
   const args = process.argv.slice(2).map((a) => (a === "-" ? STDIN : a));
+  const examples: [string, string][] = [
+    ["$0 Dockerfile", "show what dfmod would change in one Dockerfile (a diff; nothing is written)"],
+    ["$0 --write .", "migrate every Dockerfile, compose file and .dockerignore under the current folder"],
+    ["$0 --check --format sarif . > dfmod.sarif", "in CI: exit 1 when something would change, SARIF for code scanning"],
+    ["$0 explain --migrate services/api/Dockerfile", "what a code change re-runs, before and after the migration"],
+    ["$0 packages libpq-dev jpeg-dev", "what Alpine packages become on Debian trixie"],
+  ];
   const parser = yargs(args)
     .scriptName("dfmod")
     .usage(
       "$0 [paths..]\n\nRewrites Dockerfiles and compose files. Prints a unified diff by default (a dry run); --write changes the files.\n" +
         "A folder is searched for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* and compose files; `-` reads standard input.",
     )
+    // Each command has its own options: one a command does not take is an error there.
     .command("$0 [paths..]", "rewrite files (files, folders, or - for stdin; default: .)", (y) =>
-      y.positional("paths", { type: "string", array: true }),
+      y
+        .positional("paths", { type: "string", array: true })
+        .option("write", { alias: "w", type: "boolean", description: "write the changes into the files (atomically)" })
+        .option("check", {
+          alias: "c",
+          type: "boolean",
+          description: "exit 1 when a file would change, listing it; write nothing",
+        })
+        .option("stdout", { type: "boolean", description: "print the transformed file instead of a diff (one file)" })
+        .option("format", {
+          choices: ["text", "json", "sarif"] as const,
+          default: "text" as const,
+          description: "output format",
+        })
+        .option("color", {
+          type: "boolean",
+          description: "colour the diff and the notes' severities (default: on a terminal, unless NO_COLOR is set)",
+        })
+        .option("quiet", {
+          alias: "q",
+          type: "boolean",
+          description: "show only warnings, action-needed notes and errors",
+        })
+        .option("transforms", {
+          alias: "t",
+          type: "string",
+          description: "run only these transforms (comma-separated ids)",
+        })
+        .option("skip", { type: "string", description: "leave these transforms out (comma-separated ids)" })
+        .option("ignore", {
+          type: "string",
+          description: "leave out files matching this .gitignore-style glob (repeatable)",
+        })
+        .option("jobs", {
+          alias: "j",
+          type: "number",
+          description: `worker threads (default: one fewer than the CPUs, at least 1: ${defaultJobs()})`,
+        })
+        .option("context", {
+          type: "string",
+          description:
+            "build context folder for every file (default: the one compose / bake give it, else the Dockerfile's own folder)",
+        })
+        .option("uv-check", {
+          choices: ["frozen", "locked"] as const,
+          description: `uv-sync: \`uv sync --frozen\` (install the lock as it is) or \`--locked\` (fail when it is out of date) [default: ${defaultOptions.uvCheck}]`,
+        })
+        .option("uv-version", {
+          type: "string",
+          description: `uv-sync: uv image tag for \`pip install uv\` replacements [default: ${defaultOptions.uvVersion}]`,
+        })
+        .option("cache-mounts", {
+          type: "boolean",
+          description:
+            "give dependency installs a BuildKit cache mount (--no-cache-mounts turns it off) [default: true]",
+        })
+        .option("target-variant", {
+          choices: ["slim-trixie", "trixie"] as const,
+          description: "alpine-to-trixie: slim images or the full ones [default: slim-trixie]",
+        })
+        .option("all-stages", {
+          type: "boolean",
+          description: "alpine-to-trixie: also migrate Alpine stages that install no Python dependencies",
+        })
+        .option("strict", {
+          type: "boolean",
+          description:
+            "alpine-to-trixie: fail a file (exit 2, file untouched) on an Alpine package with no known Debian name",
+        })
+        .option("split", {
+          choices: ["auto", "always"] as const,
+          description:
+            "multi-stage: split only when a builder stage keeps build packages, a compiler step or a build tool out of the final image, or always [default: auto]",
+        })
+        .option("builder-stage-name", {
+          type: "string",
+          description: `multi-stage: the name of the build stage [default: ${defaultOptions.builderStageName}]`,
+        })
+        .option("runtime-stage-name", {
+          type: "string",
+          description: "multi-stage: a name for the runtime stage (default: as it was)",
+        })
+        .option("image-name", {
+          type: "string",
+          description: "compose-shared-image: the shared image's name (default: <compose project>:latest)",
+        })
+        .option("package", {
+          type: "string",
+          description:
+            "alpine-to-trixie: an Alpine package's Debian name, as alpine=debian (repeatable; wins over the built-in map and the config's packages)",
+        })
+        .option("fail-on", {
+          choices: ["never", "warning", "action-needed"] as const,
+          description:
+            "exit 1 when notes of this severity (or worse) remain, also in files that would not change [default: action-needed with --check, never otherwise]",
+        })
+        .option("drop-dockerfile-healthcheck", {
+          type: "boolean",
+          description:
+            "compose-shared-image: remove the shared Dockerfile's HEALTHCHECK when the services define their own",
+        })
+        .option("force", {
+          type: "boolean",
+          description:
+            "--write: also replace read-only files, and write hard-linked files (or files dfmod cannot give their owner back) in place",
+        })
+        .conflicts("write", "check")
+        .conflicts("write", "stdout")
+        .conflicts("check", "stdout")
+        .example(examples),
     )
-    .command("list", "list the transforms, in pipeline order")
+    .command("list", "list the transforms, in pipeline order", (y) => y.example([["$0 list", "the transforms"]]))
     .command(
       "packages <names..>",
       "what Alpine package names become on Debian trixie (exit 1 if one has no name)",
-      (y) => y.positional("names", { type: "string", array: true }),
+      (y) =>
+        y
+          .positional("names", { type: "string", array: true })
+          .option("python-image", {
+            type: "boolean",
+            description:
+              "for a stage on a python:* image (--no-python-image: a plain Alpine / Debian base) [default: true]",
+          })
+          .option("format", {
+            choices: ["text", "json"] as const,
+            default: "text" as const,
+            description: "output format",
+          })
+          .option("package", {
+            type: "string",
+            description:
+              "an Alpine package's Debian name, as alpine=debian (repeatable; wins over the map and the config)",
+          })
+          .example([["$0 packages libpq-dev jpeg-dev py3-lxml", "build and runtime names, and why"]]),
     )
-    .option("python-image", {
-      type: "boolean",
-      description:
-        "packages: for a stage on a python:* image (--no-python-image: a plain Alpine / Debian base) [default: true]",
-    })
     .command("explain [paths..]", "show each build step's cache inputs and what a code change re-runs", (y) =>
-      y.positional("paths", { type: "string", array: true }),
+      y
+        .positional("paths", { type: "string", array: true })
+        .option("changed", { type: "string", description: "the changed file(s) (repeatable, comma-separated)" })
+        .option("changed-since", { type: "string", description: "the files changed in git since this ref" })
+        .option("migrate", { type: "boolean", description: "also explain the migrated Dockerfile, side by side" })
+        .option("format", {
+          choices: ["text", "json"] as const,
+          default: "text" as const,
+          description: "output format",
+        })
+        .option("context", {
+          type: "string",
+          description: "build context folder (default: the one compose / bake give, else the Dockerfile's own folder)",
+        })
+        .example([
+          ["$0 explain Dockerfile", "which steps a typical code change re-runs"],
+          ["$0 explain --changed-since main .", "what the changes since main re-run"],
+        ]),
     )
-    .option("changed", { type: "string", description: "explain: the changed file(s) (repeatable, comma-separated)" })
-    .option("changed-since", { type: "string", description: "explain: the files changed in git since this ref" })
-    .option("migrate", { type: "boolean", description: "explain: also explain the migrated Dockerfile, side by side" })
-    .option("write", { alias: "w", type: "boolean", description: "write the changes into the files (atomically)" })
-    .option("check", {
-      alias: "c",
-      type: "boolean",
-      description: "exit 1 when a file would change, listing it; write nothing",
-    })
-    .option("stdout", { type: "boolean", description: "print the transformed file instead of a diff (one file)" })
-    .option("format", {
-      choices: ["text", "json", "sarif"] as const,
-      default: "text" as const,
-      description: "output format",
-    })
-    .option("color", {
-      type: "boolean",
-      description: "colour the diff and the notes' severities (default: on a terminal, unless NO_COLOR is set)",
-    })
-    .option("quiet", { alias: "q", type: "boolean", description: "show only warnings, action-needed notes and errors" })
-    .option("transforms", {
-      alias: "t",
-      type: "string",
-      description: "run only these transforms (comma-separated ids)",
-    })
-    .option("skip", { type: "string", description: "leave these transforms out (comma-separated ids)" })
-    .option("ignore", {
-      type: "string",
-      description: "leave out files matching this .gitignore-style glob (repeatable)",
-    })
-    .option("jobs", {
-      alias: "j",
-      type: "number",
-      description: `worker threads (default: one fewer than the CPUs, at least 1: ${defaultJobs()})`,
-    })
-    .option("context", { type: "string", description: "build context folder (default: each Dockerfile's own folder)" })
-    .option("uv-check", {
-      choices: ["frozen", "locked"] as const,
-      description: `uv-sync: \`uv sync --frozen\` (install the lock as it is) or \`--locked\` (fail when it is out of date) [default: ${defaultOptions.uvCheck}]`,
-    })
-    .option("uv-version", {
-      type: "string",
-      description: `uv-sync: uv image tag for \`pip install uv\` replacements [default: ${defaultOptions.uvVersion}]`,
-    })
-    .option("cache-mounts", {
-      type: "boolean",
-      description: "give dependency installs a BuildKit cache mount (--no-cache-mounts turns it off) [default: true]",
-    })
-    .option("target-variant", {
-      choices: ["slim-trixie", "trixie"] as const,
-      description: "alpine-to-trixie: slim images or the full ones [default: slim-trixie]",
-    })
-    .option("all-stages", {
-      type: "boolean",
-      description: "alpine-to-trixie: also migrate Alpine stages that install no Python dependencies",
-    })
-    .option("strict", {
-      type: "boolean",
-      description:
-        "alpine-to-trixie: fail a file (exit 2, file untouched) on an Alpine package with no known Debian name",
-    })
-    .option("split", {
-      choices: ["auto", "always"] as const,
-      description:
-        "multi-stage: split only when a builder stage keeps build packages, a compiler step or a build tool out of the final image, or always [default: auto]",
-    })
-    .option("builder-stage-name", {
-      type: "string",
-      description: `multi-stage: the name of the build stage [default: ${defaultOptions.builderStageName}]`,
-    })
-    .option("runtime-stage-name", {
-      type: "string",
-      description: "multi-stage: a name for the runtime stage (default: as it was)",
-    })
-    .option("image-name", {
-      type: "string",
-      description: "compose-shared-image: the shared image's name (default: <project folder>:latest)",
-    })
-    .option("package", {
-      type: "string",
-      description:
-        "alpine-to-trixie: an Alpine package's Debian name, as alpine=debian (repeatable; wins over the built-in map and the config's packages)",
-    })
-    .option("fail-on", {
-      choices: ["never", "warning", "action-needed"] as const,
-      description:
-        "exit 1 when notes of this severity (or worse) remain, also in files that would not change [default: action-needed with --check, never otherwise]",
-    })
-    .option("drop-dockerfile-healthcheck", {
-      type: "boolean",
-      description:
-        "compose-shared-image: remove the shared Dockerfile's HEALTHCHECK when the services define their own",
-    })
-    .option("force", {
-      type: "boolean",
-      description:
-        "--write: also replace read-only files, and write hard-linked files (or files dfmod cannot give their owner back) in place",
-    })
     .parserConfiguration({ "populate--": true })
-    .conflicts("write", "check")
-    .conflicts("write", "stdout")
-    .conflicts("check", "stdout")
     .strict()
     .help()
     .version()
     .fail((message: string | undefined, err: Error | undefined) => {
       throw new UsageError(message ?? err?.message ?? "cannot read the command line");
     });
-  const known = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
-  let argv: Awaited<ReturnType<typeof parser.parse>>;
+  let argv: Args;
   try {
-    argv = await parser.parse();
+    argv = (await parser.parse()) as unknown as Args;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    return usage(`${err.message}${suggestion(err.message, known)}`);
+    // Did-you-mean among the options of the command given.
+    const command = args.find((a) => !a.startsWith("-"));
+    const known = COMMAND_FLAGS[command ?? ""] ?? RUN_FLAGS;
+    return usage(`${err.message}${suggestion(err.message, [...known, "help", "version"])}`);
   }
   // A repeated option: the last one wins (as in prettier); only these take several values.
   for (const [key, value] of Object.entries(argv)) {

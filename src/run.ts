@@ -432,7 +432,13 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
       companion: true,
       notes: [],
       diff: wantDiff
-        ? unifiedDiff(diffName(file), before ?? "", after, options.format === "text" && options.color, before === undefined)
+        ? unifiedDiff(
+            diffName(file),
+            before ?? "",
+            after,
+            options.format === "text" && options.color,
+            before === undefined,
+          )
         : "",
     };
     results.push(result);

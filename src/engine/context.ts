@@ -12,6 +12,8 @@ export interface BuildContext {
   read(relative: string): string | undefined;
   /** True when anything is at this context-relative path (a file dfmod cannot read, a FIFO, a link). */
   present(relative: string): boolean;
+  /** The names of the folders in this context-relative folder, sorted (none when it cannot be read). */
+  folders(relative: string): string[];
 }
 
 const contexts = new Map<string, BuildContext>();
@@ -43,6 +45,7 @@ function memoize(context: BuildContext): BuildContext {
     isDirectory: (rel) => get(dirs, rel, () => context.isDirectory(rel)),
     read: (rel) => get(texts, rel, () => context.read(rel)),
     present: (rel) => context.present(rel),
+    folders: (rel) => context.folders(rel),
   };
 }
 
@@ -85,6 +88,19 @@ function uncachedContext(dir: string): BuildContext {
         return true;
       } catch {
         return false;
+      }
+    },
+    folders(relative) {
+      const full = resolve(relative);
+      if (!full) return [];
+      try {
+        return fs
+          .readdirSync(full, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name)
+          .sort();
+      } catch {
+        return [];
       }
     },
     exists: (relative) => stat(relative)?.isFile() ?? false,

@@ -9,6 +9,7 @@ import { isWholeContextCopy, type Instruction, type Stage } from "../../src/engi
 import type { ShellCommand, ShellScript } from "../../src/engine/shell";
 import type { BuildContext } from "../../src/engine/context";
 import type { Context, NoteInput, Transform } from "../../src/engine/types";
+import { globSource } from "../../src/explain/dockerignore";
 import {
   dependencyInstall,
   hasOption,
@@ -472,6 +473,53 @@ function filledEnvironments(
   return [...out];
 }
 
+/** A `{ path = ... }` dependency source: the install needs that folder, which comes with the code. */
+const hasPathDependency = (body: string): boolean => /\{[^}]*\bpath\s*=/.test(body);
+
+/**
+ * The member folders of a uv workspace (context-relative, with a pyproject.toml), from
+ * `[tool.uv.workspace]` `members` globs less `exclude`; or why they cannot be named.
+ */
+function workspaceMembers(context: BuildContext, root: string, body: string): string[] | string {
+  let doc: unknown;
+  try {
+    doc = (require("smol-toml") as typeof import("smol-toml")).parse(body);
+  } catch (err) {
+    return `not valid TOML (${(err as Error).message.split("\n")[0]})`;
+  }
+  const table = (doc as { tool?: { uv?: { workspace?: { members?: unknown; exclude?: unknown } } } }).tool?.uv
+    ?.workspace;
+  const globs = (v: unknown): string[] | undefined =>
+    v === undefined ? [] : Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
+  const members = globs(table?.members);
+  const exclude = globs(table?.exclude);
+  if (!members || !exclude) return "the workspace's members or exclude are not lists of globs";
+  const matcher = (glob: string) => {
+    const parts = glob.replace(/^\.\//, "").replace(/\/+$/, "").split("/");
+    return parts.map((p) => new RegExp(`^${globSource(p, false)}$`));
+  };
+  const excluded = exclude.map(matcher);
+  const found = new Set<string>();
+  for (const glob of members) {
+    let dirs = [root === "." ? "" : root];
+    for (const part of matcher(glob)) {
+      dirs = dirs.flatMap((d) =>
+        context
+          .folders(d || ".")
+          .filter((n) => part.test(n))
+          .map((n) => (d ? `${d}/${n}` : n)),
+      );
+    }
+    for (const d of dirs) {
+      const rel = path.posix.relative(root === "." ? "" : root, d);
+      const segments = rel.split("/");
+      const out = excluded.some((e) => e.length === segments.length && e.every((r, i) => r.test(segments[i]!)));
+      if (!out && context.exists(`${d}/pyproject.toml`)) found.add(d);
+    }
+  }
+  return [...found].sort();
+}
+
 /** Numeric ids, or names that a RUN up to `anchor` creates (useradd, adduser, groupadd, addgroup). */
 interface Manifest {
   /** Context-relative path. */
@@ -520,7 +568,22 @@ function resolveManifests(
     out.push({ path: rel, directory: false });
     if (context && path.posix.basename(rel) === "pyproject.toml") {
       const body = context.read(rel) ?? "";
-      if (/^\s*\[tool\.uv\.workspace\]/m.test(body) || /\{[^}]*\bpath\s*=/.test(body)) {
+      const workspace = /^\s*\[tool\.uv\.workspace\]/m.test(body);
+      if (workspace && install.family === "uv-sync" && !hasPathDependency(body)) {
+        // A uv workspace: the dependencies-only sync needs every member's pyproject.toml and leaves
+        // the members out (--no-install-workspace), as uv's Docker guide does.
+        const members = workspaceMembers(context, path.posix.dirname(rel), body);
+        if (typeof members === "string") return `${rel}: ${members}`;
+        for (const member of members) {
+          const manifest = path.posix.join(member, "pyproject.toml");
+          if (hasPathDependency(context.read(manifest) ?? ""))
+            return `${manifest} has path dependencies, which the install needs from the code`;
+          out.push({ path: manifest, directory: false });
+        }
+        if (install.depsOnly === undefined)
+          return `in a uv workspace the dependencies-only sync needs --no-install-workspace, not --no-install-project`;
+        install.depsOnly = install.depsOnly.replace(/ --no-install-project$/, " --no-install-workspace");
+      } else if (workspace || hasPathDependency(body)) {
         return `${rel} has a workspace or path dependencies, which the install needs from the code`;
       }
     }

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { bakeJsonBuilds, BuildFinder, composeBuilds } from "../src/builds";
+import { anonymousVolumeEdit } from "../src/volumes";
 
 const cli = path.join(__dirname, "..", "dist", "src", "cli.js");
 
@@ -26,6 +27,12 @@ describe("compose builds", () => {
         "        base: docker-image://python:3.13",
         "  worker:",
         "    build: worker",
+        "    volumes:",
+        "      - ./worker:/srv/",
+        "      - data:/var/lib/data",
+        "      - type: bind",
+        "        source: ./data",
+        "        target: /data",
         "  db:",
         "    image: postgres:17",
         "",
@@ -42,6 +49,7 @@ describe("compose builds", () => {
         target: "runtime",
         args: { VERSION: "1", TOKEN: undefined },
         contexts: { libs: "/libs", base: "docker-image://python:3.13" },
+        mounts: [],
       },
       {
         file,
@@ -52,6 +60,7 @@ describe("compose builds", () => {
         target: undefined,
         args: {},
         contexts: {},
+        mounts: ["/srv", "/data"],
       },
     ]);
   });
@@ -195,5 +204,30 @@ describe("explain in the context compose gives", () => {
     expect(r.stderr).toContain(
       "services/api/Dockerfile: warning: --changed /etc/hostname is outside the build context .",
     );
+  });
+});
+
+describe("an anonymous volume over the environment", () => {
+  const add = (text: string, service = "api"): string | undefined => {
+    const edit = anonymousVolumeEdit(text, service, "/app/.venv");
+    if (typeof edit !== "object") return edit;
+    return text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+  };
+  test("a block list gets an item with the same indentation, after a trailing comment", () => {
+    expect(add("services:\n  api:\n    volumes:\n      - .:/app # src\n    command: x\n")).toBe(
+      "services:\n  api:\n    volumes:\n      - .:/app # src\n      - /app/.venv\n    command: x\n",
+    );
+  });
+  test("after a long-syntax item; in a flow list; not twice", () => {
+    expect(add("services:\n  api:\n    volumes:\n      - type: bind\n        source: .\n        target: /app\n")).toBe(
+      "services:\n  api:\n    volumes:\n      - type: bind\n        source: .\n        target: /app\n      - /app/.venv\n",
+    );
+    expect(add('services:\n  api:\n    volumes: [".:/app"]\n')).toBe(
+      'services:\n  api:\n    volumes: [".:/app", /app/.venv]\n',
+    );
+    expect(add("services:\n  api:\n    volumes:\n      - .:/app\n      - /app/.venv\n")).toBeUndefined();
+  });
+  test("a service without a volumes list is a reason, not an edit", () => {
+    expect(add("services:\n  api:\n    build: .\n")).toBe("service api has no volumes list dfmod can add to");
   });
 });

@@ -25,6 +25,8 @@ export interface BuildDef {
   args: Record<string, string | undefined>;
   /** Named contexts (`additional_contexts`, bake `contexts`): name -> folder or other source. */
   contexts: Record<string, string>;
+  /** Container paths the service bind-mounts a host folder over (`volumes: [".:/app"]`); compose only. */
+  mounts: string[];
 }
 
 /** What a compose or bake file says, or why it says nothing dfmod can use. */
@@ -84,7 +86,32 @@ function def(
   const named: Record<string, string> = {};
   for (const [k, v] of Object.entries(contexts))
     if (v !== undefined) named[k] = remote(v) || interpolated(v) ? v : path.resolve(base, v);
-  return { file, kind, name, context: dir, dockerfile: path.resolve(dir, dockerfile), target, args, contexts: named };
+  return {
+    file,
+    kind,
+    name,
+    context: dir,
+    dockerfile: path.resolve(dir, dockerfile),
+    target,
+    args,
+    contexts: named,
+    mounts: [],
+  };
+}
+
+/** The container paths of a service's bind mounts: `./src:/app[:ro]`, `/host:/app`, `{type: bind, target}`. */
+function bindMounts(volumes: unknown): string[] {
+  if (!Array.isArray(volumes)) return [];
+  const out: string[] = [];
+  for (const v of volumes) {
+    if (typeof v === "string") {
+      const [source, target] = v.split(":");
+      // A named volume has no slash and does not start with `.` or `~`.
+      if (target && /^[./~]/.test(source ?? "")) out.push(target.replace(/\/+$/, "") || "/");
+    } else if (record(v) && v.type === "bind" && typeof v.target === "string")
+      out.push(v.target.replace(/\/+$/, "") || "/");
+  }
+  return out;
 }
 
 /** The builds of a compose file. */
@@ -110,9 +137,10 @@ export function composeBuilds(file: string, text: string): BuildFile {
     if (!record(service)) continue;
     const build = service.build;
     const literal = scalar(build);
+    const mounts = bindMounts(service.volumes);
     if (literal !== undefined) {
       const d = def(file, "compose", name, base, literal, "Dockerfile", undefined, {}, {});
-      if (d) builds.push(d);
+      if (d) builds.push({ ...d, mounts });
       continue;
     }
     if (!record(build) || build.dockerfile_inline !== undefined) continue;
@@ -128,7 +156,7 @@ export function composeBuilds(file: string, text: string): BuildFile {
       pairs(build.args),
       pairs(build.additional_contexts),
     );
-    if (d) builds.push(d);
+    if (d) builds.push({ ...d, mounts });
   }
   const project = scalar(doc.name);
   return { builds, ...(project !== undefined && !interpolated(project) ? { project } : {}) };

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import { folderContext } from "./engine/context";
 import { Dockerfile, DockerfileError, Instruction } from "./engine/dockerfile";
+import { envPairs } from "./engine/stage";
 import { GuardError } from "./engine/guard";
 import { applyEdits } from "./engine/edits";
 import { runPipeline } from "./engine/pipeline";
@@ -62,6 +63,8 @@ export interface TaskResult {
   /** A hash of the bytes read: a write checks that the file still holds them. */
   hash?: string;
   companions: Companion[];
+  /** Anonymous volumes compose services need over the environment the migration put under their bind mounts. */
+  volumes?: VolumeNeed[];
 }
 
 /** A build of the Dockerfile, as the task needs it. */
@@ -72,6 +75,19 @@ export interface BuildRef {
   target: string | undefined;
   /** The build args it sets (undefined value: from the environment). */
   args: Record<string, string | undefined>;
+  /** A compose service's file (absolute) and name; undefined for a bake target. */
+  compose?: { file: string; service: string };
+  /** Container paths the service bind-mounts host folders over. */
+  mounts: string[];
+}
+
+/** An anonymous volume a compose service needs so that its bind mount does not hide the image's environment. */
+export interface VolumeNeed {
+  composeFile: string;
+  service: string;
+  path: string;
+  /** The bind mount's container path that would hide it. */
+  mount: string;
 }
 
 export function failed(file: string, error: { line?: number; message: string }): FileResult {
@@ -135,6 +151,7 @@ export function processDockerfile(task: Task): TaskResult {
       companions.splice(0);
     } else for (const other of runs.slice(1)) companions.push(...other.companions);
     const image = task.image && !problem ? pipeline.image() : undefined;
+    const volumes = problem || !task.builds ? [] : hiddenEnvironments(source.text, output, task.builds);
     const full = writeSource(source, output);
     const changed = full !== raw;
     const diff = changed && task.diff ? unifiedDiff(task.diffPath ?? task.path, raw, full, task.color) : "";
@@ -144,6 +161,7 @@ export function processDockerfile(task: Task): TaskResult {
       encoding,
       hash,
       companions,
+      volumes,
     };
   } catch (err) {
     const error =
@@ -231,6 +249,35 @@ export function buildProblem(
   return undefined;
 }
 
+/**
+ * Virtual environments the migration put in the final stage (`ENV PATH="/app/.venv/bin:$PATH"`, a
+ * `COPY --from` of it) under a folder a compose service bind-mounts over (`.:/app`): at run time the
+ * mount would hide them. The original file never named them.
+ */
+export function hiddenEnvironments(input: string, output: string, builds: BuildRef[]): VolumeNeed[] {
+  if (output === input) return [];
+  const file = new Dockerfile(output);
+  const last = file.stages[file.stages.length - 1];
+  if (!last) return [];
+  const venvs = new Set<string>();
+  for (const i of last.instructions) {
+    if (i.keyword === "ENV")
+      for (const p of envPairs(i))
+        if (p.key === "PATH")
+          for (const part of p.value.split(":")) if (/^\/.+\/bin$/.test(part)) venvs.add(part.slice(0, -4));
+    if (i.keyword === "COPY" && i.flag("from")) venvs.add(i.copyDestination().replace(/\/+$/, ""));
+  }
+  const out: VolumeNeed[] = [];
+  for (const venv of venvs) {
+    if (input.includes(venv) || !/\/\.?venv$/.test(venv)) continue;
+    for (const b of builds)
+      for (const mount of b.mounts)
+        if (b.compose && (mount === "/" || venv.startsWith(`${mount}/`)))
+          out.push({ composeFile: b.compose.file, service: b.compose.service, path: venv, mount });
+  }
+  return out;
+}
+
 /** The text with a global ARG's instruction made `ARG name=value`; undefined when that cannot be said plainly. */
 function withArg(text: string, arg: Instruction, name: string, value: string): string | undefined {
   if (arg.line !== arg.endLine || !/^[\w.:/@+-]*$/.test(value)) return undefined;
@@ -238,9 +285,9 @@ function withArg(text: string, arg: Instruction, name: string, value: string): s
   return text.slice(0, arg.start) + `${arg.keywordText} ${name}=${value}` + text.slice(arg.end);
 }
 
-export function processCompose(task: Task): TaskResult & { shared: SharedBuild[] } {
+export function processCompose(task: Task): TaskResult & { shared: SharedBuild[]; before: string } {
   const read = readTask(task);
-  if ("changed" in read) return { result: read, output: "", encoding: "utf8", companions: [], shared: [] };
+  if ("changed" in read) return { result: read, output: "", encoding: "utf8", companions: [], shared: [], before: "" };
   const { raw, encoding, hash } = read;
   const notes: Note[] = [];
   const applied: string[] = [];
@@ -276,5 +323,6 @@ export function processCompose(task: Task): TaskResult & { shared: SharedBuild[]
     hash,
     companions: [],
     shared,
+    before: raw,
   };
 }

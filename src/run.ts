@@ -19,6 +19,8 @@ import { toSarif } from "./report/sarif";
 import { formatNotes, formatSummary, shownNotes, summarize } from "./report/summary";
 import { decode, encode, type Encoding } from "./engine/source";
 import { hashOf, quotePath, removeTemporaryFiles, writeAtomic, WriteRefused } from "./write";
+import { anonymousVolumeEdit } from "./volumes";
+import { applyEdits, type Edit } from "./engine/edits";
 import { transforms as registry } from "../transforms";
 
 export type { FileResult } from "./process";
@@ -201,6 +203,10 @@ const realOrSame = (dir: string): string => {
   }
 };
 
+/** The 1-based line an edit starts on (1 when there is no edit). */
+const lineOfEdit = (text: string, edit: Edit | string | undefined): number =>
+  typeof edit === "object" ? text.slice(0, edit.start).split("\n").length : 1;
+
 /** A path as dfmod shows it: relative to the current folder, with `/`, unless it is outside. */
 export const shownPath = (file: string, cwd: string): string => {
   const rel = path.relative(cwd, file);
@@ -220,6 +226,8 @@ export function buildRef(b: BuildDef, cwd: string): BuildRef {
     context,
     target: b.target,
     args: b.args,
+    ...(b.kind === "compose" ? { compose: { file: b.file, service: b.name } } : {}),
+    mounts: b.mounts,
   };
 }
 
@@ -359,6 +367,8 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
 
   // Compose files first: they say which Dockerfiles services share.
   const shared = new Map<string, SharedBuild[]>();
+  // Compose files of the run by real path: their text before dfmod, and their result.
+  const composeRuns = new Map<string, { before: string; result: FileResult; eol: string }>();
   const compose = found.files.filter((f) => f.kind === "compose");
   // Where each Dockerfile is built from: the compose and bake files of the run and above the files.
   const builds = new BuildFinder(cwd);
@@ -373,6 +383,8 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
     task.diffPath = diffName(f.path);
     const r = processCompose(task);
     results.push(r.result);
+    if (!r.result.error)
+      composeRuns.set(f.real, { before: r.before, result: r.result, eol: r.before.includes("\r\n") ? "\r\n" : "\n" });
     outputs.set(r.result, { real: f.real, output: r.output, encoding: r.encoding, expect: r.hash });
     for (const s of r.shared) shared.set(s.dockerfile, [...(shared.get(s.dockerfile) ?? []), s]);
   }
@@ -409,6 +421,47 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
     outputs.set(r.result, { real: taskFiles[i]!.real, output: r.output, encoding: r.encoding, expect: r.hash });
     if (r.result.error) return;
     for (const c of r.companions) companions.set(c.path, [...(companions.get(c.path) ?? []), c]);
+  });
+
+  // Bind mounts that would hide an environment the migration put under them: the compose service
+  // gets an anonymous volume over it (in a compose file of the run), or the Dockerfile a warning.
+  done.forEach((r, i) => {
+    for (const need of r.volumes ?? []) {
+      const compose = composeRuns.get(need.composeFile);
+      const out = compose && outputs.get(compose.result);
+      const edit = out
+        ? anonymousVolumeEdit(out.output, need.service, need.path)
+        : "the compose file is not in this run";
+      const where = `${shownPath(need.composeFile, cwd)} service ${need.service}`;
+      if (typeof edit === "object" && compose && out) {
+        out.output = applyEdits(out.output, [edit], compose.eol, "dfmod");
+        const result = compose.result;
+        result.changed = out.output !== compose.before;
+        result.notes.push({
+          transform: "dfmod",
+          id: "venv-volume-added",
+          severity: "info",
+          // The line of the service's last volume in the file as it was.
+          line: lineOfEdit(compose.before, anonymousVolumeEdit(compose.before, need.service, need.path)),
+          message: `added the anonymous volume ${need.path} to service ${need.service}: its bind mount over ${need.mount} would hide the image's virtual environment (${taskFiles[i]!.path}), as in uv's Docker guide`,
+        });
+        if (wantDiff)
+          result.diff = unifiedDiff(
+            diffName(result.path),
+            compose.before,
+            out.output,
+            options.format === "text" && options.color,
+          );
+      } else if (typeof edit === "string") {
+        r.result.notes.push({
+          transform: "dfmod",
+          id: "venv-hidden-by-mount",
+          severity: "warning",
+          line: 1,
+          message: `${where} bind-mounts a folder over ${need.mount}, which hides ${need.path} at run time; ${edit}: add \`- ${need.path}\` to its volumes (an anonymous volume keeps the image's environment)`,
+        });
+      }
+    }
   });
   if (options.progress && total > 0) io.stderr("\r\x1b[K");
 

@@ -167,3 +167,27 @@ describe("help", () => {
     expect(r.stderr).toContain(`Unknown argument: ${option}`);
   });
 });
+
+test("no note contradicts the output: a purge the split removes is not also reported as made", () => {
+  fs.writeFileSync(
+    path.join(dir, "old", "Dockerfile"),
+    [
+      "FROM python:3.13-alpine",
+      "WORKDIR /app",
+      "COPY requirements.txt .",
+      "RUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install -r requirements.txt && apk del .build-deps",
+      "COPY . .",
+      'CMD ["python", "app.py"]',
+      "",
+    ].join("\n"),
+  );
+  const json = JSON.parse(dfmod(["--format", "json", "old/Dockerfile"], dir).stdout) as {
+    files: { diff: string; notes: { id: string }[] }[];
+  };
+  const file = json.files.find((f) => f.diff)!;
+  expect(file.diff).not.toMatch(/^\+.*apt-get purge/m);
+  const ids = file.notes.map((n) => n.id);
+  expect(ids).toContain("build-package-purge-dropped");
+  expect(ids).not.toContain("apk-del-to-purge");
+  expect(ids).not.toContain("virtual-package-purged");
+});

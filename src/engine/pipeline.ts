@@ -59,7 +59,11 @@ export function runPipeline(
       const edited = change.edits.length > 0;
       const next = edited ? applyEditsWithMap(current, change.edits, eol, transform.id) : undefined;
       if (pass === 0 || (next && next.text !== current)) {
-        for (const note of change.notes) notes.push({ transform: transform.id, ...note, line: toOriginal(note.line) });
+        for (const { supersedes, ...note } of change.notes) {
+          for (const id of supersedes ?? [])
+            for (let k = notes.length - 1; k >= 0; k--) if (notes[k]!.id === id) notes.splice(k, 1);
+          notes.push({ transform: transform.id, ...note, line: toOriginal(note.line) });
+        }
       }
       if (!next || next.text === current) continue;
       const previousFile = dockerfile;

@@ -103,7 +103,10 @@ export interface ComposeChange extends Change {
   shared: SharedBuild[];
 }
 
-export type NoteInput = Omit<Note, "transform">;
+export type NoteInput = Omit<Note, "transform"> & {
+  /** Ids of earlier notes this one makes untrue (they described a step this transform removed): dropped. */
+  supersedes?: string[];
+};
 
 /** What a transform does to one file: edits into the text it saw, and notes. */
 export interface Change {

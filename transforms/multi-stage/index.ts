@@ -662,6 +662,8 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
       severity: "info",
       line: depsRun.line,
       message: "removing build packages is left out: the builder's packages never reach the runtime stage",
+      // alpine-to-trixie's notes on how the removal became apt-get purge describe a step this removes.
+      supersedes: ["apk-del-to-purge", "virtual-package-purged"],
     });
   }
   // An instruction that ran on to the end of the file took its last line break with it: it stays.

@@ -239,7 +239,11 @@ export class BuildFinder {
   private byDockerfile = new Map<string, BuildDef[]>();
   private searched = new Set<string>();
 
-  constructor(private readonly cwd: string) {}
+  private readonly cwd: string;
+
+  constructor(cwd: string) {
+    this.cwd = realOf(cwd);
+  }
 
   /** A compose or bake file of the run (its text as read). */
   add(file: string, text?: string): BuildFile | undefined {
@@ -257,9 +261,8 @@ export class BuildFinder {
     return found;
   }
 
-  /** The builds that use this Dockerfile (absolute or real path). */
-  forDockerfile(dockerfile: string): BuildDef[] {
-    const real = realOf(dockerfile);
+  /** The builds that use this Dockerfile, by its real path (as discovery gives it). */
+  forDockerfile(real: string): BuildDef[] {
     this.searchAbove(path.dirname(real));
     return this.byDockerfile.get(real) ?? [];
   }
@@ -273,7 +276,7 @@ export class BuildFinder {
 
   /** Reads the compose and bake files from `dir` up to the repository root (else the current folder). */
   private searchAbove(dir: string): void {
-    const cwd = realOf(this.cwd);
+    const cwd = this.cwd;
     if (!this.roots.has(dir)) this.roots.set(dir, repositoryRoot(dir));
     const top = this.roots.get(dir) ?? (path.relative(cwd, dir).startsWith("..") ? dir : cwd);
     for (let current = dir; ;) {

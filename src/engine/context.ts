@@ -35,6 +35,7 @@ function memoize(context: BuildContext): BuildContext {
   const exists = new Map<string, boolean>();
   const dirs = new Map<string, boolean>();
   const texts = new Map<string, string | undefined>();
+  const present = new Map<string, boolean>();
   const get = <T>(map: Map<string, T>, key: string, compute: () => T): T => {
     if (!map.has(key)) map.set(key, compute());
     return map.get(key) as T;
@@ -44,7 +45,7 @@ function memoize(context: BuildContext): BuildContext {
     exists: (rel) => get(exists, rel, () => context.exists(rel)),
     isDirectory: (rel) => get(dirs, rel, () => context.isDirectory(rel)),
     read: (rel) => get(texts, rel, () => context.read(rel)),
-    present: (rel) => context.present(rel),
+    present: (rel) => get(present, rel, () => context.present(rel)),
     folders: (rel) => context.folders(rel),
   };
 }
@@ -62,8 +63,8 @@ function uncachedContext(dir: string): BuildContext {
     const full = path.resolve(dir, relative);
     if (!inside(dir, full)) return undefined;
     try {
-      root ??= fs.realpathSync(dir);
-      const real = fs.realpathSync(full);
+      root ??= fs.realpathSync.native(dir);
+      const real = fs.realpathSync.native(full);
       return inside(root, real) ? real : undefined;
     } catch {
       return undefined;
@@ -84,8 +85,8 @@ function uncachedContext(dir: string): BuildContext {
       const full = path.resolve(dir, relative);
       if (!inside(dir, full)) return false;
       try {
-        fs.lstatSync(full);
-        return true;
+        // No exception for a missing file: most runs ask about files that are not there.
+        return fs.lstatSync(full, { throwIfNoEntry: false }) !== undefined;
       } catch {
         return false;
       }

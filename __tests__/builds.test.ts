@@ -60,7 +60,10 @@ describe("compose builds", () => {
         target: undefined,
         args: {},
         contexts: {},
-        mounts: ["/srv", "/data"],
+        mounts: [
+          { target: "/srv", file },
+          { target: "/data", file },
+        ],
       },
     ]);
   });
@@ -99,7 +102,7 @@ describe("compose builds", () => {
   });
 });
 
-test("bake targets: context and dockerfile, with the defaults bake uses", () => {
+test("bake targets: context and dockerfile, with the defaults bake uses and inherited fields", () => {
   const r = bakeJsonBuilds(
     "/repo/docker-bake.json",
     JSON.stringify({
@@ -107,13 +110,15 @@ test("bake targets: context and dockerfile, with the defaults bake uses", () => 
       target: {
         api: { context: "services/api", args: { A: "1" } },
         tools: { dockerfile: "docker/tools.Dockerfile", target: "cli", contexts: { src: "." } },
-        child: { inherits: ["api"] },
+        child: { inherits: ["api"], dockerfile: "child.Dockerfile", args: { B: "2" } },
+        loop: { inherits: ["loop"] },
       },
     }),
   );
   expect(r.builds.map((b) => [b.name, b.context, b.dockerfile, b.target, b.args, b.contexts])).toEqual([
     ["api", "/repo/services/api", "/repo/services/api/Dockerfile", undefined, { A: "1" }, {}],
     ["tools", "/repo", "/repo/docker/tools.Dockerfile", "cli", {}, { src: "/repo" }],
+    ["child", "/repo/services/api", "/repo/services/api/child.Dockerfile", undefined, { A: "1", B: "2" }, {}],
   ]);
   expect(bakeJsonBuilds("/repo/docker-bake.json", "{").problem).toMatch(/^not valid JSON/);
 });

@@ -191,3 +191,22 @@ test("no note contradicts the output: a purge the split removes is not also repo
   expect(ids).not.toContain("apk-del-to-purge");
   expect(ids).not.toContain("virtual-package-purged");
 });
+
+test("SARIF has a result for a compose file dfmod changes outside the transforms (an anonymous volume)", () => {
+  const app = path.join(dir, "app");
+  fs.mkdirSync(app);
+  fs.writeFileSync(
+    path.join(app, "Dockerfile"),
+    "FROM python:3.13-slim\nCOPY --from=ghcr.io/astral-sh/uv:0.12.5 /uv /uvx /bin/\nWORKDIR /app\nCOPY . .\nRUN uv sync --locked\n",
+  );
+  fs.writeFileSync(path.join(app, "pyproject.toml"), "[project]\nname = 'app'\nversion = '1'\n");
+  fs.writeFileSync(path.join(app, "uv.lock"), "version = 1\n");
+  fs.writeFileSync(path.join(app, "compose.yaml"), "services:\n  app:\n    build: .\n    volumes:\n      - .:/app\n");
+  const sarif = JSON.parse(dfmod(["--check", "--format", "sarif", "."], app).stdout) as {
+    runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+  };
+  const compose = sarif.runs[0]!.results.filter(
+    (r) => r.locations[0]!.physicalLocation.artifactLocation.uri === "compose.yaml",
+  );
+  expect(compose.map((r) => r.ruleId)).toEqual(["dfmod"]);
+});

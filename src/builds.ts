@@ -25,8 +25,17 @@ export interface BuildDef {
   args: Record<string, string | undefined>;
   /** Named contexts (`additional_contexts`, bake `contexts`): name -> folder or other source. */
   contexts: Record<string, string>;
-  /** Container paths the service bind-mounts a host folder over (`volumes: [".:/app"]`); compose only. */
-  mounts: string[];
+  /**
+   * Container paths the service bind-mounts a host folder over (`volumes: [".:/app"]`), with the
+   * compose file that says so (the service's own, or another compose file of its folder, such as
+   * docker-compose.override.yml, which Compose merges); compose only.
+   */
+  mounts: Mount[];
+}
+
+export interface Mount {
+  target: string;
+  file: string;
 }
 
 /** What a compose or bake file says, or why it says nothing dfmod can use. */
@@ -34,12 +43,22 @@ export interface BuildFile {
   builds: BuildDef[];
   /** Compose's project name (`name:`), when the file gives one. */
   project?: string;
+  /** The bind mounts of every service of a compose file, by service name (builds or not). */
+  mounts?: Record<string, Mount[]>;
   problem?: string;
 }
 
 const COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 /** The files Compose and Bake read by default, looked for above each Dockerfile. */
-const SEARCHED = [...COMPOSE_NAMES, "docker-bake.json", "docker-bake.override.json"];
+const SEARCHED = [
+  ...COMPOSE_NAMES,
+  "compose.override.yaml",
+  "compose.override.yml",
+  "docker-compose.override.yaml",
+  "docker-compose.override.yml",
+  "docker-bake.json",
+  "docker-bake.override.json",
+];
 
 /** A context that is not a local folder: a git or HTTP URL, a `docker-image://` or `target:` reference. */
 const remote = (value: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^(?:git@|target:)/.test(value);
@@ -100,16 +119,16 @@ function def(
 }
 
 /** The container paths of a service's bind mounts: `./src:/app[:ro]`, `/host:/app`, `{type: bind, target}`. */
-function bindMounts(volumes: unknown): string[] {
+function bindMounts(volumes: unknown, file: string): Mount[] {
   if (!Array.isArray(volumes)) return [];
-  const out: string[] = [];
+  const out: Mount[] = [];
   for (const v of volumes) {
     if (typeof v === "string") {
       const [source, target] = v.split(":");
       // A named volume has no slash and does not start with `.` or `~`.
-      if (target && /^[./~]/.test(source ?? "")) out.push(target.replace(/\/+$/, "") || "/");
+      if (target && /^[./~]/.test(source ?? "")) out.push({ target: target.replace(/\/+$/, "") || "/", file });
     } else if (record(v) && v.type === "bind" && typeof v.target === "string")
-      out.push(v.target.replace(/\/+$/, "") || "/");
+      out.push({ target: v.target.replace(/\/+$/, "") || "/", file });
   }
   return out;
 }
@@ -132,12 +151,14 @@ export function composeBuilds(file: string, text: string): BuildFile {
   // its context, which the main file then supplies: such a partial build says nothing here.
   const partial = !COMPOSE_NAMES.includes(path.basename(file));
   const builds: BuildDef[] = [];
+  const allMounts: Record<string, Mount[]> = {};
   const services = record(doc.services) ? doc.services : {};
   for (const [name, service] of Object.entries(services)) {
     if (!record(service)) continue;
     const build = service.build;
     const literal = scalar(build);
-    const mounts = bindMounts(service.volumes);
+    const mounts = bindMounts(service.volumes, file);
+    if (mounts.length) allMounts[name] = mounts;
     if (literal !== undefined) {
       const d = def(file, "compose", name, base, literal, "Dockerfile", undefined, {}, {});
       if (d) builds.push({ ...d, mounts });
@@ -159,7 +180,7 @@ export function composeBuilds(file: string, text: string): BuildFile {
     if (d) builds.push({ ...d, mounts });
   }
   const project = scalar(doc.name);
-  return { builds, ...(project !== undefined && !interpolated(project) ? { project } : {}) };
+  return { builds, mounts: allMounts, ...(project !== undefined && !interpolated(project) ? { project } : {}) };
 }
 
 /** The targets of a bake file (JSON, or HCL turned into the same shape). */
@@ -168,10 +189,30 @@ export function bakeTargets(file: string, doc: unknown): BuildFile {
   const base = path.dirname(file);
   const builds: BuildDef[] = [];
   const targets = record(doc.target) ? doc.target : {};
-  for (const [name, value] of Object.entries(targets)) {
-    // HCL blocks come as a list of one object.
-    const target = Array.isArray(value) && value.length === 1 ? value[0] : value;
-    if (!record(target) || target["dockerfile-inline"] !== undefined || target.inherits !== undefined) continue;
+  // HCL blocks come as a list of one object.
+  const own = (value: unknown): unknown => (Array.isArray(value) && value.length === 1 ? value[0] : value);
+  // A target with `inherits` takes its parents' fields, in order, then its own (bake's rule).
+  const resolved = (name: string, seen: Set<string>): Record<string, unknown> | undefined => {
+    const target = own(targets[name]);
+    if (!record(target) || seen.has(name)) return undefined;
+    const parents = Array.isArray(target.inherits) ? target.inherits : target.inherits === undefined ? [] : undefined;
+    if (!parents) return undefined;
+    const merged: Record<string, unknown> = {};
+    for (const parent of parents) {
+      const fields = typeof parent === "string" ? resolved(parent, new Set([...seen, name])) : undefined;
+      if (!fields) return undefined;
+      Object.assign(merged, fields);
+    }
+    const { inherits: _inherits, ...fields } = target;
+    const out: Record<string, unknown> = { ...merged, ...fields };
+    // Maps (args, contexts) merge key by key.
+    for (const key of ["args", "contexts"])
+      if (record(merged[key]) && record(fields[key])) out[key] = { ...merged[key], ...fields[key] };
+    return out;
+  };
+  for (const name of Object.keys(targets)) {
+    const target = resolved(name, new Set());
+    if (!target || target["dockerfile-inline"] !== undefined) continue;
     const d = def(
       file,
       "bake",
@@ -264,7 +305,17 @@ export class BuildFinder {
   /** The builds that use this Dockerfile, by its real path (as discovery gives it). */
   forDockerfile(real: string): BuildDef[] {
     this.searchAbove(path.dirname(real));
-    return this.byDockerfile.get(real) ?? [];
+    // Compose merges the compose files of a folder by service name: an override's bind mounts count.
+    return (this.byDockerfile.get(real) ?? []).map((b) => {
+      if (b.kind !== "compose") return b;
+      const mounts = [...b.mounts];
+      for (const [file, found] of this.files) {
+        if (file === b.file || path.dirname(file) !== path.dirname(b.file)) continue;
+        for (const m of found.mounts?.[b.name] ?? [])
+          if (!mounts.some((x) => x.target === m.target && x.file === m.file)) mounts.push(m);
+      }
+      return { ...b, mounts };
+    });
   }
 
   /** The compose project name a compose file gives (undefined: none, or not read). */

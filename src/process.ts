@@ -77,8 +77,8 @@ export interface BuildRef {
   args: Record<string, string | undefined>;
   /** A compose service's file (absolute) and name; undefined for a bake target. */
   compose?: { file: string; service: string };
-  /** Container paths the service bind-mounts host folders over. */
-  mounts: string[];
+  /** Container paths the service bind-mounts host folders over, with the compose file that says so. */
+  mounts: { target: string; file: string }[];
 }
 
 /** An anonymous volume a compose service needs so that its bind mount does not hide the image's environment. */
@@ -272,8 +272,8 @@ export function hiddenEnvironments(input: string, output: string, builds: BuildR
     if (input.includes(venv) || !/\/\.?venv$/.test(venv)) continue;
     for (const b of builds)
       for (const mount of b.mounts)
-        if (b.compose && (mount === "/" || venv.startsWith(`${mount}/`)))
-          out.push({ composeFile: b.compose.file, service: b.compose.service, path: venv, mount });
+        if (b.compose && (mount.target === "/" || venv.startsWith(`${mount.target}/`)))
+          out.push({ composeFile: mount.file, service: b.compose.service, path: venv, mount: mount.target });
   }
   return out;
 }

@@ -437,6 +437,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
         out.output = applyEdits(out.output, [edit], compose.eol, "dfmod");
         const result = compose.result;
         result.changed = out.output !== compose.before;
+        if (!result.transforms.includes("dfmod")) result.transforms.push("dfmod");
         result.notes.push({
           transform: "dfmod",
           id: "venv-volume-added",

@@ -66,7 +66,12 @@ export function toSarif(results: FileResult[]): object {
             name: "dfmod",
             version: pkg.version,
             rules: [
-              { id: "dfmod", shortDescription: { text: "a file dfmod could not process" } },
+              {
+                id: "dfmod",
+                shortDescription: {
+                  text: "dfmod itself: a file it could not process, or a change outside the transforms (a compose volume over a migrated environment)",
+                },
+              },
               ...transforms.map((t) => ({ id: t.id, shortDescription: { text: t.summary } })),
               ...[...noteRules.values()],
             ],

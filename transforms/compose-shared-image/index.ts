@@ -28,6 +28,8 @@ interface Service {
   key: string | undefined;
   image: string | undefined;
   healthcheck: boolean;
+  /** The service has `profiles:` (it may not run with the others). */
+  profiles: boolean;
   context: string;
   dockerfile: string;
 }
@@ -126,6 +128,7 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
       key: key?.key,
       image: str(map.get("image", true)),
       healthcheck: map.items.some((p) => str(p.key) === "healthcheck"),
+      profiles: map.items.some((p) => str(p.key) === "profiles"),
       context: key?.context ?? ".",
       dockerfile: key?.dockerfile ?? "Dockerfile",
     });
@@ -145,6 +148,17 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
       healthchecks: members.filter((m) => m.healthcheck).map((m) => m.name),
     });
     if (members.every((m) => m.image !== undefined && m.image === first.image)) continue;
+    // A service in a profile is not started (nor built) by a plain `docker compose up`: the others
+    // would wait for an image nobody builds.
+    if (members.some((m) => m.profiles)) {
+      notes.push({
+        id: "shared-image-left",
+        severity: "info",
+        line: lineOf(first.pair.key && isScalar(first.pair.key) ? first.pair.key.range![0] : 0),
+        message: `${members.map((m) => m.name).join(", ")} build the same image, but some have profiles, so no one of them is sure to build it: left as they are`,
+      });
+      continue;
+    }
     if (members.some((m) => m.map.flow) || rest.some((m) => m.image !== undefined && m.image !== first.image)) {
       notes.push({
         id: "shared-image-left",
@@ -172,7 +186,7 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
       id: "shared-image",
       severity: "info",
       line,
-      message: `${members.map((m) => m.name).join(", ")} built the same image ${members.length} times: ${first.name} builds it as ${image}, ${rest.map((m) => m.name).join(", ")} use that image (pull_policy: never: it is built here, not pulled)`,
+      message: `${members.map((m) => m.name).join(", ")} built the same image ${members.length} times: ${first.name} builds it as ${image}, ${rest.map((m) => m.name).join(", ")} ${rest.length === 1 ? "uses" : "use"} that image (pull_policy: never: it is built here, not pulled)`,
     });
     notes.push({
       id: "shared-image-trade-off",

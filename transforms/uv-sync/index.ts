@@ -419,6 +419,12 @@ function classify(
   }
   if (install.constraints.length > 0) return leave("it uses constraint files, which uv sync does not take");
   if (projectPaths.some((p) => !isProjectPath(p))) return leave("it installs packages by name or from other paths");
+  // uv sync works on the project of the folder it runs in: a pyproject.toml elsewhere is another project.
+  const elsewhere = pyproject.find((r) => r !== "pyproject.toml" && r !== "./pyproject.toml");
+  if (elsewhere)
+    return leave(
+      `it installs from ${elsewhere}, not the working directory's pyproject.toml; uv sync installs the project of the folder it runs in`,
+    );
   if (pyproject.length === 0 && projectPaths.length === 0) return undefined;
   const carried: string[] = [];
   for (const option of install.options) {

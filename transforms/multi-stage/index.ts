@@ -425,25 +425,41 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
   // A split pays for itself by what the builder keeps out of the final image: build packages, a
   // compiler step, a build tool (uv's binary, Poetry, a pip-installed installer). Without any, the
   // runtime stage would hold the same packages plus the environment's own pip: it is not made.
-  if (ctx.options.split !== "always") {
-    const allTools = new Set(Object.values(TOOL_COMMANDS).flat());
-    const builderRuns = placed.filter((p) => p.role === "builder" && p.instruction.keyword === "RUN");
-    const keepsOut =
-      installed.some((p) => BUILD_TOOLS.has(p) || /-dev$/.test(p)) ||
-      tool === "poetry" ||
-      placed.some((p) => p.role === "builder" && p.instruction.flag("from") !== undefined) ||
-      builderRuns.some((p) =>
-        (p.instruction.shell()?.commands ?? []).some(
-          (c) =>
-            needsBuilder(c, allTools) !== undefined ||
-            (p.instruction !== depsRun && !projectRuns.includes(p.instruction) && parsePipInstall(c) !== undefined),
-        ),
-      );
-    if (!keepsOut)
-      return leave(
-        "a builder stage would keep nothing out of the final image (no build packages, compiler step or build tool), and the runtime stage would carry the virtual environment's own pip; --split always splits it anyway",
-      );
-  }
+  const allTools = new Set(Object.values(TOOL_COMMANDS).flat());
+  const builderRuns = placed.filter((p) => p.role === "builder" && p.instruction.keyword === "RUN");
+  const buildPackages = installed.filter((p) => BUILD_TOOLS.has(p) || /-dev$/.test(p));
+  const builderCommands = builderRuns.flatMap((p) =>
+    (p.instruction.shell()?.commands ?? []).map((c) => ({ run: p.instruction, c })),
+  );
+  const keptOut = [
+    ...(buildPackages.length ? ["build packages"] : []),
+    ...(placed.some((p) => p.role === "builder" && /astral-sh\/uv/.test(p.instruction.flag("from")?.value ?? ""))
+      ? ["uv"]
+      : []),
+    ...(tool === "poetry" ? ["Poetry"] : []),
+    ...(builderCommands.some(({ c }) => needsBuilder(c, allTools) !== undefined) ? ["the compiler step"] : []),
+    ...(tool !== "poetry" &&
+    builderCommands.some(
+      ({ run, c }) => run !== depsRun && !projectRuns.includes(run) && parsePipInstall(c) !== undefined,
+    )
+      ? ["the installers pip set up"]
+      : []),
+    ...(placed.some(
+      (p) =>
+        p.role === "builder" &&
+        p.instruction.flag("from") !== undefined &&
+        !/astral-sh\/uv/.test(p.instruction.flag("from")?.value ?? ""),
+    )
+      ? ["what the builder copies in"]
+      : []),
+  ];
+  // A split pays for itself by what the builder keeps out of the final image: build packages, a
+  // compiler step, a build tool (uv's binary, Poetry, a pip-installed installer). Without any, the
+  // runtime stage would hold the same packages plus the environment's own pip: it is not made.
+  if (ctx.options.split !== "always" && keptOut.length === 0)
+    return leave(
+      "a builder stage would keep nothing out of the final image (no build packages, compiler step or build tool), and the runtime stage would carry the virtual environment's own pip; --split always splits it anyway",
+    );
 
   // The runtime's system packages: runtime libraries of build packages, other packages as they were
   // (but not those a RUN of the runtime stage installs itself).
@@ -636,9 +652,12 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     severity: "info",
     line,
     message:
-      `split into a ${builderName} stage (build packages, the install into ${venv}) and a runtime stage that gets the virtual environment` +
+      `split into a ${builderName} stage (${[...keptOut, `the install into ${venv}`].join(", ")}) and a runtime stage that gets the virtual environment` +
       (runtimePackages.length ? `, ${runtimePackages.join(" ")}` : "") +
-      " and the code: no compiler or -dev headers in the final image",
+      " and the code" +
+      (keptOut.length
+        ? `: ${keptOut.join(", ")} ${keptOut.length === 1 && keptOut[0] !== "build packages" ? "stays" : "stay"} out of the final image`
+        : " (--split always: the builder keeps nothing else out of the final image)"),
   });
   if (tool === "poetry") {
     notes.push({

@@ -80,7 +80,7 @@ test("--write goes through links inside the folder, never out of it, and keeps t
   );
   expect(fs.readFileSync(repo.outside, "utf8")).toBe(outsideBefore);
   expect(fs.readFileSync(path.join(repo.root, "services", "api", ".dockerignore"), "utf8")).toBe(
-    ".venv\n.git\n__pycache__\n*.pyc\n.pytest_cache\n.mypy_cache\n",
+    "**/.venv\n.git\n**/__pycache__\n**/*.pyc\n**/.pytest_cache\n**/.mypy_cache\n",
   );
   // A second run finds nothing more to do (but the broken link).
   const again = dfmod(["--check", "."], repo.root);

@@ -9,7 +9,9 @@ import { isWholeContextCopy } from "../../src/engine/dockerfile";
 import { BuildContext, folderContext } from "../../src/engine/context";
 import type { Context, Transform } from "../../src/engine/types";
 
-const ENTRIES = [".venv", ".git", "__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache"];
+// `**/` reaches every folder of the context (and its root), as Docker matches: caches and
+// environments sit in every package of a project, and in every service of a monorepo context.
+const ENTRIES = ["**/.venv", ".git", "**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"];
 
 /** An entry as .dockerignore matching sees it: without `/` in front, `**` / in front, `/` behind. */
 function normal(line: string): string {
@@ -47,7 +49,7 @@ export const dockerignore: Transform = {
     const wanted = [...ENTRIES, ...(context.exists("package.json") ? ["node_modules"] : [])];
     const missing = wanted.filter((e) => !have.has(normal(e)));
     if (missing.length === 0) return undefined;
-    const venv = missing.includes(".venv")
+    const venv = missing.some((e) => normal(e) === ".venv")
       ? " A host .venv copied by COPY . . would replace the image's virtual environment."
       : "";
     return {

@@ -165,6 +165,7 @@ describe("help", () => {
     const r = dfmod(args, dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`Unknown argument: ${option}`);
+    expect(r.stderr).toContain(`Run \`dfmod ${args[0]} --help\` for its options.`);
   });
 });
 

@@ -68,8 +68,13 @@ class UsageError extends Error {}
 /** Options that may be given more than once, each adding values; any other repeated option: the last wins. */
 const REPEATABLE = new Set(["ignore", "package", "changed", "transforms", "t", "skip"]);
 
-function usage(message: string): number {
-  io.stderr(`dfmod: ${message}\nRun \`dfmod --help\` for the commands and options.\n`);
+function usage(message: string, command?: string): number {
+  // A subcommand's mistake points to that subcommand's help.
+  const help =
+    command && command in COMMAND_FLAGS
+      ? `\`dfmod ${command} --help\` for its options`
+      : "`dfmod --help` for the commands and options";
+  io.stderr(`dfmod: ${message}\nRun ${help}.\n`);
   return 2;
 }
 
@@ -362,7 +367,7 @@ async function main(): Promise<number> {
     // Did-you-mean among the options of the command given.
     const command = args.find((a) => !a.startsWith("-"));
     const known = COMMAND_FLAGS[command ?? ""] ?? RUN_FLAGS;
-    return usage(`${err.message}${suggestion(err.message, [...known, "help", "version"])}`);
+    return usage(`${err.message}${suggestion(err.message, [...known, "help", "version"])}`, command);
   }
   // A repeated option: the last one wins (as in prettier); only these take several values.
   for (const [key, value] of Object.entries(argv)) {

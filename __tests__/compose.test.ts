@@ -120,3 +120,10 @@ describe("the compose project name, as Compose makes it", () => {
     expect(projectName(name, dir)).toBe(expected);
   });
 });
+
+test("./dev/Dockerfile and dev/Dockerfile are one build", () => {
+  const r = run(
+    "services:\n  a:\n    build:\n      context: .\n      dockerfile: ./dev/Dockerfile\n  b:\n    build:\n      context: ./\n      dockerfile: dev/Dockerfile\n",
+  );
+  expect(r.shared.map((s) => s.services)).toEqual([["a", "b"]]);
+});

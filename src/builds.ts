@@ -36,6 +36,8 @@ export interface BuildDef {
 export interface Mount {
   target: string;
   file: string;
+  /** Mounted read-only (`:ro`, `read_only: true`). */
+  readOnly?: boolean;
 }
 
 /** What a compose or bake file says, or why it says nothing dfmod can use. */
@@ -124,11 +126,20 @@ function bindMounts(volumes: unknown, file: string): Mount[] {
   const out: Mount[] = [];
   for (const v of volumes) {
     if (typeof v === "string") {
-      const [source, target] = v.split(":");
+      const [source, target, mode] = v.split(":");
       // A named volume has no slash and does not start with `.` or `~`.
-      if (target && /^[./~]/.test(source ?? "")) out.push({ target: target.replace(/\/+$/, "") || "/", file });
+      if (target && /^[./~]/.test(source ?? ""))
+        out.push({
+          target: target.replace(/\/+$/, "") || "/",
+          file,
+          ...((mode ?? "").split(",").includes("ro") ? { readOnly: true } : {}),
+        });
     } else if (record(v) && v.type === "bind" && typeof v.target === "string")
-      out.push({ target: v.target.replace(/\/+$/, "") || "/", file });
+      out.push({
+        target: v.target.replace(/\/+$/, "") || "/",
+        file,
+        ...(v.read_only === true ? { readOnly: true } : {}),
+      });
   }
   return out;
 }

@@ -78,7 +78,7 @@ export interface BuildRef {
   /** A compose service's file (absolute) and name; undefined for a bake target. */
   compose?: { file: string; service: string };
   /** Container paths the service bind-mounts host folders over, with the compose file that says so. */
-  mounts: { target: string; file: string }[];
+  mounts: { target: string; file: string; readOnly?: boolean }[];
 }
 
 /** An anonymous volume a compose service needs so that its bind mount does not hide the image's environment. */
@@ -88,6 +88,8 @@ export interface VolumeNeed {
   path: string;
   /** The bind mount's container path that would hide it. */
   mount: string;
+  /** The bind mount is read-only: Docker could not create the volume's mount point in it. */
+  readOnly?: boolean;
 }
 
 export function failed(file: string, error: { line?: number; message: string }): FileResult {
@@ -273,7 +275,13 @@ export function hiddenEnvironments(input: string, output: string, builds: BuildR
     for (const b of builds)
       for (const mount of b.mounts)
         if (b.compose && (mount.target === "/" || venv.startsWith(`${mount.target}/`)))
-          out.push({ composeFile: mount.file, service: b.compose.service, path: venv, mount: mount.target });
+          out.push({
+            composeFile: mount.file,
+            service: b.compose.service,
+            path: venv,
+            mount: mount.target,
+            ...(mount.readOnly ? { readOnly: true } : {}),
+          });
   }
   return out;
 }

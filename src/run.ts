@@ -429,9 +429,11 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
     for (const need of r.volumes ?? []) {
       const compose = composeRuns.get(need.composeFile);
       const out = compose && outputs.get(compose.result);
-      const edit = out
-        ? anonymousVolumeEdit(out.output, need.service, need.path)
-        : "the compose file is not in this run";
+      const edit = need.readOnly
+        ? "read-only"
+        : out
+          ? anonymousVolumeEdit(out.output, need.service, need.path)
+          : "the compose file is not in this run";
       const where = `${shownPath(need.composeFile, cwd)} service ${need.service}`;
       if (typeof edit === "object" && compose && out) {
         out.output = applyEdits(out.output, [edit], compose.eol, "dfmod");
@@ -444,7 +446,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
           severity: "info",
           // The line of the service's last volume in the file as it was.
           line: lineOfEdit(compose.before, anonymousVolumeEdit(compose.before, need.service, need.path)),
-          message: `added the anonymous volume ${need.path} to service ${need.service}: its bind mount over ${need.mount} would hide the image's virtual environment (${taskFiles[i]!.path}), as in uv's Docker guide`,
+          message: `added the anonymous volume ${need.path} to service ${need.service}: its bind mount over ${need.mount} would hide the image's virtual environment (${taskFiles[i]!.path}), as in uv's Docker guide. The volume keeps the environment it was made with: after a dependency change, \`docker compose up --build -V\` (--renew-anon-volumes)`,
         });
         if (wantDiff)
           result.diff = unifiedDiff(
@@ -459,7 +461,9 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
           id: "venv-hidden-by-mount",
           severity: "warning",
           line: 1,
-          message: `${where} bind-mounts a folder over ${need.mount}, which hides ${need.path} at run time; ${edit}: add \`- ${need.path}\` to its volumes (an anonymous volume keeps the image's environment)`,
+          message: need.readOnly
+            ? `${where} bind-mounts a folder read-only over ${need.mount}, which hides ${need.path} at run time, and an anonymous volume could not be mounted inside it (no mount point in a read-only folder): keep the environment outside ${need.mount} (ENV UV_PROJECT_ENVIRONMENT=/opt/venv with its PATH), or mount the source elsewhere`
+            : `${where} bind-mounts a folder over ${need.mount}, which hides ${need.path} at run time; ${edit}: add \`- ${need.path}\` to its volumes (an anonymous volume keeps the image's environment)`,
         });
       }
     }

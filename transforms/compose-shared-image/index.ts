@@ -39,14 +39,22 @@ function str(node: unknown): string | undefined {
   return undefined;
 }
 
+/** One spelling per path: `./dev/`, `dev` and `dev/.` are the same folder. */
+const samePath = (p: string): string => path.posix.normalize(p).replace(/\/+$/, "") || ".";
+
 /** The build settings that make two builds the same: context, dockerfile, args, target. */
 function buildKey(build: unknown): { key: string; context: string; dockerfile: string } | undefined {
   const literal = str(build);
   if (literal !== undefined)
-    return { key: JSON.stringify([literal, "Dockerfile", [], ""]), context: literal, dockerfile: "Dockerfile" };
+    return {
+      key: JSON.stringify([samePath(literal), "Dockerfile", [], ""]),
+      context: literal,
+      dockerfile: "Dockerfile",
+    };
   if (!isMap(build)) return undefined;
-  const context = str(build.get("context", true)) ?? ".";
-  const dockerfile = str(build.get("dockerfile", true)) ?? "Dockerfile";
+  // `./dev/Dockerfile` and `dev/Dockerfile` are the same file.
+  const context = samePath(str(build.get("context", true)) ?? ".");
+  const dockerfile = samePath(str(build.get("dockerfile", true)) ?? "Dockerfile");
   const target = str(build.get("target", true)) ?? "";
   const argsNode = build.get("args", true);
   let args: string[] = [];
@@ -192,7 +200,7 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
       id: "shared-image-trade-off",
       severity: "warning",
       line,
-      message: `trade-off: \`docker compose build ${rest[0]!.name}\` no longer builds anything; rebuild with \`docker compose build ${first.name}\``,
+      message: `trade-off: \`docker compose build ${rest[0]!.name}\` no longer builds anything, and \`docker compose up ${rest[0]!.name}\` or \`run ${rest[0]!.name}\` alone needs the image built first: build it with \`docker compose build ${first.name}\` (or \`up\` everything)`,
     });
   }
   return { edits, notes, shared };

@@ -299,18 +299,24 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit | undefined
     }
   }
   const tool = first.install.tool;
+  // `ENV UV_SYSTEM_PYTHON=1` makes every `uv pip install` a `--system` one, which skips virtual
+  // environments: the builder's environment would stay empty.
+  if (tool === "uv-pip" && /^(?:1|true|yes|on)$/i.test(envValue("UV_SYSTEM_PYTHON") ?? ""))
+    return leave(
+      "ENV UV_SYSTEM_PYTHON makes `uv pip install` install into the image's Python, not into an environment the runtime stage could copy; drop it (uv sync, or a venv), or split the stage by hand",
+      "warning",
+    );
+  const system = first.install.system;
   if (tool === "uv-sync") {
     venv = envValue("UV_PROJECT_ENVIRONMENT") ?? resolvePath(workdir, ".venv");
   } else if (tool === "poetry") {
     // Poetry is told (by environment, which wins over its config) to use an in-project venv.
     venv = resolvePath(workdir, ".venv");
-  } else if (first.install.system || !venv) {
+  } else if (system || !venv) {
     const pipPath = /^(.*)\/bin\/pip3?$/.exec(first.install.command.words[0]?.text ?? "")?.[1];
     venv =
-      pipPath ??
-      envValue("VIRTUAL_ENV") ??
-      (tool === "uv-pip" && !first.install.system ? resolvePath(workdir, ".venv") : undefined);
-    if (!venv || first.install.system) {
+      pipPath ?? envValue("VIRTUAL_ENV") ?? (tool === "uv-pip" && !system ? resolvePath(workdir, ".venv") : undefined);
+    if (!venv || system) {
       venv = "/opt/venv";
       newVenv = true;
     }

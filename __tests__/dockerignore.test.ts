@@ -48,6 +48,6 @@ test("the note says why .venv matters", () => {
     options: defaultOptions,
   });
   expect(r.notes[0]!.message).toContain(
-    "A host .venv copied by COPY . . would replace the image's virtual environment.",
+    "A host .venv copied by COPY . . would be dead weight in the image, or replace its virtual environment where it has one.",
   );
 });

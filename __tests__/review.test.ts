@@ -211,3 +211,23 @@ test("SARIF has a result for a compose file dfmod changes outside the transforms
   );
   expect(compose.map((r) => r.ruleId)).toEqual(["dfmod"]);
 });
+
+test("a compose build tagged with an Alpine name gets a warning when its image becomes Debian", () => {
+  const app = path.join(dir, "tagged");
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, "requirements.txt"), "flask\n");
+  fs.writeFileSync(
+    path.join(app, "compose.yaml"),
+    "services:\n  app:\n    image: python:3.13.1-alpine3.21\n    build:\n      context: .\n",
+  );
+  fs.writeFileSync(
+    path.join(app, "Dockerfile"),
+    "FROM python:3.13.1-alpine3.21\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\n",
+  );
+  const json = JSON.parse(dfmod(["--check", "--format", "json", "."], app).stdout) as {
+    files: { path: string; notes: { id: string; severity: string }[] }[];
+  };
+  expect(json.files.find((f) => f.path === "Dockerfile")!.notes).toContainEqual(
+    expect.objectContaining({ id: "alpine-tag-on-debian-build", severity: "warning" }),
+  );
+});

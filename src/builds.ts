@@ -25,6 +25,8 @@ export interface BuildDef {
   args: Record<string, string | undefined>;
   /** Named contexts (`additional_contexts`, bake `contexts`): name -> folder or other source. */
   contexts: Record<string, string>;
+  /** The name the build is tagged with (compose `image:`, bake's first tag). */
+  image?: string;
   /**
    * Container paths the service bind-mounts a host folder over (`volumes: [".:/app"]`), with the
    * compose file that says so (the service's own, or another compose file of its folder, such as
@@ -170,9 +172,10 @@ export function composeBuilds(file: string, text: string): BuildFile {
     const literal = scalar(build);
     const mounts = bindMounts(service.volumes, file);
     if (mounts.length) allMounts[name] = mounts;
+    const image = scalar(service.image);
     if (literal !== undefined) {
       const d = def(file, "compose", name, base, literal, "Dockerfile", undefined, {}, {});
-      if (d) builds.push({ ...d, mounts });
+      if (d) builds.push({ ...d, mounts, ...(image ? { image } : {}) });
       continue;
     }
     if (!record(build) || build.dockerfile_inline !== undefined) continue;
@@ -188,7 +191,7 @@ export function composeBuilds(file: string, text: string): BuildFile {
       pairs(build.args),
       pairs(build.additional_contexts),
     );
-    if (d) builds.push({ ...d, mounts });
+    if (d) builds.push({ ...d, mounts, ...(image ? { image } : {}) });
   }
   const project = scalar(doc.name);
   return { builds, mounts: allMounts, ...(project !== undefined && !interpolated(project) ? { project } : {}) };

@@ -77,6 +77,8 @@ export interface BuildRef {
   args: Record<string, string | undefined>;
   /** A compose service's file (absolute) and name; undefined for a bake target. */
   compose?: { file: string; service: string };
+  /** The name the build is tagged with (compose `image:`). */
+  image?: string;
   /** Container paths the service bind-mounts host folders over, with the compose file that says so. */
   mounts: { target: string; file: string; readOnly?: boolean }[];
 }
@@ -154,6 +156,17 @@ export function processDockerfile(task: Task): TaskResult {
     } else for (const other of runs.slice(1)) companions.push(...other.companions);
     const image = task.image && !problem ? pipeline.image() : undefined;
     const volumes = problem || !task.builds ? [] : hiddenEnvironments(source.text, output, task.builds);
+    // A build tagged with an Alpine name now makes a Debian image under it.
+    if (!problem && output !== source.text)
+      for (const b of task.builds ?? [])
+        if (b.image && /alpine/i.test(b.image) && !/alpine/i.test(output))
+          notes.push({
+            transform: "dfmod",
+            id: "alpine-tag-on-debian-build",
+            severity: "warning",
+            line: 1,
+            message: `${b.label} tags this build as ${b.image}, an Alpine name, and the image is Debian now: rename the tag (a local ${b.image} also hides the published one from other builds)`,
+          });
     const full = writeSource(source, output);
     const changed = full !== raw;
     const diff = changed && task.diff ? unifiedDiff(task.diffPath ?? task.path, raw, full, task.color) : "";

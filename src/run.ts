@@ -226,6 +226,7 @@ export function buildRef(b: BuildDef, cwd: string): BuildRef {
     context,
     target: b.target,
     args: b.args,
+    ...(b.image ? { image: b.image } : {}),
     ...(b.kind === "compose" ? { compose: { file: b.file, service: b.name } } : {}),
     mounts: b.mounts,
   };

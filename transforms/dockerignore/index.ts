@@ -50,7 +50,7 @@ export const dockerignore: Transform = {
     const missing = wanted.filter((e) => !have.has(normal(e)));
     if (missing.length === 0) return undefined;
     const venv = missing.some((e) => normal(e) === ".venv")
-      ? " A host .venv copied by COPY . . would replace the image's virtual environment."
+      ? " A host .venv copied by COPY . . would be dead weight in the image, or replace its virtual environment where it has one."
       : "";
     return {
       edits: [],

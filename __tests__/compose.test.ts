@@ -19,16 +19,19 @@ const cases = fs
   .sort();
 
 function run(text: string) {
-  return processCompose({
-    path: "compose.yaml",
-    real: undefined,
-    text,
-    contextDir: "/srv/shop",
-    transforms: ["compose-shared-image"],
-    options: defaultOptions,
-    diff: false,
-    color: false,
-  });
+  return processCompose(
+    {
+      path: "compose.yaml",
+      real: undefined,
+      text,
+      contextDir: "/srv/shop",
+      transforms: ["compose-shared-image"],
+      options: defaultOptions,
+      diff: false,
+      color: false,
+    },
+    [composeSharedImage],
+  );
 }
 
 beforeAll(async () => {
@@ -62,16 +65,19 @@ test("services that share a build are reported with their healthchecks", () => {
 
 test("--image-name names the shared image", () => {
   const text = "services:\n  a:\n    build: .\n  b:\n    build: .\n";
-  const r = processCompose({
-    path: "compose.yaml",
-    real: undefined,
-    text,
-    contextDir: "/srv/shop",
-    transforms: ["compose-shared-image"],
-    options: { ...defaultOptions, imageName: "ghcr.example/shop/app:2" },
-    diff: false,
-    color: false,
-  });
+  const r = processCompose(
+    {
+      path: "compose.yaml",
+      real: undefined,
+      text,
+      contextDir: "/srv/shop",
+      transforms: ["compose-shared-image"],
+      options: { ...defaultOptions, imageName: "ghcr.example/shop/app:2" },
+      diff: false,
+      color: false,
+    },
+    [composeSharedImage],
+  );
   expect(r.output).toBe(
     "services:\n  a:\n    image: ghcr.example/shop/app:2\n    build: .\n  b:\n    image: ghcr.example/shop/app:2\n    pull_policy: never\n",
   );

@@ -111,16 +111,19 @@ describe("the structural guard", () => {
     const { registry } = { registry: transforms };
     registry.push(swallow);
     try {
-      const r = processDockerfile({
-        path: "Dockerfile",
-        real: undefined,
-        text,
-        contextDir: undefined,
-        transforms: ["swallow"],
-        options: defaultOptions,
-        diff: true,
-        color: false,
-      });
+      const r = processDockerfile(
+        {
+          path: "Dockerfile",
+          real: undefined,
+          text,
+          contextDir: undefined,
+          transforms: ["swallow"],
+          options: defaultOptions,
+          diff: true,
+          color: false,
+        },
+        registry,
+      );
       expect(r.output).toBe(text);
       expect(r.result.changed).toBe(false);
       expect(r.result.error).toEqual({

@@ -399,6 +399,7 @@ async function main(): Promise<number> {
     const given = [...((argv.paths as string[] | undefined) ?? []).map(String), ...afterDashes];
     return runExplain(
       {
+        transforms: registry,
         paths: given.length ? given : ["."],
         changed: list(argv.changed),
         changedSince: argv["changed-since"],
@@ -436,7 +437,8 @@ async function main(): Promise<number> {
   }
   if (Object.keys(packages).length > 0) transformOptions.packages = packages;
   if (argv._[0] === "packages") {
-    const { runPackages } = require("./packages") as typeof import("./packages");
+    const { runPackages } =
+      require("../transforms/alpine-to-trixie/packages-command") as typeof import("../transforms/alpine-to-trixie/packages-command");
     return runPackages(
       {
         names: ((argv.names as string[] | undefined) ?? []).map(String),
@@ -462,6 +464,7 @@ async function main(): Promise<number> {
   const paths = given.length > 0 ? given.map((p) => (p === STDIN ? "-" : p)) : ["."];
   return run(
     {
+      registry,
       paths,
       mode,
       format: argv.format,

@@ -11,7 +11,6 @@ import type { Companion, Note, SharedBuild, Transform, TransformOptions } from "
 import type { ImageConfig } from "./engine/image";
 import { unifiedDiff } from "./report/diff";
 import { hashOf } from "./write";
-import { transformById } from "../transforms";
 
 export interface FileResult {
   path: string;
@@ -98,8 +97,9 @@ export function failed(file: string, error: { line?: number; message: string }):
   return { path: file, changed: false, transforms: [], notes: [], diff: "", error };
 }
 
-function transformsOf(ids: string[]): Transform[] {
-  return ids.map((id) => transformById(id)!).filter(Boolean);
+/** The task's transforms, from the registry the caller gives (the engine knows none by name). */
+function transformsOf(ids: string[], registry: Transform[]): Transform[] {
+  return ids.map((id) => registry.find((t) => t.id === id)).filter((t): t is Transform => t !== undefined);
 }
 
 /** The task's text, how it was decoded and the hash of its bytes, or the error result. */
@@ -118,7 +118,7 @@ function readTask(task: Task): { raw: string; encoding: Encoding; hash?: string 
   return { raw: decoded.text, encoding: decoded.encoding, hash: task.real === undefined ? undefined : hashOf(bytes) };
 }
 
-export function processDockerfile(task: Task): TaskResult {
+export function processDockerfile(task: Task, registry: Transform[]): TaskResult {
   const read = readTask(task);
   if ("changed" in read) return { result: read, output: "", encoding: "utf8", companions: [] };
   const { raw, encoding, hash } = read;
@@ -126,7 +126,7 @@ export function processDockerfile(task: Task): TaskResult {
   try {
     const contexts = task.builds?.length ? [...new Set(task.builds.map((b) => b.context))] : [task.contextDir];
     const runs = contexts.map((dir) =>
-      runPipeline(source.text, source.eol, transformsOf(task.transforms), {
+      runPipeline(source.text, source.eol, transformsOf(task.transforms, registry), {
         path: task.path,
         file: task.real,
         context: dir === undefined ? undefined : folderContext(dir),
@@ -138,7 +138,7 @@ export function processDockerfile(task: Task): TaskResult {
     const { notes, applied, companions } = pipeline;
     let { output } = pipeline;
     const migrate = (text: string): string =>
-      runPipeline(text, source.eol, transformsOf(task.transforms), {
+      runPipeline(text, source.eol, transformsOf(task.transforms, registry), {
         path: task.path,
         file: task.real,
         context: contexts[0] === undefined ? undefined : folderContext(contexts[0]),
@@ -306,7 +306,10 @@ function withArg(text: string, arg: Instruction, name: string, value: string): s
   return text.slice(0, arg.start) + `${arg.keywordText} ${name}=${value}` + text.slice(arg.end);
 }
 
-export function processCompose(task: Task): TaskResult & { shared: SharedBuild[]; before: string } {
+export function processCompose(
+  task: Task,
+  registry: Transform[],
+): TaskResult & { shared: SharedBuild[]; before: string } {
   const read = readTask(task);
   if ("changed" in read) return { result: read, output: "", encoding: "utf8", companions: [], shared: [], before: "" };
   const { raw, encoding, hash } = read;
@@ -314,7 +317,7 @@ export function processCompose(task: Task): TaskResult & { shared: SharedBuild[]
   const applied: string[] = [];
   const shared: SharedBuild[] = [];
   let text = raw;
-  for (const transform of transformsOf(task.transforms)) {
+  for (const transform of transformsOf(task.transforms, registry)) {
     if (!transform.applyCompose) continue;
     const change = transform.applyCompose({
       text,

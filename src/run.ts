@@ -11,7 +11,7 @@ import { Worker } from "node:worker_threads";
 import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
 import { initShell } from "./engine/shell";
-import { defaultOptions, Companion, SharedBuild, TransformOptions } from "./engine/types";
+import { defaultOptions, Companion, SharedBuild, Transform, TransformOptions } from "./engine/types";
 import { BuildDef, BuildFinder, repositoryRoot } from "./builds";
 import { BuildRef, failed, FileResult, processCompose, processDockerfile, Task, TaskResult } from "./process";
 import { unifiedDiff } from "./report/diff";
@@ -21,12 +21,13 @@ import { decode, encode, type Encoding } from "./engine/source";
 import { hashOf, quotePath, removeTemporaryFiles, writeAtomic, WriteRefused } from "./write";
 import { anonymousVolumeEdit } from "./volumes";
 import { applyEdits, type Edit } from "./engine/edits";
-import { transforms as registry } from "../transforms";
 
 export type { FileResult } from "./process";
 export type Mode = "diff" | "write" | "check" | "stdout";
 
 export interface RunOptions {
+  /** The transforms, in pipeline order (the CLI passes the registry; the worker threads load it too). */
+  registry: Transform[];
   paths: string[];
   mode: Mode;
   format: "text" | "json" | "sarif";
@@ -78,6 +79,7 @@ class Interrupted extends Error {}
 
 async function runTasks(
   tasks: Task[],
+  registry: Transform[],
   jobs: number,
   onDone: (done: number, task: Task) => void,
   stop: Stop,
@@ -90,7 +92,7 @@ async function runTasks(
       // Now and then the signal handlers get their turn.
       if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
       if (stop.signal) throw new Interrupted();
-      results[i] = processDockerfile(task);
+      results[i] = processDockerfile(task, registry);
       onDone(i + 1, task);
     }
     return results;
@@ -253,7 +255,7 @@ const exitCodeOf = (signal: NodeJS.Signals): number => (signal === "SIGINT" ? 13
 
 async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
-  const ids = registry.map((t) => t.id);
+  const ids = options.registry.map((t) => t.id);
   const configs = new ConfigFinder(ids);
   // Only a diff run and the JSON document show diffs; the rest need not make them.
   const wantDiff = options.mode === "diff" || options.format === "json";
@@ -355,7 +357,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
       if (options.format === "text" && options.mode !== "check") echo();
     } else {
       await initShell();
-      const r = processDockerfile({ ...task, bytes });
+      const r = processDockerfile({ ...task, bytes }, options.registry);
       results.push(r.result);
       outputs.set(r.result, { real: undefined, output: r.output, encoding: r.encoding });
       if (options.format === "text" && options.mode !== "check") {
@@ -382,7 +384,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
       continue;
     }
     task.diffPath = diffName(f.path);
-    const r = processCompose(task);
+    const r = processCompose(task, options.registry);
     results.push(r.result);
     if (!r.result.error)
       composeRuns.set(f.real, { before: r.before, result: r.result, eol: r.before.includes("\r\n") ? "\r\n" : "\n" });
@@ -410,7 +412,13 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
   }
   let done: TaskResult[];
   try {
-    done = await runTasks(tasks, Math.max(1, options.jobs), (n, task) => progress(n + compose.length, task.path), stop);
+    done = await runTasks(
+      tasks,
+      options.registry,
+      Math.max(1, options.jobs),
+      (n, task) => progress(n + compose.length, task.path),
+      stop,
+    );
   } catch (err) {
     if (!(err instanceof Interrupted) || !stop.signal) throw err;
     io.stderr(`\ndfmod: interrupted (${stop.signal}) before writing anything; every file is as it was\n`);
@@ -562,7 +570,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
     return !r.error && level !== "never" && r.notes.some((n) => n.severity === level || n.severity === "action-needed");
   });
   if (options.format === "json") io.stdout(JSON.stringify({ files: results, summary }, null, 2) + "\n");
-  else if (options.format === "sarif") io.stdout(JSON.stringify(toSarif(results), null, 2) + "\n");
+  else if (options.format === "sarif") io.stdout(JSON.stringify(toSarif(results, options.registry), null, 2) + "\n");
   else {
     io.stderr(formatNotes(results, { color: options.colorNotes, quiet: options.quiet }));
     io.stderr(formatSummary(summary, options.mode));

@@ -9,13 +9,14 @@ import { decode, readSource } from "../engine/source";
 import { reportLine } from "../report/summary";
 import { runPipeline } from "../engine/pipeline";
 import { folderContext } from "../engine/context";
-import { defaultOptions, TransformOptions } from "../engine/types";
-import { transforms } from "../../transforms";
+import { defaultOptions, type Transform, TransformOptions } from "../engine/types";
 import { contextFiles, explain, Explanation, formatExplanation, typicalChange } from ".";
 import { buildRef, shownPath, type IO } from "../run";
 import { BuildFinder } from "../builds";
 
 export interface ExplainOptions {
+  /** The transforms `--migrate` runs, in pipeline order. */
+  transforms: Transform[];
   paths: string[];
   changed: string[];
   changedSince: string | undefined;
@@ -152,7 +153,7 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
       let after: Explanation | undefined;
       if (options.migrate) {
         const source = readSource(raw);
-        const migrated = runPipeline(source.text, source.eol, transforms, {
+        const migrated = runPipeline(source.text, source.eol, options.transforms, {
           path: file.path,
           file: file.real,
           context: folderContext(contextDir),

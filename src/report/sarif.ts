@@ -4,10 +4,10 @@
  * id; a note's is `transform/note-id`.
  */
 import type { FileResult } from "../process";
-import { transforms } from "../../transforms";
+import type { Transform } from "../engine/types";
 import pkg from "../../package.json";
 
-export function toSarif(results: FileResult[]): object {
+export function toSarif(results: FileResult[], transforms: Transform[]): object {
   const sarifResults: object[] = [];
   // A rule per note id (`alpine-to-trixie/left-on-alpine`): code-scanning tools group and dismiss by rule.
   const noteRules = new Map<string, object>();

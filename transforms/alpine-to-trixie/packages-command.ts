@@ -3,10 +3,10 @@
  * packages for building and at run time, and where that comes from (the user's map, the package
  * map, a named rule) — or, when no rule finds exactly one trixie name, the candidates.
  */
-import { ConfigError, ConfigFinder } from "./config";
-import { mapPackages } from "../transforms/alpine-to-trixie/apk";
-import { entryFor, type PackageEntry } from "../transforms/alpine-to-trixie/packages";
-import { resolve } from "../transforms/alpine-to-trixie/resolve";
+import { ConfigError, ConfigFinder } from "../../src/config";
+import { mapPackages } from "./apk";
+import { entryFor, type PackageEntry } from "./packages";
+import { resolve } from "./resolve";
 
 export interface PackageAnswer {
   name: string;

@@ -1,0 +1,25 @@
+/**
+ * The engine knows no transform: src/ imports transforms/ only in the CLI entry and the worker
+ * thread, which hand the registry to the rest. One exception is left, as a ratchet: config.ts
+ * checks the `packages` key with alpine-to-trixie's package names (that key belongs to the
+ * transform; options that transforms declare themselves are the next step).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const src = path.join(__dirname, "..", "src");
+
+function files(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? files(full) : e.name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+test("src/ imports transforms/ only in cli.ts and worker.ts (and config.ts for the packages key)", () => {
+  const importing = files(src)
+    .filter((f) => /(?:from|require\()\s*["'](?:\.\.\/)+transforms\b/.test(fs.readFileSync(f, "utf8")))
+    .map((f) => path.relative(src, f).split(path.sep).join("/"))
+    .sort();
+  expect(importing).toEqual(["cli.ts", "config.ts", "worker.ts"]);
+});

@@ -269,7 +269,8 @@ function readRegular(file: string): string | undefined {
   }
 }
 
-const realOf = (file: string): string => {
+/** A file's real path, or its absolute path when it has none (it does not exist). */
+export const realOf = (file: string): string => {
   try {
     return fs.realpathSync(file);
   } catch {

@@ -125,26 +125,20 @@ export function processDockerfile(task: Task, registry: Transform[]): TaskResult
   const source = readSource(raw);
   try {
     const contexts = task.builds?.length ? [...new Set(task.builds.map((b) => b.context))] : [task.contextDir];
-    const runs = contexts.map((dir) =>
-      runPipeline(source.text, source.eol, transformsOf(task.transforms, registry), {
+    const transforms = transformsOf(task.transforms, registry);
+    const pipelineIn = (text: string, dir: string | undefined) =>
+      runPipeline(text, source.eol, transforms, {
         path: task.path,
         file: task.real,
         context: dir === undefined ? undefined : folderContext(dir),
         options: task.options,
         compose: task.compose,
-      }),
-    );
+      });
+    const runs = contexts.map((dir) => pipelineIn(source.text, dir));
     const pipeline = runs[0]!;
     const { notes, applied, companions } = pipeline;
     let { output } = pipeline;
-    const migrate = (text: string): string =>
-      runPipeline(text, source.eol, transformsOf(task.transforms, registry), {
-        path: task.path,
-        file: task.real,
-        context: contexts[0] === undefined ? undefined : folderContext(contexts[0]),
-        options: task.options,
-        compose: task.compose,
-      }).output;
+    const migrate = (text: string): string => pipelineIn(text, contexts[0]).output;
     const problem = task.builds?.length
       ? buildProblem(source.text, runs, contexts as string[], task.builds, migrate)
       : undefined;

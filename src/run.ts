@@ -12,7 +12,7 @@ import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
 import { initShell } from "./engine/shell";
 import { defaultOptions, Companion, SharedBuild, Transform, TransformOptions } from "./engine/types";
-import { BuildDef, BuildFinder, repositoryRoot } from "./builds";
+import { BuildDef, BuildFinder, realOf, repositoryRoot } from "./builds";
 import { BuildRef, failed, FileResult, processCompose, processDockerfile, Task, TaskResult } from "./process";
 import { unifiedDiff } from "./report/diff";
 import { toSarif } from "./report/sarif";
@@ -197,14 +197,6 @@ export function companionText(before: string | undefined, lines: string[]): stri
   return base + add.join(eol) + eol;
 }
 
-const realOrSame = (dir: string): string => {
-  try {
-    return fs.realpathSync(dir);
-  } catch {
-    return dir;
-  }
-};
-
 /** The 1-based line an edit starts on (1 when there is no edit). */
 const lineOfEdit = (text: string, edit: Edit | string | undefined): number =>
   typeof edit === "object" ? text.slice(0, edit.start).split("\n").length : 1;
@@ -308,7 +300,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
 
   // Diffs name files from the repository's root (else the current folder): `git apply` takes them
   // there, whatever folder dfmod ran in.
-  const realCwd = realOrSame(cwd);
+  const realCwd = realOf(cwd);
   const diffRoot = repositoryRoot(realCwd) ?? realCwd;
   const diffName = (file: string): string => {
     const rel = path.relative(diffRoot, path.resolve(realCwd, file));
@@ -481,7 +473,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
 
   // Companion files (.dockerignore), one result each, however many Dockerfiles asked.
   for (const [file, asks] of companions) {
-    const display = path.relative(cwd, file).startsWith("..") ? file : path.relative(cwd, file);
+    const display = shownPath(file, cwd);
     const read = readCompanion(file);
     if ("problem" in read) {
       // Not readable is not missing: the file is never replaced by dfmod's lines.

@@ -190,7 +190,7 @@ afterAll(() => {
     "| --- | --- | --- | --- | --- | --- |",
     ...rows,
   ].join("\n");
-  const text = `Measured ${new Date().toISOString().slice(0, 10)} on a ${os.cpus().length}-core machine with stand-in base images (see README).\n\n${table}\n`;
+  const text = `Measured ${new Date().toISOString().slice(0, 10)} on a ${os.cpus().length}-core machine with stand-in base images (see docs/e2e.md).\n\n${table}\n`;
   fs.writeFileSync(path.join(__dirname, "results.md"), text);
   process.stdout.write(`\n${text}\n`);
 });

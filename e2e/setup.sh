@@ -4,7 +4,7 @@
 # The daemon gets its own data root, exec root, pid file and socket under $DFMOD_E2E_DIR, no bridge
 # and no iptables rules: containers have no network, and builds use the host's (--network host) to
 # reach the Debian mirror apt is configured with. Registries are not contacted unless
-# DFMOD_E2E_PULL=1: by default the base images are stand-ins built offline (see README):
+# DFMOD_E2E_PULL=1: by default the base images are stand-ins built offline (see docs/e2e.md):
 #   debian:trixie-slim          debootstrap --variant=minbase trixie, imported
 #   python:3.13-slim-trixie     that, plus Debian's python3 (3.13), venv and pip (standin/python.Dockerfile)
 #   python:3.9-slim-trixie      the same stand-in under the tag of an older Python line

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { initShell } from "../src/engine/shell";
-import { defaultOptions } from "../src/engine/types";
+import { defaultOptions } from "../transforms";
 import { processCompose } from "../src/process";
 import { composeSharedImage, projectName } from "../transforms/compose-shared-image";
 import { toCrlf, transformText } from "./support/harness";

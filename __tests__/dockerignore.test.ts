@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { folderContext } from "../src/engine/context";
 import { runPipeline } from "../src/engine/pipeline";
 import { initShell } from "../src/engine/shell";
-import { defaultOptions } from "../src/engine/types";
+import { defaultOptions } from "../transforms";
 import { companionText } from "../src/run";
 import { dockerignore } from "../transforms/dockerignore";
 import { listCases } from "./support/harness";

@@ -4,7 +4,18 @@ import { initShell } from "../src/engine/shell";
 import { dominantEol, readSource, writeSource } from "../src/engine/source";
 import { runPipeline } from "../src/engine/pipeline";
 import { envPairs } from "../src/engine/stage";
-import { defaultOptions, Transform } from "../src/engine/types";
+import { Transform } from "../src/engine/types";
+import { defaultOptions } from "../transforms";
+
+/** A test transform's meta: no options; every note id it reports. */
+const TEST_META = {
+  docs: "",
+  options: [],
+  messages: {
+    m: { severity: "info" as const, description: "a test note" },
+    seen: { severity: "warning" as const, description: "a test note" },
+  },
+};
 
 beforeAll(async () => {
   await initShell();
@@ -186,6 +197,7 @@ describe("pipeline", () => {
   const appendUser: Transform = {
     id: "append-user",
     summary: "test transform",
+    meta: TEST_META,
     apply(ctx) {
       const last = ctx.dockerfile.instructions[ctx.dockerfile.instructions.length - 1]!;
       if (last.keyword === "USER") return undefined;
@@ -199,6 +211,7 @@ describe("pipeline", () => {
   const noteOnUser: Transform = {
     id: "note-on-user",
     summary: "test transform",
+    meta: TEST_META,
     apply(ctx) {
       const user = ctx.dockerfile.instructions.find((i) => i.keyword === "USER");
       return user

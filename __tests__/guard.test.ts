@@ -11,9 +11,20 @@ import { GuardError, intendedInstructions } from "../src/engine/guard";
 import { configDifferences, expandVariables, imageConfig } from "../src/engine/image";
 import { runPipeline } from "../src/engine/pipeline";
 import { initShell } from "../src/engine/shell";
-import { defaultOptions, Transform } from "../src/engine/types";
+import { Transform } from "../src/engine/types";
+import { defaultOptions } from "../transforms";
 import { processDockerfile } from "../src/process";
 import { transforms } from "../transforms";
+
+/** A test transform's meta: no options; every note id it reports. */
+const TEST_META = {
+  docs: "",
+  options: [],
+  messages: {
+    m: { severity: "info" as const, description: "a test note" },
+    seen: { severity: "warning" as const, description: "a test note" },
+  },
+};
 
 beforeAll(async () => {
   await initShell();
@@ -87,6 +98,7 @@ describe("the structural guard", () => {
   const swallow: Transform = {
     id: "swallow",
     summary: "test transform",
+    meta: TEST_META,
     apply(ctx) {
       const run = ctx.dockerfile.instructions.find((i) => i.keyword === "RUN")!;
       const last = ctx.dockerfile.text.lastIndexOf("postgresql-dev", run.end);
@@ -164,6 +176,7 @@ describe("the image-config guard", () => {
   const setUser: Transform = {
     id: "set-user",
     summary: "test transform",
+    meta: TEST_META,
     apply(ctx) {
       const last = ctx.dockerfile.instructions[ctx.dockerfile.instructions.length - 1]!;
       if (last.keyword === "USER") return undefined;

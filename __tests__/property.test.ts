@@ -11,7 +11,7 @@ import { Dockerfile, DockerfileError } from "../src/engine/dockerfile";
 import { runPipeline } from "../src/engine/pipeline";
 import { initShell } from "../src/engine/shell";
 import { readSource, writeSource } from "../src/engine/source";
-import { defaultOptions } from "../src/engine/types";
+import { defaultOptions } from "../transforms";
 import { transforms } from "../transforms";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);

@@ -5,7 +5,7 @@ import { initShell } from "./engine/shell";
 const shellReady = initShell();
 shellReady.catch(() => undefined); // reported where it is awaited
 
-import type { TransformOptions } from "./engine/types";
+import type { Transform } from "./engine/types";
 import type { Mode } from "./run";
 
 function readStdin(): Promise<Buffer> {
@@ -66,7 +66,7 @@ function list(value: string | string[] | undefined): string[] {
 class UsageError extends Error {}
 
 /** Options that may be given more than once, each adding values; any other repeated option: the last wins. */
-const REPEATABLE = new Set(["ignore", "package", "changed", "transforms", "t", "skip"]);
+const REPEATABLE = new Set(["ignore", "package", "changed", "transforms", "t", "skip", "transform"]);
 
 function usage(message: string, command?: string): number {
   // A subcommand's mistake points to that subcommand's help.
@@ -109,7 +109,10 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The options of the main command, and of the others: a misspelt one gets a did-you-mean among them. */
+/**
+ * The options of the main command (the transforms' own come from their schemas), and of the
+ * others: a misspelt one gets a did-you-mean among them.
+ */
 const RUN_FLAGS = [
   "write",
   "check",
@@ -122,19 +125,8 @@ const RUN_FLAGS = [
   "ignore",
   "jobs",
   "context",
-  "uv-check",
-  "uv-version",
-  "cache-mounts",
-  "target-variant",
-  "all-stages",
-  "strict",
-  "split",
-  "builder-stage-name",
-  "runtime-stage-name",
-  "image-name",
-  "package",
+  "transform",
   "fail-on",
-  "drop-dockerfile-healthcheck",
   "force",
 ];
 const COMMAND_FLAGS: Record<string, string[]> = {
@@ -170,18 +162,81 @@ interface Args {
   "python-image"?: boolean;
 }
 
+/** The command-line flags of the transforms' options, from their schemas. */
+function transformFlags(registry: readonly Transform[]): Record<string, import("yargs").Options> {
+  const { optionSchemas } = require("./options") as typeof import("./options");
+  const flags: Record<string, import("yargs").Options> = {};
+  for (const o of optionSchemas(registry)) {
+    const shown =
+      o.default === undefined || o.type === "map" || o.default === false ? "" : ` [default: ${String(o.default)}]`;
+    const description = `${o.transform}: ${o.description}${shown}`;
+    flags[o.flag] =
+      o.type === "choice"
+        ? { choices: o.choices as string[], description }
+        : { type: o.type === "boolean" ? "boolean" : "string", description };
+  }
+  return flags;
+}
+
+/**
+ * The options given on the command line, by key (they win over config files); a map option's
+ * `name=value` entries checked by its transform. A problem: the message, for exit 2.
+ */
+function givenOptions(registry: readonly Transform[], argv: Args): Record<string, unknown> | string {
+  const { optionSchemas, mapEntries } = require("./options") as typeof import("./options");
+  const options: Record<string, unknown> = {};
+  for (const o of optionSchemas(registry)) {
+    const value = argv[o.flag];
+    if (value === undefined) continue;
+    if (o.type !== "map") {
+      options[o.key] = value;
+      continue;
+    }
+    for (const given of [value].flat().map(String)) {
+      const eq = given.indexOf("=");
+      const entries =
+        eq > 0 && eq < given.length - 1 ? mapEntries(o, [[given.slice(0, eq), given.slice(eq + 1)]]) : undefined;
+      if (!entries || "error" in entries) return `--${o.flag} ${given}: ${entries?.error ?? "takes name=value"}`;
+      options[o.key] = { ...(options[o.key] as object | undefined), ...entries.value };
+    }
+  }
+  return options;
+}
+
+/** The modules named by `--transform` (read before the command line is parsed: their options become flags). */
+function transformModules(args: string[]): string[] {
+  const path = require("node:path") as typeof import("node:path");
+  const files: string[] = [];
+  const end = args.indexOf("--");
+  (end < 0 ? args : args.slice(0, end)).forEach((a, i) => {
+    if (a === "--transform" && args[i + 1] !== undefined) files.push(args[i + 1]!);
+    else if (a.startsWith("--transform=")) files.push(a.slice("--transform=".length));
+  });
+  return files.map((f) => path.resolve(f));
+}
+
 /** yargs drops a lone "-" (stdin); it travels through the parser under this name. */
 const STDIN = "\u0000stdin";
 
 async function main(): Promise<number> {
   // yargs' CommonJS export is the factory itself (its `.default` is the option-default method).
   const yargs = require("yargs") as typeof import("yargs");
-  const { OPTION_SPECS, packageEntry } = require("./config") as typeof import("./config");
-  const { defaultOptions } = require("./engine/types") as typeof import("./engine/types");
   const { defaultJobs, run } = require("./run") as typeof import("./run");
-  const { transforms: registry, transformById } = require("../transforms") as typeof import("../transforms");
+  const { transforms: builtins } = require("../transforms") as typeof import("../transforms");
   await shellReady;
   const args = process.argv.slice(2).map((a) => (a === "-" ? STDIN : a));
+  const modules = transformModules(args);
+  let registry: Transform[] = builtins;
+  if (modules.length > 0) {
+    const { withExternal } = require("./external") as typeof import("./external");
+    try {
+      registry = withExternal(builtins, modules, process.cwd());
+    } catch (err) {
+      io.stderr(`dfmod: --transform ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
+  const transformById = (id: string): Transform | undefined => registry.find((t) => t.id === id);
   const examples: [string, string][] = [
     ["$0 Dockerfile", "show what dfmod would change in one Dockerfile (a diff; nothing is written)"],
     ["$0 --write .", "migrate every Dockerfile, compose file and .dockerignore under the current folder"],
@@ -240,69 +295,22 @@ async function main(): Promise<number> {
           description:
             "build context folder for every file (default: the one compose / bake give it, else the Dockerfile's own folder)",
         })
-        .option("uv-check", {
-          choices: ["frozen", "locked"] as const,
-          description: `uv-sync: \`uv sync --frozen\` (install the lock as it is) or \`--locked\` (fail when it is out of date) [default: ${defaultOptions.uvCheck}]`,
-        })
-        .option("uv-version", {
+        .option("transform", {
           type: "string",
-          description: `uv-sync: uv image tag for \`pip install uv\` replacements [default: ${defaultOptions.uvVersion}]`,
-        })
-        .option("cache-mounts", {
-          type: "boolean",
-          description:
-            "give dependency installs a BuildKit cache mount (--no-cache-mounts turns it off) [default: true]",
-        })
-        .option("target-variant", {
-          choices: ["slim-trixie", "trixie"] as const,
-          description: "alpine-to-trixie: slim images or the full ones [default: slim-trixie]",
-        })
-        .option("all-stages", {
-          type: "boolean",
-          description: "alpine-to-trixie: also migrate Alpine stages that install no Python dependencies",
-        })
-        .option("strict", {
-          type: "boolean",
-          description:
-            "alpine-to-trixie: fail a file (exit 2, file untouched) on an Alpine package with no known Debian name",
-        })
-        .option("split", {
-          choices: ["auto", "always"] as const,
-          description:
-            "multi-stage: split only when a builder stage keeps build packages, a compiler step or a build tool out of the final image, or always [default: auto]",
-        })
-        .option("builder-stage-name", {
-          type: "string",
-          description: `multi-stage: the name of the build stage [default: ${defaultOptions.builderStageName}]`,
-        })
-        .option("runtime-stage-name", {
-          type: "string",
-          description: "multi-stage: a name for the runtime stage (default: as it was)",
-        })
-        .option("image-name", {
-          type: "string",
-          description: "compose-shared-image: the shared image's name (default: <compose project>:latest)",
-        })
-        .option("package", {
-          type: "string",
-          description:
-            "alpine-to-trixie: an Alpine package's Debian name, as alpine=debian (repeatable; wins over the built-in map and the config's packages)",
+          description: "also run the transform in this module (a .js file; repeatable), after the built-in ones",
         })
         .option("fail-on", {
           choices: ["never", "warning", "action-needed"] as const,
           description:
             "exit 1 when notes of this severity (or worse) remain, also in files that would not change [default: action-needed with --check, never otherwise]",
         })
-        .option("drop-dockerfile-healthcheck", {
-          type: "boolean",
-          description:
-            "compose-shared-image: remove the shared Dockerfile's HEALTHCHECK when the services define their own",
-        })
         .option("force", {
           type: "boolean",
           description:
             "--write: also replace read-only files, and write hard-linked files (or files dfmod cannot give their owner back) in place",
         })
+        .options(transformFlags(registry))
+        .group(Object.keys(transformFlags(registry)), "Transform options (also a config file's \"options\"):")
         .conflicts("write", "check")
         .conflicts("write", "stdout")
         .conflicts("check", "stdout")
@@ -366,7 +374,7 @@ async function main(): Promise<number> {
     if (!(err instanceof UsageError)) throw err;
     // Did-you-mean among the options of the command given.
     const command = args.find((a) => !a.startsWith("-"));
-    const known = COMMAND_FLAGS[command ?? ""] ?? RUN_FLAGS;
+    const known = COMMAND_FLAGS[command ?? ""] ?? [...RUN_FLAGS, ...Object.keys(transformFlags(registry))];
     return usage(`${err.message}${suggestion(err.message, [...known, "help", "version"])}`, command);
   }
   // A repeated option: the last one wins (as in prettier); only these take several values.
@@ -420,22 +428,11 @@ async function main(): Promise<number> {
     }
   }
   // Only the options given on the command line: they win over config files.
-  const transformOptions: Partial<TransformOptions> = {};
-  for (const [flag, spec] of Object.entries(OPTION_SPECS)) {
-    const value = (argv as Record<string, unknown>)[flag];
-    if (value !== undefined) (transformOptions as Record<string, unknown>)[spec.key] = value;
+  const transformOptions = givenOptions(registry, argv);
+  if (typeof transformOptions === "string") {
+    io.stderr(`dfmod: ${transformOptions}\n`);
+    return 2;
   }
-  const packages: TransformOptions["packages"] = {};
-  for (const given of [argv.package ?? []].flat().map(String)) {
-    const [alpine, debian] = given.split("=");
-    const entry = alpine && debian ? packageEntry(alpine, debian) : "takes alpine=debian";
-    if (typeof entry === "string") {
-      io.stderr(`dfmod: --package ${given}: ${entry}\n`);
-      return 2;
-    }
-    packages[alpine!] = entry;
-  }
-  if (Object.keys(packages).length > 0) transformOptions.packages = packages;
   if (argv._[0] === "packages") {
     const { runPackages } =
       require("../transforms/alpine-to-trixie/packages-command") as typeof import("../transforms/alpine-to-trixie/packages-command");
@@ -445,8 +442,8 @@ async function main(): Promise<number> {
         python: argv["python-image"] ?? true,
         format: argv.format === "json" ? "json" : "text",
         cwd: process.cwd(),
-        packages,
-        transformIds: registry.map((t) => t.id),
+        packages: (transformOptions.packages ?? {}) as Record<string, { build: string[]; runtime: string[] }>,
+        registry,
       },
       io,
     );
@@ -465,6 +462,7 @@ async function main(): Promise<number> {
   return run(
     {
       registry,
+      modules,
       paths,
       mode,
       format: argv.format,

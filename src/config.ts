@@ -13,7 +13,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Severity, TransformOptions } from "./engine/types";
+import type { Options, Severity, Transform } from "./engine/types";
+import { mapEntries, optionProblem, optionSchemas } from "./options";
 
 /** The notes that fail a run (exit 1): none, warnings and worse, or action-needed ones. */
 export type FailOn = "never" | Exclude<Severity, "info">;
@@ -33,38 +34,18 @@ export interface Config {
   file: string;
   dir: string;
   transforms: Record<string, boolean>;
-  options: Partial<TransformOptions>;
+  /** Options by key (`uvCheck`), map options (the `packages` key) included. */
+  options: Options;
   ignore: string[];
   failOn?: FailOn;
-  /** Alpine -> Debian package names of the user's own (the `packages` key). */
-  packages: Record<string, { build: string[]; runtime: string[] }>;
 }
-
-type OptionSpec = { key: keyof TransformOptions } & (
-  { type: "boolean" } | { type: "string" } | { type: "choice"; choices: readonly string[] }
-);
-
-/** Option names as the flags spell them -> TransformOptions keys. */
-export const OPTION_SPECS: Record<string, OptionSpec> = {
-  "uv-check": { key: "uvCheck", type: "choice", choices: ["frozen", "locked"] },
-  "uv-version": { key: "uvVersion", type: "string" },
-  "cache-mounts": { key: "cacheMounts", type: "boolean" },
-  "target-variant": { key: "targetVariant", type: "choice", choices: ["slim-trixie", "trixie"] },
-  "all-stages": { key: "allStages", type: "boolean" },
-  strict: { key: "strict", type: "boolean" },
-  split: { key: "split", type: "choice", choices: ["auto", "always"] },
-  "builder-stage-name": { key: "builderStageName", type: "string" },
-  "runtime-stage-name": { key: "runtimeStageName", type: "string" },
-  "image-name": { key: "imageName", type: "string" },
-  "drop-dockerfile-healthcheck": { key: "dropDockerfileHealthcheck", type: "boolean" },
-};
 
 const NAMES = ["dfmod.config.json", ".dfmodrc.json"];
 
 export class ConfigFinder {
   private readonly cache = new Map<string, Config | ConfigError | undefined>();
 
-  constructor(private readonly transformIds: string[]) {}
+  constructor(private readonly registry: readonly Transform[]) {}
 
   /** The config that applies to files in `dir`, undefined when there is none; throws ConfigError. */
   forDir(dir: string): Config | undefined {
@@ -113,90 +94,62 @@ export class ConfigFinder {
 
   private validate(file: string, data: unknown, dir: string, prefix = ""): Config {
     if (!isObject(data)) throw new ConfigError(file, prefix.replace(/\.$/, ""), "must be an object");
-    const config: Config = { file, dir, transforms: {}, options: {}, ignore: [], packages: {} };
+    const options: Record<string, unknown> = {};
+    const config: Config = { file, dir, transforms: {}, options, ignore: [] };
+    const schemas = optionSchemas(this.registry);
+    const maps = schemas.filter((o) => o.type === "map" && o.configKey);
     for (const [key, value] of Object.entries(data)) {
       const where = `${prefix}${key}`;
+      const map = maps.find((o) => o.configKey === key);
       if (key === "transforms") {
-        if (!isObject(value)) throw new ConfigError(file, where, "must be an object of transform ids and true / false");
-        for (const [id, on] of Object.entries(value)) {
-          if (!this.transformIds.includes(id))
-            throw new ConfigError(file, `${where}.${id}`, "no transform has this id (see `dfmod list`)");
-          if (typeof on !== "boolean") throw new ConfigError(file, `${where}.${id}`, "must be true or false");
-          config.transforms[id] = on;
-        }
+        config.transforms = this.transformSwitches(file, where, value);
       } else if (key === "options") {
         if (!isObject(value)) throw new ConfigError(file, where, "must be an object");
+        const known = schemas.filter((o) => o.type !== "map");
         for (const [name, v] of Object.entries(value)) {
-          const spec = Object.hasOwn(OPTION_SPECS, name) ? OPTION_SPECS[name] : undefined;
-          if (!spec)
+          const schema = known.find((o) => o.flag === name);
+          if (!schema)
             throw new ConfigError(
               file,
               `${where}.${name}`,
-              `unknown option (known: ${Object.keys(OPTION_SPECS).join(", ")})`,
+              `unknown option (known: ${known.map((o) => o.flag).join(", ")})`,
             );
-          if (spec.type === "boolean" && typeof v !== "boolean")
-            throw new ConfigError(file, `${where}.${name}`, "must be true or false");
-          if (spec.type === "string" && typeof v !== "string")
-            throw new ConfigError(file, `${where}.${name}`, "must be a string");
-          if (spec.type === "choice" && !spec.choices.includes(v as string)) {
-            throw new ConfigError(
-              file,
-              `${where}.${name}`,
-              `must be one of ${spec.choices.map((c) => `"${c}"`).join(", ")}`,
-            );
-          }
-          (config.options as Record<string, unknown>)[spec.key] = v;
+          const problem = optionProblem(schema, v);
+          if (problem) throw new ConfigError(file, `${where}.${name}`, problem);
+          options[schema.key] = v;
         }
+      } else if (map) {
+        if (!isObject(value)) throw new ConfigError(file, where, `must be an object: ${map.description}`);
+        const entries = mapEntries(map, Object.entries(value));
+        if ("error" in entries) throw new ConfigError(file, `${where}.${entries.name}`, entries.error);
+        options[map.key] = entries.value;
       } else if (key === "ignore") {
         if (!Array.isArray(value) || !value.every((g) => typeof g === "string"))
           throw new ConfigError(file, where, "must be an array of glob strings");
         config.ignore = value;
-      } else if (key === "packages") {
-        if (!isObject(value))
-          throw new ConfigError(file, where, "must be an object of Alpine names and their Debian names");
-        for (const [alpine, debian] of Object.entries(value)) {
-          const entry = packageEntry(alpine, debian);
-          if (typeof entry === "string") throw new ConfigError(file, `${where}.${alpine}`, entry);
-          config.packages[alpine] = entry;
-        }
       } else if (key === "fail-on") {
         if (!FAIL_ON.includes(value as FailOn))
           throw new ConfigError(file, where, `must be one of ${FAIL_ON.map((c) => `"${c}"`).join(", ")}`);
         config.failOn = value as FailOn;
       } else {
-        throw new ConfigError(file, where, "unknown key (known: transforms, options, ignore, fail-on, packages)");
+        const known = ["transforms", "options", "ignore", "fail-on", ...maps.map((o) => o.configKey)];
+        throw new ConfigError(file, where, `unknown key (known: ${known.join(", ")})`);
       }
     }
     return config;
   }
-}
 
-/**
- * A user's map entry: `"libfoo2"` (the Debian package for building and at run time; for a `-dev`
- * name, its runtime library is found by rule) or `{"build": [...], "runtime": [...]}`. Every Debian
- * name must be a trixie package; the problem as text otherwise.
- */
-export function packageEntry(alpine: string, value: unknown): { build: string[]; runtime: string[] } | string {
-  const { trixiePackages } =
-    require("../transforms/alpine-to-trixie/packages") as typeof import("../transforms/alpine-to-trixie/packages");
-  const { runtimeOfDev } =
-    require("../transforms/alpine-to-trixie/resolve") as typeof import("../transforms/alpine-to-trixie/resolve");
-  let entry: { build: string[]; runtime: string[] };
-  if (typeof value === "string") {
-    const runtime = alpine.endsWith("-dev") ? runtimeOfDev(value) : value;
-    entry = { build: [value], runtime: runtime ? [runtime] : [] };
-  } else if (
-    isObject(value) &&
-    Object.keys(value).every((k) => k === "build" || k === "runtime") &&
-    [value.build ?? [], value.runtime ?? []].every((l) => Array.isArray(l) && l.every((n) => typeof n === "string"))
-  ) {
-    entry = { build: (value.build ?? []) as string[], runtime: (value.runtime ?? []) as string[] };
-  } else {
-    return 'must be a Debian package name, or {"build": [names], "runtime": [names]}';
+  private transformSwitches(file: string, where: string, value: unknown): Record<string, boolean> {
+    if (!isObject(value)) throw new ConfigError(file, where, "must be an object of transform ids and true / false");
+    const switches: Record<string, boolean> = {};
+    for (const [id, on] of Object.entries(value)) {
+      if (!this.registry.some((t) => t.id === id))
+        throw new ConfigError(file, `${where}.${id}`, "no transform has this id (see `dfmod list`)");
+      if (typeof on !== "boolean") throw new ConfigError(file, `${where}.${id}`, "must be true or false");
+      switches[id] = on;
+    }
+    return switches;
   }
-  const missing = [...entry.build, ...entry.runtime].filter((n) => !trixiePackages().has(n));
-  if (missing.length > 0) return `Debian trixie has no package named ${[...new Set(missing)].join(", ")}`;
-  return entry;
 }
 
 /** Whether `file` exists; a config name that is not a regular file (a FIFO) is an error, never read. */

@@ -7,7 +7,8 @@ import { GuardError } from "./engine/guard";
 import { applyEdits } from "./engine/edits";
 import { runPipeline } from "./engine/pipeline";
 import { decode, readSource, writeSource, type Encoding } from "./engine/source";
-import type { Companion, Note, SharedBuild, Transform, TransformOptions } from "./engine/types";
+import { applyComposeTransform } from "./engine/apply";
+import type { Companion, Note, Options, SharedBuild, Transform } from "./engine/types";
 import type { ImageConfig } from "./engine/image";
 import { unifiedDiff } from "./report/diff";
 import { hashOf } from "./write";
@@ -42,7 +43,7 @@ export interface Task {
    */
   builds?: BuildRef[];
   transforms: string[];
-  options: TransformOptions;
+  options: Options;
   compose?: SharedBuild[];
   /** The name the diff gives the file (relative to the repository's root); default: `path`. */
   diffPath?: string;
@@ -312,8 +313,7 @@ export function processCompose(
   const shared: SharedBuild[] = [];
   let text = raw;
   for (const transform of transformsOf(task.transforms, registry)) {
-    if (!transform.applyCompose) continue;
-    const change = transform.applyCompose({
+    const change = applyComposeTransform(transform, {
       text,
       path: task.path,
       dir: task.contextDir ?? ".",

@@ -11,7 +11,8 @@ import { Worker } from "node:worker_threads";
 import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
 import { initShell } from "./engine/shell";
-import { defaultOptions, Companion, SharedBuild, Transform, TransformOptions } from "./engine/types";
+import type { Companion, Options, SharedBuild, Transform } from "./engine/types";
+import { mergeOptions, optionDefaults } from "./options";
 import { BuildDef, BuildFinder, realOf, repositoryRoot } from "./builds";
 import { BuildRef, failed, FileResult, processCompose, processDockerfile, Task, TaskResult } from "./process";
 import { unifiedDiff } from "./report/diff";
@@ -43,7 +44,9 @@ export interface RunOptions {
   /** The build context folder for every file; by default each Dockerfile's own folder. */
   context: string | undefined;
   /** Options given on the command line (they win over configs). */
-  transformOptions: Partial<TransformOptions>;
+  transformOptions: Options;
+  /** `--transform` modules (absolute paths): the worker threads load them too. */
+  modules?: string[];
   /** `--ignore` globs. */
   ignore: string[];
   /** Worker threads for Dockerfiles (1: in this thread). */
@@ -83,6 +86,7 @@ async function runTasks(
   jobs: number,
   onDone: (done: number, task: Task) => void,
   stop: Stop,
+  modules: string[] = [],
 ): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array(tasks.length);
   const workers = Math.min(jobs, Math.ceil(tasks.length / FILES_PER_WORKER));
@@ -118,7 +122,7 @@ async function runTasks(
       worker.postMessage(ids.map((id) => ({ id, task: tasks[id] })));
     };
     for (let i = 0; i < workers; i++) {
-      const worker = new Worker(script);
+      const worker = new Worker(script, { workerData: { modules } });
       pool.push(worker);
       worker.on("message", (m: { ready?: boolean; fatal?: string; id?: number; result?: TaskResult }) => {
         if (m.fatal) return finish(new Error(`a worker failed to start: ${m.fatal}`));
@@ -248,7 +252,7 @@ const exitCodeOf = (signal: NodeJS.Signals): number => (signal === "SIGINT" ? 13
 async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
   const ids = options.registry.map((t) => t.id);
-  const configs = new ConfigFinder(ids);
+  const configs = new ConfigFinder(options.registry);
   // Only a diff run and the JSON document show diffs; the rest need not make them.
   const wantDiff = options.mode === "diff" || options.format === "json";
   const results: FileResult[] = [];
@@ -286,12 +290,12 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
       text: file.text,
       contextDir,
       transforms: ids.filter(on),
-      options: {
-        ...defaultOptions,
-        ...config?.options,
-        ...options.transformOptions,
-        packages: { ...config?.packages, ...options.transformOptions.packages },
-      },
+      options: mergeOptions(
+        options.registry,
+        optionDefaults(options.registry),
+        config?.options,
+        options.transformOptions,
+      ),
       diff: wantDiff,
       image: options.format === "json",
       color: options.format === "text" && options.color,
@@ -410,6 +414,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
       Math.max(1, options.jobs),
       (n, task) => progress(n + compose.length, task.path),
       stop,
+      options.modules,
     );
   } catch (err) {
     if (!(err instanceof Interrupted) || !stop.signal) throw err;
@@ -475,9 +480,10 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
   for (const [file, asks] of companions) {
     const display = shownPath(file, cwd);
     const read = readCompanion(file);
+    const askedBy = [...new Set(asks.map((a) => a.transform ?? ""))];
     if ("problem" in read) {
       // Not readable is not missing: the file is never replaced by dfmod's lines.
-      results.push({ ...failed(display, { message: read.problem }), companion: true, transforms: ["dockerignore"] });
+      results.push({ ...failed(display, { message: read.problem }), companion: true, transforms: askedBy });
       continue;
     }
     const before = read.text;
@@ -487,7 +493,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
     const result: FileResult = {
       path: display,
       changed: true,
-      transforms: ["dockerignore"],
+      transforms: askedBy,
       companion: true,
       notes: [],
       diff: wantDiff

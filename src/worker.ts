@@ -1,13 +1,17 @@
 /** A worker thread: processes Dockerfiles sent by the main thread, one at a time, with the registry (as the CLI). */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { initShell } from "./engine/shell";
 import { processDockerfile, Task } from "./process";
-import { transforms } from "../transforms";
+import { transforms as builtins } from "../transforms";
+import { withExternal } from "./external";
 
 const port = parentPort;
 if (!port) throw new Error("src/worker.ts runs as a worker thread");
 initShell().then(
   () => {
+    // `--transform` modules: the main thread loaded and checked them already.
+    const modules = (workerData as { modules?: string[] } | undefined)?.modules ?? [];
+    const transforms = modules.length ? withExternal(builtins, modules, process.cwd()) : builtins;
     port.on("message", (batch: { id: number; task: Task }[]) => {
       for (const { id, task } of batch) port.postMessage({ id, result: processDockerfile(task, transforms) });
     });

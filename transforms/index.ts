@@ -1,5 +1,7 @@
 /** The registry: every transform, in pipeline order. */
 import type { Transform } from "../src/engine/types";
+import { optionDefaults } from "../src/options";
+import type { BuiltinOptions } from "./options";
 import { alpineToTrixie } from "./alpine-to-trixie";
 import { uvSync } from "./uv-sync";
 import { copyOrder } from "./copy-order";
@@ -20,3 +22,6 @@ export const transforms: Transform[] = [
 export function transformById(id: string): Transform | undefined {
   return transforms.find((t) => t.id === id);
 }
+
+/** Every built-in option's default, from the transforms' schemas. */
+export const defaultOptions = optionDefaults(transforms) as BuiltinOptions;

@@ -4,7 +4,9 @@ import * as path from "node:path";
 import { folderContext } from "../../src/engine/context";
 import { runPipeline } from "../../src/engine/pipeline";
 import { readSource, writeSource } from "../../src/engine/source";
-import { defaultOptions, Note, Transform, TransformOptions } from "../../src/engine/types";
+import { Note, Transform } from "../../src/engine/types";
+import { defaultOptions } from "../../transforms";
+import type { BuiltinOptions as TransformOptions } from "../../transforms/options";
 
 export interface Result {
   output: string;

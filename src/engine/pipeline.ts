@@ -3,7 +3,8 @@ import { applyEditsWithMap } from "./edits";
 import { checkImage, checkStructure, GuardError } from "./guard";
 import { imageConfig, ImageConfig } from "./image";
 import type { BuildContext } from "./context";
-import type { Companion, Note, SharedBuild, Transform, TransformOptions } from "./types";
+import { applyTransform } from "./apply";
+import type { Companion, Note, Options, SharedBuild, Transform } from "./types";
 
 export interface PipelineResult {
   output: string;
@@ -36,7 +37,7 @@ export function runPipeline(
     /** The Dockerfile's absolute path (undefined for stdin). */
     file?: string;
     context: BuildContext | undefined;
-    options: TransformOptions;
+    options: Options;
     compose?: SharedBuild[];
   },
 ): PipelineResult {
@@ -52,10 +53,9 @@ export function runPipeline(
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = false;
     for (const transform of transforms) {
-      if (!transform.apply) continue;
-      const change = transform.apply({ dockerfile, ...input });
+      const change = applyTransform(transform, { dockerfile, ...input });
       if (!change) continue;
-      if (pass === 0) companions.push(...(change.companions ?? []));
+      if (pass === 0) companions.push(...(change.companions ?? []).map((c) => ({ ...c, transform: transform.id })));
       const edited = change.edits.length > 0;
       const next = edited ? applyEditsWithMap(current, change.edits, eol, transform.id) : undefined;
       if (pass === 0 || (next && next.text !== current)) {

@@ -7,9 +7,9 @@ import type { ConfigKey } from "./image";
 import type { Change, Context, NoteInput } from "./types";
 
 /** A transform that works stage by stage: one Change for the file, collected from every stage. */
-export function changePerStage(
-  ctx: Context,
-  perStage: (ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[], declares: ConfigKey[]) => void,
+export function changePerStage<C extends Context>(
+  ctx: C,
+  perStage: (ctx: C, stage: Stage, edits: Edit[], notes: NoteInput[], declares: ConfigKey[]) => void,
 ): Change {
   const edits: Edit[] = [];
   const notes: NoteInput[] = [];

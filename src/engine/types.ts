@@ -16,50 +16,53 @@ export interface Note {
   message: string;
 }
 
-/** Options that transforms take; each is a plain command-line flag. */
-export interface TransformOptions {
-  /** `frozen` (default) or `locked`: which lockfile check `uv sync` gets. */
-  uvCheck: "frozen" | "locked";
-  /** The uv image tag used in `COPY --from=ghcr.io/astral-sh/uv:<version>`. */
-  uvVersion: string;
-  /** Add `--mount=type=cache` to dependency installs. */
-  cacheMounts: boolean;
-  /** alpine-to-trixie: `slim-trixie` (default) or the full `trixie` images. */
-  targetVariant: "slim-trixie" | "trixie";
-  /** alpine-to-trixie: also migrate Alpine stages that install no Python dependencies. */
-  allStages: boolean;
-  /** alpine-to-trixie: an Alpine package with no known Debian name fails the file instead of a note. */
-  strict: boolean;
-  /** multi-stage: `auto` splits only when the builder keeps something out of the final image; `always` splits anyway. */
-  split: "auto" | "always";
-  /** multi-stage: the name of the new build stage. */
-  builderStageName: string;
-  /** multi-stage: a name for the runtime stage (default: as it was). */
-  runtimeStageName: string | undefined;
-  /** compose-shared-image: the image name shared services get (default: from the project folder). */
-  imageName: string | undefined;
-  /** compose-shared-image: remove a shared Dockerfile's HEALTHCHECK when the services define their own. */
-  dropDockerfileHealthcheck: boolean;
-  /** alpine-to-trixie: the user's Alpine -> Debian names (config `packages`, `--package`); they win over the built-in map. */
-  packages: Record<string, { build: string[]; runtime: string[] }>;
+/** The options of a run: every transform's options by key (`uvCheck`), each transform reading its own. */
+export type Options = Readonly<Record<string, unknown>>;
+
+/**
+ * One option a transform takes. The command-line flag, the config file's key, the validation of
+ * both and the docs are made from this.
+ */
+export interface OptionSchema {
+  /** The key in `ctx.options`: `uvCheck`. */
+  key: string;
+  /** The flag and the name under the config's "options": `uv-check`. */
+  flag: string;
+  /**
+   * `map`: named entries. On the command line `--<flag> name=value` (repeatable); in a config file
+   * an object under the top-level key `configKey`; the command line's entries win name by name.
+   */
+  type: "boolean" | "string" | "choice" | "map";
+  choices?: readonly string[];
+  /** undefined: none (the transform decides). */
+  default: unknown;
+  /** One line, for `--help` and the docs. */
+  description: string;
+  /** `map`: the config file's top-level key. */
+  configKey?: string;
+  /** `map`: one entry checked and made into its value, or what is wrong with it. */
+  entry?(name: string, value: unknown): { value: unknown } | { error: string };
 }
 
-export const defaultOptions: TransformOptions = {
-  uvCheck: "frozen",
-  uvVersion: "0.12.5",
-  cacheMounts: true,
-  targetVariant: "slim-trixie",
-  allStages: false,
-  strict: false,
-  split: "auto",
-  builderStageName: "builder",
-  runtimeStageName: undefined,
-  imageName: undefined,
-  dropDockerfileHealthcheck: false,
-  packages: {},
-};
+/** A kind of note a transform makes: its id is the note's `id` and the SARIF rule `transform/id`. */
+export interface MessageSchema {
+  /** The usual severity; a report may give another. */
+  severity: Severity;
+  /** What the note means and what to do about it: SARIF help text and the docs. */
+  description: string;
+}
 
-export interface Context {
+/** What a transform says about itself, as ESLint's rule `meta`. */
+export interface TransformMeta {
+  /** A paragraph for the docs. */
+  docs: string;
+  options: OptionSchema[];
+  /** Every note id the transform reports, with its meaning. */
+  messages: Record<string, MessageSchema>;
+}
+
+/** What a transform gets for one Dockerfile: the parsed file, its inputs, and the API to report and fix. */
+export interface Context<O = Options> {
   dockerfile: Dockerfile;
   /** The file's path as shown to the user ("-" for stdin). */
   path: string;
@@ -67,7 +70,7 @@ export interface Context {
   file?: string;
   /** The build context, or undefined when there is none (stdin). */
   context: BuildContext | undefined;
-  options: TransformOptions;
+  options: O & Options;
   /** Compose services that build this Dockerfile together (from the compose files of the run). */
   compose?: SharedBuild[];
 }
@@ -88,22 +91,26 @@ export interface Companion {
   path: string;
   lines: string[];
   note: string;
+  /** The transform that asked for it (the engine fills it in). */
+  transform?: string;
 }
 
-export interface ComposeContext {
+export interface ComposeContext<O = Options> {
   text: string;
   /** As shown to the user. */
   path: string;
   /** The compose file's folder (its project folder). */
   dir: string;
-  options: TransformOptions;
+  options: O & Options;
 }
 
 export interface ComposeChange extends Change {
   shared: SharedBuild[];
 }
 
-export type NoteInput = Omit<Note, "transform"> & {
+export type NoteInput = Omit<Note, "transform" | "severity"> & {
+  /** Default: the severity of the message id in the transform's `meta.messages`. */
+  severity?: Severity;
   /** Ids of earlier notes this one makes untrue (they described a step this transform removed): dropped. */
   supersedes?: string[];
 };
@@ -120,13 +127,26 @@ export interface Change {
   declares?: ConfigKey[];
 }
 
-export interface Transform {
+/**
+ * A transform. `apply` returns its edits and notes, or reports notes through `ctx.report` /
+ * `ctx.leave` and returns only edits; undefined (or no edits and no notes): does not apply here.
+ */
+export interface Transform<O = Options> {
   /** kebab-case; equals its folder under transforms/ and its fixture folder. */
   id: string;
   /** One line, shown by `dfmod list`. */
   summary: string;
-  /** For Dockerfiles. undefined (or no edits and no notes): does not apply here. */
-  apply?(ctx: Context): Change | undefined;
+  meta: TransformMeta;
+  /** For Dockerfiles. */
+  apply?(ctx: Context<O> & Reporter): Change | undefined;
   /** For compose files. */
-  applyCompose?(ctx: ComposeContext): ComposeChange | undefined;
+  applyCompose?(ctx: ComposeContext<O> & Reporter): ComposeChange | undefined;
+}
+
+/** How a transform says something about a file (the note's severity comes from `meta.messages`). */
+export interface Reporter {
+  /** A note at `line` (1-based, in the text the transform saw). */
+  report(line: number, id: string, message: string, severity?: Severity): void;
+  /** A note that the transform leaves something as it was, and why; returns undefined, for `return ctx.leave(...)`. */
+  leave(line: number, id: string, message: string, severity?: Severity): undefined;
 }

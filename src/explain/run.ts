@@ -9,7 +9,8 @@ import { decode, readSource } from "../engine/source";
 import { reportLine } from "../report/summary";
 import { runPipeline } from "../engine/pipeline";
 import { folderContext } from "../engine/context";
-import { defaultOptions, type Transform, TransformOptions } from "../engine/types";
+import type { Options, Transform } from "../engine/types";
+import { mergeOptions, optionDefaults } from "../options";
 import { contextFiles, explain, Explanation, formatExplanation, typicalChange } from ".";
 import { buildRef, shownPath, type IO } from "../run";
 import { BuildFinder } from "../builds";
@@ -23,7 +24,7 @@ export interface ExplainOptions {
   migrate: boolean;
   format: "text" | "json";
   context: string | undefined;
-  transformOptions: Partial<TransformOptions>;
+  transformOptions: Options;
   cwd?: string;
 }
 
@@ -157,7 +158,7 @@ export async function runExplain(options: ExplainOptions, io: IO): Promise<numbe
           path: file.path,
           file: file.real,
           context: folderContext(contextDir),
-          options: { ...defaultOptions, ...options.transformOptions },
+          options: mergeOptions(options.transforms, optionDefaults(options.transforms), options.transformOptions),
         }).output;
         after = explain(new Dockerfile(migrated), files, changed);
       }

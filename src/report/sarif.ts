@@ -42,12 +42,16 @@ export function toSarif(results: FileResult[], transforms: Transform[]): object 
     for (const n of r.notes) {
       if (n.severity !== "action-needed") continue;
       const ruleId = `${n.transform}/${n.id}`;
-      if (!noteRules.has(ruleId))
+      if (!noteRules.has(ruleId)) {
+        // The transform's catalogue says what the note means; dfmod's own notes quote the first message.
+        const messages = transforms.find((t) => t.id === n.transform)?.meta.messages;
+        const schema = messages && Object.hasOwn(messages, n.id) ? messages[n.id] : undefined;
         noteRules.set(ruleId, {
           id: ruleId,
           shortDescription: { text: `${n.transform}: ${n.id.replace(/-/g, " ")}` },
-          help: { text: `The first message of this kind in this run: ${n.message}` },
+          help: { text: schema?.description ?? `The first message of this kind in this run: ${n.message}` },
         });
+      }
       sarifResults.push({
         ruleId,
         level: "warning",

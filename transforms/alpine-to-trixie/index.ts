@@ -8,7 +8,8 @@
  */
 import { applyEdits } from "../../src/engine/edits";
 import { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
-import type { Change, Context, NoteInput, Transform } from "../../src/engine/types";
+import type { Change, NoteInput } from "../../src/engine/types";
+import type { Context, Transform } from "../options";
 import {
   parsePipInstall,
   parsePoetryInstall,
@@ -24,6 +25,7 @@ import { aptInstallRun, convertRun, RENAMES, sink, Sink, StageState } from "./ru
 import { contextScripts } from "./scripts";
 import { alpineOnlyGroups } from "./groups";
 import { busyboxTools } from "./tools";
+import { meta } from "./meta";
 
 interface Decision {
   migrated: boolean;
@@ -36,6 +38,7 @@ const NONE: Decision = { migrated: false, python: false };
 export const alpineToTrixie: Transform = {
   id: "alpine-to-trixie",
   summary: "Alpine images and apk -> Debian slim-trixie and apt-get, BusyBox users -> useradd",
+  meta,
   apply(ctx: Context): Change {
     const file = ctx.dockerfile;
     const out = sink();

@@ -4,6 +4,7 @@
  * map, a named rule) — or, when no rule finds exactly one trixie name, the candidates.
  */
 import { ConfigError, ConfigFinder } from "../../src/config";
+import type { Transform } from "../../src/engine/types";
 import { mapPackages } from "./apk";
 import { entryFor, type PackageEntry } from "./packages";
 import { resolve } from "./resolve";
@@ -75,8 +76,8 @@ export interface PackagesOptions {
   cwd: string;
   /** `--package` entries (they win over the config's). */
   packages: Record<string, PackageEntry>;
-  /** The transform ids a config may name. */
-  transformIds: string[];
+  /** The transforms a config may name and configure. */
+  registry: readonly Transform[];
 }
 
 export function runPackages(
@@ -85,7 +86,8 @@ export function runPackages(
 ): number {
   let user: Record<string, PackageEntry> = {};
   try {
-    user = { ...(new ConfigFinder(options.transformIds).forDir(options.cwd)?.packages ?? {}), ...options.packages };
+    const config = new ConfigFinder(options.registry).forDir(options.cwd);
+    user = { ...(config?.options.packages as Record<string, PackageEntry> | undefined), ...options.packages };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     io.stderr(`dfmod: config: ${err.message}\n`);

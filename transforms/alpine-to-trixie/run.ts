@@ -8,7 +8,8 @@ import { DockerfileError, Instruction } from "../../src/engine/dockerfile";
 import type { ShellCommand, ShellScript, ShellWord } from "../../src/engine/shell";
 import { rewriteInPlace } from "./layout";
 import type { ConfigKey } from "../../src/engine/image";
-import type { Context, NoteInput } from "../../src/engine/types";
+import type { NoteInput } from "../../src/engine/types";
+import type { Context } from "../options";
 import { mapPackages, parseApk, UV_IMAGE, type ApkCommand } from "./apk";
 import { convertUserCommand } from "./users";
 

@@ -10,7 +10,9 @@ import * as path from "node:path";
 import type { Pair, YAMLMap } from "yaml";
 import type { Edit } from "../../src/engine/edits";
 import { afterLineBreak } from "../../src/engine/source";
-import type { ComposeChange, ComposeContext, Context, NoteInput, SharedBuild, Transform } from "../../src/engine/types";
+import type { ComposeChange, NoteInput, SharedBuild } from "../../src/engine/types";
+import type { ComposeContext, Context, Transform } from "../options";
+import { meta } from "./meta";
 
 /** yaml, loaded on first use: most runs see no compose file. */
 let yamlModule: typeof import("yaml") | undefined;
@@ -236,6 +238,7 @@ function removePair(text: string, pair: Pair): Edit {
 export const composeSharedImage: Transform = {
   id: "compose-shared-image",
   summary: "compose services that build the same image: build it once, share it with image:",
+  meta,
   applyCompose: analyseCompose,
   apply(ctx: Context) {
     const notes: NoteInput[] = [];

@@ -8,7 +8,8 @@ import type { Edit } from "../../src/engine/edits";
 import { isWholeContextCopy, type Instruction, type Stage } from "../../src/engine/dockerfile";
 import type { ShellCommand, ShellScript } from "../../src/engine/shell";
 import type { BuildContext } from "../../src/engine/context";
-import type { Context, NoteInput, Transform } from "../../src/engine/types";
+import type { NoteInput } from "../../src/engine/types";
+import type { Context, Transform } from "../options";
 import { globSource } from "../../src/explain/dockerignore";
 import {
   dependencyInstall,
@@ -32,10 +33,12 @@ import {
   StageState,
   USER_COMMANDS,
 } from "../../src/engine/stage";
+import { meta } from "./meta";
 
 export const copyOrder: Transform = {
   id: "copy-order",
   summary: "copy the dependency manifests and install before the code copy; code copy last, with --chown",
+  meta,
   apply: (ctx) => changePerStage(ctx, orderStage),
 };
 

@@ -7,7 +7,8 @@
 import * as path from "node:path";
 import { isWholeContextCopy } from "../../src/engine/dockerfile";
 import { BuildContext, folderContext } from "../../src/engine/context";
-import type { Context, Transform } from "../../src/engine/types";
+import type { Context, Transform } from "../options";
+import { meta } from "./meta";
 
 // `**/` reaches every folder of the context (and its root), as Docker matches: caches and
 // environments sit in every package of a project, and in every service of a monorepo context.
@@ -32,6 +33,7 @@ function ownIgnoreFile(dockerfile: string): { file: string; folder: BuildContext
 export const dockerignore: Transform = {
   id: "dockerignore",
   summary: "add .venv, .git, __pycache__ and friends to the .dockerignore of a context that COPY . . copies",
+  meta,
   apply(ctx: Context) {
     const context = ctx.context;
     if (!context) return undefined;

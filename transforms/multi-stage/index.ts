@@ -9,7 +9,8 @@ import { afterLineBreak } from "../../src/engine/source";
 import { applyEdits, Edit } from "../../src/engine/edits";
 import { isWholeContextCopy, type Instruction, type Stage } from "../../src/engine/dockerfile";
 import type { ShellCommand } from "../../src/engine/shell";
-import type { Context, NoteInput, Transform } from "../../src/engine/types";
+import type { NoteInput } from "../../src/engine/types";
+import type { Context, Transform } from "../options";
 import {
   dependencyInstall,
   DependencyInstall,
@@ -29,6 +30,7 @@ import {
 } from "../../src/engine/stage";
 import { inBase, packageMap } from "../alpine-to-trixie/packages";
 import { runtimeOfDev } from "../alpine-to-trixie/resolve";
+import { meta } from "./meta";
 
 /** Debian packages that only build things: nothing of them is needed at run time. */
 const BUILD_TOOLS = new Set([
@@ -141,6 +143,7 @@ interface Placed {
 export const multiStage: Transform = {
   id: "multi-stage",
   summary: "split a single-stage Python build into a builder stage and a lean runtime stage",
+  meta,
   apply(ctx: Context) {
     const notes: NoteInput[] = [];
     const file = ctx.dockerfile;

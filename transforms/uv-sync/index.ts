@@ -5,7 +5,8 @@
 import type { Edit } from "../../src/engine/edits";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import type { ChainItem, ShellCommand } from "../../src/engine/shell";
-import type { Context, NoteInput, Transform } from "../../src/engine/types";
+import type { NoteInput } from "../../src/engine/types";
+import type { Context, Transform } from "../options";
 import type { ConfigKey } from "../../src/engine/image";
 import {
   packageName,
@@ -16,6 +17,7 @@ import {
   venvCreation,
 } from "../../src/engine/commands";
 import { changePerStage, envPairs, stageStates } from "../../src/engine/stage";
+import { meta } from "./meta";
 
 export const UV_CACHE = "/root/.cache/uv";
 const UV_IMAGE = "ghcr.io/astral-sh/uv";
@@ -40,6 +42,7 @@ interface Conversion {
 export const uvSync: Transform = {
   id: "uv-sync",
   summary: "uv pip install + venv/pip scaffolding -> uv sync --frozen --no-dev --no-install-project with a cache mount",
+  meta,
   apply: (ctx) => changePerStage(ctx, convertStage),
 };
 

@@ -1,0 +1,57 @@
+/** Calling a transform: its context's report / leave API, and the notes checked against its message catalogue. */
+import type { Change, ComposeChange, ComposeContext, Context, NoteInput, Reporter, Severity, Transform } from "./types";
+
+/** A note the transform made, with its severity: from the report, else from `meta.messages`. */
+export type ReportedNote = NoteInput & { severity: Severity };
+
+function reporter(): { api: Reporter; notes: NoteInput[] } {
+  const notes: NoteInput[] = [];
+  const api: Reporter = {
+    report: (line, id, message, severity) => {
+      notes.push(severity ? { line, id, message, severity } : { line, id, message });
+    },
+    leave: (line, id, message, severity) => {
+      api.report(line, id, message, severity);
+      return undefined;
+    },
+  };
+  return { api, notes };
+}
+
+/**
+ * The notes of a change and those reported, each with a message id the transform's catalogue
+ * lists (anything else is a bug in the transform, not the user's problem: an error that names it).
+ */
+function checked(transform: Transform, notes: NoteInput[]): ReportedNote[] {
+  return notes.map((note) => {
+    const schema = Object.hasOwn(transform.meta.messages, note.id) ? transform.meta.messages[note.id] : undefined;
+    if (!schema)
+      throw new Error(`transform ${transform.id} reported "${note.id}", which its meta.messages does not list`);
+    return { ...note, severity: note.severity ?? schema.severity };
+  });
+}
+
+function merged<C extends Change>(transform: Transform, change: C | undefined, reported: NoteInput[]): C | undefined {
+  if (!change && reported.length === 0) return undefined;
+  const base = change ?? ({ edits: [], notes: [] } as unknown as C);
+  return { ...base, notes: checked(transform, [...base.notes, ...reported]) };
+}
+
+/** `transform.apply` on one Dockerfile; undefined when it does not apply. */
+export function applyTransform(transform: Transform, ctx: Context): (Change & { notes: ReportedNote[] }) | undefined {
+  if (!transform.apply) return undefined;
+  const { api, notes } = reporter();
+  return merged(transform, transform.apply({ ...ctx, ...api }), notes) as
+    (Change & { notes: ReportedNote[] }) | undefined;
+}
+
+/** `transform.applyCompose` on one compose file; undefined when it does not apply. */
+export function applyComposeTransform(
+  transform: Transform,
+  ctx: ComposeContext,
+): (ComposeChange & { notes: ReportedNote[] }) | undefined {
+  if (!transform.applyCompose) return undefined;
+  const { api, notes } = reporter();
+  return merged(transform, transform.applyCompose({ ...ctx, ...api }), notes) as
+    (ComposeChange & { notes: ReportedNote[] }) | undefined;
+}

@@ -1,0 +1,204 @@
+import type { MessageSchema } from "../../src/engine/types";
+
+/** The notes alpine-to-trixie makes, by id. */
+export const messages: Record<string, MessageSchema> = {
+  "alpine-edge-left": {
+    severity: "warning",
+    description:
+      "The stage is based on alpine:edge, which has no stable Debian counterpart, so it was left on Alpine. Base it on a released Alpine version (or choose a Debian image yourself) to have it migrated.",
+  },
+  "alpine-leftover": {
+    severity: "action-needed",
+    description:
+      "A stage that already runs on Debian (or Ubuntu) still has something of Alpine in it (apk, ash, su-exec, /sbin/tini, BusyBox adduser or addgroup options, or on trixie an apt-get package name trixie does not have), which fails the build or the container. Replace it with the Debian counterpart the note names.",
+  },
+  "alpine-stage-left": {
+    severity: "info",
+    description:
+      "An Alpine stage that is not on a Python image and installs no Python packages (a Go builder, a Node asset stage, a plain Alpine runtime) was left as it is; --all-stages migrates such stages too.",
+  },
+  "apk-add-to-apt": {
+    severity: "info",
+    description:
+      "`apk add` became `apt-get install` of the packages' Debian names, with one `apt-get update` per RUN and the package lists removed after the last apt-get; the note lists renamed packages and those Debian does not need. When nothing of it is needed on Debian, the command was removed.",
+  },
+  "apk-cache-mount-removed": {
+    severity: "info",
+    description:
+      "The RUN's /var/cache/apk cache mount was removed: it means nothing on Debian, where apt-get's lists are removed in the same RUN instead.",
+  },
+  "apk-del-removed": {
+    severity: "info",
+    description: "An `apk del` that names no package Debian has was removed.",
+  },
+  "apk-del-to-purge": {
+    severity: "info",
+    description:
+      "`apk del` became `apt-get purge --auto-remove` of the Debian packages (for a virtual package made by `apk add --virtual`, the packages it grouped).",
+  },
+  "apk-not-converted": {
+    severity: "action-needed",
+    description:
+      'An apk command could not be converted (it uses shell variables, packages from another or a tagged repository, a package with no known trixie name, a virtual package this stage does not create, or an apk subcommand with no apt-get counterpart), so the stage stays on Alpine. Do what the note says (for an unknown package, give its Debian name in the config\'s "packages" or with --package), then run dfmod again.',
+  },
+  "apk-update-removed": {
+    severity: "info",
+    description:
+      "An `apk update` with no install after it in the same RUN was removed: on Debian every `apt-get install` runs its own `apt-get update`.",
+  },
+  "base-image-unknown": {
+    severity: "info",
+    description:
+      "The stage's FROM takes its image from a variable that has no default dfmod can see, so dfmod cannot tell whether it is Alpine; the stage was left as it is. Give the global ARG a default to have it checked.",
+  },
+  "busybox-options-unknown": {
+    severity: "action-needed",
+    description:
+      "A BusyBox adduser, addgroup, deluser or delgroup command has options dfmod cannot convert to useradd, groupadd and the like, so the stage stays on Alpine. Rewrite the command with the options dfmod knows, or convert it by hand, then run dfmod again.",
+  },
+  "busybox-tools-added": {
+    severity: "info",
+    description:
+      "The image runs a tool that Alpine has built in (BusyBox's wget, nc, unzip, ps..., or Alpine python3's venv) and Debian slim lacks, in a RUN, at run time or in a script it runs: its Debian package was added to an install, or in a RUN of its own.",
+  },
+  "busybox-user-converted": {
+    severity: "info",
+    description:
+      "A BusyBox user or group command (adduser, addgroup, deluser, delgroup) was converted to its Debian counterpart (useradd, groupadd, usermod, userdel, groupdel, gpasswd), option by option.",
+  },
+  "command-renamed": {
+    severity: "info",
+    description:
+      "A command or path that Debian has elsewhere or under another name was renamed: /sbin/tini to /usr/bin/tini, su-exec to gosu, ash to bash.",
+  },
+  "digest-dropped": {
+    severity: "warning",
+    description:
+      "The Alpine base image was pinned by digest, and a digest cannot survive a change of tag, so it was dropped. Pin the new image's digest again if you pin digests.",
+  },
+  "end-of-life": {
+    severity: "warning",
+    description:
+      "The image was migrated, but its version (Python 3.9, Node.js 20 or 25, Ruby 3.2) is end-of-life: its trixie image is frozen and gets no more updates. Plan an upgrade.",
+  },
+  "exec-run-not-converted": {
+    severity: "action-needed",
+    description:
+      "An exec-form RUN of apk or a BusyBox user command has words that cannot be carried over to a shell command, so the stage stays on Alpine. Rewrite it as a shell-form RUN, then run dfmod again.",
+  },
+  "exec-run-to-shell": {
+    severity: "info",
+    description:
+      'An exec-form RUN (`RUN ["apk", ...]`) became a shell-form RUN: apt-get needs its update, install and list removal in one shell.',
+  },
+  "heredoc-not-rewritten": {
+    severity: "action-needed",
+    description:
+      "A heredoc RUN has apk or BusyBox user commands, and dfmod does not rewrite heredoc bodies, so the stage stays on Alpine. Convert the heredoc by hand or write it as a plain RUN, then run dfmod again.",
+  },
+  "image-migrated": {
+    severity: "info",
+    description:
+      "The Alpine base image was replaced by its Debian trixie counterpart (slim unless asked otherwise); on Python images, glibc lets pip and uv install prebuilt manylinux wheels instead of compiling.",
+  },
+  "left-on-alpine": {
+    severity: "action-needed",
+    description:
+      "The stage, with the stages that go with it (those built on it, fed by the same ARG, or copying files to or from it), would not build on Debian as it is, so all of them stay on Alpine, FROM included. Fix what the other notes name, then run dfmod again.",
+  },
+  "left-on-alpine-copy": {
+    severity: "action-needed",
+    description:
+      "This stage stays on Alpine while stages it copies files to or from would move to Debian; what is built against musl does not run on glibc, so none of them is migrated. Make this stage migratable (the note says why it is not), or stop copying files between them, then run dfmod again.",
+  },
+  "missing-group": {
+    severity: "action-needed",
+    description:
+      "The stage names a group that Alpine images have and Debian's do not (wheel, nobody, abuild...) without creating it, which would fail on Debian, so the stage stays on Alpine. Create the group, or name one Debian has (Debian calls nobody's group nogroup), then run dfmod again.",
+  },
+  "no-trixie-image": {
+    severity: "action-needed",
+    description:
+      "The image's version has no Debian trixie image (Python 3.8 or older, Node.js 18 or older, Ruby before 3.2, Go before 1.23), so the stage stays on Alpine. Upgrade to a supported version, then run dfmod again.",
+  },
+  "package-advice": {
+    severity: "info",
+    description:
+      "Advice from dfmod's package map on an installed package: what else it needs on Debian to build or run (another package, a library at run time).",
+  },
+  "package-substituted": {
+    severity: "warning",
+    description:
+      "An Alpine package has no exact Debian counterpart and was replaced by another version or library. Check that what the image uses from it still works.",
+  },
+  "py-package-to-pip": {
+    severity: "info",
+    description:
+      "A Python tool that Alpine packages (such as Poetry) is now installed with pip into the image's own Python: Debian's package would run on Debian's python3, not the image's.",
+  },
+  "rust-toolchain-dropped": {
+    severity: "info",
+    description:
+      "Rust and Cargo were dropped from a Python image: on Debian, pip and uv install prebuilt wheels of Rust extensions (cryptography, pydantic-core, orjson...). Packages still built from source (psycopg2, mysqlclient, python-ldap, GDAL, pygraphviz) need gcc and headers.",
+  },
+  "script-uses-alpine": {
+    severity: "action-needed",
+    description:
+      "A script from the build context that the image runs has something of Alpine in it (#!/bin/ash, su-exec, apk, /sbin/tini, BusyBox user options), so the stage stays on Alpine. Change the script where the note says (file and line) so that it runs on Debian, then run dfmod again.",
+  },
+  "shell-ash-to-bash": {
+    severity: "info",
+    description:
+      "A SHELL that ran ash, or sh with -o pipefail, now runs bash: Debian's sh is dash, and bash runs what ash ran.",
+  },
+  "system-pip-refused": {
+    severity: "action-needed",
+    description:
+      "On Debian, the distribution's python3 refuses `pip install` into the system (PEP 668, externally-managed-environment), so a stage not on a python:* image that does this stays on Alpine. Install into a virtual environment, add --break-system-packages, or build on a python:*-slim-trixie image, then run dfmod again.",
+  },
+  "tag-check": {
+    severity: "warning",
+    description:
+      "The Node.js image is pinned to a minor or patch release, and trixie-slim tags of those exist only for releases since mid-2025. Check that the tag exists, or pin the major version.",
+  },
+  "tag-never-published": {
+    severity: "info",
+    description:
+      "The image's Python patch release was never published for trixie (trixie images start with later patches), so the migrated image names the minor version instead.",
+  },
+  "unknown-alpine-image": {
+    severity: "info",
+    description:
+      "An Alpine image that dfmod does not know how to migrate (an Alpine image of another project, such as nginx:alpine) was left as it is.",
+  },
+  "unknown-python-version": {
+    severity: "warning",
+    description:
+      "The python image's tag has a version dfmod cannot read, so the stage was left on Alpine. Check the tag, or migrate the stage by hand.",
+  },
+  "unparsable-run": {
+    severity: "action-needed",
+    description:
+      "A RUN that does not parse as shell has apk or BusyBox user commands, which dfmod cannot convert, so the stage stays on Alpine. Simplify the RUN or convert it by hand, then run dfmod again.",
+  },
+  "unreadable-run": {
+    severity: "action-needed",
+    description:
+      "The RUN inside an ONBUILD, or the command of an exec-form RUN, cannot be read as a single RUN, so dfmod cannot convert it and the stage stays on Alpine. Convert it by hand, then run dfmod again.",
+  },
+  "uv-binary-added": {
+    severity: "info",
+    description:
+      "Debian has no uv package: in place of `apk add uv`, the stage copies the static uv binary from the uv image (ghcr.io/astral-sh/uv).",
+  },
+  "version-pins-dropped": {
+    severity: "warning",
+    description:
+      "Alpine package version pins were dropped (a pin such as `sqlite>3.38` was even a shell redirect): Alpine versions mean nothing on Debian. Pin trixie versions if you need to.",
+  },
+  "virtual-package-purged": {
+    severity: "info",
+    description:
+      "apt has no virtual packages: the packages of `apk add --virtual NAME` are installed one by one, and `apk del NAME` becomes an apt-get purge of those packages.",
+  },
+};

@@ -27,7 +27,8 @@ function checked(transform: Transform, notes: NoteInput[]): ReportedNote[] {
     const schema = Object.hasOwn(transform.meta.messages, note.id) ? transform.meta.messages[note.id] : undefined;
     if (!schema)
       throw new Error(`transform ${transform.id} reported "${note.id}", which its meta.messages does not list`);
-    return { ...note, severity: note.severity ?? schema.severity };
+    const { id, severity, line, message, ...rest } = note;
+    return { id, severity: severity ?? schema.severity, line, message, ...rest };
   });
 }
 

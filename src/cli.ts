@@ -310,7 +310,7 @@ async function main(): Promise<number> {
             "--write: also replace read-only files, and write hard-linked files (or files dfmod cannot give their owner back) in place",
         })
         .options(transformFlags(registry))
-        .group(Object.keys(transformFlags(registry)), "Transform options (also a config file's \"options\"):")
+        .group(Object.keys(transformFlags(registry)), 'Transform options (also a config file\'s "options"):')
         .conflicts("write", "check")
         .conflicts("write", "stdout")
         .conflicts("check", "stdout")

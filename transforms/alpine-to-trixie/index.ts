@@ -19,7 +19,7 @@ import {
 import { baseStage, copySourceStage, stagesBuiltOn, venvOnPath } from "../../src/engine/stage";
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { mapPackages, parseApk } from "./apk";
-import { migrateImage, parseImage } from "./images";
+import { migrateImage, parseImage, type Migration } from "./images";
 import { leftovers } from "./leftovers";
 import { aptInstallRun, convertRun, mentionsApkOrBusyboxUsers, RENAMES, sink, Sink, StageState } from "./run";
 import { contextScripts } from "./scripts";
@@ -136,6 +136,10 @@ function families(file: Dockerfile): Stage[][] {
   return [...groups.values()].sort((a, b) => a[0]!.index - b[0]!.index);
 }
 
+/**
+ * Whether a stage moves to Debian: a stage built on another decides with it; a stage on an Alpine
+ * image the migration knows moves when it is a Python stage (or --all-stages). Notes say why not.
+ */
 function decideStage(
   ctx: Context,
   stage: Stage,
@@ -184,6 +188,23 @@ function decideStage(
     });
     return NONE;
   }
+  writeBaseImage({ stage, image, fromArg, migration, python }, editedArgs, out);
+  return { migrated: true, python };
+}
+
+/** A stage's base image and where it is written: in its FROM, or as the default of a global ARG. */
+interface BaseImageChange {
+  stage: Stage;
+  /** The image as written (or the ARG's default). */
+  image: string;
+  fromArg: ReturnType<Dockerfile["baseImageArg"]>;
+  migration: Extract<Migration, { kind: "migrate" }>;
+  python: boolean;
+}
+
+/** The new image in the FROM (or in the ARG, once for all the stages it serves), with its notes. */
+function writeBaseImage(change: BaseImageChange, editedArgs: Set<Instruction>, out: Sink): void {
+  const { stage, image, fromArg, migration, python } = change;
   if (fromArg) {
     if (!editedArgs.has(fromArg.arg)) {
       editedArgs.add(fromArg.arg);
@@ -203,7 +224,6 @@ function decideStage(
       : `${image} -> ${migration.image}`,
   });
   for (const n of migration.notes) out.notes.push({ ...n, line });
-  return { migrated: true, python };
 }
 
 /** A stage (or a stage built on it) that installs Python packages or Python itself. */

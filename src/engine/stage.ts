@@ -1,10 +1,13 @@
 /** What is known at each instruction of a stage: the working directory, the user, the ENV. */
 import { resolvePath, venvCreation, type DependencyInstall } from "./commands";
 import type { ShellCommand } from "./shell";
-import { memo, type Instruction, type Stage } from "./dockerfile";
+import { memo, type Dockerfile, type Instruction, type Stage } from "./dockerfile";
 import type { Edit } from "./edits";
 import type { ConfigKey } from "./image";
 import type { Change, Context, NoteInput } from "./types";
+import { createdNames } from "./users";
+
+export { createdNames, USER_COMMANDS } from "./users";
 
 /** A transform that works stage by stage: one Change for the file, collected from every stage. */
 export function changePerStage<C extends Context>(
@@ -56,17 +59,26 @@ export function ownerExists(instructions: Instruction[], spec: string, also: She
   return spec.split(":").every((name) => /^\d+$/.test(name) || created.has(name));
 }
 
-/** The user and group names these commands create (the last word of useradd, groupadd, adduser, addgroup). */
-export function createdNames(commands: ShellCommand[]): Set<string> {
-  const created = new Set<string>();
-  for (const c of commands) {
-    const t = c.words.map((w) => w.text);
-    if (t[0] && USER_COMMANDS.has(t[0]) && t[0] !== "usermod" && t.length > 1) {
-      const name = t[t.length - 1];
-      if (name) created.add(name);
-    }
-  }
-  return created;
+/**
+ * The stage at the top of `stage`'s FROM chain (`FROM builder`, builder `FROM base`...): the one
+ * whose FROM names an image. `stage` itself when it is built on an image.
+ */
+export function baseStage(file: Dockerfile, stage: Stage): Stage {
+  let top = stage;
+  for (let parent = file.parentStage(top); parent; parent = file.parentStage(top)) top = parent;
+  return top;
+}
+
+/** The later stages whose FROM names `stage` (`FROM builder AS test`). */
+export function stagesBuiltOn(file: Dockerfile, stage: Stage): Stage[] {
+  return file.stages.filter((s) => s.index > stage.index && s.image.toLowerCase() === stage.name?.toLowerCase());
+}
+
+/** The earlier stage a `COPY --from=NAME` (a name or an index) copies from; undefined for an image or none. */
+export function copySourceStage(file: Dockerfile, copy: Instruction): Stage | undefined {
+  const from = copy.keyword === "COPY" ? copy.flag("from")?.value : undefined;
+  const source = from !== undefined ? file.stageByName(from) : undefined;
+  return source && copy.stage && source.index < copy.stage.index ? source : undefined;
 }
 
 export interface EnvPair {
@@ -111,8 +123,24 @@ export function envValue(stage: Stage, key: string, until?: Instruction): string
   return value;
 }
 
-/** The user (and group) creation commands. */
-export const USER_COMMANDS = new Set(["useradd", "groupadd", "adduser", "addgroup", "usermod"]);
+/** Whether an ENV among `instructions` puts `dir`/bin on PATH (`ENV PATH="/app/.venv/bin:$PATH"`). */
+export function pathHasBin(instructions: readonly Instruction[], dir: string): boolean {
+  return instructions.some(
+    (i) => i.keyword === "ENV" && envPairs(i).some((p) => p.key === "PATH" && p.value.includes(`${dir}/bin`)),
+  );
+}
+
+/**
+ * Whether a virtual environment is active before `until`: VIRTUAL_ENV is set, or PATH has a bin
+ * folder other than the system's (`/opt/venv/bin`): then `pip` and `python` are the environment's.
+ */
+export function venvOnPath(stage: Stage, until: Instruction): boolean {
+  const path = envValue(stage, "PATH", until) ?? "";
+  return (
+    envValue(stage, "VIRTUAL_ENV", until) !== undefined ||
+    path.split(":").some((dir) => /\/bin$/.test(dir) && !/^\/(?:usr\/(?:local\/)?)?s?bin$/.test(dir))
+  );
+}
 
 /**
  * Where a dependency install in `run` puts the packages: its virtual environment, resolved, or

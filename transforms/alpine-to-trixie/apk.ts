@@ -121,86 +121,133 @@ export function mapPackages(
     advice: [],
     substituted: [],
   };
-  const lookup: Lookup = (n) => entryFor(n, user);
-  const add = (pkg: string): void => {
-    if (!out.packages.includes(pkg)) out.packages.push(pkg);
-  };
-  for (const spec of specs) {
-    const { name, pinned } = splitVersion(spec);
-    if (pinned) out.pinned.push(spec);
-    if (name.includes("@")) {
-      out.tagged.push(name);
-      continue;
-    }
-    // uv is not a Debian package: it comes from its own image (a COPY the stage gets instead).
-    if (name === "uv" && !Object.hasOwn(user, name)) {
-      out.dropped.push({ name, why: UV_IMAGE });
-      continue;
-    }
-    // Poetry on a python image: pip installs it into the image's Python, as poetry's docs do.
-    if (name === "poetry" && python && !Object.hasOwn(user, name)) {
-      out.dropped.push({ name, why: PIP_INSTALL });
-      out.pip.push("poetry");
-      continue;
-    }
-    let entry = lookup(name);
-    let rule: string | undefined;
-    /** The name the entry is for (a rule may have rewritten it). */
-    let alias = name;
-    if (!entry) {
-      const resolved = resolve(name, python, lookup);
-      if (resolved.kind === "unresolved") {
-        out.unknown.push(name);
-        out.unresolved.push({ name, candidates: resolved.candidates, hint: resolved.hint });
-        continue;
-      }
-      entry = resolved.entry;
-      rule = resolved.rule === "same-name" ? undefined : resolved.rule;
-      alias = resolved.name;
-    }
-    const tags = entry.tags ?? [];
-    if (tags.includes("UNAVAILABLE")) {
-      out.unknown.push(name);
-      out.unresolved.push({ name, candidates: [], hint: entry.note?.replace(/^NO_EQUIV[^:]*:\s*/, "") });
-      continue;
-    }
-    if (python && (alias === "rust" || alias === "cargo")) {
-      out.dropped.push({ name, why: "wheels" });
-      continue;
-    }
-    if (tags.includes("PYIMG")) {
-      if (python) {
-        const module = /^py[23]?-(.+)$/.exec(alias)?.[1];
-        const own = module === undefined || ["pip", "setuptools", "wheel"].includes(module);
-        out.dropped.push({
-          name,
-          why: !own
-            ? `Alpine's ${name} was for Alpine's own python3, not the image's Python; if the app imports it, pip installs it (${module})`
-            : "the python image has its own",
-        });
-        continue;
-      }
-      const debian = PYTHON_PACKAGES[alias];
-      if (debian) {
-        add(debian);
-        if (debian !== name) out.renamed.push(`${name} -> ${debian}`);
-        continue;
-      }
-    }
-    const chosen = column === "build" && entry.build.length > 0 ? entry.build : entry.runtime;
-    if (tags.includes("NO_EQUIV") && chosen.length > 0 && entry.note)
-      out.substituted.push({ name, note: entry.note.replace(/^NO_EQUIV[^:]*:\s*/, "") });
-    const wanted = chosen.filter((pkg) => !inBase(pkg, python));
-    if (wanted.length === 0) {
-      out.dropped.push({
-        name,
-        why: chosen.length === 0 ? (entry.note ?? "no Debian counterpart is needed") : "already in the base image",
-      });
-      continue;
-    }
-    for (const pkg of wanted) add(pkg);
-    if (entry.note) out.advice.push({ name, note: entry.note });
-    if (wanted.join(" ") !== name) out.renamed.push(`${name} -> ${wanted.join(" ")}${rule ? ` (${rule})` : ""}`);
-  }
+  const how: MapOptions = { python, column, user, lookup: (n) => entryFor(n, user) };
+  for (const spec of specs) mapSpec(spec, how, out);
   return out;
+}
+
+/** What every spec is mapped with. */
+interface MapOptions {
+  python: boolean;
+  column: "build" | "runtime";
+  /** The user's own Alpine -> Debian names, which come before dfmod's rules. */
+  user: Record<string, PackageEntry>;
+  lookup: Lookup;
+}
+
+/** A map entry found for an Alpine name: directly, or by a rule that may have rewritten the name. */
+interface Found {
+  entry: PackageEntry;
+  /** The rule that found it (undefined: the map has the name itself). */
+  rule: string | undefined;
+  /** The name the entry is for. */
+  alias: string;
+}
+
+/** One Alpine spec into `out`: a tagged name, a tool from elsewhere, an unknown name, or Debian packages. */
+function mapSpec(spec: string, how: MapOptions, out: Mapped): void {
+  const { name, pinned } = splitVersion(spec);
+  if (pinned) out.pinned.push(spec);
+  if (name.includes("@")) {
+    out.tagged.push(name);
+    return;
+  }
+  if (comesFromElsewhere(name, how, out)) return;
+  const found = findEntry(name, how, out);
+  if (!found) return;
+  const tags = found.entry.tags ?? [];
+  if (tags.includes("UNAVAILABLE")) {
+    out.unknown.push(name);
+    out.unresolved.push({ name, candidates: [], hint: found.entry.note?.replace(/^NO_EQUIV[^:]*:\s*/, "") });
+    return;
+  }
+  if (how.python && (found.alias === "rust" || found.alias === "cargo")) {
+    out.dropped.push({ name, why: "wheels" });
+    return;
+  }
+  if (tags.includes("PYIMG") && mapPythonPackage(name, found.alias, how.python, out)) return;
+  mapEntry(name, found, how, out);
+}
+
+/**
+ * Tools the image gets other than from apt-get: uv is not a Debian package (it comes from its own
+ * image, a COPY the stage gets instead); Poetry on a python image is pip installed into the image's
+ * Python, as Poetry's docs do. The user's own names for them come first.
+ */
+function comesFromElsewhere(name: string, how: MapOptions, out: Mapped): boolean {
+  if (name === "uv" && !Object.hasOwn(how.user, name)) {
+    out.dropped.push({ name, why: UV_IMAGE });
+    return true;
+  }
+  if (name === "poetry" && how.python && !Object.hasOwn(how.user, name)) {
+    out.dropped.push({ name, why: PIP_INSTALL });
+    out.pip.push("poetry");
+    return true;
+  }
+  return false;
+}
+
+/** The map's entry for a name, or one a rule finds; undefined (and the name unresolved) without one. */
+function findEntry(name: string, how: MapOptions, out: Mapped): Found | undefined {
+  const entry = how.lookup(name);
+  if (entry) return { entry, rule: undefined, alias: name };
+  const resolved = resolve(name, how.python, how.lookup);
+  if (resolved.kind === "unresolved") {
+    out.unknown.push(name);
+    out.unresolved.push({ name, candidates: resolved.candidates, hint: resolved.hint });
+    return undefined;
+  }
+  return {
+    entry: resolved.entry,
+    rule: resolved.rule === "same-name" ? undefined : resolved.rule,
+    alias: resolved.name,
+  };
+}
+
+/**
+ * A package of Alpine's own python3 (PYIMG): on a python image the image's Python has its own (or
+ * pip installs the module); elsewhere the few with a Debian python3-* counterpart become it. False
+ * when the entry's own packages decide.
+ */
+function mapPythonPackage(name: string, alias: string, python: boolean, out: Mapped): boolean {
+  if (python) {
+    const module = /^py[23]?-(.+)$/.exec(alias)?.[1];
+    const own = module === undefined || ["pip", "setuptools", "wheel"].includes(module);
+    out.dropped.push({
+      name,
+      why: !own
+        ? `Alpine's ${name} was for Alpine's own python3, not the image's Python; if the app imports it, pip installs it (${module})`
+        : "the python image has its own",
+    });
+    return true;
+  }
+  const debian = PYTHON_PACKAGES[alias];
+  if (!debian) return false;
+  addPackage(out, debian);
+  if (debian !== name) out.renamed.push(`${name} -> ${debian}`);
+  return true;
+}
+
+/** The entry's build (or runtime) packages that the base image does not have already. */
+function mapEntry(name: string, { entry, rule }: Found, how: MapOptions, out: Mapped): void {
+  const tags = entry.tags ?? [];
+  const chosen = how.column === "build" && entry.build.length > 0 ? entry.build : entry.runtime;
+  if (tags.includes("NO_EQUIV") && chosen.length > 0 && entry.note)
+    out.substituted.push({ name, note: entry.note.replace(/^NO_EQUIV[^:]*:\s*/, "") });
+  const wanted = chosen.filter((pkg) => !inBase(pkg, how.python));
+  if (wanted.length === 0) {
+    out.dropped.push({
+      name,
+      why: chosen.length === 0 ? (entry.note ?? "no Debian counterpart is needed") : "already in the base image",
+    });
+    return;
+  }
+  for (const pkg of wanted) addPackage(out, pkg);
+  if (entry.note) out.advice.push({ name, note: entry.note });
+  if (wanted.join(" ") !== name) out.renamed.push(`${name} -> ${wanted.join(" ")}${rule ? ` (${rule})` : ""}`);
+}
+
+/** Adds a Debian package once, in the order first named. */
+function addPackage(out: Mapped, pkg: string): void {
+  if (!out.packages.includes(pkg)) out.packages.push(pkg);
 }

@@ -34,8 +34,10 @@ export function parseImage(ref: string): ImageRef {
   return { prefix: rest.slice(0, slash + 1) + variable, name: rest.slice(slash + 1 + variable.length), tag, digest };
 }
 
+type MigrationNote = { id: string; severity: "info" | "warning"; message: string };
+
 export type Migration =
-  | { kind: "migrate"; image: string; notes: { id: string; severity: "info" | "warning"; message: string }[] }
+  | { kind: "migrate"; image: string; notes: MigrationNote[] }
   | { kind: "leave"; id: string; severity: "info" | "warning" | "action-needed"; message: string }
   | { kind: "not-alpine" };
 
@@ -75,9 +77,40 @@ function build(ref: ImageRef, name: string, tag: string): string {
   return `${ref.prefix}${name}:${tag}`;
 }
 
+type Leave = Extract<Migration, { kind: "leave" }>;
+
+/** What every image's rule works from: the reference, the Alpine tag's version, the variant asked for. */
+interface Tagged {
+  ref: ImageRef;
+  /** The tag without its `-alpine...` suffix (`3.12`, ``). */
+  version: string;
+  /** The version comes from a variable: its value, and so its support, is not known. */
+  dynamic: boolean;
+  variant: Variant;
+  /** Notes that go with the migration. */
+  notes: MigrationNote[];
+  /** The migration to `image`, with the notes (and the dropped digest's). */
+  done: (image: string) => Migration;
+}
+
+/** An image that has no trixie counterpart for this version: it stays on Alpine. */
+function noTrixieImage(message: string): Leave {
+  return { kind: "leave", id: "no-trixie-image", severity: "action-needed", message };
+}
+
+function unknownAlpineImage(text: string): Leave {
+  return {
+    kind: "leave",
+    id: "unknown-alpine-image",
+    severity: "info",
+    message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is`,
+  };
+}
+
+/** The Debian trixie counterpart of an image reference, why it has none, or that it is not Alpine. */
 export function migrateImage(text: string, variant: Variant): Migration {
   const ref = parseImage(text);
-  const notes: { id: string; severity: "info" | "warning"; message: string }[] = [];
+  const notes: MigrationNote[] = [];
   const done = (image: string): Migration => {
     if (ref.digest) {
       notes.push({
@@ -88,145 +121,128 @@ export function migrateImage(text: string, variant: Variant): Migration {
     }
     return { kind: "migrate", image, notes };
   };
-  const slim = variant === "slim-trixie";
-
-  if (ref.name === "alpine") {
-    if (ref.tag === "edge")
-      return {
-        kind: "leave",
-        id: "alpine-edge-left",
-        severity: "warning",
-        message: "alpine:edge has no stable Debian counterpart: left as it is",
-      };
-    if (ref.tag !== undefined && !/^(?:latest|\d+(?:\.\d+)*)$/.test(ref.tag)) return { kind: "not-alpine" };
-    return done(build(ref, "debian", slim ? "trixie-slim" : "trixie"));
-  }
-
+  if (ref.name === "alpine") return migrateAlpine(ref, variant, done);
   if (ref.name === "uv" && ref.prefix.endsWith("astral-sh/")) return migrateUv(ref, done);
   const version = alpineVersion(ref.tag);
   if (version === undefined) {
-    if (ref.tag !== undefined && /alpine/.test(ref.tag)) {
-      return {
-        kind: "leave",
-        id: "unknown-alpine-image",
-        severity: "info",
-        message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is`,
-      };
-    }
-    return { kind: "not-alpine" };
+    return ref.tag !== undefined && /alpine/.test(ref.tag) ? unknownAlpineImage(text) : { kind: "not-alpine" };
   }
-  const dynamic = version.includes("$");
-
+  const tagged: Tagged = { ref, version, dynamic: version.includes("$"), variant, notes, done };
   switch (ref.name) {
-    case "python": {
-      if (!dynamic && version !== "" && version !== "3") {
-        const m = /^3\.(\d+)(?:\.(\d+))?/.exec(version);
-        if (!m)
-          return {
-            kind: "leave",
-            id: "unknown-python-version",
-            severity: "warning",
-            message: `python:${ref.tag}: unknown Python version; left as it is`,
-          };
-        const minor = Number(m[1]);
-        if (minor <= 8) {
-          return {
-            kind: "leave",
-            id: "no-trixie-image",
-            severity: "action-needed",
-            message: `Python 3.${minor} has no Debian trixie image: left on Alpine. Upgrade Python (3.12 or newer) and run dfmod again`,
-          };
-        }
-        if (minor === 9)
-          notes.push({
-            id: "end-of-life",
-            severity: "warning",
-            message: "Python 3.9 is end-of-life: its trixie image is frozen at 3.9.25 and gets no more updates",
-          });
-        const known = PYTHON_PATCHES[`3.${minor}`];
-        if (m[2] !== undefined && known !== undefined && Number(m[2]) < known && /^3\.\d+\.\d+$/.test(version)) {
-          const minorOnly = `3.${minor}`;
-          notes.push({
-            id: "tag-never-published",
-            severity: "info",
-            message: `python:${version}-${variant} was never published (trixie images start later): ${minorOnly} instead`,
-          });
-          return done(build(ref, "python", `${minorOnly}-${variant}`));
-        }
-      }
-      return done(build(ref, "python", version ? `${version}-${variant}` : variant));
-    }
-    case "node": {
-      const major = /^\d+/.exec(version)?.[0];
-      const codename = NODE_CODENAMES[version];
-      const line = major !== undefined ? Number(major) : codename;
-      if (!dynamic && line !== undefined) {
-        if (line <= 18) {
-          return {
-            kind: "leave",
-            id: "no-trixie-image",
-            severity: "action-needed",
-            message: `Node.js ${line} has no Debian trixie image: left on Alpine. Upgrade Node.js (22 or newer) and run dfmod again`,
-          };
-        }
-        if (line === 20 || line === 25)
-          notes.push({
-            id: "end-of-life",
-            severity: "warning",
-            message: `Node.js ${line} is end-of-life: its trixie images are frozen`,
-          });
-        if (major !== undefined && version !== major) {
-          notes.push({
-            id: "tag-check",
-            severity: "warning",
-            message: `node:${version}-trixie-slim exists only for releases since mid-2025: check the tag, or pin the major version`,
-          });
-        }
-      }
-      const suffix = slim ? "trixie-slim" : "trixie";
-      return done(build(ref, "node", version ? `${version}-${suffix}` : suffix));
-    }
-    case "ruby": {
-      const m = /^(\d+)\.(\d+)/.exec(version);
-      if (!dynamic && m) {
-        const v = Number(m[1]) * 100 + Number(m[2]);
-        if (v < 302)
-          return {
-            kind: "leave",
-            id: "no-trixie-image",
-            severity: "action-needed",
-            message: `Ruby ${m[1]}.${m[2]} has no Debian trixie image: left on Alpine`,
-          };
-        if (v === 302)
-          notes.push({
-            id: "end-of-life",
-            severity: "warning",
-            message: "Ruby 3.2 is end-of-life: its trixie image is frozen",
-          });
-      }
-      return done(build(ref, "ruby", version ? `${version}-${variant}` : variant));
-    }
-    case "golang": {
-      const m = /^1\.(\d+)/.exec(version);
-      if (!dynamic && m && Number(m[1]) < 23) {
-        return {
-          kind: "leave",
-          id: "no-trixie-image",
-          severity: "action-needed",
-          message: `Go 1.${m[1]} has no Debian trixie image: left on Alpine`,
-        };
-      }
-      // golang has no slim variants.
-      return done(build(ref, "golang", version ? `${version}-trixie` : "trixie"));
-    }
+    case "python":
+      return migratePython(tagged);
+    case "node":
+      return migrateNode(tagged);
+    case "ruby":
+      return migrateRuby(tagged);
+    case "golang":
+      return migrateGolang(tagged);
     default:
+      return unknownAlpineImage(text);
+  }
+}
+
+/** alpine -> debian: numbered releases and latest; edge has no stable counterpart. */
+function migrateAlpine(ref: ImageRef, variant: Variant, done: (image: string) => Migration): Migration {
+  if (ref.tag === "edge")
+    return {
+      kind: "leave",
+      id: "alpine-edge-left",
+      severity: "warning",
+      message: "alpine:edge has no stable Debian counterpart: left as it is",
+    };
+  if (ref.tag !== undefined && !/^(?:latest|\d+(?:\.\d+)*)$/.test(ref.tag)) return { kind: "not-alpine" };
+  return done(build(ref, "debian", variant === "slim-trixie" ? "trixie-slim" : "trixie"));
+}
+
+/** python: 3.9 and newer have trixie images; a patch release older than the first trixie one becomes its minor. */
+function migratePython({ ref, version, dynamic, variant, notes, done }: Tagged): Migration {
+  if (!dynamic && version !== "" && version !== "3") {
+    const m = /^3\.(\d+)(?:\.(\d+))?/.exec(version);
+    if (!m)
       return {
         kind: "leave",
-        id: "unknown-alpine-image",
-        severity: "info",
-        message: `${text}: an Alpine image dfmod does not know how to migrate; left as it is`,
+        id: "unknown-python-version",
+        severity: "warning",
+        message: `python:${ref.tag}: unknown Python version; left as it is`,
       };
+    const minor = Number(m[1]);
+    if (minor <= 8) {
+      return noTrixieImage(
+        `Python 3.${minor} has no Debian trixie image: left on Alpine. Upgrade Python (3.12 or newer) and run dfmod again`,
+      );
+    }
+    if (minor === 9)
+      notes.push({
+        id: "end-of-life",
+        severity: "warning",
+        message: "Python 3.9 is end-of-life: its trixie image is frozen at 3.9.25 and gets no more updates",
+      });
+    const known = PYTHON_PATCHES[`3.${minor}`];
+    if (m[2] !== undefined && known !== undefined && Number(m[2]) < known && /^3\.\d+\.\d+$/.test(version)) {
+      const minorOnly = `3.${minor}`;
+      notes.push({
+        id: "tag-never-published",
+        severity: "info",
+        message: `python:${version}-${variant} was never published (trixie images start later): ${minorOnly} instead`,
+      });
+      return done(build(ref, "python", `${minorOnly}-${variant}`));
+    }
   }
+  return done(build(ref, "python", version ? `${version}-${variant}` : variant));
+}
+
+/** node: 20 and newer (by number or codename) have trixie images; a full version may predate them. */
+function migrateNode({ ref, version, dynamic, variant, notes, done }: Tagged): Migration {
+  const major = /^\d+/.exec(version)?.[0];
+  const codename = NODE_CODENAMES[version];
+  const line = major !== undefined ? Number(major) : codename;
+  if (!dynamic && line !== undefined) {
+    if (line <= 18) {
+      return noTrixieImage(
+        `Node.js ${line} has no Debian trixie image: left on Alpine. Upgrade Node.js (22 or newer) and run dfmod again`,
+      );
+    }
+    if (line === 20 || line === 25)
+      notes.push({
+        id: "end-of-life",
+        severity: "warning",
+        message: `Node.js ${line} is end-of-life: its trixie images are frozen`,
+      });
+    if (major !== undefined && version !== major) {
+      notes.push({
+        id: "tag-check",
+        severity: "warning",
+        message: `node:${version}-trixie-slim exists only for releases since mid-2025: check the tag, or pin the major version`,
+      });
+    }
+  }
+  const suffix = variant === "slim-trixie" ? "trixie-slim" : "trixie";
+  return done(build(ref, "node", version ? `${version}-${suffix}` : suffix));
+}
+
+/** ruby: 3.2 and newer have trixie images. */
+function migrateRuby({ ref, version, dynamic, variant, notes, done }: Tagged): Migration {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!dynamic && m) {
+    const v = Number(m[1]) * 100 + Number(m[2]);
+    if (v < 302) return noTrixieImage(`Ruby ${m[1]}.${m[2]} has no Debian trixie image: left on Alpine`);
+    if (v === 302)
+      notes.push({
+        id: "end-of-life",
+        severity: "warning",
+        message: "Ruby 3.2 is end-of-life: its trixie image is frozen",
+      });
+  }
+  return done(build(ref, "ruby", version ? `${version}-${variant}` : variant));
+}
+
+/** golang: 1.23 and newer have trixie images, none of them slim. */
+function migrateGolang({ ref, version, dynamic, done }: Tagged): Migration {
+  const m = /^1\.(\d+)/.exec(version);
+  if (!dynamic && m && Number(m[1]) < 23)
+    return noTrixieImage(`Go 1.${m[1]} has no Debian trixie image: left on Alpine`);
+  return done(build(ref, "golang", version ? `${version}-trixie` : "trixie"));
 }
 
 /** ghcr.io/astral-sh/uv:python3.12-alpine -> ghcr.io/astral-sh/uv:python3.12-trixie-slim. */

@@ -17,11 +17,12 @@ import {
   venvActivation,
   venvCreation,
 } from "../../src/engine/commands";
-import { envValue } from "../../src/engine/stage";
+import { baseStage, copySourceStage, stagesBuiltOn, venvOnPath } from "../../src/engine/stage";
+import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { mapPackages, parseApk } from "./apk";
-import { migrateImage, parseImage } from "./images";
+import { migrateImage, parseImage, type Migration } from "./images";
 import { leftovers } from "./leftovers";
-import { aptInstallRun, convertRun, RENAMES, sink, Sink, StageState } from "./run";
+import { aptInstallRun, convertRun, mentionsApkOrBusyboxUsers, RENAMES, sink, Sink, StageState } from "./run";
 import { contextScripts } from "./scripts";
 import { alpineOnlyGroups } from "./groups";
 import { busyboxTools } from "./tools";
@@ -96,9 +97,7 @@ function migrateFamily(ctx: Context, family: Stage[], decisions: Map<Stage, Deci
 
 /** A stage on an Alpine image (its own, or that of the stage it is built on). */
 function onAlpine(file: Dockerfile, stage: Stage): boolean {
-  const parent = file.parentStage(stage);
-  if (parent) return onAlpine(file, parent);
-  const image = file.baseImage(stage);
+  const image = file.baseImage(baseStage(file, stage));
   return !image.includes("$") && migrateImage(image, "slim-trixie").kind !== "not-alpine";
 }
 
@@ -126,9 +125,8 @@ function families(file: Dockerfile): Stage[][] {
     const parent = file.parentStage(stage);
     if (parent) join(stage, parent);
     for (const copy of stage.instructions) {
-      const from = copy.keyword === "COPY" ? copy.flag("from")?.value : undefined;
-      const source = from !== undefined ? file.stageByName(from) : undefined;
-      if (source && source.index < stage.index) join(stage, source);
+      const source = copySourceStage(file, copy);
+      if (source) join(stage, source);
     }
     const arg = file.baseImageArg(stage)?.arg;
     if (!arg) continue;
@@ -141,6 +139,10 @@ function families(file: Dockerfile): Stage[][] {
   return [...groups.values()].sort((a, b) => a[0]!.index - b[0]!.index);
 }
 
+/**
+ * Whether a stage moves to Debian: a stage built on another decides with it; a stage on an Alpine
+ * image the migration knows moves when it is a Python stage (or --all-stages). Notes say why not.
+ */
 function decideStage(
   ctx: Context,
   stage: Stage,
@@ -189,6 +191,23 @@ function decideStage(
     });
     return NONE;
   }
+  writeBaseImage({ stage, image, fromArg, migration, python }, editedArgs, out);
+  return { migrated: true, python };
+}
+
+/** A stage's base image and where it is written: in its FROM, or as the default of a global ARG. */
+interface BaseImageChange {
+  stage: Stage;
+  /** The image as written (or the ARG's default). */
+  image: string;
+  fromArg: ReturnType<Dockerfile["baseImageArg"]>;
+  migration: Extract<Migration, { kind: "migrate" }>;
+  python: boolean;
+}
+
+/** The new image in the FROM (or in the ARG, once for all the stages it serves), with its notes. */
+function writeBaseImage(change: BaseImageChange, editedArgs: Set<Instruction>, out: Sink): void {
+  const { stage, image, fromArg, migration, python } = change;
   if (fromArg) {
     if (!editedArgs.has(fromArg.arg)) {
       editedArgs.add(fromArg.arg);
@@ -208,18 +227,11 @@ function decideStage(
       : `${image} -> ${migration.image}`,
   });
   for (const n of migration.notes) out.notes.push({ ...n, line });
-  return { migrated: true, python };
 }
 
 /** A stage (or a stage built on it) that installs Python packages or Python itself. */
 function installsPython(ctx: Context, stage: Stage): boolean {
-  const stages = [
-    stage,
-    ...ctx.dockerfile.stages.filter(
-      (s) => s.index > stage.index && s.image.toLowerCase() === stage.name?.toLowerCase(),
-    ),
-  ];
-  for (const s of stages) {
+  for (const s of [stage, ...stagesBuiltOn(ctx.dockerfile, stage)]) {
     for (const instruction of s.instructions) {
       for (const command of instruction.shell()?.commands ?? []) {
         if (parsePipInstall(command) || parseUvSync(command) || parsePoetryInstall(command)) return true;
@@ -326,7 +338,7 @@ function missingTools(
 /** Heredoc bodies are not rewritten: one with apk or BusyBox user commands keeps the stage on Alpine. */
 function heredoc(ctx: Context, instruction: Instruction, out: Sink): void {
   const body = ctx.dockerfile.text.slice(instruction.start, instruction.end);
-  if (/\b(?:apk|adduser|addgroup)\b/.test(body)) {
+  if (mentionsApkOrBusyboxUsers(body)) {
     out.blockers.push({
       id: "heredoc-not-rewritten",
       severity: "action-needed",
@@ -339,10 +351,7 @@ function heredoc(ctx: Context, instruction: Instruction, out: Sink): void {
 /** Debian's own python3 refuses `pip install` into the system (PEP 668); Alpine's older ones did not. */
 function pep668(stage: Stage, instruction: Instruction, blockers: NoteInput[]): void {
   // A virtual environment on PATH (or VIRTUAL_ENV) before this RUN: `pip` is its pip.
-  const path = envValue(stage, "PATH", instruction) ?? "";
-  const activeVenv =
-    envValue(stage, "VIRTUAL_ENV", instruction) !== undefined ||
-    path.split(":").some((dir) => /\/bin$/.test(dir) && !/^\/(?:usr\/(?:local\/)?)?s?bin$/.test(dir));
+  const activeVenv = venvOnPath(stage, instruction);
   let activated = false;
   for (const command of instruction.shell()?.commands ?? []) {
     if (venvActivation(command) !== undefined) activated = true;
@@ -421,7 +430,7 @@ function convertExecRun(ctx: Context, instruction: Instruction, state: StageStat
     out.edits.push(...instruction.replace(instruction.argsStart, instruction.logical.length, `[${args}]`));
     return;
   }
-  if (!["apk", "adduser", "addgroup", "deluser", "delgroup"].includes(json[0]!)) return;
+  if (json[0] !== "apk" && !BUSYBOX_USER_COMMANDS.has(json[0]!)) return;
   if (!json.every((a) => /^[A-Za-z0-9_.,:=@%+/-]+$/.test(a))) {
     out.blockers.push({
       id: "exec-run-not-converted",

@@ -5,6 +5,7 @@
  * `dfmod --check` fails in CI until a human has fixed it, also when dfmod itself changes nothing.
  */
 import type { Dockerfile, Stage } from "../../src/engine/dockerfile";
+import { baseStage } from "../../src/engine/stage";
 import type { NoteInput } from "../../src/engine/types";
 import { parseImage } from "./images";
 import { baseName, runsOf } from "./commands-run";
@@ -15,11 +16,8 @@ export type Family = "trixie" | "apt" | "other";
 const DEBIAN_IMAGES = new Set(["python", "node", "ruby", "golang", "buildpack-deps", "uv", "debian", "ubuntu"]);
 
 /** The package family of a stage's base: Debian trixie, another apt-based release, or something else. */
-export function baseFamily(file: Dockerfile, stage: Stage, seen = new Set<Stage>()): Family {
-  seen.add(stage);
-  const parent = file.parentStage(stage);
-  if (parent) return seen.has(parent) ? "other" : baseFamily(file, parent, seen);
-  const image = file.baseImage(stage);
+export function baseFamily(file: Dockerfile, stage: Stage): Family {
+  const image = file.baseImage(baseStage(file, stage));
   if (image.includes("$")) return "other";
   const ref = parseImage(image);
   const tag = ref.tag ?? "latest";
@@ -66,24 +64,18 @@ function provided(stage: Stage, name: string): boolean {
 export function leftovers(file: Dockerfile, stage: Stage): NoteInput[] {
   const family = baseFamily(file, stage);
   if (family === "other") return [];
+  // The words worth a closer look (apt-get too on trixie, for package names trixie does not have).
+  const mentions =
+    family === "trixie"
+      ? /\b(?:apk|ash|su-exec|tini|adduser|addgroup|apt-get|apt)\b/
+      : /\b(?:apk|ash|su-exec|tini|adduser|addgroup)\b/;
   const text = file.text.slice(stage.from.start, stage.instructions[stage.instructions.length - 1]!.end);
-  if (
-    !(
-      family === "trixie"
-        ? /\b(?:apk|ash|su-exec|tini|adduser|addgroup|apt-get|apt)\b/
-        : /\b(?:apk|ash|su-exec|tini|adduser|addgroup)\b/
-    ).test(text)
-  )
-    return [];
+  if (!mentions.test(text)) return [];
   const notes: NoteInput[] = [];
   const note = (line: number, message: string): void => {
     if (!notes.some((n) => n.line === line && n.message === message))
       notes.push({ id: "alpine-leftover", severity: "action-needed", line, message });
   };
-  const mentions =
-    family === "trixie"
-      ? /\b(?:apk|ash|su-exec|tini|adduser|addgroup|apt-get|apt)\b/
-      : /\b(?:apk|ash|su-exec|tini|adduser|addgroup)\b/;
   for (const instruction of stage.instructions) {
     if (!mentions.test(instruction.logical)) continue;
     if (instruction.keyword === "SHELL" && /(?:^|[\s"/])ash"/.test(instruction.args)) {

@@ -10,10 +10,16 @@ import { rewriteInPlace } from "./layout";
 import type { ConfigKey } from "../../src/engine/image";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context } from "../options";
-import { mapPackages, parseApk, UV_IMAGE, type ApkCommand } from "./apk";
+import { mapPackages, parseApk, UV_IMAGE, type ApkCommand, type Mapped } from "./apk";
+import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { convertUserCommand } from "./users";
 
 const LISTS = "rm -rf /var/lib/apt/lists/*";
+
+/** Text that names apk or a BusyBox user command: what a RUN dfmod cannot read must not have. */
+export function mentionsApkOrBusyboxUsers(text: string): boolean {
+  return /\b(?:apk|adduser|addgroup)\b/.test(text);
+}
 
 /** What converting a stage produces: edits and notes, and the blockers that make it stay on Alpine. */
 export interface Sink {
@@ -99,7 +105,7 @@ function planCommands(
       continue;
     }
     const name = command.words[0];
-    if (name?.text && ["adduser", "addgroup", "deluser", "delgroup"].includes(name.text)) {
+    if (name?.text && BUSYBOX_USER_COMMANDS.has(name.text)) {
       const user = convertUserCommand(command);
       if (!user) {
         const written = command.words.map((w) => w.raw).join(" ");
@@ -137,7 +143,7 @@ export function convertRun(ctx: Context, instruction: Instruction, state: StageS
   if (!script) return;
   if (script.hasError) {
     out.edits.push(...flagEdits);
-    if (/\b(?:apk|adduser|addgroup)\b/.test(instruction.logical)) {
+    if (mentionsApkOrBusyboxUsers(instruction.logical)) {
       out.blockers.push({
         id: "unparsable-run",
         severity: "action-needed",
@@ -266,8 +272,24 @@ function shellWords(text: string): string[] {
   return [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
+/** One apk command being planned: where it is, the stage's state, and where notes and blockers go. */
+interface ApkStep {
+  ctx: Context;
+  instruction: Instruction;
+  apk: ApkCommand;
+  state: StageState;
+  out: Sink;
+}
+
+/** The package specs of an apk command, the version pins that were shell redirects, and the text its conversion replaces. */
+interface ApkSpecs {
+  specs: string[];
+  versionRedirects: string[];
+  range: { start: number; end: number };
+}
+
 /** Package specs of an apk command; `apk add sqlite>3.38 curl` is a shell redirect, its version a pin that never worked. */
-function specsOf(command: ShellCommand, apk: ApkCommand): { specs: string[]; versionRedirects: string[] } {
+function specsOf(command: ShellCommand, apk: ApkCommand): ApkSpecs {
   const specs = apk.packages.map((p) => p.text!).filter((t) => t !== undefined);
   const versionRedirects: string[] = [];
   for (const redirect of command.redirected?.redirects ?? []) {
@@ -276,9 +298,23 @@ function specsOf(command: ShellCommand, apk: ApkCommand): { specs: string[]; ver
     versionRedirects.push(`${m[1]}${m[2]}`);
     specs.push(...shellWords(m[3]!));
   }
-  return { specs, versionRedirects };
+  const range = versionRedirects.length > 0 && command.redirected ? command.redirected : command;
+  return { specs, versionRedirects, range };
 }
 
+/** A blocker for an apk command dfmod cannot convert: the stage stays on Alpine. */
+function blockApk({ instruction, apk, out }: ApkStep, message: string): undefined {
+  const written = apk.command.words.map((w) => w.raw).join(" ");
+  out.blockers.push({
+    id: "apk-not-converted",
+    severity: "action-needed",
+    line: instruction.line,
+    message: `\`${written}\`: ${message}`,
+  });
+  return undefined;
+}
+
+/** The plan for one apk command, by its verb; undefined (with a blocker) when it cannot be converted. */
 function planApk(
   ctx: Context,
   instruction: Instruction,
@@ -286,107 +322,122 @@ function planApk(
   state: StageState,
   out: Sink,
 ): Plan | undefined {
-  const line = instruction.line;
+  const step: ApkStep = { ctx, instruction, apk, state, out };
   const command = apk.command;
-  const written = command.words.map((w) => w.raw).join(" ");
-  const block = (message: string): undefined => {
-    out.blockers.push({
-      id: "apk-not-converted",
-      severity: "action-needed",
-      line,
-      message: `\`${written}\`: ${message}`,
-    });
-    return undefined;
-  };
-  if (apk.dynamic) return block("it uses shell variables; name the Debian packages by hand");
+  if (apk.dynamic) return blockApk(step, "it uses shell variables; name the Debian packages by hand");
   if (apk.repository)
-    return block(
+    return blockApk(
+      step,
       "packages from another repository (-X/--repository) have no Debian counterpart; look in trixie-backports or install the upstream release",
     );
-  const { specs, versionRedirects } = specsOf(command, apk);
-  const range = versionRedirects.length > 0 && command.redirected ? command.redirected : command;
+  const specs = specsOf(command, apk);
   switch (apk.verb) {
     case "update":
-      return { kind: "apt", command, verb: "update", packages: [], range };
+      return { kind: "apt", command, verb: "update", packages: [], range: specs.range };
     case "upgrade":
-      return { kind: "apt", command, verb: "upgrade", packages: [], range };
+      return { kind: "apt", command, verb: "upgrade", packages: [], range: specs.range };
     case "add":
-      return planAdd(ctx, instruction, apk, specs, versionRedirects, range, state, out, block);
-    case "del": {
-      const packages: string[] = [];
-      for (const spec of specs) {
-        const group = state.virtuals.get(spec);
-        if (group) packages.push(...group);
-        else if (spec.startsWith("."))
-          return block(`the virtual package ${spec} is not created by an apk add earlier in this stage`);
-        else packages.push(...mapPackages([spec], state.python, "build", state.packages).packages);
-      }
-      const unique = [...new Set(packages)];
-      if (unique.length === 0) {
-        out.notes.push({
-          id: "apk-del-removed",
-          severity: "info",
-          line,
-          message: "removed `apk del`: it names no package that Debian has",
-        });
-        return { kind: "drop", command };
-      }
-      out.notes.push({
-        id: "apk-del-to-purge",
-        severity: "info",
-        line,
-        message: "apk del -> apt-get purge --auto-remove",
-      });
-      return { kind: "apt", command, verb: "purge", packages: unique, range };
-    }
+      return planAdd(step, specs);
+    case "del":
+      return planDel(step, specs);
     case "cache":
       return { kind: "drop", command };
     default:
-      return block(`\`apk ${apk.verb ?? ""}\` has no apt-get conversion in dfmod`);
+      return blockApk(step, `\`apk ${apk.verb ?? ""}\` has no apt-get conversion in dfmod`);
   }
 }
 
-function planAdd(
-  ctx: Context,
-  instruction: Instruction,
-  apk: ApkCommand,
-  specs: string[],
-  versionRedirects: string[],
-  range: { start: number; end: number },
-  state: StageState,
-  out: Sink,
-  block: (message: string) => undefined,
-): Plan | undefined {
+/** `apk del`: apt-get purge of the Debian packages, a virtual package's among them; nothing left to purge drops it. */
+function planDel(step: ApkStep, { specs, range }: ApkSpecs): Plan | undefined {
+  const { instruction, apk, state, out } = step;
   const line = instruction.line;
+  const command = apk.command;
+  const packages: string[] = [];
+  for (const spec of specs) {
+    const group = state.virtuals.get(spec);
+    if (group) packages.push(...group);
+    else if (spec.startsWith("."))
+      return blockApk(step, `the virtual package ${spec} is not created by an apk add earlier in this stage`);
+    else packages.push(...mapPackages([spec], state.python, "build", state.packages).packages);
+  }
+  const unique = [...new Set(packages)];
+  if (unique.length === 0) {
+    out.notes.push({
+      id: "apk-del-removed",
+      severity: "info",
+      line,
+      message: "removed `apk del`: it names no package that Debian has",
+    });
+    return { kind: "drop", command };
+  }
+  out.notes.push({
+    id: "apk-del-to-purge",
+    severity: "info",
+    line,
+    message: "apk del -> apt-get purge --auto-remove",
+  });
+  return { kind: "apt", command, verb: "purge", packages: unique, range };
+}
+
+/**
+ * `apk add`: apt-get install of the Debian packages, with pip for the Python tools that go into the
+ * image's Python; a command with nothing left to install is dropped (or becomes that pip). Names
+ * with no Debian counterpart block the stage.
+ */
+function planAdd(step: ApkStep, { specs, versionRedirects, range }: ApkSpecs): Plan | undefined {
+  const { ctx, instruction, apk, state } = step;
   const command = apk.command;
   const mapped = mapPackages(specs, state.python, "build", state.packages);
   if (mapped.tagged.length > 0)
-    return block(
+    return blockApk(
+      step,
       `${mapped.tagged.join(", ")} come from a tagged repository (@edge, @testing); look in trixie-backports`,
     );
   if (mapped.unknown.length > 0) {
-    // Names dfmod knows trixie lacks (with what to do instead), and names it cannot place.
-    const known = mapped.unresolved.filter((u) => u.hint).map((u) => `${u.name}: ${u.hint}`);
-    const unplaced = mapped.unresolved.filter((u) => !u.hint);
-    const each = unplaced.map(({ name, candidates }) =>
-      candidates.length > 0
-        ? `${name} (did you mean ${candidates.slice(0, 4).join(", ")}${candidates.length > 4 ? "..." : ""}?)`
-        : name,
-    );
-    const message = [
-      ...known,
-      ...(each.length > 0
-        ? [
-            `no Debian trixie package dfmod can name for ${each.join(", ")}: find its Debian name (https://packages.debian.org) and add it to the config's "packages" (or --package ${unplaced[0]!.name}=<debian name>)`,
-          ]
-        : []),
-    ].join("; ");
-    if (ctx.options.strict) throw new DockerfileError(line, message);
-    return block(message);
+    const message = unknownPackagesMessage(mapped);
+    if (ctx.options.strict) throw new DockerfileError(instruction.line, message);
+    return blockApk(step, message);
   }
   if (apk.virtual) state.virtuals.set(apk.virtual, mapped.packages);
   if (mapped.dropped.some((d) => d.why === UV_IMAGE)) state.uvImage = true;
   const pip = mapped.pip.length > 0 ? `pip install --no-cache-dir ${mapped.pip.join(" ")}` : undefined;
+  noteConversion(step, mapped, pip);
+  noteCaveats(step, mapped, versionRedirects);
+  if (mapped.packages.length === 0) return pip ? { kind: "replace", command, text: pip } : { kind: "drop", command };
+  return {
+    kind: "apt",
+    command,
+    verb: "install",
+    packages: [...mapped.packages],
+    range,
+    // A pin that is a shell redirect (`sqlite>3.38`) has no word of its own: then the command is written anew.
+    words: versionRedirects.length === 0 ? namesPerWord(step) : undefined,
+    after: pip && ` && ${pip}`,
+  };
+}
+
+/** Why names have no Debian package: those dfmod knows trixie lacks (with what to do), and those it cannot place. */
+function unknownPackagesMessage(mapped: Mapped): string {
+  const known = mapped.unresolved.filter((u) => u.hint).map((u) => `${u.name}: ${u.hint}`);
+  const unplaced = mapped.unresolved.filter((u) => !u.hint);
+  const each = unplaced.map(({ name, candidates }) =>
+    candidates.length > 0
+      ? `${name} (did you mean ${candidates.slice(0, 4).join(", ")}${candidates.length > 4 ? "..." : ""}?)`
+      : name,
+  );
+  return [
+    ...known,
+    ...(each.length > 0
+      ? [
+          `no Debian trixie package dfmod can name for ${each.join(", ")}: find its Debian name (https://packages.debian.org) and add it to the config's "packages" (or --package ${unplaced[0]!.name}=<debian name>)`,
+        ]
+      : []),
+  ].join("; ");
+}
+
+/** Notes on what `apk add` becomes: pip for Python tools, apt-get install (renamed, not needed), Rust dropped. */
+function noteConversion({ instruction, apk, out }: ApkStep, mapped: Mapped, pip: string | undefined): void {
+  const line = instruction.line;
   if (pip) {
     out.notes.push({
       id: "py-package-to-pip",
@@ -408,7 +459,7 @@ function planAdd(
       line,
       message: installs
         ? `apk add -> apt-get install${parts.length ? `: ${parts.join("; ")}` : ""}`
-        : `removed \`${command.words.map((w) => w.raw).join(" ")}\`: nothing of it is installed on Debian (${parts.join("; ")})`,
+        : `removed \`${apk.command.words.map((w) => w.raw).join(" ")}\`: nothing of it is installed on Debian (${parts.join("; ")})`,
     });
   }
   if (wheels.length) {
@@ -419,6 +470,11 @@ function planAdd(
       message: `dropped ${wheels.join(", ")}: on Debian, pip and uv install prebuilt wheels of cryptography, pydantic-core, orjson and other Rust extensions. Still built from source, needing gcc and headers: psycopg2 (libpq-dev), mysqlclient, python-ldap, GDAL, pygraphviz`,
     });
   }
+}
+
+/** Notes on what the user should check: the map's advice, substituted packages, dropped pins, virtual packages. */
+function noteCaveats({ instruction, apk, out }: ApkStep, mapped: Mapped, versionRedirects: string[]): void {
+  const line = instruction.line;
   // What the map says a package needs besides its Debian name reaches the user with it.
   const advice = mapped.advice.filter((a) => /\bneeds?\b/.test(a.note) && !/^PYIMG\b/.test(a.note));
   if (advice.length > 0) {
@@ -446,7 +502,7 @@ function planAdd(
       message: `version pins dropped (${[...mapped.pinned, ...versionRedirects].join(", ")}): Alpine versions mean nothing on Debian; pin trixie versions if you need to`,
     });
   }
-  if (apk.virtual && installs) {
+  if (apk.virtual && mapped.packages.length > 0) {
     out.notes.push({
       id: "virtual-package-purged",
       severity: "info",
@@ -454,26 +510,16 @@ function planAdd(
       message: `apt has no virtual packages: \`apk del ${apk.virtual}\` becomes apt-get purge of these packages`,
     });
   }
-  if (mapped.packages.length === 0) return pip ? { kind: "replace", command, text: pip } : { kind: "drop", command };
-  // Each word's own Debian names (a name an earlier word brought is not repeated); a pin that is a
-  // shell redirect (`sqlite>3.38`) has no word of its own: then the command is written anew.
-  let words: Map<ShellWord, string[]> | undefined;
-  if (versionRedirects.length === 0) {
-    words = new Map();
-    const seen = new Set<string>();
-    for (const w of apk.packages) {
-      const names = mapPackages([w.text!], state.python, "build", state.packages).packages.filter((n) => !seen.has(n));
-      names.forEach((n) => seen.add(n));
-      words.set(w, names);
-    }
+}
+
+/** Each package word's own Debian names, for a rewrite in the command's layout (a name an earlier word brought is not repeated). */
+function namesPerWord({ apk, state }: ApkStep): Map<ShellWord, string[]> {
+  const words = new Map<ShellWord, string[]>();
+  const seen = new Set<string>();
+  for (const w of apk.packages) {
+    const names = mapPackages([w.text!], state.python, "build", state.packages).packages.filter((n) => !seen.has(n));
+    names.forEach((n) => seen.add(n));
+    words.set(w, names);
   }
-  return {
-    kind: "apt",
-    command,
-    verb: "install",
-    packages: [...mapped.packages],
-    range,
-    words,
-    after: pip && ` && ${pip}`,
-  };
+  return words;
 }

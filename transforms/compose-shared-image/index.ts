@@ -88,12 +88,55 @@ function imageName(ctx: ComposeContext, project: string, group: number, first: s
   return group === 0 ? `${project}:latest` : `${project}-${first}:latest`;
 }
 
+/**
+ * Services of a compose file that build the same image: the first builds it under an image name, the
+ * others use that image. Undefined for a file without services.
+ */
 export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
   const notes: NoteInput[] = [];
   const edits: Edit[] = [];
   const shared: SharedBuild[] = [];
-  const text = ctx.text;
-  const lineOf = (offset: number): number => text.slice(0, offset).split("\n").length;
+  const parsed = parseCompose(ctx.text, notes);
+  if (parsed === "left") return { edits, notes, shared };
+  if (!parsed) return undefined;
+  // `name: ${PROJECT}`: Compose would take it from the environment, which dfmod does not see.
+  const declared = parsed.name && !parsed.name.includes("$") ? parsed.name : undefined;
+  const project = projectName(declared, ctx.dir);
+  let groupIndex = 0;
+  for (const members of sameBuilds(readServices(parsed.services))) {
+    const [first] = members;
+    shared.push({
+      composeFile: ctx.path,
+      dockerfile: path.resolve(ctx.dir, first.context, first.dockerfile),
+      services: members.map((m) => m.name),
+      healthchecks: members.filter((m) => m.healthcheck).map((m) => m.name),
+    });
+    if (members.every((m) => m.image !== undefined && m.image === first.image)) continue;
+    const left = whyLeft(members);
+    if (left) {
+      notes.push({
+        id: "shared-image-left",
+        severity: "info",
+        line: serviceLine(ctx.text, first),
+        message: `${members.map((m) => m.name).join(", ")} build the same image, but ${left}: left as they are`,
+      });
+      continue;
+    }
+    const image = first.image ?? imageName(ctx, project, groupIndex++, first.name);
+    edits.push(...shareImage(ctx.text, members, image));
+    notes.push(...sharedNotes(serviceLine(ctx.text, first), members, image));
+  }
+  return { edits, notes, shared };
+}
+
+/**
+ * The compose file's services (and top-level name); "left" (with a note) for a templated file or
+ * one that is not valid YAML, undefined for a file without services.
+ */
+function parseCompose(
+  text: string,
+  notes: NoteInput[],
+): { services: YAMLMap; name: string | undefined } | "left" | undefined {
   if (/\{\{|\{%/.test(text)) {
     notes.push({
       id: "templated-compose",
@@ -101,7 +144,7 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
       line: 1,
       message: "a templated compose file (Jinja {{ }} / {% %}): left as it is",
     });
-    return { edits, notes, shared };
+    return "left";
   }
   const doc = yaml().parseDocument(text);
   if (doc.errors.length > 0) {
@@ -112,14 +155,15 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
       line: e.linePos?.[0]?.line ?? 1,
       message: `not valid YAML, left as it is: ${e.message.split("\n")[0]}`,
     });
-    return { edits, notes, shared };
+    return "left";
   }
   const services = isMap(doc.contents) ? doc.contents.get("services", true) : undefined;
   if (!isMap(services)) return undefined;
-  const declaredName = isMap(doc.contents) ? str(doc.contents.get("name", true)) : undefined;
-  // `name: ${PROJECT}`: Compose would take it from the environment, which dfmod does not see.
-  const project = projectName(declaredName && !declaredName.includes("$") ? declaredName : undefined, ctx.dir);
+  return { services, name: isMap(doc.contents) ? str(doc.contents.get("name", true)) : undefined };
+}
 
+/** The services that are mappings, with what decides whether they build the same image. */
+function readServices(services: YAMLMap): Service[] {
   const list: Service[] = [];
   for (const pair of services.items) {
     const name = str(pair.key);
@@ -128,8 +172,7 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
     const buildPair = map.items.find((p) => str(p.key) === "build");
     // `build` may also come in through a merge key (`<<: *base`): then it is not this service's to drop.
     const merged = !buildPair && map.items.some((p) => str(p.key) === "<<");
-    const build = buildPair?.value;
-    const key = buildPair ? buildKey(build) : undefined;
+    const key = buildPair ? buildKey(buildPair.value) : undefined;
     list.push({
       name,
       pair,
@@ -143,69 +186,69 @@ export function analyseCompose(ctx: ComposeContext): ComposeChange | undefined {
       dockerfile: key?.dockerfile ?? "Dockerfile",
     });
   }
+  return list;
+}
 
+/** Groups of two or more services with the same build, in the order of their first service. */
+function sameBuilds(list: Service[]): [Service, ...Service[]][] {
   const groups = new Map<string, Service[]>();
   for (const s of list) if (s.key) groups.set(s.key, [...(groups.get(s.key) ?? []), s]);
-  let groupIndex = 0;
-  for (const members of groups.values()) {
-    if (members.length < 2) continue;
-    const [first, ...rest] = members as [Service, ...Service[]];
-    const dockerfile = path.resolve(ctx.dir, first.context, first.dockerfile);
-    shared.push({
-      composeFile: ctx.path,
-      dockerfile,
-      services: members.map((m) => m.name),
-      healthchecks: members.filter((m) => m.healthcheck).map((m) => m.name),
-    });
-    if (members.every((m) => m.image !== undefined && m.image === first.image)) continue;
-    // A service in a profile is not started (nor built) by a plain `docker compose up`: the others
-    // would wait for an image nobody builds.
-    if (members.some((m) => m.profiles)) {
-      notes.push({
-        id: "shared-image-left",
-        severity: "info",
-        line: lineOf(first.pair.key && isScalar(first.pair.key) ? first.pair.key.range![0] : 0),
-        message: `${members.map((m) => m.name).join(", ")} build the same image, but some have profiles, so no one of them is sure to build it: left as they are`,
-      });
-      continue;
-    }
-    if (members.some((m) => m.map.flow) || rest.some((m) => m.image !== undefined && m.image !== first.image)) {
-      notes.push({
-        id: "shared-image-left",
-        severity: "info",
-        line: lineOf(first.pair.key && isScalar(first.pair.key) ? first.pair.key.range![0] : 0),
-        message: `${members.map((m) => m.name).join(", ")} build the same image, but have image names of their own or flow-style mappings: left as they are`,
-      });
-      continue;
-    }
-    const image = first.image ?? imageName(ctx, project, groupIndex++, first.name);
-    if (!first.image) edits.push(insertFirst(text, first.map, `image: ${image}`));
-    for (const s of rest) {
-      if (!s.buildPair) continue;
-      edits.push(removePair(text, s.buildPair));
-      // The image is built here, never pushed: `docker compose pull` would try the registry for it
-      // (and always for a :latest tag) and fail. `never` uses the local image.
-      const lines = [
-        ...(s.image ? [] : [`image: ${image}`]),
-        ...(s.map.items.some((p) => str(p.key) === "pull_policy") ? [] : ["pull_policy: never"]),
-      ];
-      if (lines.length) edits.push(insertFirst(text, s.map, lines.join(`\n${indentOf(text, s.map)}`)));
-    }
-    const line = lineOf((first.pair.key as { range?: number[] }).range?.[0] ?? 0);
-    notes.push({
+  return [...groups.values()].filter((m): m is [Service, ...Service[]] => m.length >= 2);
+}
+
+/** Why services that build the same image cannot share it, or undefined when they can. */
+function whyLeft([first, ...rest]: [Service, ...Service[]]): string | undefined {
+  const members = [first, ...rest];
+  // A service in a profile is not started (nor built) by a plain `docker compose up`: the others
+  // would wait for an image nobody builds.
+  if (members.some((m) => m.profiles)) return "some have profiles, so no one of them is sure to build it";
+  if (members.some((m) => m.map.flow) || rest.some((m) => m.image !== undefined && m.image !== first.image))
+    return "have image names of their own or flow-style mappings";
+  return undefined;
+}
+
+/** The edits that share one image: the first service gets its name, the others drop `build:` and use it. */
+function shareImage(text: string, [first, ...rest]: [Service, ...Service[]], image: string): Edit[] {
+  const edits: Edit[] = [];
+  if (!first.image) edits.push(insertFirst(text, first.map, `image: ${image}`));
+  for (const s of rest) {
+    if (!s.buildPair) continue;
+    edits.push(removePair(text, s.buildPair));
+    // The image is built here, never pushed: `docker compose pull` would try the registry for it
+    // (and always for a :latest tag) and fail. `never` uses the local image.
+    const lines = [
+      ...(s.image ? [] : [`image: ${image}`]),
+      ...(s.map.items.some((p) => str(p.key) === "pull_policy") ? [] : ["pull_policy: never"]),
+    ];
+    if (lines.length) edits.push(insertFirst(text, s.map, lines.join(`\n${indentOf(text, s.map)}`)));
+  }
+  return edits;
+}
+
+/** What sharing the image does, and what it costs: the others no longer build it themselves. */
+function sharedNotes(line: number, members: [Service, ...Service[]], image: string): NoteInput[] {
+  const [first, ...rest] = members;
+  return [
+    {
       id: "shared-image",
       severity: "info",
       line,
       message: `${members.map((m) => m.name).join(", ")} built the same image ${members.length} times: ${first.name} builds it as ${image}, ${rest.map((m) => m.name).join(", ")} ${rest.length === 1 ? "uses" : "use"} that image (pull_policy: never: it is built here, not pulled)`,
-    });
-    notes.push({
+    },
+    {
       id: "shared-image-trade-off",
       severity: "warning",
       line,
       message: `trade-off: \`docker compose build ${rest[0]!.name}\` no longer builds anything, and \`docker compose up ${rest[0]!.name}\` or \`run ${rest[0]!.name}\` alone needs the image built first: build it with \`docker compose build ${first.name}\` (or \`up\` everything)`,
-    });
-  }
-  return { edits, notes, shared };
+    },
+  ];
+}
+
+/** The line of a service's key. */
+function serviceLine(text: string, service: Service): number {
+  const key = service.pair.key;
+  const offset = key && isScalar(key) ? key.range![0] : 0;
+  return text.slice(0, offset).split("\n").length;
 }
 
 /** The indentation of a block mapping's keys. */

@@ -109,26 +109,49 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/**
- * The options of the main command (the transforms' own come from their schemas), and of the
- * others: a misspelt one gets a did-you-mean among them.
- */
-const RUN_FLAGS = [
-  "write",
-  "check",
-  "stdout",
-  "format",
-  "color",
-  "quiet",
-  "transforms",
-  "skip",
-  "ignore",
-  "jobs",
-  "context",
-  "transform",
-  "fail-on",
-  "force",
-];
+type Yargs = import("yargs").Argv;
+type YargsOptions = Record<string, import("yargs").Options>;
+
+/** The main command's own options (the transforms' come from their schemas), in the order `--help` shows them. */
+const RUN_OPTIONS: YargsOptions = {
+  write: { alias: "w", type: "boolean", description: "write the changes into the files (atomically)" },
+  check: { alias: "c", type: "boolean", description: "exit 1 when a file would change, listing it; write nothing" },
+  stdout: { type: "boolean", description: "print the transformed file instead of a diff (one file)" },
+  format: { choices: ["text", "json", "sarif"], default: "text", description: "output format" },
+  color: {
+    type: "boolean",
+    description: "colour the diff and the notes' severities (default: on a terminal, unless NO_COLOR is set)",
+  },
+  quiet: { alias: "q", type: "boolean", description: "show only warnings, action-needed notes and errors" },
+  transforms: { alias: "t", type: "string", description: "run only these transforms (comma-separated ids)" },
+  skip: { type: "string", description: "leave these transforms out (comma-separated ids)" },
+  ignore: { type: "string", description: "leave out files matching this .gitignore-style glob (repeatable)" },
+  jobs: { alias: "j", type: "number", description: "worker threads (default: one fewer than the CPUs, at least 1" },
+  context: {
+    type: "string",
+    description:
+      "build context folder for every file (default: the one compose / bake give it, else the Dockerfile's own folder)",
+  },
+  transform: {
+    type: "string",
+    description: "also run the transform in this module (a .js file; repeatable), after the built-in ones",
+  },
+  "fail-on": {
+    choices: ["never", "warning", "action-needed"],
+    description:
+      "exit 1 when notes of this severity (or worse) remain, also in files that would not change [default: action-needed with --check, never otherwise]",
+  },
+  force: {
+    type: "boolean",
+    description:
+      "--write: also replace read-only files, and write hard-linked files (or files dfmod cannot give their owner back) in place",
+  },
+};
+
+/** The main command's options as flag names: a misspelt one gets a did-you-mean among them. */
+const RUN_FLAGS = Object.keys(RUN_OPTIONS);
+
+/** The other commands' options. */
 const COMMAND_FLAGS: Record<string, string[]> = {
   list: [],
   packages: ["python-image", "format", "package"],
@@ -218,147 +241,85 @@ function transformModules(args: string[]): string[] {
 /** yargs drops a lone "-" (stdin); it travels through the parser under this name. */
 const STDIN = "\u0000stdin";
 
-async function main(): Promise<number> {
+const EXAMPLES: [string, string][] = [
+  ["$0 Dockerfile", "show what dfmod would change in one Dockerfile (a diff; nothing is written)"],
+  ["$0 --write .", "migrate every Dockerfile, compose file and .dockerignore under the current folder"],
+  ["$0 --check --format sarif . > dfmod.sarif", "in CI: exit 1 when something would change, SARIF for code scanning"],
+  ["$0 explain --migrate services/api/Dockerfile", "what a code change re-runs, before and after the migration"],
+  ["$0 packages libpq-dev jpeg-dev", "what Alpine packages become on Debian trixie"],
+];
+
+/** The main command: its own options, then the transforms' in a group of their own. */
+function runCommandOptions(y: Yargs, registry: readonly Transform[]): Yargs {
+  const { defaultJobs } = require("./run") as typeof import("./run");
+  const jobs = { ...RUN_OPTIONS.jobs, description: `${RUN_OPTIONS.jobs!.description}: ${defaultJobs()})` };
+  const flags = transformFlags(registry);
+  return y
+    .positional("paths", { type: "string", array: true })
+    .options({ ...RUN_OPTIONS, jobs })
+    .options(flags)
+    .group(Object.keys(flags), 'Transform options (also a config file\'s "options"):')
+    .conflicts("write", "check")
+    .conflicts("write", "stdout")
+    .conflicts("check", "stdout")
+    .example(EXAMPLES);
+}
+
+function packagesCommandOptions(y: Yargs): Yargs {
+  return y
+    .positional("names", { type: "string", array: true })
+    .option("python-image", {
+      type: "boolean",
+      description: "for a stage on a python:* image (--no-python-image: a plain Alpine / Debian base) [default: true]",
+    })
+    .option("format", { choices: ["text", "json"] as const, default: "text" as const, description: "output format" })
+    .option("package", {
+      type: "string",
+      description: "an Alpine package's Debian name, as alpine=debian (repeatable; wins over the map and the config)",
+    })
+    .example([["$0 packages libpq-dev jpeg-dev py3-lxml", "build and runtime names, and why"]]);
+}
+
+function explainCommandOptions(y: Yargs): Yargs {
+  return y
+    .positional("paths", { type: "string", array: true })
+    .option("changed", { type: "string", description: "the changed file(s) (repeatable, comma-separated)" })
+    .option("changed-since", { type: "string", description: "the files changed in git since this ref" })
+    .option("migrate", { type: "boolean", description: "also explain the migrated Dockerfile, side by side" })
+    .option("format", { choices: ["text", "json"] as const, default: "text" as const, description: "output format" })
+    .option("context", {
+      type: "string",
+      description: "build context folder (default: the one compose / bake give, else the Dockerfile's own folder)",
+    })
+    .example([
+      ["$0 explain Dockerfile", "which steps a typical code change re-runs"],
+      ["$0 explain --changed-since main .", "what the changes since main re-run"],
+    ]);
+}
+
+/** The parser: each command has its own options, and one a command does not take is an error there. */
+function parserFor(args: string[], registry: readonly Transform[]): Yargs {
   // yargs' CommonJS export is the factory itself (its `.default` is the option-default method).
   const yargs = require("yargs") as typeof import("yargs");
-  const { defaultJobs, run } = require("./run") as typeof import("./run");
-  const { transforms: builtins } = require("../transforms") as typeof import("../transforms");
-  await shellReady;
-  const args = process.argv.slice(2).map((a) => (a === "-" ? STDIN : a));
-  const modules = transformModules(args);
-  let registry: Transform[] = builtins;
-  if (modules.length > 0) {
-    const { withExternal } = require("./external") as typeof import("./external");
-    try {
-      registry = withExternal(builtins, modules, process.cwd());
-    } catch (err) {
-      io.stderr(`dfmod: --transform ${(err as Error).message}\n`);
-      return 2;
-    }
-  }
-  const transformById = (id: string): Transform | undefined => registry.find((t) => t.id === id);
-  const examples: [string, string][] = [
-    ["$0 Dockerfile", "show what dfmod would change in one Dockerfile (a diff; nothing is written)"],
-    ["$0 --write .", "migrate every Dockerfile, compose file and .dockerignore under the current folder"],
-    ["$0 --check --format sarif . > dfmod.sarif", "in CI: exit 1 when something would change, SARIF for code scanning"],
-    ["$0 explain --migrate services/api/Dockerfile", "what a code change re-runs, before and after the migration"],
-    ["$0 packages libpq-dev jpeg-dev", "what Alpine packages become on Debian trixie"],
-  ];
-  const parser = yargs(args)
+  return yargs(args)
     .scriptName("dfmod")
     .usage(
       "$0 [paths..]\n\nRewrites Dockerfiles and compose files. Prints a unified diff by default (a dry run); --write changes the files.\n" +
         "A folder is searched for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* and compose files; `-` reads standard input.",
     )
-    // Each command has its own options: one a command does not take is an error there.
     .command("$0 [paths..]", "rewrite files (files, folders, or - for stdin; default: .)", (y) =>
-      y
-        .positional("paths", { type: "string", array: true })
-        .option("write", { alias: "w", type: "boolean", description: "write the changes into the files (atomically)" })
-        .option("check", {
-          alias: "c",
-          type: "boolean",
-          description: "exit 1 when a file would change, listing it; write nothing",
-        })
-        .option("stdout", { type: "boolean", description: "print the transformed file instead of a diff (one file)" })
-        .option("format", {
-          choices: ["text", "json", "sarif"] as const,
-          default: "text" as const,
-          description: "output format",
-        })
-        .option("color", {
-          type: "boolean",
-          description: "colour the diff and the notes' severities (default: on a terminal, unless NO_COLOR is set)",
-        })
-        .option("quiet", {
-          alias: "q",
-          type: "boolean",
-          description: "show only warnings, action-needed notes and errors",
-        })
-        .option("transforms", {
-          alias: "t",
-          type: "string",
-          description: "run only these transforms (comma-separated ids)",
-        })
-        .option("skip", { type: "string", description: "leave these transforms out (comma-separated ids)" })
-        .option("ignore", {
-          type: "string",
-          description: "leave out files matching this .gitignore-style glob (repeatable)",
-        })
-        .option("jobs", {
-          alias: "j",
-          type: "number",
-          description: `worker threads (default: one fewer than the CPUs, at least 1: ${defaultJobs()})`,
-        })
-        .option("context", {
-          type: "string",
-          description:
-            "build context folder for every file (default: the one compose / bake give it, else the Dockerfile's own folder)",
-        })
-        .option("transform", {
-          type: "string",
-          description: "also run the transform in this module (a .js file; repeatable), after the built-in ones",
-        })
-        .option("fail-on", {
-          choices: ["never", "warning", "action-needed"] as const,
-          description:
-            "exit 1 when notes of this severity (or worse) remain, also in files that would not change [default: action-needed with --check, never otherwise]",
-        })
-        .option("force", {
-          type: "boolean",
-          description:
-            "--write: also replace read-only files, and write hard-linked files (or files dfmod cannot give their owner back) in place",
-        })
-        .options(transformFlags(registry))
-        .group(Object.keys(transformFlags(registry)), 'Transform options (also a config file\'s "options"):')
-        .conflicts("write", "check")
-        .conflicts("write", "stdout")
-        .conflicts("check", "stdout")
-        .example(examples),
+      runCommandOptions(y, registry),
     )
     .command("list", "list the transforms, in pipeline order", (y) => y.example([["$0 list", "the transforms"]]))
     .command(
       "packages <names..>",
       "what Alpine package names become on Debian trixie (exit 1 if one has no name)",
-      (y) =>
-        y
-          .positional("names", { type: "string", array: true })
-          .option("python-image", {
-            type: "boolean",
-            description:
-              "for a stage on a python:* image (--no-python-image: a plain Alpine / Debian base) [default: true]",
-          })
-          .option("format", {
-            choices: ["text", "json"] as const,
-            default: "text" as const,
-            description: "output format",
-          })
-          .option("package", {
-            type: "string",
-            description:
-              "an Alpine package's Debian name, as alpine=debian (repeatable; wins over the map and the config)",
-          })
-          .example([["$0 packages libpq-dev jpeg-dev py3-lxml", "build and runtime names, and why"]]),
+      packagesCommandOptions,
     )
-    .command("explain [paths..]", "show each build step's cache inputs and what a code change re-runs", (y) =>
-      y
-        .positional("paths", { type: "string", array: true })
-        .option("changed", { type: "string", description: "the changed file(s) (repeatable, comma-separated)" })
-        .option("changed-since", { type: "string", description: "the files changed in git since this ref" })
-        .option("migrate", { type: "boolean", description: "also explain the migrated Dockerfile, side by side" })
-        .option("format", {
-          choices: ["text", "json"] as const,
-          default: "text" as const,
-          description: "output format",
-        })
-        .option("context", {
-          type: "string",
-          description: "build context folder (default: the one compose / bake give, else the Dockerfile's own folder)",
-        })
-        .example([
-          ["$0 explain Dockerfile", "which steps a typical code change re-runs"],
-          ["$0 explain --changed-since main .", "what the changes since main re-run"],
-        ]),
+    .command(
+      "explain [paths..]",
+      "show each build step's cache inputs and what a code change re-runs",
+      explainCommandOptions,
     )
     .parserConfiguration({ "populate--": true })
     .strict()
@@ -367,9 +328,13 @@ async function main(): Promise<number> {
     .fail((message: string | undefined, err: Error | undefined) => {
       throw new UsageError(message ?? err?.message ?? "cannot read the command line");
     });
+}
+
+/** The command line read, or the exit code of a usage error (with a did-you-mean). */
+async function parseArgs(args: string[], registry: readonly Transform[]): Promise<Args | number> {
   let argv: Args;
   try {
-    argv = (await parser.parse()) as unknown as Args;
+    argv = (await parserFor(args, registry).parse()) as unknown as Args;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     // Did-you-mean among the options of the command given.
@@ -378,101 +343,112 @@ async function main(): Promise<number> {
     return usage(`${err.message}${suggestion(err.message, [...known, "help", "version"])}`, command);
   }
   // A repeated option: the last one wins (as in prettier); only these take several values.
+  const lists = new Set(["_", "--", "paths", "names"]);
   for (const [key, value] of Object.entries(argv)) {
-    if (
-      Array.isArray(value) &&
-      !REPEATABLE.has(key) &&
-      key !== "_" &&
-      key !== "--" &&
-      key !== "paths" &&
-      key !== "names"
-    )
+    if (Array.isArray(value) && !REPEATABLE.has(key) && !lists.has(key))
       (argv as Record<string, unknown>)[key] = value[value.length - 1];
   }
-  // Paths after `--` are paths, whatever they look like.
-  const afterDashes = ((argv["--"] as unknown[] | undefined) ?? []).map(String);
-  // A build context that is not a folder: an error before anything is written.
-  if (argv.context !== undefined) {
-    const problem = folderProblem(argv.context);
-    if (problem) return usage(`--context ${argv.context}: ${problem}`);
-  }
+  return argv;
+}
 
-  if (argv._[0] === "list") {
-    const width = Math.max(...registry.map((t) => t.id.length));
-    io.stdout(registry.map((t) => `${t.id.padEnd(width)}  ${t.summary}\n`).join(""));
-    return 0;
-  }
-  if (argv._[0] === "explain") {
-    const { runExplain } = require("./explain/run") as typeof import("./explain/run");
-    const given = [...((argv.paths as string[] | undefined) ?? []).map(String), ...afterDashes];
-    return runExplain(
-      {
-        transforms: registry,
-        paths: given.length ? given : ["."],
-        changed: list(argv.changed),
-        changedSince: argv["changed-since"],
-        migrate: Boolean(argv.migrate),
-        format: argv.format === "json" ? "json" : "text",
-        context: argv.context,
-        transformOptions: {},
-      },
-      io,
-    );
-  }
-  const wanted = list(argv.transforms);
-  const skipped = list(argv.skip);
-  for (const id of [...wanted, ...skipped]) {
-    if (!transformById(id)) {
-      io.stderr(`dfmod: unknown transform "${id}" (see \`dfmod list\`)\n`);
-      return 2;
-    }
-  }
-  // Only the options given on the command line: they win over config files.
-  const transformOptions = givenOptions(registry, argv);
-  if (typeof transformOptions === "string") {
-    io.stderr(`dfmod: ${transformOptions}\n`);
+/** The built-in transforms and those of the `--transform` modules; a module that is not one: exit 2. */
+function loadRegistry(builtins: Transform[], modules: string[]): Transform[] | number {
+  if (modules.length === 0) return builtins;
+  const { withExternal } = require("./external") as typeof import("./external");
+  try {
+    return withExternal(builtins, modules, process.cwd());
+  } catch (err) {
+    io.stderr(`dfmod: --transform ${(err as Error).message}\n`);
     return 2;
   }
-  if (argv._[0] === "packages") {
-    const { runPackages } =
-      require("../transforms/alpine-to-trixie/packages-command") as typeof import("../transforms/alpine-to-trixie/packages-command");
-    return runPackages(
-      {
-        names: ((argv.names as string[] | undefined) ?? []).map(String),
-        python: argv["python-image"] ?? true,
-        format: argv.format === "json" ? "json" : "text",
-        cwd: process.cwd(),
-        packages: (transformOptions.packages ?? {}) as Record<string, { build: string[]; runtime: string[] }>,
-        registry,
-      },
-      io,
-    );
-  }
-  if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1))
-    return usage(`--jobs ${String(argv.jobs)}: takes a whole number of 1 or more`);
-  // More threads than CPUs only cost memory and time.
-  let jobs = argv.jobs ?? defaultJobs();
-  if (jobs > cpus()) {
-    io.stderr(`dfmod: --jobs ${jobs} is more than the ${cpus()} CPUs: using ${cpus()}\n`);
-    jobs = cpus();
-  }
-  const mode: Mode = argv.write ? "write" : argv.check ? "check" : argv.stdout ? "stdout" : "diff";
+}
+
+/** The paths given (those after `--` too); none means `.`. */
+function pathsOf(argv: Args): string[] {
+  // Paths after `--` are paths, whatever they look like.
+  const afterDashes = ((argv["--"] as unknown[] | undefined) ?? []).map(String);
   const given = [...((argv.paths as string[] | undefined) ?? []).map(String), ...afterDashes];
-  const paths = given.length > 0 ? given.map((p) => (p === STDIN ? "-" : p)) : ["."];
+  return given.length > 0 ? given.map((p) => (p === STDIN ? "-" : p)) : ["."];
+}
+
+function listCommand(registry: readonly Transform[]): number {
+  const width = Math.max(...registry.map((t) => t.id.length));
+  io.stdout(registry.map((t) => `${t.id.padEnd(width)}  ${t.summary}\n`).join(""));
+  return 0;
+}
+
+function explainCommand(argv: Args, registry: Transform[]): Promise<number> {
+  const { runExplain } = require("./explain/run") as typeof import("./explain/run");
+  return runExplain(
+    {
+      transforms: registry,
+      paths: pathsOf(argv),
+      changed: list(argv.changed),
+      changedSince: argv["changed-since"],
+      migrate: Boolean(argv.migrate),
+      format: argv.format === "json" ? "json" : "text",
+      context: argv.context,
+      transformOptions: {},
+    },
+    io,
+  );
+}
+
+function packagesCommand(argv: Args, registry: Transform[], options: Record<string, unknown>): number {
+  const { runPackages } =
+    require("../transforms/alpine-to-trixie/packages-command") as typeof import("../transforms/alpine-to-trixie/packages-command");
+  return runPackages(
+    {
+      names: ((argv.names as string[] | undefined) ?? []).map(String),
+      python: argv["python-image"] ?? true,
+      format: argv.format === "json" ? "json" : "text",
+      cwd: process.cwd(),
+      packages: (options.packages ?? {}) as Record<string, { build: string[]; runtime: string[] }>,
+      registry,
+    },
+    io,
+  );
+}
+
+/** `--jobs`, checked, and no more than the CPUs (more threads only cost memory and time); a bad value: exit 2. */
+function jobsOf(argv: Args): number | { exit: number } {
+  const { defaultJobs } = require("./run") as typeof import("./run");
+  if (argv.jobs !== undefined && (!Number.isInteger(argv.jobs) || argv.jobs < 1))
+    return { exit: usage(`--jobs ${String(argv.jobs)}: takes a whole number of 1 or more`) };
+  const jobs = argv.jobs ?? defaultJobs();
+  if (jobs <= cpus()) return jobs;
+  io.stderr(`dfmod: --jobs ${jobs} is more than the ${cpus()} CPUs: using ${cpus()}\n`);
+  return cpus();
+}
+
+interface Selection {
+  registry: Transform[];
+  modules: string[];
+  only: string[] | undefined;
+  skip: string[];
+  options: Record<string, unknown>;
+}
+
+function runCommand(argv: Args, selection: Selection): Promise<number> | number {
+  const { run } = require("./run") as typeof import("./run");
+  const jobs = jobsOf(argv);
+  if (typeof jobs !== "number") return jobs.exit;
+  const mode: Mode = argv.write ? "write" : argv.check ? "check" : argv.stdout ? "stdout" : "diff";
+  const color = (stream: NodeJS.WriteStream): boolean => argv.color ?? (Boolean(stream.isTTY) && !process.env.NO_COLOR);
   return run(
     {
-      registry,
-      modules,
-      paths,
+      registry: selection.registry,
+      modules: selection.modules,
+      paths: pathsOf(argv),
       mode,
       format: argv.format,
-      color: argv.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR),
-      colorNotes: argv.color ?? (Boolean(process.stderr.isTTY) && !process.env.NO_COLOR),
+      color: color(process.stdout),
+      colorNotes: color(process.stderr),
       quiet: Boolean(argv.quiet),
-      only: wanted.length ? wanted : undefined,
-      skip: skipped,
+      only: selection.only,
+      skip: selection.skip,
       context: argv.context,
-      transformOptions,
+      transformOptions: selection.options,
       ignore: list(argv.ignore),
       jobs,
       force: Boolean(argv.force),
@@ -481,6 +457,46 @@ async function main(): Promise<number> {
     },
     io,
   );
+}
+
+/** `-t` and `--skip`, each id checked against the registry; an unknown one: exit 2. */
+function selectionOf(argv: Args, registry: Transform[], modules: string[]): Selection | number {
+  const only = list(argv.transforms);
+  const skip = list(argv.skip);
+  const unknown = [...only, ...skip].find((id) => !registry.some((t) => t.id === id));
+  if (unknown !== undefined) {
+    io.stderr(`dfmod: unknown transform "${unknown}" (see \`dfmod list\`)\n`);
+    return 2;
+  }
+  // Only the options given on the command line: they win over config files.
+  const options = givenOptions(registry, argv);
+  if (typeof options === "string") {
+    io.stderr(`dfmod: ${options}\n`);
+    return 2;
+  }
+  return { registry, modules, only: only.length ? only : undefined, skip, options };
+}
+
+async function main(): Promise<number> {
+  const { transforms: builtins } = require("../transforms") as typeof import("../transforms");
+  await shellReady;
+  const args = process.argv.slice(2).map((a) => (a === "-" ? STDIN : a));
+  const modules = transformModules(args);
+  const registry = loadRegistry(builtins, modules);
+  if (typeof registry === "number") return registry;
+  const argv = await parseArgs(args, registry);
+  if (typeof argv === "number") return argv;
+  // A build context that is not a folder: an error before anything is written.
+  if (argv.context !== undefined) {
+    const problem = folderProblem(argv.context);
+    if (problem) return usage(`--context ${argv.context}: ${problem}`);
+  }
+  if (argv._[0] === "list") return listCommand(registry);
+  if (argv._[0] === "explain") return explainCommand(argv, registry);
+  const selection = selectionOf(argv, registry, modules);
+  if (typeof selection === "number") return selection;
+  if (argv._[0] === "packages") return packagesCommand(argv, registry, selection.options);
+  return runCommand(argv, selection);
 }
 
 main().then(

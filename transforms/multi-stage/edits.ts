@@ -193,6 +193,6 @@ function runtimeFrom(scene: Scene): string {
   const name = scene.ctx.options.runtimeStageName;
   if (!name) return own;
   const named = from.words()[2];
-  if (scene.stage.name && named) return from.logical.slice(0, named.start) + name + from.logical.slice(named.end);
+  if (scene.stage.name && named) return chunkText(scene, from, from.start, from.replace(named.start, named.end, name));
   return `${own} ${asKeyword(from)} ${name}`;
 }

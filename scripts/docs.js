@@ -18,7 +18,12 @@ function section(transform) {
   else {
     out.push("| Flag | Config | Default | What it does |", "| --- | --- | --- | --- |");
     for (const o of options) {
-      const flag = o.type === "map" ? `\`--${o.flag} name=value\`` : o.type === "boolean" ? `\`--${o.flag}\`` : `\`--${o.flag} <value>\``;
+      const flag =
+        o.type === "map"
+          ? `\`--${o.flag} name=value\``
+          : o.type === "boolean"
+            ? `\`--${o.flag}\``
+            : `\`--${o.flag} <value>\``;
       const config = o.type === "map" ? `\`"${o.configKey}": {...}\`` : `\`"options": {"${o.flag}": ...}\``;
       const shown = o.default === undefined ? "(none)" : o.type === "map" ? "{}" : `\`${String(o.default)}\``;
       const choices = o.choices ? ` (${o.choices.map((c) => `\`${c}\``).join(", ")})` : "";

@@ -1,0 +1,182 @@
+/** The commands and packages multi-stage reasons about: build tools, installs, purges, users. */
+import type { ShellCommand } from "../../src/engine/shell";
+import type { Instruction } from "../../src/engine/dockerfile";
+import {
+  dependencyInstall,
+  isCacheCleanup,
+  parsePipInstall,
+  venvActivation,
+  venvCreation,
+} from "../../src/engine/commands";
+import { envPairs } from "../../src/engine/stage";
+import { packageMap } from "../alpine-to-trixie/packages";
+import { runtimeOfDev } from "../alpine-to-trixie/resolve";
+
+/** Debian packages that only build things: nothing of them is needed at run time. */
+export const BUILD_TOOLS = new Set([
+  "autoconf",
+  "automake",
+  "binutils",
+  "bison",
+  "build-essential",
+  "cargo",
+  "clang",
+  "cmake",
+  "dpkg-dev",
+  "flex",
+  "g++",
+  "gcc",
+  "git",
+  "libc6-dev",
+  "libtool",
+  "libtool-bin",
+  "linux-libc-dev",
+  "llvm",
+  "make",
+  "meson",
+  "nasm",
+  "ninja-build",
+  "patch",
+  "pkg-config",
+  "pkgconf",
+  "python3-dev",
+  "rustc",
+  "swig",
+]);
+
+/** The commands of build-tool packages (those the runtime stage does not get). */
+export const TOOL_COMMANDS: Record<string, string[]> = {
+  "build-essential": ["gcc", "cc", "g++", "c++", "make"],
+  gcc: ["gcc", "cc"],
+  "g++": ["g++", "c++"],
+  clang: ["clang", "clang++"],
+  make: ["make"],
+  cmake: ["cmake"],
+  git: ["git"],
+  cargo: ["cargo"],
+  rustc: ["rustc"],
+  "pkg-config": ["pkg-config"],
+  pkgconf: ["pkg-config", "pkgconf"],
+  swig: ["swig"],
+  meson: ["meson"],
+  "ninja-build": ["ninja"],
+  nasm: ["nasm"],
+  patch: ["patch"],
+  autoconf: ["autoconf", "autoreconf"],
+  automake: ["automake"],
+  libtool: ["libtool"],
+  bison: ["bison"],
+  flex: ["flex"],
+  binutils: ["ld", "as", "ar", "strip"],
+};
+
+/**
+ * What a command needs of the builder: a compiler or build tool the runtime stage lacks
+ * (`make`, `gcc`, `git`...), or a build of C code (`setup.py build_ext`, `cythonize`...).
+ */
+export function needsBuilder(command: ShellCommand, builderOnly: Set<string>): string | undefined {
+  const t = words(command);
+  const name = t[0]?.slice(t[0].lastIndexOf("/") + 1);
+  if (name === undefined) return undefined;
+  if (builderOnly.has(name)) return name;
+  if (["cythonize", "maturin", "f2py"].includes(name)) return name;
+  const python = /^python(?:3(?:\.\d+)?)?$/.test(name);
+  if (python && t[1] === "setup.py" && /^(?:build|build_ext|install|develop|bdist_wheel|bdist_egg)$/.test(t[2] ?? ""))
+    return `python setup.py ${t[2]}`;
+  if (python && t[1] === "-m" && (t[2] === "build" || t[2] === "cython")) return `python -m ${t[2]}`;
+  return undefined;
+}
+
+/**
+ * Debian build package -> the runtime packages it stands for (libpq-dev -> libpq5): the user's map,
+ * the package map, or the rule that finds a -dev package's library among trixie's names.
+ */
+let runtimeIndex: Map<string, string[]> | undefined;
+export function runtimeOf(
+  pkg: string,
+  user: Record<string, { build: string[]; runtime: string[] }>,
+): string[] | undefined {
+  for (const entry of Object.values(user)) if (entry.build.includes(pkg)) return entry.runtime;
+  if (!runtimeIndex) {
+    runtimeIndex = new Map();
+    for (const entry of Object.values(packageMap)) {
+      for (const b of entry.build) {
+        if (entry.build.length === 1 || !runtimeIndex.has(b)) runtimeIndex.set(b, entry.runtime);
+      }
+    }
+  }
+  const known = runtimeIndex.get(pkg);
+  if (known) return known;
+  const library = runtimeOfDev(pkg);
+  return library ? [library] : undefined;
+}
+
+/** Tools a HEALTHCHECK may call that slim images lack (BusyBox had wget and nc built in). */
+export const HEALTHCHECK_TOOLS: Record<string, string> = { curl: "curl", wget: "wget", nc: "netcat-openbsd" };
+
+export function isPythonImage(image: string): boolean {
+  return /(?:^|\/)python:|(?:^|\/)uv:python|^python$/.test(image) || /astral-sh\/uv:/.test(image);
+}
+
+export function words(command: ShellCommand): (string | undefined)[] {
+  return command.words.map((w) => w.text);
+}
+
+export function isAptOrApk(command: ShellCommand): boolean {
+  const [name] = words(command);
+  return name === "apt-get" || name === "apt" || name === "apk";
+}
+
+export function isPurge(command: ShellCommand): boolean {
+  const t = words(command);
+  return (
+    ((t[0] === "apt-get" || t[0] === "apt") && (t[1] === "purge" || t[1] === "remove" || t[1] === "autoremove")) ||
+    (t[0] === "apk" && t.includes("del"))
+  );
+}
+
+export function isUserCommand(command: ShellCommand): boolean {
+  const [name] = words(command);
+  return name !== undefined && ["useradd", "groupadd", "adduser", "addgroup", "usermod"].includes(name);
+}
+
+/** Commands that belong to the build: installs, system packages, venv set-up, pip upgrades. */
+export function isBuildCommand(command: ShellCommand): boolean {
+  if (isAptOrApk(command) || isCacheCleanup(command) || dependencyInstall(command)) return true;
+  if (venvCreation(command) !== undefined || venvActivation(command) !== undefined) return true;
+  const pip = parsePipInstall(command);
+  if (pip) return true;
+  const [name, sub] = words(command);
+  return name === "set" || name === "true" || (name === "poetry" && sub === "config");
+}
+
+/** Packages an `apt-get install` names (options left out). */
+export function aptInstalls(command: ShellCommand): string[] {
+  const t = words(command);
+  if ((t[0] !== "apt-get" && t[0] !== "apt") || !t.includes("install")) return [];
+  return t
+    .slice(t.indexOf("install") + 1)
+    .filter((w): w is string => w !== undefined && !w.startsWith("-"))
+    .map((w) => w.replace(/=.*$/, ""));
+}
+
+export function aptPurges(command: ShellCommand): string[] {
+  const t = words(command);
+  if (!isPurge(command) || t[0] === "apk") return [];
+  return t.slice(2).filter((w): w is string => w !== undefined && !w.startsWith("-"));
+}
+
+export const MANIFEST =
+  /(?:^|\/)(?:[^/]*requirements[^/]*\.(?:txt|in)|pyproject\.toml|uv\.lock|poetry\.lock|setup\.py|setup\.cfg|Pipfile(?:\.lock)?|constraints[^/]*\.txt)$/;
+
+export function hasPathEnv(list: Instruction[], venv: string): boolean {
+  return list.some(
+    (i) => i.keyword === "ENV" && envPairs(i).some((p) => p.key === "PATH" && p.value.includes(`${venv}/bin`)),
+  );
+}
+
+export function usesUvAtRuntime(list: Instruction[]): boolean {
+  return list.some(
+    (i) => (i.keyword === "CMD" || i.keyword === "ENTRYPOINT") && /(?:^|[\s"[])(?:uv|uvx)(?:[\s",]|$)/.test(i.args),
+  );
+}

@@ -1,0 +1,198 @@
+/**
+ * The split as edits into the original text. The stage stays where it is and becomes the builder:
+ * its FROM gets the builder's name, the instructions only the runtime needs leave it, and the
+ * venv set-up goes in above the install. The runtime stage goes in after the last install RUN:
+ * its FROM, copies of what it shares with the builder, the system packages and the environment.
+ * Everything after that RUN is already the runtime stage's, and stays where it is. Instructions
+ * keep their own bytes (comments, blank lines above them, case, continuations, line endings).
+ */
+import { afterLineBreak } from "../../src/engine/source";
+import { applyEdits, type Edit } from "../../src/engine/edits";
+import { isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
+import { hasPathEnv } from "./commands";
+import { envValue, type Build, type Scene, type Venv } from "./plan";
+import type { Placed, Placement } from "./place";
+import type { VenvOwner } from "./runtime";
+
+/** Everything the edits need to know about the split. */
+export interface SplitPlan {
+  build: Build;
+  venv: Venv;
+  placement: Placement;
+  owner: VenvOwner;
+  /** System packages the runtime stage installs. */
+  packages: string[];
+  /** The build part upgrades the image's packages: the runtime stage does too. */
+  upgraded: boolean;
+}
+
+export function splitEdits(scene: Scene, plan: SplitPlan): Edit[] {
+  const placed = plan.placement.placed;
+  const buildEnd = scene.list.indexOf(plan.build.lastBuildRun);
+  const edits = [...builderFromEdits(scene), ...builderSetup(scene, plan)];
+  for (const p of placed.slice(0, buildEnd)) {
+    if (p.role === "runtime" || p.role === "drop") edits.push(removal(scene, p.instruction));
+    else edits.push(...(p.builderEdits ?? []));
+  }
+  // After the build: the runtime stage's part, but for what belongs to the builder.
+  const toBuilder: string[] = [];
+  for (const p of placed.slice(buildEnd + 1)) {
+    const { instruction, role } = p;
+    if (role === "builder" || role === "both") toBuilder.push(chunk(scene, instruction, p.builderEdits));
+    if (role === "builder" || role === "drop" || movedUp(plan, p)) edits.push(removal(scene, instruction));
+  }
+  edits.push(...endOfBuilder(scene, placed[buildEnd]!, [...toBuilder, "", ...runtimeHeader(scene, plan)]));
+  return edits;
+}
+
+/** The builder's FROM: the stage's own, named for the builder. */
+function builderFromEdits(scene: Scene): Edit[] {
+  const from = scene.stage.from;
+  const name = scene.ctx.options.builderStageName;
+  const [image, , named] = from.words();
+  if (scene.stage.name && named) return from.replace(named.start, named.end, name);
+  const end = from.logical.trimEnd().length;
+  return from.replace(image!.end, end, ` ${asKeyword(from)} ${name}`);
+}
+
+/** What the builder sets up just above the install: uv's Python, a new venv, Poetry's in-project venv. */
+function builderSetup(scene: Scene, plan: SplitPlan): Edit[] {
+  const { tool } = plan.build.install;
+  const venv = plan.venv.path;
+  const lines: string[] = [];
+  // uv must use the base image's Python: the runtime stage has no other.
+  if ((tool === "uv-sync" || tool === "uv-pip") && envValue(scene, "UV_PYTHON_DOWNLOADS") === undefined)
+    lines.push("ENV UV_PYTHON_DOWNLOADS=0");
+  if (plan.venv.created && tool === "uv-pip")
+    lines.push(`RUN uv venv ${venv}`, `ENV VIRTUAL_ENV=${venv} PATH="${venv}/bin:$PATH"`);
+  else if (plan.venv.created) lines.push(`RUN python -m venv ${venv}`, `ENV PATH="${venv}/bin:$PATH"`);
+  if (tool === "poetry") lines.push("ENV POETRY_VIRTUALENVS_CREATE=true POETRY_VIRTUALENVS_IN_PROJECT=true");
+  if (lines.length === 0) return [];
+  // Right after the instruction before the install, above the install's comments and blank lines.
+  const previous = scene.file.instructions[plan.build.depsRun.index - 1]!;
+  const at = afterLineBreak(scene.file.text, previous.end);
+  return [{ start: at, end: at, text: lines.map((l) => l + "\n").join("") }];
+}
+
+/**
+ * The runtime stage up to the end of the build part: its FROM, the system packages, the shared
+ * instructions and the runtime's own from before the install, the environment, and the code.
+ */
+function runtimeHeader(scene: Scene, plan: SplitPlan): string[] {
+  const { placed } = plan.placement;
+  const { depsRun } = plan.build;
+  const buildEnd = scene.list.indexOf(plan.build.lastBuildRun);
+  const packages = packagesLine(plan);
+  const out: string[] = [runtimeFrom(scene)];
+  // With the builder's system packages (after the first RUN of the build part), else right after FROM.
+  let packagesPlaced = packages === undefined || plan.placement.installed.length === 0;
+  let venvPlaced = false;
+  const deferred: string[] = [];
+  for (const [i, p] of placed.slice(0, buildEnd + 1).entries()) {
+    const { instruction, role } = p;
+    if (!packagesPlaced && (role === "builder" || role === "drop") && instruction.keyword === "RUN") {
+      out.push(packages!);
+      packagesPlaced = true;
+    }
+    if (instruction === depsRun) {
+      // The user must exist before COPY --chown names it.
+      if (plan.owner.chown)
+        for (const u of plan.owner.userRuns) if (placed.indexOf(u) > i) out.push(chunk(scene, u.instruction));
+      out.push(...venvLines(scene, plan), ...deferred);
+      venvPlaced = true;
+    }
+    if (role !== "runtime" && role !== "both") continue;
+    if (venvPlaced && movedUp(plan, p)) continue;
+    // The code comes after the virtual environment, not before it.
+    if (!venvPlaced && isWholeContextCopy(instruction)) deferred.push(chunk(scene, instruction));
+    else out.push(chunk(scene, instruction));
+  }
+  if (packages !== undefined && !out.includes(packages)) out.splice(1, 0, packages);
+  return out;
+}
+
+/** A user-creation RUN after the install that goes above the runtime's `COPY --chown` of the environment. */
+function movedUp(plan: SplitPlan, p: Placed): boolean {
+  return plan.owner.chown !== undefined && plan.owner.userRuns.includes(p);
+}
+
+function venvLines(scene: Scene, plan: SplitPlan): string[] {
+  const venv = plan.venv.path;
+  const chown = plan.owner.chown;
+  return [
+    `COPY --from=${scene.ctx.options.builderStageName}${chown ? ` --chown=${chown}` : ""} ${venv} ${venv}`,
+    ...(hasPathEnv(scene.list, venv) ? [] : [`ENV PATH="${venv}/bin:$PATH"`]),
+  ];
+}
+
+function packagesLine(plan: SplitPlan): string | undefined {
+  const steps = [
+    ...(plan.upgraded ? ["apt-get upgrade -y"] : []),
+    ...(plan.packages.length > 0 ? [`apt-get install -y --no-install-recommends ${plan.packages.join(" ")}`] : []),
+  ];
+  if (steps.length === 0) return undefined;
+  return `RUN apt-get update && ${steps.join(" && ")} && rm -rf /var/lib/apt/lists/*`;
+}
+
+/**
+ * Lines that go in after the build's last RUN, each on a line of its own ("" leaves a blank line).
+ * When that RUN ends the file with an escape that runs on into its end, the escape goes first (it
+ * would join the new lines to the RUN), and the line break it took with it comes back at the end.
+ */
+function endOfBuilder(scene: Scene, { instruction: last, builderEdits }: Placed, lines: string[]): Edit[] {
+  const text = scene.file.text;
+  const own = text.slice(last.start, last.end);
+  const kept = scene.file.withoutDanglingEscape(own);
+  const added = lines.map((l) => "\n" + l).join("");
+  if (kept === own) return [...(builderEdits ?? []), { start: last.end, end: last.end, text: added }];
+  const edited = chunkText(scene, last, last.start, builderEdits);
+  const lastBreak = last.end === text.length && /\r?\n[ \t]*$/.test(own) ? "\n" : "";
+  return [{ start: last.start, end: last.end, text: edited + added + lastBreak }];
+}
+
+/** Removes an instruction with the comment and blank lines above it, and the line break before them. */
+function removal(scene: Scene, instruction: Instruction): Edit {
+  const text = scene.file.text;
+  const previous = scene.file.instructions[instruction.index - 1]!;
+  const own = text.slice(instruction.start, instruction.end);
+  // An escape that ran on into the end of the file took the last line break with it: it stays.
+  const lastBreak = instruction.end === text.length && /\r?\n[ \t]*$/.test(own) ? "\n" : "";
+  return { start: previous.end, end: instruction.end, text: lastBreak };
+}
+
+/** An instruction with the comment and blank lines above it, as written, to be put elsewhere. */
+function chunk(scene: Scene, instruction: Instruction, edits?: Edit[]): string {
+  const previous = scene.file.instructions[instruction.index - 1]!;
+  return chunkText(scene, instruction, afterLineBreak(scene.file.text, previous.end), edits);
+}
+
+function chunkText(scene: Scene, instruction: Instruction, start: number, edits?: Edit[]): string {
+  const own = scene.file.text.slice(start, instruction.end);
+  // The edits are offsets into the file as it is: they apply before a dangling escape goes.
+  const edited =
+    edits && edits.length > 0
+      ? applyEdits(
+          own,
+          edits.map((e) => ({ ...e, start: e.start - start, end: e.end - start })),
+          "\n",
+          "multi-stage",
+        )
+      : own;
+  return scene.file.withoutDanglingEscape(edited);
+}
+
+function asKeyword(from: Instruction): string {
+  const as = from.words()[1]?.text;
+  return as && as.toUpperCase() === "AS" ? as : from.keywordText === from.keywordText.toLowerCase() ? "as" : "AS";
+}
+
+/** The runtime stage's FROM: the original line, renamed with --runtime-stage-name. */
+function runtimeFrom(scene: Scene): string {
+  const from = scene.stage.from;
+  const own = scene.file.text.slice(from.start, from.end);
+  const name = scene.ctx.options.runtimeStageName;
+  if (!name) return own;
+  const named = from.words()[2];
+  if (scene.stage.name && named) return chunkText(scene, from, from.start, from.replace(named.start, named.end, name));
+  return `${own} ${asKeyword(from)} ${name}`;
+}

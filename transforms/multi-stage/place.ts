@@ -1,0 +1,163 @@
+/** Which stage each instruction goes to, and what the builder's copy of it loses. */
+import { isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
+import type { Edit } from "../../src/engine/edits";
+import { dependencyInstall, isCacheCleanup, resolvePath } from "../../src/engine/commands";
+import {
+  aptInstalls,
+  aptPurges,
+  isAptOrApk,
+  isBuildCommand,
+  isPurge,
+  isUserCommand,
+  MANIFEST,
+  usesUvAtRuntime,
+  words,
+} from "./commands";
+import { NotSplit, type Build, type Scene } from "./plan";
+
+export type Role = "builder" | "runtime" | "both" | "drop";
+
+export interface Placed {
+  instruction: Instruction;
+  role: Role;
+  /** Edits to the instruction's own text in the builder (purges removed, --system dropped, --chown dropped). */
+  builderEdits?: Edit[];
+}
+
+export interface Placement {
+  placed: Placed[];
+  /** Debian packages the builder installs, and those its RUNs purge again. */
+  installed: string[];
+  purged: Set<string>;
+}
+
+/** Where an instruction stands relative to the build. */
+interface Position {
+  index: number;
+  depsIndex: number;
+  buildEnd: number;
+  /** Where the code copies put the whole context: files copied there earlier come with them. */
+  codeRoots: string[];
+  ownerRun: Instruction | undefined;
+}
+
+export function placeAll(scene: Scene, build: Build, ownerRun: Instruction | undefined): Placement {
+  const { list, states } = scene;
+  const codeRoots = list
+    .filter(isWholeContextCopy)
+    .map((c) => resolvePath(states.get(c)!.workdir, c.copyDestination()));
+  const depsIndex = list.indexOf(build.depsRun);
+  const buildEnd = list.indexOf(build.lastBuildRun);
+  const placement: Placement = { placed: [], installed: [], purged: new Set() };
+  for (const [index, instruction] of list.entries()) {
+    const role = roleOf(scene, build, instruction, { index, depsIndex, buildEnd, codeRoots, ownerRun });
+    if (role === "builder" || role === "drop") {
+      for (const command of instruction.shell()?.commands ?? []) {
+        placement.installed.push(...aptInstalls(command));
+        for (const p of aptPurges(command)) placement.purged.add(p);
+      }
+    }
+    placement.placed.push({ instruction, role, builderEdits: builderEditsOf(instruction, role) });
+  }
+  return placement;
+}
+
+function roleOf(scene: Scene, build: Build, instruction: Instruction, at: Position): Role {
+  const k = instruction.keyword;
+  if (instruction === build.depsRun || build.projectRuns.includes(instruction)) return "builder";
+  if (k === "ARG" || k === "ENV" || k === "WORKDIR" || k === "SHELL")
+    return at.index < at.buildEnd ? "both" : "runtime";
+  if (k === "COPY" || k === "ADD") return copyRole(scene, instruction, at);
+  if (k === "RUN") return runRole(instruction, at);
+  if (k === "ONBUILD") throw new NotSplit("ONBUILD instructions");
+  return "runtime";
+}
+
+function copyRole(scene: Scene, instruction: Instruction, at: Position): Role {
+  const from = instruction.flag("from")?.value;
+  if (from !== undefined)
+    return /astral-sh\/uv/.test(from) ? (usesUvAtRuntime(scene.list) ? "both" : "builder") : "runtime";
+  if (isWholeContextCopy(instruction)) return at.index < at.buildEnd ? "both" : "runtime";
+  if (at.index >= at.depsIndex) return "runtime";
+  // Manifests only serve the install; other files copied before it (local packages) serve the
+  // runtime too, unless the runtime's code copy brings them to the same place anyway.
+  const sources = instruction.copySources();
+  const dest = resolvePath(scene.states.get(instruction)!.workdir, instruction.copyDestination());
+  const covered = at.codeRoots.some((root) => dest === root || dest.startsWith(root + "/"));
+  return sources.every((src) => MANIFEST.test(src)) || covered ? "builder" : "both";
+}
+
+function runRole(instruction: Instruction, at: Position): Role {
+  const script = instruction.shell();
+  const commands = (script?.items ?? []).map((it) => it.command);
+  const unread = !script || script.hasError || commands.some((c) => !c);
+  const beforeEnd = at.index < at.buildEnd;
+  if (unread && beforeEnd) {
+    // Before the install, a RUN may prepare it (an apt-get inside `if`, a heredoc): the builder may
+    // need it, or the runtime, or both; dfmod cannot tell.
+    throw new NotSplit(
+      `the RUN at line ${instruction.line} comes before the install and dfmod cannot read all of it (a heredoc, a pipe, \`if\`, a subshell): it does not know which stage needs it`,
+    );
+  }
+  if (unread) return "runtime";
+  const all = commands as NonNullable<(typeof commands)[number]>[];
+  if (instruction === at.ownerRun) return "drop";
+  if (all.every((c) => isPurge(c) || isCacheCleanup(c) || words(c)[0] === "true")) return "drop";
+  if (beforeEnd && all.every((c) => isBuildCommand(c))) return "builder";
+  if (all.every((c) => isUserCommand(c))) return "runtime";
+  if (beforeEnd && all.every((c) => words(c)[0] === "mkdir")) return "both";
+  if (beforeEnd && all.some((c) => isAptOrApk(c) && !isPurge(c))) {
+    throw new NotSplit(
+      `the RUN at line ${instruction.line} mixes system packages with other work; put the apt-get install in a RUN of its own`,
+    );
+  }
+  if (beforeEnd) {
+    const other = all.find((c) => !isBuildCommand(c) && !isUserCommand(c))!;
+    throw new NotSplit(
+      `the RUN at line ${instruction.line} comes before the install and does other work (\`${other.words.map((w) => w.raw).join(" ")}\`): the install may need it, or the runtime stage, or both; dfmod does not know which`,
+    );
+  }
+  return "runtime";
+}
+
+function builderEditsOf(instruction: Instruction, role: Role): Edit[] | undefined {
+  const k = instruction.keyword;
+  let edits: Edit[] | undefined;
+  if (role === "builder" && k === "RUN") edits = installEdits(instruction);
+  // The builder runs as root and creates no user: a copy into it keeps root as owner.
+  const chownFlag = instruction.flag("chown");
+  if ((role === "builder" || role === "both") && (k === "COPY" || k === "ADD") && chownFlag) {
+    let end = chownFlag.end;
+    while (/[ \t]/.test(instruction.logical[end] ?? "")) end++;
+    edits = instruction.replace(chownFlag.start, end, "");
+  }
+  return edits;
+}
+
+/** Builder copies of install RUNs: purges removed (the builder is thrown away), `--system` dropped. */
+function installEdits(instruction: Instruction): Edit[] {
+  const script = instruction.shell();
+  if (!script) return [];
+  const edits: Edit[] = [];
+  const remove = new Set<number>();
+  script.items.forEach((item, i) => {
+    if (item.command && isPurge(item.command)) remove.add(i);
+  });
+  if (remove.size > 0 && remove.size < script.items.length)
+    edits.push(...(instruction.editChain(script, remove) ?? []));
+  for (const command of script.commands) {
+    const install = dependencyInstall(command);
+    if (!install?.system) continue;
+    for (const w of command.words) {
+      if (w.text === "--system" || w.text === "--break-system-packages") {
+        // The space before the flag goes with it, so a line break after it stays where it was.
+        let start = w.start;
+        let end = w.end;
+        if (instruction.logical[start - 1] === " ") start--;
+        else while (instruction.logical[end] === " ") end++;
+        edits.push(...instruction.replace(start, end, ""));
+      }
+    }
+  }
+  return edits;
+}

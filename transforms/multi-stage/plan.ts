@@ -1,0 +1,210 @@
+/**
+ * Whether a stage can be split: its dependency install (and the project install after the code
+ * copy), where the virtual environment lives, and who owns it.
+ */
+import type { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
+import type { NoteInput } from "../../src/engine/types";
+import type { Context } from "../options";
+import { dependencyInstall, DependencyInstall, resolvePath, venvCreation } from "../../src/engine/commands";
+import {
+  copyChownSpec,
+  envPairs,
+  installTarget,
+  recursiveChown,
+  stageStates,
+  type StageState,
+} from "../../src/engine/stage";
+import { isBuildCommand, isPythonImage } from "./commands";
+
+/** Why the stage is not split: becomes the `not-split` note. */
+export class NotSplit extends Error {
+  constructor(
+    message: string,
+    readonly severity: NoteInput["severity"] = "info",
+  ) {
+    super(message);
+  }
+}
+
+/** The stage being split, and what is known at each of its instructions. */
+export interface Scene {
+  ctx: Context;
+  file: Dockerfile;
+  stage: Stage;
+  /** The stage's instructions after its FROM. */
+  list: Instruction[];
+  states: Map<Instruction, StageState>;
+  notes: NoteInput[];
+}
+
+export function sceneOf(ctx: Context, stage: Stage, notes: NoteInput[]): Scene {
+  const list = stage.instructions.slice(1);
+  return { ctx, file: ctx.dockerfile, stage, list, states: stageStates(stage), notes };
+}
+
+/** The last value the stage's ENV instructions give a key. */
+export function envValue(scene: Scene, key: string): string | undefined {
+  let value: string | undefined;
+  for (const i of scene.list) if (i.keyword === "ENV") for (const p of envPairs(i)) if (p.key === key) value = p.value;
+  return value;
+}
+
+/** The installs that go to the builder: the dependency install and the project installs after it. */
+export interface Build {
+  install: DependencyInstall;
+  depsRun: Instruction;
+  projectRuns: Instruction[];
+  /** The last RUN of the build (a project install, or the dependency install): the builder ends here. */
+  lastBuildRun: Instruction;
+}
+
+type Found = { instruction: Instruction; install: DependencyInstall };
+
+export function findBuild(scene: Scene): Build {
+  const installs = collectInstalls(scene);
+  checkStage(scene, installs.length > 0);
+  if (installs.length === 0)
+    throw new NotSplit(
+      "no dependency install that dfmod understands (pip, uv or poetry); custom scripts, make install and conda are left to you",
+    );
+  const first = installs[0]!;
+  if (installs.some((i) => i.install.command.words.some((w) => w.text === "--user")))
+    throw new NotSplit("`pip install --user` installs are not split");
+  const depsRun = first.instruction;
+  checkOwnRun(depsRun);
+  const projectRuns = [
+    ...new Set(installs.filter((i) => i.instruction !== depsRun && i.install.project).map((i) => i.instruction)),
+  ];
+  projectRuns.forEach(checkOwnRun);
+  if (installs.some((i) => i.instruction !== depsRun && !projectRuns.includes(i.instruction))) {
+    throw new NotSplit(
+      "more than one dependency install outside the build; dfmod does not know which stage each belongs to",
+    );
+  }
+  const lastBuildRun = projectRuns[projectRuns.length - 1] ?? depsRun;
+  return { install: first.install, depsRun, projectRuns, lastBuildRun };
+}
+
+function collectInstalls(scene: Scene): Found[] {
+  const text = scene.file.text;
+  for (const instruction of scene.list) {
+    if (instruction.heredoc && /\b(?:pip|uv|poetry)\b/.test(text.slice(instruction.start, instruction.end))) {
+      throw new NotSplit(
+        `the heredoc RUN at line ${instruction.line} may install dependencies, which dfmod cannot see into`,
+      );
+    }
+  }
+  const installs: Found[] = [];
+  for (const instruction of scene.list) {
+    for (const command of instruction.shell()?.commands ?? []) {
+      const install = dependencyInstall(command);
+      if (install) installs.push({ instruction, install });
+    }
+  }
+  return installs;
+}
+
+/** The stage's name, base image and package manager allow a split. */
+function checkStage(scene: Scene, installs: boolean): void {
+  const { stage, file } = scene;
+  if (stage.name?.toLowerCase() === scene.ctx.options.builderStageName.toLowerCase()) {
+    throw new NotSplit(`the stage is already named ${stage.name}; choose another --builder-stage-name`);
+  }
+  if (!isPythonImage(file.baseImage(stage))) {
+    throw new NotSplit(
+      installs
+        ? "its Python is not a python:* image's (a venv made with the distribution's python3 needs python3-venv, and the runtime its interpreter): split it by hand"
+        : "not a Python image",
+    );
+  }
+  const apk = scene.list.find(
+    (i) =>
+      i.shell()?.commands.some((c) => c.words[0]?.text === "apk") ||
+      (i.keyword === "RUN" && (i.heredoc || i.isJson) && /\bapk\b/.test(file.text.slice(i.start, i.end))),
+  );
+  if (apk) {
+    throw new NotSplit(
+      `the stage installs with apk (line ${apk.line}): dfmod does not know the Alpine runtime packages of what it installs, so a runtime stage could lose them. Migrate it to Debian first (alpine-to-trixie), or split it by hand`,
+      "warning",
+    );
+  }
+}
+
+/** An install RUN goes to the builder whole: it must do nothing else. */
+function checkOwnRun(run: Instruction): void {
+  if (!run.shell()!.items.every((item) => item.command && isBuildCommand(item.command))) {
+    throw new NotSplit(`the install RUN at line ${run.line} also does other work; put that in a RUN of its own`);
+  }
+}
+
+/** Where the environment lives; `created` when the install went into the image's Python and gets one now. */
+export interface Venv {
+  path: string;
+  created: boolean;
+}
+
+export function locateVenv(scene: Scene, build: Build): Venv {
+  const { install, depsRun } = build;
+  const workdir = scene.states.get(depsRun)!.workdir;
+  const tool = install.tool;
+  // `ENV UV_SYSTEM_PYTHON=1` makes every `uv pip install` a `--system` one, which skips virtual
+  // environments: the builder's environment would stay empty.
+  if (tool === "uv-pip" && /^(?:1|true|yes|on)$/i.test(envValue(scene, "UV_SYSTEM_PYTHON") ?? ""))
+    throw new NotSplit(
+      "ENV UV_SYSTEM_PYTHON makes `uv pip install` install into the image's Python, not into an environment the runtime stage could copy; drop it (uv sync, or a venv), or split the stage by hand",
+      "warning",
+    );
+  let path: string | undefined;
+  let created = false;
+  if (tool === "uv-sync") {
+    path = envValue(scene, "UV_PROJECT_ENVIRONMENT") ?? resolvePath(workdir, ".venv");
+  } else if (tool === "poetry") {
+    // Poetry is told (by environment, which wins over its config) to use an in-project venv.
+    path = resolvePath(workdir, ".venv");
+  } else {
+    path = createdVenv(scene);
+    if (install.system || !path) {
+      const pipPath = /^(.*)\/bin\/pip3?$/.exec(install.command.words[0]?.text ?? "")?.[1];
+      path =
+        pipPath ??
+        envValue(scene, "VIRTUAL_ENV") ??
+        (tool === "uv-pip" && !install.system ? resolvePath(workdir, ".venv") : undefined);
+      if (!path || install.system) {
+        path = "/opt/venv";
+        created = true;
+      }
+    }
+  }
+  if (!/^[\w./${}-]+$/.test(path)) throw new NotSplit(`the environment's folder \`${path}\` is not a plain path`);
+  return { path, created };
+}
+
+/** The first venv a RUN of the stage creates. */
+function createdVenv(scene: Scene): string | undefined {
+  for (const instruction of scene.list) {
+    for (const command of instruction.shell()?.commands ?? []) {
+      const created = venvCreation(command);
+      if (created !== undefined) return resolvePath(scene.states.get(instruction)!.workdir, created);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Who owns the installed packages in the original image: whoever ran the install, or the owner a
+ * `chown -R` of just the environment gave it (that RUN is then dropped). The runtime's copy keeps
+ * that owner, never a wider one.
+ */
+export function installOwner(scene: Scene, build: Build): { owner: string | undefined; ownerRun?: Instruction } {
+  const { list, states, stage } = scene;
+  const { depsRun } = build;
+  const target = installTarget(stage, depsRun, build.install);
+  const ownerRun = list.find((i) => {
+    const items = i.shell()?.items ?? [];
+    if (list.indexOf(i) <= list.indexOf(depsRun) || items.length === 0 || !target) return false;
+    const chowns = items.map((it) => it.command && recursiveChown(it.command));
+    return chowns.every((c) => c && resolvePath(states.get(i)!.workdir, c.dir) === target);
+  });
+  if (!ownerRun) return { owner: states.get(depsRun)!.user };
+  return { owner: copyChownSpec(recursiveChown(ownerRun.shell()!.items[0]!.command!)!.spec), ownerRun };
+}

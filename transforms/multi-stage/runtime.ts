@@ -1,0 +1,190 @@
+/**
+ * What the split keeps out of the final image, and what the runtime stage needs in its place:
+ * system packages (runtime libraries of the builder's -dev packages), the owner of the copied
+ * environment, and the user that owner is.
+ */
+import { parsePipInstall } from "../../src/engine/commands";
+import { inBase } from "../alpine-to-trixie/packages";
+import { ownerExists } from "../../src/engine/stage";
+import {
+  aptInstalls,
+  BUILD_TOOLS,
+  HEALTHCHECK_TOOLS,
+  isUserCommand,
+  needsBuilder,
+  runtimeOf,
+  TOOL_COMMANDS,
+  words,
+} from "./commands";
+import { NotSplit, type Build, type Scene } from "./plan";
+import type { Placed, Placement } from "./place";
+
+const UV_IMAGE = /astral-sh\/uv/;
+
+/** A RUN of the runtime stage that compiles needs the builder's tools: the stage is not split. */
+export function checkRuntimeRuns({ placed, installed }: Placement): void {
+  const builderOnly = new Set(installed.filter((p) => BUILD_TOOLS.has(p)).flatMap((p) => TOOL_COMMANDS[p] ?? [p]));
+  for (const p of placed.filter((x) => x.role === "runtime" && x.instruction.keyword === "RUN")) {
+    for (const command of p.instruction.shell()?.commands ?? []) {
+      const tool = needsBuilder(command, builderOnly);
+      if (tool) {
+        throw new NotSplit(
+          `the RUN at line ${p.instruction.line} runs \`${tool}\`, which needs the compilers and build tools only the builder stage would have; move that build into the install, or split the stage by hand`,
+          "warning",
+        );
+      }
+    }
+  }
+}
+
+/**
+ * What the builder keeps out of the final image: build packages, a compiler step, a build tool
+ * (uv's binary, Poetry, a pip-installed installer), what the builder copies in from elsewhere.
+ */
+export function keptOut(build: Build, { placed, installed }: Placement): string[] {
+  const allTools = new Set(Object.values(TOOL_COMMANDS).flat());
+  const inBuilder = placed.filter((p) => p.role === "builder");
+  const builderCommands = inBuilder
+    .filter((p) => p.instruction.keyword === "RUN")
+    .flatMap((p) => (p.instruction.shell()?.commands ?? []).map((c) => ({ run: p.instruction, c })));
+  const isInstallRun = (run: Placed["instruction"]): boolean =>
+    run === build.depsRun || build.projectRuns.includes(run);
+  const from = (p: Placed): string | undefined => p.instruction.flag("from")?.value;
+  const poetry = build.install.tool === "poetry";
+  const out: string[] = [];
+  if (installed.some((p) => BUILD_TOOLS.has(p) || /-dev$/.test(p))) out.push("build packages");
+  if (inBuilder.some((p) => UV_IMAGE.test(from(p) ?? ""))) out.push("uv");
+  if (poetry) out.push("Poetry");
+  if (builderCommands.some(({ c }) => needsBuilder(c, allTools) !== undefined)) out.push("the compiler step");
+  if (!poetry && builderCommands.some(({ run, c }) => !isInstallRun(run) && parsePipInstall(c) !== undefined))
+    out.push("the installers pip set up");
+  if (inBuilder.some((p) => from(p) !== undefined && !UV_IMAGE.test(from(p)!))) out.push("what the builder copies in");
+  return out;
+}
+
+/** The runtime stage's system packages, and how one more is added (not when the base image or a RUN of the stage has it). */
+export interface RuntimePackages {
+  list: string[];
+  add(pkg: string): void;
+}
+
+/**
+ * The runtime's system packages: runtime libraries of build packages, other packages as they were
+ * (but not those a RUN of the runtime stage installs itself), and the tools its HEALTHCHECK calls.
+ */
+export function runtimePackages(scene: Scene, { placed, installed, purged }: Placement): RuntimePackages {
+  const runtimeInstalls = new Set(
+    placed
+      .filter((p) => p.role === "runtime")
+      .flatMap((p) => (p.instruction.shell()?.commands ?? []).flatMap(aptInstalls)),
+  );
+  const list: string[] = [];
+  const add = (pkg: string): void => {
+    if (!list.includes(pkg) && !inBase(pkg, true) && !runtimeInstalls.has(pkg)) list.push(pkg);
+  };
+  const unknownDev: string[] = [];
+  for (const pkg of installed) {
+    if (BUILD_TOOLS.has(pkg)) continue;
+    if (/-dev$/.test(pkg)) {
+      const runtime = runtimeOf(pkg, scene.ctx.options.packages);
+      if (runtime) runtime.forEach(add);
+      else unknownDev.push(pkg);
+    } else if (!purged.has(pkg)) add(pkg);
+  }
+  healthcheckTools(scene, installed, list, add);
+  if (unknownDev.length > 0) {
+    throw new NotSplit(
+      `no known runtime library for ${unknownDev.join(", ")}: the runtime stage could not install what the application loads at run time`,
+      "warning",
+    );
+  }
+  return { list, add };
+}
+
+/** Tools a HEALTHCHECK calls that slim images lack (BusyBox had wget and nc built in). */
+function healthcheckTools(scene: Scene, installed: string[], packages: string[], add: (pkg: string) => void): void {
+  for (const instruction of scene.list) {
+    if (instruction.keyword !== "HEALTHCHECK") continue;
+    for (const [tool, pkg] of Object.entries(HEALTHCHECK_TOOLS)) {
+      if (
+        new RegExp(`(?:^|[\\s"'\\[;&|])${tool}(?:[\\s"',]|$)`).test(instruction.args) &&
+        !packages.includes(pkg) &&
+        !installed.includes(pkg)
+      ) {
+        add(pkg);
+        scene.notes.push({
+          id: "healthcheck-tool-added",
+          severity: "info",
+          line: instruction.line,
+          message: `the HEALTHCHECK calls ${tool}: ${pkg} is installed in the runtime stage (slim images do not have it)`,
+        });
+      }
+    }
+  }
+}
+
+/**
+ * git the original kept in its image: the runtime stage gets it only when the image's own command
+ * runs it; otherwise the user is told, since the application may run it in ways no file shows.
+ */
+export function gitAtRuntime(scene: Scene, { installed, purged }: Placement, packages: RuntimePackages): void {
+  if (!installed.includes("git") || purged.has("git")) return;
+  const runsGit = scene.list.some(
+    (i) => ["CMD", "ENTRYPOINT"].includes(i.keyword) && /(?:^|[\s"'\[;&|/])git(?:[\s"',\]]|$)/.test(i.args),
+  );
+  if (runsGit) packages.add("git");
+  scene.notes.push({
+    id: "git-in-builder",
+    severity: "info",
+    line: scene.stage.from.line,
+    message: runsGit
+      ? "git is installed in the runtime stage too: the image's command runs it"
+      : "git stays in the builder stage (pip needs it for git+ URLs); the runtime stage does not get it: add it there if the application runs git",
+  });
+}
+
+/** The runtime's copy of the environment: its owner, and the RUNs that create users (moved above it when it names one). */
+export interface VenvOwner {
+  chown: string | undefined;
+  userRuns: Placed[];
+}
+
+export function venvOwner(scene: Scene, build: Build, { placed }: Placement, owner: string | undefined): VenvOwner {
+  const { list } = scene;
+  const depsIndex = list.indexOf(build.depsRun);
+  const userRuns = placed.filter(
+    (p) =>
+      p.role === "runtime" &&
+      p.instruction.keyword === "RUN" &&
+      p.instruction.shell()?.items.every((it) => it.command && isUserCommand(it.command)),
+  );
+  // COPY --chown with a name fails when the user does not exist yet: the venv is chowned only to
+  // numeric ids or to users that a RUN before it (or a user-creation RUN moved up) creates.
+  const runtimeBeforeVenv = placed
+    .filter(
+      (p) =>
+        (p.role === "runtime" || p.role === "both") &&
+        (list.indexOf(p.instruction) < depsIndex || userRuns.includes(p)),
+    )
+    .map((p) => p.instruction);
+  const wanted = owner === "root" || owner === "0" || owner?.startsWith("root:") ? undefined : owner;
+  const chown = wanted && ownerExists(runtimeBeforeVenv, wanted) ? wanted : undefined;
+  if (wanted && !chown) {
+    throw new NotSplit(
+      `the installed packages belong to ${wanted}, who is created after the place the runtime stage would copy them to; create the user before the install`,
+    );
+  }
+  return { chown, userRuns };
+}
+
+/** An upgrade of the image's packages in the build part must reach the runtime stage too. */
+export function upgradesPackages({ placed }: Placement): boolean {
+  return placed.some(
+    (p) =>
+      (p.role === "builder" || p.role === "drop") &&
+      (p.instruction.shell()?.commands ?? []).some((c) => {
+        const [name, verb] = words(c);
+        return (name === "apt-get" || name === "apt") && (verb === "upgrade" || verb === "dist-upgrade");
+      }),
+  );
+}

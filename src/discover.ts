@@ -132,115 +132,149 @@ export interface DiscoverOptions {
   extraRules?: (dir: string) => { base: string; globs: string[] } | undefined;
 }
 
-export function discover(
-  paths: string[],
-  options: DiscoverOptions,
-): { files: Found[]; missing: string[]; skipped: Skipped[]; unreadable: { path: string; message: string }[] } {
-  const files = new Map<string, Found>();
-  const missing: string[] = [];
-  const skipped: Skipped[] = [];
-  const unreadable: { path: string; message: string }[] = [];
-  const cli: Rules[] = options.ignore.length ? [{ base: options.cwd, ig: ignore().add(options.ignore) }] : [];
-  const configRules = new Map<string, Rules>();
-  const extra = (dir: string): Rules[] => {
-    const found = options.extraRules?.(dir);
-    if (!found || found.globs.length === 0) return [];
-    let rules = configRules.get(found.base);
-    if (!rules) {
-      rules = { base: found.base, ig: ignore().add(found.globs) };
-      configRules.set(found.base, rules);
-    }
-    return [rules];
-  };
+/** What a search finds: the files to take, the paths missing, the files skipped and why, and what could not be read. */
+interface Discovered {
+  files: Found[];
+  missing: string[];
+  skipped: Skipped[];
+  unreadable: { path: string; message: string }[];
+}
 
-  const walk = (root: string, rootReal: string, dir: string, rules: Rules[]): void => {
-    const here = [...rules, ...rulesFrom(dir, [".gitignore", ".dfmodignore"])];
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      unreadable.push({
-        path: display(dir, options.cwd),
-        message: `cannot read the folder: ${(err as NodeJS.ErrnoException).code ?? ""}`,
-      });
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      const all = [...here, ...cli, ...extra(dir)];
-      if (entry.isDirectory()) {
-        if (SKIP_DIRS.has(entry.name) || ignored(all, full, true)) continue;
-        walk(root, rootReal, full, here);
-        continue;
-      }
-      const kind = kindOf(entry.name);
-      if (!kind || ignored(all, full, false)) continue;
-      if (entry.isSymbolicLink()) {
-        let real: string;
-        try {
-          real = fs.realpathSync(full);
-        } catch (err) {
-          unreadable.push({ path: display(full, options.cwd), message: linkProblem(err) });
-          continue;
-        }
-        const rel = path.relative(rootReal, real);
-        if (rel.startsWith("..") || path.isAbsolute(rel)) {
-          skipped.push({
-            path: display(full, options.cwd),
-            reason: "a symbolic link to a file outside the folder given",
-          });
-          continue;
-        }
-        const target = fs.statSync(real);
-        if (!target.isFile()) {
-          if (!target.isDirectory())
-            skipped.push({
-              path: display(full, options.cwd),
-              reason: `a link to ${fileKind(target)}, not a regular file`,
-            });
-          continue;
-        }
-        if (files.has(real)) continue;
-        files.set(real, { path: display(full, options.cwd), real, kind });
-        continue;
-      }
-      if (!entry.isFile()) {
-        // A FIFO or device with a Dockerfile's name: reading it could block forever.
-        if (!entry.isDirectory())
-          skipped.push({ path: display(full, options.cwd), reason: `${fileKind(entry)}, not a regular file` });
-        continue;
-      }
-      if (files.has(full)) continue;
-      files.set(full, { path: display(full, options.cwd), real: full, kind });
-    }
-  };
+/** One search in progress: its options, the ignore rules that apply everywhere, and what it found so far (by real path). */
+interface Search {
+  options: DiscoverOptions;
+  files: Map<string, Found>;
+  missing: string[];
+  skipped: Skipped[];
+  unreadable: { path: string; message: string }[];
+  /** The `--ignore` globs' rules. */
+  cli: Rules[];
+  /** The configs' ignore rules, made once per config folder. */
+  configRules: Map<string, Rules>;
+}
 
-  for (const p of paths) {
-    const full = path.resolve(options.cwd, p);
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(full);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" && !isLink(full)) missing.push(p);
-      else
-        unreadable.push({
-          path: p,
-          message: code === "ENOENT" || code === "ELOOP" ? linkProblem(err) : `cannot read: ${code}`,
-        });
+/** The config's ignore rules for a folder (none when its config has no ignore globs). */
+function configRulesFor(search: Search, dir: string): Rules[] {
+  const found = search.options.extraRules?.(dir);
+  if (!found || found.globs.length === 0) return [];
+  let rules = search.configRules.get(found.base);
+  if (!rules) {
+    rules = { base: found.base, ig: ignore().add(found.globs) };
+    search.configRules.set(found.base, rules);
+  }
+  return [rules];
+}
+
+/**
+ * A symbolic link with a Dockerfile's or compose file's name, found in a folder searched: taken
+ * through its real path when that is a regular file inside the folder given, else skipped or unreadable.
+ */
+function takeLink(search: Search, rootReal: string, full: string, kind: Kind): void {
+  const shown = display(full, search.options.cwd);
+  let real: string;
+  try {
+    real = fs.realpathSync(full);
+  } catch (err) {
+    search.unreadable.push({ path: shown, message: linkProblem(err) });
+    return;
+  }
+  const rel = path.relative(rootReal, real);
+  if (rel.startsWith("..") || path.isAbsolute(rel)) {
+    search.skipped.push({ path: shown, reason: "a symbolic link to a file outside the folder given" });
+    return;
+  }
+  const target = fs.statSync(real);
+  if (!target.isFile()) {
+    if (!target.isDirectory())
+      search.skipped.push({ path: shown, reason: `a link to ${fileKind(target)}, not a regular file` });
+    return;
+  }
+  if (search.files.has(real)) return;
+  search.files.set(real, { path: shown, real, kind });
+}
+
+/**
+ * A folder searched, in name order: Dockerfiles and compose files taken, subfolders searched,
+ * honouring the ignore files met on the way, `--ignore` and the config's globs.
+ */
+function walk(search: Search, rootReal: string, dir: string, rules: Rules[]): void {
+  const { options } = search;
+  const here = [...rules, ...rulesFrom(dir, [".gitignore", ".dfmodignore"])];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    search.unreadable.push({
+      path: display(dir, options.cwd),
+      message: `cannot read the folder: ${(err as NodeJS.ErrnoException).code ?? ""}`,
+    });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    const all = [...here, ...search.cli, ...configRulesFor(search, dir)];
+    if (entry.isDirectory()) {
+      if (SKIP_DIRS.has(entry.name) || ignored(all, full, true)) continue;
+      walk(search, rootReal, full, here);
       continue;
     }
-    if (stat.isDirectory()) {
-      walk(full, fs.realpathSync(full), full, parentRules(full));
-    } else if (!stat.isFile()) {
-      // A FIFO would block the read forever.
-      unreadable.push({ path: p, message: `${fileKind(stat)}, not a regular file` });
-    } else {
-      const real = fs.realpathSync(full);
-      files.set(real, { path: p, real, kind: kindOf(path.basename(full)) ?? "dockerfile" });
+    const kind = kindOf(entry.name);
+    if (!kind || ignored(all, full, false)) continue;
+    if (entry.isSymbolicLink()) {
+      takeLink(search, rootReal, full, kind);
+      continue;
     }
+    if (!entry.isFile()) {
+      // A FIFO or device with a Dockerfile's name: reading it could block forever.
+      if (!entry.isDirectory())
+        search.skipped.push({ path: display(full, options.cwd), reason: `${fileKind(entry)}, not a regular file` });
+      continue;
+    }
+    if (search.files.has(full)) continue;
+    search.files.set(full, { path: display(full, options.cwd), real: full, kind });
   }
-  const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: sorted, missing, skipped, unreadable };
+}
+
+/** A path given on the command line: a folder is searched, a file taken as it is (whatever its name). */
+function takePath(search: Search, p: string): void {
+  const full = path.resolve(search.options.cwd, p);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(full);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && !isLink(full)) search.missing.push(p);
+    else
+      search.unreadable.push({
+        path: p,
+        message: code === "ENOENT" || code === "ELOOP" ? linkProblem(err) : `cannot read: ${code}`,
+      });
+    return;
+  }
+  if (stat.isDirectory()) {
+    walk(search, fs.realpathSync(full), full, parentRules(full));
+  } else if (!stat.isFile()) {
+    // A FIFO would block the read forever.
+    search.unreadable.push({ path: p, message: `${fileKind(stat)}, not a regular file` });
+  } else {
+    const real = fs.realpathSync(full);
+    search.files.set(real, { path: p, real, kind: kindOf(path.basename(full)) ?? "dockerfile" });
+  }
+}
+
+/** The files a run takes from the paths given, in path order, with what was missing, skipped or unreadable. */
+export function discover(paths: string[], options: DiscoverOptions): Discovered {
+  const search: Search = {
+    options,
+    files: new Map(),
+    missing: [],
+    skipped: [],
+    unreadable: [],
+    cli: options.ignore.length ? [{ base: options.cwd, ig: ignore().add(options.ignore) }] : [],
+    configRules: new Map(),
+  };
+  for (const p of paths) takePath(search, p);
+  const sorted = [...search.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: sorted, missing: search.missing, skipped: search.skipped, unreadable: search.unreadable };
 }

@@ -249,76 +249,127 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
 
 const exitCodeOf = (signal: NodeJS.Signals): number => (signal === "SIGINT" ? 130 : 143);
 
-async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise<number> {
+/** What --write puts where: the new text, its encoding, and the hash of the bytes it replaces (null: no file). */
+interface Output {
+  real: string | undefined;
+  output: string;
+  encoding: Encoding;
+  expect?: string | null;
+}
+
+/** A compose file of the run: its text before dfmod, its result, and its line ending. */
+interface ComposeRun {
+  before: string;
+  result: FileResult;
+  eol: string;
+}
+
+/** What one run knows as it goes: its options, the configs, and every file's result and output. */
+interface RunState {
+  options: RunOptions;
+  io: IO;
+  stop: Stop;
+  cwd: string;
+  /** The ids of the registry's transforms, in pipeline order. */
+  ids: string[];
+  configs: ConfigFinder;
+  /** Only a diff run and the JSON document show diffs; the rest need not make them. */
+  wantDiff: boolean;
+  results: FileResult[];
+  outputs: Map<FileResult, Output>;
+  /** The fail-on level of each file's config, by the path the file is shown with. */
+  failOnOf: Map<string, FailOn | undefined>;
+  /** The real current folder, and the folder diffs name files from. */
+  realCwd: string;
+  diffRoot: string;
+}
+
+/** A fresh run: no results yet; diffs name files from the repository's root (else the current folder). */
+function newRunState(options: RunOptions, io: IO, stop: Stop): RunState {
   const cwd = options.cwd ?? process.cwd();
   const ids = options.registry.map((t) => t.id);
-  const configs = new ConfigFinder(options.registry);
-  // Only a diff run and the JSON document show diffs; the rest need not make them.
-  const wantDiff = options.mode === "diff" || options.format === "json";
-  const results: FileResult[] = [];
-  /** What --write puts where: the new text, its encoding, and the hash of the bytes it replaces (null: no file). */
-  const outputs = new Map<
-    FileResult,
-    { real: string | undefined; output: string; encoding: Encoding; expect?: string | null }
-  >();
-  // The fail-on level of each file's config, by the path the file is shown with.
-  const failOnOf = new Map<string, FailOn | undefined>();
-
-  const configFor = (dir: string): Config | ConfigError | undefined => {
-    try {
-      return configs.forDir(dir);
-    } catch (err) {
-      if (err instanceof ConfigError) return err;
-      throw err;
-    }
-  };
-  const taskFor = (
-    file: { path: string; real: string | undefined; text?: string },
-    dir: string,
-    contextDir: string | undefined,
-  ): Task | FileResult => {
-    const config = configFor(dir);
-    if (config instanceof ConfigError) return failed(file.path, { message: `config: ${config.message}` });
-    failOnOf.set(file.path, config?.failOn);
-    const on = (id: string): boolean => {
-      if (options.only) return options.only.includes(id) && !options.skip.includes(id);
-      return (config?.transforms[id] ?? true) && !options.skip.includes(id);
-    };
-    return {
-      path: file.path,
-      real: file.real,
-      text: file.text,
-      contextDir,
-      transforms: ids.filter(on),
-      options: mergeOptions(
-        options.registry,
-        optionDefaults(options.registry),
-        config?.options,
-        options.transformOptions,
-      ),
-      diff: wantDiff,
-      image: options.format === "json",
-      color: options.format === "text" && options.color,
-    };
-  };
-
-  // Diffs name files from the repository's root (else the current folder): `git apply` takes them
-  // there, whatever folder dfmod ran in.
   const realCwd = realOf(cwd);
-  const diffRoot = repositoryRoot(realCwd) ?? realCwd;
-  const diffName = (file: string): string => {
-    const rel = path.relative(diffRoot, path.resolve(realCwd, file));
-    return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
+  return {
+    options,
+    io,
+    stop,
+    cwd,
+    ids,
+    configs: new ConfigFinder(options.registry),
+    wantDiff: options.mode === "diff" || options.format === "json",
+    results: [],
+    outputs: new Map(),
+    failOnOf: new Map(),
+    realCwd,
+    diffRoot: repositoryRoot(realCwd) ?? realCwd,
   };
+}
 
-  const usesStdin = options.paths.includes("-");
+/** The config that applies to a folder, or the error that makes it unusable. */
+function configFor(state: RunState, dir: string): Config | ConfigError | undefined {
+  try {
+    return state.configs.forDir(dir);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+}
+
+/**
+ * The task for one file: the transforms and options its config and the command line turn on; a
+ * failed result when its config cannot be read.
+ */
+function taskFor(
+  state: RunState,
+  file: { path: string; real: string | undefined; text?: string },
+  dir: string,
+  contextDir: string | undefined,
+): Task | FileResult {
+  const { options } = state;
+  const config = configFor(state, dir);
+  if (config instanceof ConfigError) return failed(file.path, { message: `config: ${config.message}` });
+  state.failOnOf.set(file.path, config?.failOn);
+  const on = (id: string): boolean => {
+    if (options.only) return options.only.includes(id) && !options.skip.includes(id);
+    return (config?.transforms[id] ?? true) && !options.skip.includes(id);
+  };
+  return {
+    path: file.path,
+    real: file.real,
+    text: file.text,
+    contextDir,
+    transforms: state.ids.filter(on),
+    options: mergeOptions(
+      options.registry,
+      optionDefaults(options.registry),
+      config?.options,
+      options.transformOptions,
+    ),
+    diff: state.wantDiff,
+    image: options.format === "json",
+    color: options.format === "text" && options.color,
+  };
+}
+
+/**
+ * A file's name in diffs, from the repository's root (else the current folder): `git apply` takes
+ * them there, whatever folder dfmod ran in.
+ */
+function diffName(state: RunState, file: string): string {
+  const rel = path.relative(state.diffRoot, path.resolve(state.realCwd, file));
+  return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
+}
+
+/** The files the paths name (configs' ignore globs apply); the missing, unreadable and skipped ones become results. */
+function findFiles(state: RunState): ReturnType<typeof discover> {
+  const { options, results } = state;
   const found = discover(
     options.paths.filter((p) => p !== "-"),
     {
-      cwd,
+      cwd: state.cwd,
       ignore: options.ignore,
       extraRules: (dir) => {
-        const c = configFor(dir);
+        const c = configFor(state, dir);
         return c && !(c instanceof ConfigError) ? { base: c.dir, globs: c.ignore } : undefined;
       },
     },
@@ -327,114 +378,122 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
   for (const u of found.unreadable) results.push(failed(u.path, { message: u.message }));
   for (const s of found.skipped)
     results.push({ ...failed(s.path, { message: "" }), error: undefined, skipped: s.reason });
-  if (options.mode === "stdout" && found.files.length + (usesStdin ? 1 : 0) !== 1) {
-    io.stderr("dfmod: --stdout takes exactly one file\n");
-    return 2;
+  return found;
+}
+
+/** The Dockerfile on standard input (`-`): processed, and in text format printed (as it came when it fails). */
+async function processStdin(state: RunState): Promise<void> {
+  const { options, io, cwd } = state;
+  const bytes = await io.readStdin();
+  // A file that fails goes back out as it came, byte for byte.
+  const echo = (): void => (io.stdoutBytes ? io.stdoutBytes(bytes) : io.stdout(Buffer.from(bytes).toString("latin1")));
+  const task = taskFor(
+    state,
+    { path: "-", real: undefined },
+    cwd,
+    options.context ? path.resolve(cwd, options.context) : undefined,
+  );
+  if ("changed" in task) {
+    state.results.push(task);
+    if (options.format === "text" && options.mode !== "check") echo();
+    return;
   }
-
-  // Progress on a terminal: files done / total and the current file.
-  const total = found.files.length + (usesStdin ? 1 : 0);
-  const progress = (done: number, current: string): void => {
-    if (options.progress) io.stderr(`\r\x1b[K[${done}/${total}] ${current}`);
-  };
-
-  if (usesStdin) {
-    const bytes = await io.readStdin();
-    // A file that fails goes back out as it came, byte for byte.
-    const echo = (): void =>
-      io.stdoutBytes ? io.stdoutBytes(bytes) : io.stdout(Buffer.from(bytes).toString("latin1"));
-    const task = taskFor(
-      { path: "-", real: undefined },
-      cwd,
-      options.context ? path.resolve(cwd, options.context) : undefined,
-    );
-    if ("changed" in task) {
-      results.push(task);
-      if (options.format === "text" && options.mode !== "check") echo();
-    } else {
-      await initShell();
-      const r = processDockerfile({ ...task, bytes }, options.registry);
-      results.push(r.result);
-      outputs.set(r.result, { real: undefined, output: r.output, encoding: r.encoding });
-      if (options.format === "text" && options.mode !== "check") {
-        const out = r.result.error === undefined ? encode(r.output, r.encoding) : undefined;
-        if (out) io.stdoutBytes ? io.stdoutBytes(out) : io.stdout(r.output);
-        else echo();
-      }
-    }
+  await initShell();
+  const r = processDockerfile({ ...task, bytes }, options.registry);
+  state.results.push(r.result);
+  state.outputs.set(r.result, { real: undefined, output: r.output, encoding: r.encoding });
+  if (options.format === "text" && options.mode !== "check") {
+    const out = r.result.error === undefined ? encode(r.output, r.encoding) : undefined;
+    if (out) io.stdoutBytes ? io.stdoutBytes(out) : io.stdout(r.output);
+    else echo();
   }
+}
 
-  // Compose files first: they say which Dockerfiles services share.
+/** What the compose files of the run say: the Dockerfiles services share, and each file's run by real path. */
+interface ComposeFindings {
+  shared: Map<string, SharedBuild[]>;
+  composeRuns: Map<string, ComposeRun>;
+}
+
+/** The compose files, first: they say which Dockerfiles services share. */
+function processComposeFiles(state: RunState, compose: Found[]): ComposeFindings {
   const shared = new Map<string, SharedBuild[]>();
-  // Compose files of the run by real path: their text before dfmod, and their result.
-  const composeRuns = new Map<string, { before: string; result: FileResult; eol: string }>();
-  const compose = found.files.filter((f) => f.kind === "compose");
-  // Where each Dockerfile is built from: the compose and bake files of the run and above the files.
-  const builds = new BuildFinder(cwd);
-  for (const f of compose) builds.add(f.real);
+  const composeRuns = new Map<string, ComposeRun>();
   for (const f of compose) {
     const dir = path.dirname(f.real);
-    const task = taskFor(f, dir, dir);
+    const task = taskFor(state, f, dir, dir);
     if ("changed" in task) {
-      results.push(task);
+      state.results.push(task);
       continue;
     }
-    task.diffPath = diffName(f.path);
-    const r = processCompose(task, options.registry);
-    results.push(r.result);
+    task.diffPath = diffName(state, f.path);
+    const r = processCompose(task, state.options.registry);
+    state.results.push(r.result);
     if (!r.result.error)
       composeRuns.set(f.real, { before: r.before, result: r.result, eol: r.before.includes("\r\n") ? "\r\n" : "\n" });
-    outputs.set(r.result, { real: f.real, output: r.output, encoding: r.encoding, expect: r.hash });
+    state.outputs.set(r.result, { real: f.real, output: r.output, encoding: r.encoding, expect: r.hash });
     for (const s of r.shared) shared.set(s.dockerfile, [...(shared.get(s.dockerfile) ?? []), s]);
   }
+  return { shared, composeRuns };
+}
 
-  // Dockerfiles.
-  const dockerfiles = found.files.filter((f) => f.kind === "dockerfile");
+/**
+ * The Dockerfiles' tasks, with the builds that name them and the compose services that share
+ * them; the files whose config fails become results.
+ */
+function dockerfileTasks(
+  state: RunState,
+  dockerfiles: Found[],
+  builds: BuildFinder,
+  shared: Map<string, SharedBuild[]>,
+): { tasks: Task[]; taskFiles: Found[] } {
+  const { options, cwd } = state;
   const tasks: Task[] = [];
   const taskFiles: Found[] = [];
   for (const f of dockerfiles) {
     const dir = path.dirname(f.real);
-    const task = taskFor(f, dir, options.context ? path.resolve(cwd, options.context) : dir);
+    const task = taskFor(state, f, dir, options.context ? path.resolve(cwd, options.context) : dir);
     if ("changed" in task) {
-      results.push(task);
+      state.results.push(task);
       continue;
     }
     // --context wins; else the contexts of the builds that name the file; else its own folder.
     if (!options.context) task.builds = builds.forDockerfile(f.real).map((b) => buildRef(b, cwd));
-    task.diffPath = diffName(f.path);
+    task.diffPath = diffName(state, f.path);
     task.compose = shared.get(f.real) ?? shared.get(path.resolve(cwd, f.path));
     tasks.push(task);
     taskFiles.push(f);
   }
-  let done: TaskResult[];
-  try {
-    done = await runTasks(
-      tasks,
-      options.registry,
-      Math.max(1, options.jobs),
-      (n, task) => progress(n + compose.length, task.path),
-      stop,
-      options.modules,
-    );
-  } catch (err) {
-    if (!(err instanceof Interrupted) || !stop.signal) throw err;
-    io.stderr(`\ndfmod: interrupted (${stop.signal}) before writing anything; every file is as it was\n`);
-    return exitCodeOf(stop.signal);
-  }
+  return { tasks, taskFiles };
+}
+
+/** The Dockerfiles' results and outputs join the run's; the companion files they ask for, by path. */
+function collectDockerfiles(state: RunState, done: TaskResult[], taskFiles: Found[]): Map<string, Companion[]> {
   const companions = new Map<string, Companion[]>();
   done.forEach((r, i) => {
-    results.push(r.result);
-    outputs.set(r.result, { real: taskFiles[i]!.real, output: r.output, encoding: r.encoding, expect: r.hash });
+    state.results.push(r.result);
+    state.outputs.set(r.result, { real: taskFiles[i]!.real, output: r.output, encoding: r.encoding, expect: r.hash });
     if (r.result.error) return;
     for (const c of r.companions) companions.set(c.path, [...(companions.get(c.path) ?? []), c]);
   });
+  return companions;
+}
 
-  // Bind mounts that would hide an environment the migration put under them: the compose service
-  // gets an anonymous volume over it (in a compose file of the run), or the Dockerfile a warning.
+/**
+ * Bind mounts that would hide an environment the migration put under them: the compose service
+ * gets an anonymous volume over it (in a compose file of the run), or the Dockerfile a warning.
+ */
+function addVenvVolumes(
+  state: RunState,
+  done: TaskResult[],
+  taskFiles: Found[],
+  composeRuns: Map<string, ComposeRun>,
+): void {
+  const { options, cwd } = state;
   done.forEach((r, i) => {
     for (const need of r.volumes ?? []) {
       const compose = composeRuns.get(need.composeFile);
-      const out = compose && outputs.get(compose.result);
+      const out = compose && state.outputs.get(compose.result);
       const edit = need.readOnly
         ? "read-only"
         : out
@@ -454,9 +513,9 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
           line: lineOfEdit(compose.before, anonymousVolumeEdit(compose.before, need.service, need.path)),
           message: `added the anonymous volume ${need.path} to service ${need.service}: its bind mount over ${need.mount} would hide the image's virtual environment (${taskFiles[i]!.path}), as in uv's Docker guide. The volume keeps the environment it was made with: after a dependency change, \`docker compose up --build -V\` (--renew-anon-volumes)`,
         });
-        if (wantDiff)
+        if (state.wantDiff)
           result.diff = unifiedDiff(
-            diffName(result.path),
+            diffName(state, result.path),
             compose.before,
             out.output,
             options.format === "text" && options.color,
@@ -474,16 +533,22 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
       }
     }
   });
-  if (options.progress && total > 0) io.stderr("\r\x1b[K");
+}
 
-  // Companion files (.dockerignore), one result each, however many Dockerfiles asked.
+/** Companion files (.dockerignore), one result each, however many Dockerfiles asked. */
+function processCompanions(state: RunState, companions: Map<string, Companion[]>): void {
+  const { options } = state;
   for (const [file, asks] of companions) {
-    const display = shownPath(file, cwd);
+    const display = shownPath(file, state.cwd);
     const read = readCompanion(file);
     const askedBy = [...new Set(asks.map((a) => a.transform ?? ""))];
     if ("problem" in read) {
       // Not readable is not missing: the file is never replaced by dfmod's lines.
-      results.push({ ...failed(display, { message: read.problem }), companion: true, transforms: askedBy });
+      state.results.push({
+        ...failed(display, { message: read.problem }),
+        companion: true,
+        transforms: askedBy,
+      });
       continue;
     }
     const before = read.text;
@@ -496,9 +561,9 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
       transforms: askedBy,
       companion: true,
       notes: [],
-      diff: wantDiff
+      diff: state.wantDiff
         ? unifiedDiff(
-            diffName(file),
+            diffName(state, file),
             before ?? "",
             after,
             options.format === "text" && options.color,
@@ -506,57 +571,74 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
           )
         : "",
     };
-    results.push(result);
-    outputs.set(result, { real: read.real, output: after, encoding: read.encoding, expect: read.hash });
+    state.results.push(result);
+    state.outputs.set(result, { real: read.real, output: after, encoding: read.encoding, expect: read.hash });
   }
+}
 
-  results.sort((a, b) => (a.path === "-" ? -1 : b.path === "-" ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+/** --write: one file replaced by its new text (never half written); a refusal becomes the result's error. */
+function writeResult(state: RunState, result: FileResult, out: Output, written: string[]): void {
+  const bytes = encode(out.output, out.encoding);
+  try {
+    if (!bytes)
+      throw new WriteRefused(
+        "the new text has characters the file's encoding (not UTF-8, read byte for byte) cannot hold: left as it was",
+      );
+    writeAtomic(out.real!, bytes, { expect: out.expect, force: state.options.force });
+    written.push(result.path);
+  } catch (err) {
+    result.error = {
+      message:
+        err instanceof WriteRefused
+          ? err.message
+          : `cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    };
+  }
+}
 
-  // Write, print. An interrupt stops the writes between two files: each is old or new, never half.
-  const written: string[] = [];
-  for (const [i, result] of results.entries()) {
-    if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
-    if (stop.signal) break;
-    const out = outputs.get(result);
-    if (!out || result.error || result.path === "-") continue;
-    if (options.mode === "write" && result.changed && out.real) {
+/** In text format, what the mode shows of one file on standard output: its new text, its diff, or its path. */
+function printResult(state: RunState, result: FileResult, out: Output): void {
+  const { options, io } = state;
+  if (options.format !== "text") return;
+  // --stdout prints the file asked for; companion files (a .dockerignore) show in diffs and --write.
+  if (options.mode === "stdout") {
+    if (!result.companion) {
       const bytes = encode(out.output, out.encoding);
-      try {
-        if (!bytes)
-          throw new WriteRefused(
-            "the new text has characters the file's encoding (not UTF-8, read byte for byte) cannot hold: left as it was",
-          );
-        writeAtomic(out.real, bytes, { expect: out.expect, force: options.force });
-        written.push(result.path);
-      } catch (err) {
-        result.error = {
-          message:
-            err instanceof WriteRefused
-              ? err.message
-              : `cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        };
-      }
+      if (bytes && io.stdoutBytes) io.stdoutBytes(bytes);
+      else io.stdout(out.output);
     }
-    if (options.format !== "text") continue;
-    // --stdout prints the file asked for; companion files (a .dockerignore) show in diffs and --write.
-    if (options.mode === "stdout") {
-      if (!result.companion) {
-        const bytes = encode(out.output, out.encoding);
-        if (bytes && io.stdoutBytes) io.stdoutBytes(bytes);
-        else io.stdout(out.output);
-      }
-    } else if (options.mode === "diff") io.stdout(result.diff);
-    else if (options.mode === "check" && result.changed) io.stdout(`${quotePath(result.path)}\n`);
-  }
-  if (stop.signal) {
-    io.stderr(
-      `\ndfmod: interrupted (${stop.signal}); ${written.length} file${written.length === 1 ? "" : "s"} written${
-        written.length ? `: ${written.slice(0, 20).map(quotePath).join(", ")}${written.length > 20 ? ", …" : ""}` : ""
-      }; the others are as they were\n`,
-    );
-    return exitCodeOf(stop.signal);
-  }
+  } else if (options.mode === "diff") io.stdout(result.diff);
+  else if (options.mode === "check" && result.changed) io.stdout(`${quotePath(result.path)}\n`);
+}
 
+/**
+ * Write, print, file by file in the results' order. An interrupt stops the writes between two
+ * files: each is old or new, never half. Returns the paths written.
+ */
+async function writeAndPrint(state: RunState): Promise<string[]> {
+  const { options } = state;
+  const written: string[] = [];
+  for (const [i, result] of state.results.entries()) {
+    if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+    if (state.stop.signal) break;
+    const out = state.outputs.get(result);
+    if (!out || result.error || result.path === "-") continue;
+    if (options.mode === "write" && result.changed && out.real) writeResult(state, result, out, written);
+    printResult(state, result, out);
+  }
+  return written;
+}
+
+/** The interrupt message: how many files were written, and the first of them. */
+function interruptedMessage(signal: NodeJS.Signals, written: string[]): string {
+  return `\ndfmod: interrupted (${signal}); ${written.length} file${written.length === 1 ? "" : "s"} written${
+    written.length ? `: ${written.slice(0, 20).map(quotePath).join(", ")}${written.length > 20 ? ", …" : ""}` : ""
+  }; the others are as they were\n`;
+}
+
+/** The report (text, JSON or SARIF) and the exit code: 2 on errors, 1 for --check changes or failing notes. */
+function report(state: RunState): number {
+  const { options, io, results } = state;
   // The text report counts what it shows; the JSON and SARIF documents have every note.
   const summary = summarize(
     options.format === "text" ? results.map((r) => ({ ...r, notes: shownNotes(r, options.quiet ?? false) })) : results,
@@ -564,7 +646,7 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
   // Files whose notes fail the run: their own config's level, unless --fail-on is given.
   const defaultLevel: FailOn = options.mode === "check" ? "action-needed" : "never";
   const failing = results.filter((r) => {
-    const level = options.failOn ?? failOnOf.get(r.path) ?? defaultLevel;
+    const level = options.failOn ?? state.failOnOf.get(r.path) ?? defaultLevel;
     return !r.error && level !== "never" && r.notes.some((n) => n.severity === level || n.severity === "action-needed");
   });
   if (options.format === "json") io.stdout(JSON.stringify({ files: results, summary }, null, 2) + "\n");
@@ -581,6 +663,67 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
   if (options.mode === "check" && summary.changed > 0) return 1;
   if (failing.length > 0) return 1;
   return 0;
+}
+
+/**
+ * The run itself: standard input, compose files, Dockerfiles (nothing written if a signal comes
+ * while they are processed), the volumes and companion files they ask for, then write, print and report.
+ */
+async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise<number> {
+  const state = newRunState(options, io, stop);
+  const { cwd } = state;
+  const usesStdin = options.paths.includes("-");
+  const found = findFiles(state);
+  if (options.mode === "stdout" && found.files.length + (usesStdin ? 1 : 0) !== 1) {
+    io.stderr("dfmod: --stdout takes exactly one file\n");
+    return 2;
+  }
+
+  // Progress on a terminal: files done / total and the current file.
+  const total = found.files.length + (usesStdin ? 1 : 0);
+  const progress = (done: number, current: string): void => {
+    if (options.progress) io.stderr(`\r\x1b[K[${done}/${total}] ${current}`);
+  };
+
+  if (usesStdin) await processStdin(state);
+
+  const compose = found.files.filter((f) => f.kind === "compose");
+  // Where each Dockerfile is built from: the compose and bake files of the run and above the files.
+  const builds = new BuildFinder(cwd);
+  for (const f of compose) builds.add(f.real);
+  const { shared, composeRuns } = processComposeFiles(state, compose);
+
+  const dockerfiles = found.files.filter((f) => f.kind === "dockerfile");
+  const { tasks, taskFiles } = dockerfileTasks(state, dockerfiles, builds, shared);
+  let done: TaskResult[];
+  try {
+    done = await runTasks(
+      tasks,
+      options.registry,
+      Math.max(1, options.jobs),
+      (n, task) => progress(n + compose.length, task.path),
+      stop,
+      options.modules,
+    );
+  } catch (err) {
+    if (!(err instanceof Interrupted) || !stop.signal) throw err;
+    io.stderr(`\ndfmod: interrupted (${stop.signal}) before writing anything; every file is as it was\n`);
+    return exitCodeOf(stop.signal);
+  }
+  const companions = collectDockerfiles(state, done, taskFiles);
+  addVenvVolumes(state, done, taskFiles, composeRuns);
+  if (options.progress && total > 0) io.stderr("\r\x1b[K");
+  processCompanions(state, companions);
+
+  state.results.sort((a, b) =>
+    a.path === "-" ? -1 : b.path === "-" ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
+  const written = await writeAndPrint(state);
+  if (stop.signal) {
+    io.stderr(interruptedMessage(stop.signal, written));
+    return exitCodeOf(stop.signal);
+  }
+  return report(state);
 }
 
 /**

@@ -36,26 +36,38 @@ const DIRECTIVE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
 const HEREDOC_KEYWORDS = new Set(["RUN", "COPY", "ADD"]);
 const HEREDOC_MARK = /(?<!<)<<(-?)(?!<)(?:"([A-Za-z_][\w-]*)"|'([A-Za-z_][\w-]*)'|([A-Za-z_][\w-]*))/g;
 
-/**
- * `escape` given: the text is a piece of a file whose escape character is known (an edit's new
- * text); it has no parser directives of its own.
- */
-export function scan(text: string, escape?: string): Scan {
-  const starts = lineStarts(text);
-  const lines = starts.map((s, i) => {
+/** The text scanned, split into lines (without their line breaks) and the offsets they start at. */
+interface Lines {
+  text: string;
+  lines: string[];
+  starts: number[];
+}
+
+/** Where an instruction's lines end: its last line (0-based), and whether it takes the rest of the file. */
+interface Extent {
+  last: number;
+  toEnd: boolean;
+}
+
+/** The lines of a text, without their line breaks (\n or \r\n). */
+function splitLines(text: string, starts: number[]): string[] {
+  return starts.map((s, i) => {
     const next = starts[i + 1];
     let end = next === undefined ? text.length : next;
     if (end > s && text[end - 1] === "\n") end--;
     if (end > s && text[end - 1] === "\r") end--;
     return text.slice(s, end);
   });
-  const result: Scan = { escape: "\\", directiveLines: new Set(), commentLines: new Set(), instructions: [], starts };
+}
 
-  // Parser directives: only at the very top, before any blank line, comment or instruction.
+/**
+ * Parser directives: only at the very top, before any blank line, comment or instruction. Sets the
+ * escape character and the directives' lines; returns the index of the first line after them.
+ */
+function readDirectives(lines: string[], result: Scan): number {
   let i = 0;
   const seen = new Set<string>();
-  if (escape !== undefined) result.escape = escape;
-  for (; escape === undefined && i < lines.length; i++) {
+  for (; i < lines.length; i++) {
     const m = DIRECTIVE.exec(lines[i]!);
     if (!m) break;
     const name = m[1]!.toLowerCase();
@@ -64,72 +76,122 @@ export function scan(text: string, escape?: string): Scan {
     if (name === "escape" && (m[2] === "`" || m[2] === "\\")) result.escape = m[2];
     result.directiveLines.add(i + 1);
   }
-  const esc = result.escape;
-  const endsWithEscape = (line: string): boolean => line.replace(/[ \t]+$/, "").endsWith(esc);
+  return i;
+}
 
+/**
+ * The logical line from line `first`: escaped continuations, skipping comment and blank lines inside
+ * them. A continuation that runs into the end of the file takes the rest of it (as dockerfile-ast does).
+ */
+function continuation(src: Lines, first: number, trimmed: string, esc: string): Extent & { logical: string } {
+  const { lines } = src;
+  const endsWithEscape = (line: string): boolean => line.replace(/[ \t]+$/, "").endsWith(esc);
+  let logical = trimmed;
+  let last = first;
+  let toEnd = false;
+  while (endsWithEscape(lines[last]!)) {
+    let j = last + 1;
+    while (j < lines.length && (lines[j]!.trim() === "" || /^[ \t]*#/.test(lines[j]!))) j++;
+    if (j >= lines.length) {
+      toEnd = last + 1 < lines.length || src.text.length > src.starts[last]! + lines[last]!.length;
+      break;
+    }
+    last = j;
+    logical += "\n" + lines[j];
+  }
+  return { logical, last, toEnd };
+}
+
+/**
+ * Heredocs: each `<<WORD` takes the lines up to the one that is WORD (an unterminated heredoc takes
+ * the rest of the file). Returns where the instruction ends and whether it has a heredoc.
+ */
+function heredocExtent(src: Lines, logical: string, extent: Extent): Extent & { heredoc: boolean } {
+  const { lines } = src;
+  let { last, toEnd } = extent;
+  let heredoc = false;
+  for (const m of logical.matchAll(HEREDOC_MARK)) {
+    heredoc = true;
+    const word = m[2] ?? m[3] ?? m[4]!;
+    const strip = m[1] === "-";
+    let j = last + 1;
+    while (j < lines.length && (strip ? lines[j]!.replace(/^\t+/, "") : lines[j]) !== word) j++;
+    if (j >= lines.length) toEnd = true;
+    last = Math.min(j, lines.length - 1);
+  }
+  return { last, toEnd, heredoc };
+}
+
+/**
+ * The instruction whose keyword is on line `first` (0-based, `trimmed` its text without indent),
+ * and the index of the line the scan goes on after.
+ */
+function scanInstruction(
+  src: Lines,
+  first: number,
+  trimmed: string,
+  esc: string,
+): { instruction: ScannedInstruction; next: number } {
+  const { lines, starts } = src;
+  const start = starts[first]! + lines[first]!.length - trimmed.length;
+  const keywordText = /^[^\s]+/.exec(trimmed)![0].replace(esc === "\\" ? /\\$/ : /`$/, "") || trimmed[0]!;
+  const logical = continuation(src, first, trimmed, esc);
+  const extent = HEREDOC_KEYWORDS.has(keywordText.toUpperCase())
+    ? heredocExtent(src, logical.logical, logical)
+    : { ...logical, heredoc: false };
+  const { toEnd, heredoc } = extent;
+  let last = extent.last;
+  // An instruction ends at its last line with text: trailing blank / comment lines are not its own.
+  while (!toEnd && last > first && (lines[last]!.trim() === "" || (!heredoc && /^[ \t]*#/.test(lines[last]!)))) last--;
+  const instruction: ScannedInstruction = {
+    keywordText,
+    start,
+    end: toEnd ? src.text.length : starts[last]! + lines[last]!.length,
+    line: first + 1,
+    endLine: last + 1,
+    heredoc,
+  };
+  return { instruction, next: toEnd ? lines.length : last };
+}
+
+/**
+ * Whitespace other than spaces and tabs before a keyword (a form feed, a no-break space): Docker
+ * and dockerfile-ast disagree on it, so dfmod does not guess.
+ */
+function oddSpaceProblem(trimmed: string, line: number): { line: number; message: string } {
+  const code = trimmed.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+  return {
+    line,
+    message: `the line starts with U+${code}, a space character Docker and dfmod read differently: replace it with spaces`,
+  };
+}
+
+/**
+ * `escape` given: the text is a piece of a file whose escape character is known (an edit's new
+ * text); it has no parser directives of its own.
+ */
+export function scan(text: string, escape?: string): Scan {
+  const starts = lineStarts(text);
+  const src: Lines = { text, lines: splitLines(text, starts), starts };
+  const { lines } = src;
+  const result: Scan = { escape: "\\", directiveLines: new Set(), commentLines: new Set(), instructions: [], starts };
+  if (escape !== undefined) result.escape = escape;
+  let i = escape === undefined ? readDirectives(lines, result) : 0;
+  const esc = result.escape;
   for (; i < lines.length; i++) {
-    const line = lines[i]!;
-    const trimmed = line.replace(/^[ \t]+/, "");
+    const trimmed = lines[i]!.replace(/^[ \t]+/, "");
     if (trimmed === "") continue;
     if (trimmed.startsWith("#")) {
       result.commentLines.add(i + 1);
       continue;
     }
-    // Whitespace other than spaces and tabs before a keyword (a form feed, a no-break space): Docker
-    // and dockerfile-ast disagree on it, so dfmod does not guess.
     if (/^\s/.test(trimmed)) {
-      const code = trimmed.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-      result.problem = {
-        line: i + 1,
-        message: `the line starts with U+${code}, a space character Docker and dfmod read differently: replace it with spaces`,
-      };
+      result.problem = oddSpaceProblem(trimmed, i + 1);
       break;
     }
-    const indent = line.length - trimmed.length;
-    const start = starts[i]! + indent;
-    const keywordText = /^[^\s]+/.exec(trimmed)![0].replace(esc === "\\" ? /\\$/ : /`$/, "") || trimmed[0]!;
-    const first = i;
-    // The logical line: escaped continuations, skipping comment and blank lines inside them.
-    let logical = trimmed;
-    let last = i;
-    // A continuation that runs into the end of the file takes the rest of it (as dockerfile-ast does).
-    let toEnd = false;
-    while (endsWithEscape(lines[last]!)) {
-      let j = last + 1;
-      while (j < lines.length && (lines[j]!.trim() === "" || /^[ \t]*#/.test(lines[j]!))) j++;
-      if (j >= lines.length) {
-        toEnd = last + 1 < lines.length || text.length > starts[last]! + lines[last]!.length;
-        break;
-      }
-      last = j;
-      logical += "\n" + lines[j];
-    }
-    // Heredocs: each `<<WORD` takes the lines up to the one that is WORD.
-    let heredoc = false;
-    if (HEREDOC_KEYWORDS.has(keywordText.toUpperCase())) {
-      const marks = [...logical.matchAll(HEREDOC_MARK)];
-      for (const m of marks) {
-        heredoc = true;
-        const word = m[2] ?? m[3] ?? m[4]!;
-        const strip = m[1] === "-";
-        let j = last + 1;
-        while (j < lines.length && (strip ? lines[j]!.replace(/^\t+/, "") : lines[j]) !== word) j++;
-        if (j >= lines.length) toEnd = true; // an unterminated heredoc takes the rest of the file
-        last = Math.min(j, lines.length - 1);
-      }
-    }
-    // An instruction ends at its last line with text: trailing blank / comment lines are not its own.
-    while (!toEnd && last > first && (lines[last]!.trim() === "" || (!heredoc && /^[ \t]*#/.test(lines[last]!))))
-      last--;
-    result.instructions.push({
-      keywordText,
-      start,
-      end: toEnd ? text.length : starts[last]! + lines[last]!.length,
-      line: first + 1,
-      endLine: last + 1,
-      heredoc,
-    });
-    i = toEnd ? lines.length : last;
+    const { instruction, next } = scanInstruction(src, i, trimmed, esc);
+    result.instructions.push(instruction);
+    i = next;
   }
   return result;
 }

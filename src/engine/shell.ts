@@ -114,82 +114,111 @@ function copy(script: ShellScript, base: number): ShellScript {
   };
 }
 
+/** A redirected command (`cmd >file`): the whole statement, where its command ends, and the redirections' texts. */
+interface Redirection {
+  start: number;
+  end: number;
+  bodyEnd: number;
+  redirects: string[];
+}
+
+/**
+ * The statements of the top-level list, each with the operator before it. `a && b && c` is a
+ * list nested to the left, as deep as the chain is long: it is flattened with a stack of its own.
+ */
+function chainItems(root: Node): ChainItem[] {
+  const items: ChainItem[] = [];
+  const flatten = (top: Node, topOp: string | undefined): void => {
+    const todo: { node: Node; op: string | undefined }[] = [{ node: top, op: topOp }];
+    while (todo.length > 0) {
+      const { node, op } = todo.pop()!;
+      if (node.type === "list") {
+        const [left, operator, right] = node.children;
+        if (left && operator && right) {
+          todo.push({ node: right, op: operator.type }, { node: left, op });
+          continue;
+        }
+      }
+      items.push({ start: node.startIndex, end: node.endIndex, op, command: undefined });
+    }
+  };
+  let op: string | undefined;
+  for (const child of root.children) {
+    if (!child) continue;
+    if (child.isNamed && child.type !== "comment") {
+      flatten(child, op);
+      op = undefined;
+    } else if (!child.isNamed) {
+      op = child.type;
+    }
+  }
+  return items;
+}
+
+/** A redirected statement whose body is one command; a redirection of a list (`a && b >f`) is not a command's. */
+function redirectionOf(node: Node): Redirection | undefined {
+  const body = node.type === "redirected_statement" ? node.childForFieldName("body") : null;
+  if (!body || body.type !== "command") return undefined;
+  return {
+    start: node.startIndex,
+    end: node.endIndex,
+    bodyEnd: body.endIndex,
+    redirects: node.namedChildren.filter((c) => c && c.type.endsWith("redirect")).map((c) => c!.text),
+  };
+}
+
+/** A command node's words, the command name first (variable assignments and redirections left out). */
+function commandOf(node: Node, topLevelStarts: Set<number>): ShellCommand {
+  const words: ShellWord[] = [];
+  for (const child of node.namedChildren) {
+    if (!child || child.type === "variable_assignment" || child.type.endsWith("redirect")) continue;
+    if (child.type === "command_name") {
+      const inner = child.namedChildren[0] ?? child;
+      words.push(word(inner, 0));
+    } else {
+      words.push(word(child, 0));
+    }
+  }
+  return { start: node.startIndex, end: node.endIndex, words, topLevel: topLevelStarts.has(node.startIndex) };
+}
+
+/**
+ * Every command of the tree and every redirected command statement, depth first, in source order,
+ * with a stack of its own: `$(` nested thousands deep is no reason to run out of call stack. A
+ * top-level item that is a command gets it.
+ */
+function collectCommands(root: Node, items: ChainItem[]): { commands: ShellCommand[]; redirected: Redirection[] } {
+  const topLevelStarts = new Set(items.map((item) => item.start));
+  const commands: ShellCommand[] = [];
+  const redirected: Redirection[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const redirection = redirectionOf(node);
+    if (redirection) redirected.push(redirection);
+    if (node.type === "command") {
+      const command = commandOf(node, topLevelStarts);
+      commands.push(command);
+      for (const item of items) {
+        if (item.start === command.start && item.end === command.end) item.command = command;
+      }
+    }
+    const children = node.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push(children[i]!);
+  }
+  return { commands, redirected };
+}
+
+/** The parse of one shell text, offsets from its start (parseShell moves them by `base`). */
 function parseUncached(source: string): ShellScript {
-  const base = 0;
   if (!parser) throw new Error("the shell parser is not initialised: call initShell() first");
   const tree = parser.parse(source);
   if (!tree) throw new Error("the shell parser returned no tree");
   try {
     const root = tree.rootNode;
-    const commands: ShellCommand[] = [];
-    const items: ChainItem[] = [];
-    // `a && b && c` is a list nested to the left, as deep as the chain is long: a stack of its own.
-    const flatten = (top: Node, topOp: string | undefined): void => {
-      const todo: { node: Node; op: string | undefined }[] = [{ node: top, op: topOp }];
-      while (todo.length > 0) {
-        const { node, op } = todo.pop()!;
-        if (node.type === "list") {
-          const [left, operator, right] = node.children;
-          if (left && operator && right) {
-            todo.push({ node: right, op: operator.type }, { node: left, op });
-            continue;
-          }
-        }
-        items.push({ start: base + node.startIndex, end: base + node.endIndex, op, command: undefined });
-      }
-    };
-    let op: string | undefined;
-    for (const child of root.children) {
-      if (!child) continue;
-      if (child.isNamed && child.type !== "comment") {
-        flatten(child, op);
-        op = undefined;
-      } else if (!child.isNamed) {
-        op = child.type;
-      }
-    }
-    const topLevelStarts = new Set(items.map((item) => item.start));
-    const redirected: { start: number; end: number; bodyEnd: number; redirects: string[] }[] = [];
-    // Depth first, in source order, with a stack of its own: `$(` nested thousands deep is no
-    // reason to run out of call stack.
-    const stack: Node[] = [root];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      // Only a redirection of one command is that command's (`a && b >f` redirects the whole list).
-      const body = node.type === "redirected_statement" ? node.childForFieldName("body") : null;
-      if (body && body.type === "command") {
-        redirected.push({
-          start: base + node.startIndex,
-          end: base + node.endIndex,
-          bodyEnd: base + body.endIndex,
-          redirects: node.namedChildren.filter((c) => c && c.type.endsWith("redirect")).map((c) => c!.text),
-        });
-      }
-      if (node.type === "command") {
-        const words: ShellWord[] = [];
-        for (const child of node.namedChildren) {
-          if (!child || child.type === "variable_assignment" || child.type.endsWith("redirect")) continue;
-          if (child.type === "command_name") {
-            const inner = child.namedChildren[0] ?? child;
-            words.push(word(inner, base));
-          } else {
-            words.push(word(child, base));
-          }
-        }
-        const command: ShellCommand = {
-          start: base + node.startIndex,
-          end: base + node.endIndex,
-          words,
-          topLevel: topLevelStarts.has(base + node.startIndex),
-        };
-        commands.push(command);
-        for (const item of items) {
-          if (item.start === command.start && item.end === command.end) item.command = command;
-        }
-      }
-      const children = node.namedChildren;
-      for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push(children[i]!);
-    }
+    const items = chainItems(root);
+    const { commands, redirected } = collectCommands(root, items);
+    // A redirected command: the command gets its statement's span, and so does the item that is that statement.
     for (const r of redirected) {
       const command = commands.find((c) => c.start === r.start && c.end === r.bodyEnd);
       if (command) {
@@ -197,7 +226,7 @@ function parseUncached(source: string): ShellScript {
         for (const item of items) if (item.start === r.start && item.end === r.end) item.command = command;
       }
     }
-    return { base, source, hasError: root.hasError, commands, items };
+    return { base: 0, source, hasError: root.hasError, commands, items };
   } finally {
     tree.delete();
   }

@@ -114,10 +114,23 @@ function usedVars(instruction: Instruction, defined: Set<string>): string[] {
   return [...found];
 }
 
-export function explain(dockerfile: Dockerfile, files: string[] | undefined, changed: string[]): Explanation {
+/** What explaining one Dockerfile shares between its stages: the build context, the changed files and the stages' outcomes. */
+interface ExplainContext {
+  dockerfile: Dockerfile;
+  stages: Stage[];
+  /** The build context's files (undefined: not known, no file inputs shown). */
+  files: string[] | undefined;
+  changedSet: Set<string>;
+  /** The stages the final image needs, by index. */
+  needed: Set<number>;
+  globalArgs: Set<string>;
+  /** Whether each stage's last step re-ran, by index. */
+  lastRerun: Map<number, boolean>;
+}
+
+/** Which stages the final image needs: the last one, its FROM parent and COPY --from sources, and theirs. */
+function neededStages(dockerfile: Dockerfile): Set<number> {
   const stages = dockerfile.stages;
-  const changedSet = new Set(changed);
-  // Which stages the final image needs: the last one, its FROM parent and COPY --from sources.
   const needed = new Set<number>();
   const need = (stage: Stage): void => {
     if (needed.has(stage.index)) return;
@@ -131,90 +144,132 @@ export function explain(dockerfile: Dockerfile, files: string[] | undefined, cha
     }
   };
   if (stages.length) need(stages[stages.length - 1]!);
+  return needed;
+}
 
+/** The ARGs declared before the first FROM, which every stage can use. */
+function globalArgsOf(dockerfile: Dockerfile): Set<string> {
   const globalArgs = new Set<string>();
   for (const i of dockerfile.instructions) {
     if (i.stage) break;
     if (i.keyword === "ARG") globalArgs.add(i.args.split("=")[0]!.trim());
   }
+  return globalArgs;
+}
 
-  const out: ExplainStage[] = [];
-  const lastRerun = new Map<number, boolean>();
-  for (const stage of stages) {
-    const parent = dockerfile.parentStage(stage);
-    let previous = parent ? (lastRerun.get(parent.index) ?? false) : false;
-    const defined = new Set(globalArgs);
-    const instructions = stage.instructions.filter((i) => i === stage.from || STEP_KEYWORDS.has(i.keyword));
-    const count = instructions.length;
-    const steps: ExplainStep[] = [];
-    const label = (index: number): string => {
-      if (stages.length === 1) return `${index}/${count}`;
-      return `${stage.name ?? `stage-${stage.index}`} ${index}/${count}`;
-    };
-    for (const instruction of stage.instructions) {
-      if (instruction.keyword === "ARG" || instruction.keyword === "ENV") {
-        const names =
-          instruction.keyword === "ARG"
-            ? [instruction.args.split("=")[0]!.trim()]
-            : instruction.args.split(/\s+/).map((p) => p.split("=")[0]!);
-        for (const n of names) if (n) defined.add(n);
-      }
-      if (instruction === stage.from || !STEP_KEYWORDS.has(instruction.keyword)) continue;
-      const index = instructions.indexOf(instruction) + 1;
-      const inputs: ExplainStep["inputs"] = {};
-      let own = false;
-      const source = fromStage(instruction, stages, stage);
-      if ((instruction.keyword === "COPY" || instruction.keyword === "ADD") && !instruction.heredoc) {
-        if (source) {
-          inputs.fromStage = source.name ?? String(source.index);
-          own = lastRerun.get(source.index) ?? false;
-        } else if (!instruction.flag("from")) {
-          const sources = instruction.copySources();
-          const urls = sources.filter((s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s));
-          if (urls.length) {
-            inputs.url = urls.join(" ");
-            own = true;
-          }
-          const local = sources.filter((s) => !urls.includes(s)).map(sourceMatcher);
-          if (files) {
-            const taken = files.filter((f) => local.some((m) => m(f)));
-            inputs.files = taken;
-            if (taken.some((f) => changedSet.has(f))) own = true;
-          }
-        }
-      }
-      if (instruction.keyword === "RUN") {
-        for (const flag of instruction.flags) {
-          if (flag.name !== "mount" || !/(?:^|,)type=bind/.test(flag.value ?? "")) continue;
-          const from = /(?:^|,)from=([^,]+)/.exec(flag.value ?? "")?.[1];
-          if (from) continue;
-          const src = /(?:^|,)(?:source|src)=([^,]+)/.exec(flag.value ?? "")?.[1] ?? ".";
-          const m = sourceMatcher(src);
-          if (files) {
-            const taken = files.filter(m);
-            inputs.files = [...(inputs.files ?? []), ...taken];
-            if (taken.some((f) => changedSet.has(f))) own = true;
-          }
-        }
-      }
-      const vars = usedVars(instruction, defined);
-      if (vars.length) inputs.vars = vars;
-      const rerun = needed.has(stage.index) && (previous || own);
-      steps.push({
-        label: label(index),
-        stage: stage.index,
-        index,
-        line: instruction.line,
-        text: instruction.logical.replace(/\s+/g, " ").trim(),
-        inputs,
-        rerun,
-        expensive: instruction.keyword === "RUN" ? expensive(instruction) : undefined,
-      });
-      previous = rerun;
+/** The variables an ARG or ENV instruction defines join the stage's. */
+function defineVars(instruction: Instruction, defined: Set<string>): void {
+  if (instruction.keyword !== "ARG" && instruction.keyword !== "ENV") return;
+  const names =
+    instruction.keyword === "ARG"
+      ? [instruction.args.split("=")[0]!.trim()]
+      : instruction.args.split(/\s+/).map((p) => p.split("=")[0]!);
+  for (const n of names) if (n) defined.add(n);
+}
+
+/**
+ * A COPY / ADD's inputs: the stage it copies from, its URLs, or the context files its sources
+ * take. Returns whether the step re-runs on its own (its stage re-ran, a URL, a changed file).
+ */
+function copyInputs(
+  ctx: ExplainContext,
+  instruction: Instruction,
+  stage: Stage,
+  inputs: ExplainStep["inputs"],
+): boolean {
+  let own = false;
+  const source = fromStage(instruction, ctx.stages, stage);
+  if (source) {
+    inputs.fromStage = source.name ?? String(source.index);
+    own = ctx.lastRerun.get(source.index) ?? false;
+  } else if (!instruction.flag("from")) {
+    const sources = instruction.copySources();
+    const urls = sources.filter((s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s));
+    if (urls.length) {
+      inputs.url = urls.join(" ");
+      own = true;
     }
-    lastRerun.set(stage.index, previous);
-    out.push({ index: stage.index, name: stage.name, base: stage.image, needed: needed.has(stage.index), steps });
+    const local = sources.filter((s) => !urls.includes(s)).map(sourceMatcher);
+    if (ctx.files) {
+      const taken = ctx.files.filter((f) => local.some((m) => m(f)));
+      inputs.files = taken;
+      if (taken.some((f) => ctx.changedSet.has(f))) own = true;
+    }
   }
+  return own;
+}
+
+/** A RUN's inputs: the context files its bind mounts take. Returns whether one of them changed. */
+function bindMountInputs(ctx: ExplainContext, instruction: Instruction, inputs: ExplainStep["inputs"]): boolean {
+  let own = false;
+  for (const flag of instruction.flags) {
+    if (flag.name !== "mount" || !/(?:^|,)type=bind/.test(flag.value ?? "")) continue;
+    const from = /(?:^|,)from=([^,]+)/.exec(flag.value ?? "")?.[1];
+    if (from) continue;
+    const src = /(?:^|,)(?:source|src)=([^,]+)/.exec(flag.value ?? "")?.[1] ?? ".";
+    const m = sourceMatcher(src);
+    if (ctx.files) {
+      const taken = ctx.files.filter(m);
+      inputs.files = [...(inputs.files ?? []), ...taken];
+      if (taken.some((f) => ctx.changedSet.has(f))) own = true;
+    }
+  }
+  return own;
+}
+
+/** One stage's steps, each with its inputs and whether it re-runs; records whether the stage's last step re-ran. */
+function explainStage(ctx: ExplainContext, stage: Stage): ExplainStage {
+  const { stages } = ctx;
+  const parent = ctx.dockerfile.parentStage(stage);
+  let previous = parent ? (ctx.lastRerun.get(parent.index) ?? false) : false;
+  const defined = new Set(ctx.globalArgs);
+  const instructions = stage.instructions.filter((i) => i === stage.from || STEP_KEYWORDS.has(i.keyword));
+  const count = instructions.length;
+  const steps: ExplainStep[] = [];
+  const label = (index: number): string => {
+    if (stages.length === 1) return `${index}/${count}`;
+    return `${stage.name ?? `stage-${stage.index}`} ${index}/${count}`;
+  };
+  for (const instruction of stage.instructions) {
+    defineVars(instruction, defined);
+    if (instruction === stage.from || !STEP_KEYWORDS.has(instruction.keyword)) continue;
+    const index = instructions.indexOf(instruction) + 1;
+    const inputs: ExplainStep["inputs"] = {};
+    let own = false;
+    if ((instruction.keyword === "COPY" || instruction.keyword === "ADD") && !instruction.heredoc)
+      own = copyInputs(ctx, instruction, stage, inputs);
+    if (instruction.keyword === "RUN") own = bindMountInputs(ctx, instruction, inputs);
+    const vars = usedVars(instruction, defined);
+    if (vars.length) inputs.vars = vars;
+    const rerun = ctx.needed.has(stage.index) && (previous || own);
+    steps.push({
+      label: label(index),
+      stage: stage.index,
+      index,
+      line: instruction.line,
+      text: instruction.logical.replace(/\s+/g, " ").trim(),
+      inputs,
+      rerun,
+      expensive: instruction.keyword === "RUN" ? expensive(instruction) : undefined,
+    });
+    previous = rerun;
+  }
+  ctx.lastRerun.set(stage.index, previous);
+  return { index: stage.index, name: stage.name, base: stage.image, needed: ctx.needed.has(stage.index), steps };
+}
+
+/** The step table of a Dockerfile and which steps a change to `changed` re-runs. */
+export function explain(dockerfile: Dockerfile, files: string[] | undefined, changed: string[]): Explanation {
+  const ctx: ExplainContext = {
+    dockerfile,
+    stages: dockerfile.stages,
+    files,
+    changedSet: new Set(changed),
+    needed: neededStages(dockerfile),
+    globalArgs: globalArgsOf(dockerfile),
+    lastRerun: new Map(),
+  };
+  const out = ctx.stages.map((stage) => explainStage(ctx, stage));
   const counted = out.filter((s) => s.needed).flatMap((s) => s.steps);
   const rerun = counted.filter((s) => s.rerun);
   return { changed, stages: out, total: counted.length, rerun, expensive: rerun.filter((s) => s.expensive) };

@@ -120,3 +120,20 @@ test("a note id missing from the transform's message catalogue is an error namin
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('transform loose reported "unlisted", which its meta.messages does not list');
 });
+
+test("an opt-in transform runs only when named: -t, or true in the config's transforms", () => {
+  const dir = tmp();
+  fs.writeFileSync(
+    path.join(dir, "shout.js"),
+    'module.exports = { id: "shout", summary: "x", meta: { docs: "", options: [], messages: { m: { severity: "info", description: "d" } }, optIn: true },\n' +
+      '  apply(ctx) { const i = ctx.dockerfile.instructions.find((x) => x.keywordText === "from"); return i && { edits: [{ start: i.start, end: i.start + 4, text: "FROM" }], notes: [] }; } };\n',
+  );
+  fs.writeFileSync(path.join(dir, "Dockerfile"), "from debian:trixie-slim\n");
+  expect(dfmod(["--transform", "shout.js", "--check", "Dockerfile"], dir).code).toBe(0);
+  expect(dfmod(["--transform", "shout.js", "list"], dir).stdout).toMatch(/\nshout +x \(opt-in: runs only when named, e.g. -t shout\)\n/);
+  expect(dfmod(["--transform", "shout.js", "-t", "shout", "--stdout", "Dockerfile"], dir).stdout).toBe(
+    "FROM debian:trixie-slim\n",
+  );
+  fs.writeFileSync(path.join(dir, "dfmod.config.json"), JSON.stringify({ transforms: { shout: true } }));
+  expect(dfmod(["--transform", "shout.js", "--stdout", "Dockerfile"], dir).stdout).toBe("FROM debian:trixie-slim\n");
+});

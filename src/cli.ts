@@ -132,10 +132,6 @@ const RUN_OPTIONS: YargsOptions = {
     description:
       "build context folder for every file (default: the one compose / bake give it, else the Dockerfile's own folder)",
   },
-  transform: {
-    type: "string",
-    description: "also run the transform in this module (a .js file; repeatable), after the built-in ones",
-  },
   "fail-on": {
     choices: ["never", "warning", "action-needed"],
     description:
@@ -149,13 +145,13 @@ const RUN_OPTIONS: YargsOptions = {
 };
 
 /** The main command's options as flag names: a misspelt one gets a did-you-mean among them. */
-const RUN_FLAGS = Object.keys(RUN_OPTIONS);
+const RUN_FLAGS = [...Object.keys(RUN_OPTIONS), "transform"];
 
 /** The other commands' options. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  list: [],
-  packages: ["python-image", "format", "package"],
-  explain: ["changed", "changed-since", "migrate", "format", "context"],
+  list: ["transform"],
+  packages: ["python-image", "format", "package", "transform"],
+  explain: ["changed", "changed-since", "migrate", "format", "context", "transform"],
 };
 
 /** The command line as read: each command defines its own options, so any of them may be absent. */
@@ -301,33 +297,41 @@ function explainCommandOptions(y: Yargs): Yargs {
 function parserFor(args: string[], registry: readonly Transform[]): Yargs {
   // yargs' CommonJS export is the factory itself (its `.default` is the option-default method).
   const yargs = require("yargs") as typeof import("yargs");
-  return yargs(args)
-    .scriptName("dfmod")
-    .usage(
-      "$0 [paths..]\n\nRewrites Dockerfiles and compose files. Prints a unified diff by default (a dry run); --write changes the files.\n" +
-        "A folder is searched for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* and compose files; `-` reads standard input.",
-    )
-    .command("$0 [paths..]", "rewrite files (files, folders, or - for stdin; default: .)", (y) =>
-      runCommandOptions(y, registry),
-    )
-    .command("list", "list the transforms, in pipeline order", (y) => y.example([["$0 list", "the transforms"]]))
-    .command(
-      "packages <names..>",
-      "what Alpine package names become on Debian trixie (exit 1 if one has no name)",
-      packagesCommandOptions,
-    )
-    .command(
-      "explain [paths..]",
-      "show each build step's cache inputs and what a code change re-runs",
-      explainCommandOptions,
-    )
-    .parserConfiguration({ "populate--": true })
-    .strict()
-    .help()
-    .version()
-    .fail((message: string | undefined, err: Error | undefined) => {
-      throw new UsageError(message ?? err?.message ?? "cannot read the command line");
-    });
+  return (
+    yargs(args)
+      .scriptName("dfmod")
+      .usage(
+        "$0 [paths..]\n\nRewrites Dockerfiles and compose files. Prints a unified diff by default (a dry run); --write changes the files.\n" +
+          "A folder is searched for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* and compose files; `-` reads standard input.",
+      )
+      .command("$0 [paths..]", "rewrite files (files, folders, or - for stdin; default: .)", (y) =>
+        runCommandOptions(y, registry),
+      )
+      .command("list", "list the transforms, in pipeline order", (y) => y.example([["$0 list", "the transforms"]]))
+      .command(
+        "packages <names..>",
+        "what Alpine package names become on Debian trixie (exit 1 if one has no name)",
+        packagesCommandOptions,
+      )
+      .command(
+        "explain [paths..]",
+        "show each build step's cache inputs and what a code change re-runs",
+        explainCommandOptions,
+      )
+      // Every command sees the transforms of the `--transform` modules (read before parsing).
+      .option("transform", {
+        type: "string",
+        global: true,
+        description: "also run the transform in this module (a .js file; repeatable), after the built-in ones",
+      })
+      .parserConfiguration({ "populate--": true })
+      .strict()
+      .help()
+      .version()
+      .fail((message: string | undefined, err: Error | undefined) => {
+        throw new UsageError(message ?? err?.message ?? "cannot read the command line");
+      })
+  );
 }
 
 /** The command line read, or the exit code of a usage error (with a did-you-mean). */
@@ -373,7 +377,8 @@ function pathsOf(argv: Args): string[] {
 
 function listCommand(registry: readonly Transform[]): number {
   const width = Math.max(...registry.map((t) => t.id.length));
-  io.stdout(registry.map((t) => `${t.id.padEnd(width)}  ${t.summary}\n`).join(""));
+  const optIn = (t: Transform): string => (t.meta.optIn ? " (opt-in: runs only when named, e.g. -t " + t.id + ")" : "");
+  io.stdout(registry.map((t) => `${t.id.padEnd(width)}  ${t.summary}${optIn(t)}\n`).join(""));
   return 0;
 }
 

@@ -45,7 +45,7 @@ export interface MigrateOptions {
   context?: string;
   /** The file's name in notes. Default: "Dockerfile". */
   path?: string;
-  /** Transforms to run, in this order: ids of built-in ones or transform objects. Default: all built-in ones. */
+  /** Transforms to run, in this order: ids of built-in ones or transform objects. Default: the built-in ones but the opt-in ones. */
   transforms?: (string | Transform)[];
   /** Transform options by key (`{ uvCheck: "locked" }`); the rest are the defaults. */
   options?: Options;
@@ -64,7 +64,7 @@ export interface MigrateResult {
 }
 
 function pipelineOf(wanted: MigrateOptions["transforms"]): Transform[] {
-  if (!wanted) return [...builtins];
+  if (!wanted) return builtins.filter((t) => !t.meta.optIn);
   return wanted.map((t) => {
     if (typeof t !== "string") return t;
     const found = transformById(t);

@@ -272,6 +272,8 @@ interface RunState {
   cwd: string;
   /** The ids of the registry's transforms, in pipeline order. */
   ids: string[];
+  /** Those that run only when named. */
+  optIn: Set<string>;
   configs: ConfigFinder;
   /** Only a diff run and the JSON document show diffs; the rest need not make them. */
   wantDiff: boolean;
@@ -295,6 +297,7 @@ function newRunState(options: RunOptions, io: IO, stop: Stop): RunState {
     stop,
     cwd,
     ids,
+    optIn: new Set(options.registry.filter((t) => t.meta.optIn).map((t) => t.id)),
     configs: new ConfigFinder(options.registry),
     wantDiff: options.mode === "diff" || options.format === "json",
     results: [],
@@ -331,7 +334,8 @@ function taskFor(
   state.failOnOf.set(file.path, config?.failOn);
   const on = (id: string): boolean => {
     if (options.only) return options.only.includes(id) && !options.skip.includes(id);
-    return (config?.transforms[id] ?? true) && !options.skip.includes(id);
+    // A transform the registry marks opt-in runs only when named (`-t`, or the config's transforms).
+    return (config?.transforms[id] ?? !state.optIn.has(id)) && !options.skip.includes(id);
   };
   return {
     path: file.path,

@@ -59,6 +59,8 @@ export interface TransformMeta {
   options: OptionSchema[];
   /** Every note id the transform reports, with its meaning. */
   messages: Record<string, MessageSchema>;
+  /** Not in the default pipeline: runs only when named (`-t <id>`, or true in the config's "transforms"). */
+  optIn?: boolean;
 }
 
 /** What a transform gets for one Dockerfile: the parsed file, its inputs, and the API to report and fix. */

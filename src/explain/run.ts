@@ -194,12 +194,17 @@ function warnEmptySources(state: ExplainState, job: FileJob, before: Explanation
 function explainMigrated(state: ExplainState, job: FileJob, files: string[], changed: string[]): Explanation {
   const { options } = state;
   const source = readSource(job.raw);
-  const migrated = runPipeline(source.text, source.eol, options.transforms, {
-    path: job.file.path,
-    file: job.file.real,
-    context: folderContext(job.contextDir),
-    options: mergeOptions(options.transforms, optionDefaults(options.transforms), options.transformOptions),
-  }).output;
+  const migrated = runPipeline(
+    source.text,
+    source.eol,
+    options.transforms.filter((t) => !t.meta.optIn),
+    {
+      path: job.file.path,
+      file: job.file.real,
+      context: folderContext(job.contextDir),
+      options: mergeOptions(options.transforms, optionDefaults(options.transforms), options.transformOptions),
+    },
+  ).output;
   return explain(new Dockerfile(migrated), files, changed);
 }
 

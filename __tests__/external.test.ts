@@ -130,7 +130,9 @@ test("an opt-in transform runs only when named: -t, or true in the config's tran
   );
   fs.writeFileSync(path.join(dir, "Dockerfile"), "from debian:trixie-slim\n");
   expect(dfmod(["--transform", "shout.js", "--check", "Dockerfile"], dir).code).toBe(0);
-  expect(dfmod(["--transform", "shout.js", "list"], dir).stdout).toMatch(/\nshout +x \(opt-in: runs only when named, e.g. -t shout\)\n/);
+  expect(dfmod(["--transform", "shout.js", "list"], dir).stdout).toMatch(
+    /\nshout +x \(opt-in: runs only when named, e.g. -t shout\)\n/,
+  );
   expect(dfmod(["--transform", "shout.js", "-t", "shout", "--stdout", "Dockerfile"], dir).stdout).toBe(
     "FROM debian:trixie-slim\n",
   );

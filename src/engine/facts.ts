@@ -277,6 +277,8 @@ export interface StageFacts {
   commands: CommandFacts[];
   /** The commands of one instruction. */
   of(instruction: Instruction): CommandFacts[];
+  /** The facts of one command of the stage. */
+  at(command: ShellCommand): CommandFacts | undefined;
 }
 
 /** The facts of a stage, computed once per parse. */
@@ -287,6 +289,7 @@ export function stageFacts(stage: Stage): StageFacts {
 function computeFacts(stage: Stage): StageFacts {
   const commands: CommandFacts[] = [];
   const byInstruction = new Map<Instruction, CommandFacts[]>();
+  const byCommand = new Map<ShellCommand, CommandFacts>();
   for (const instruction of stage.instructions) {
     const script = instruction.shell();
     if (!script) continue;
@@ -305,9 +308,14 @@ function computeFacts(stage: Stage): StageFacts {
       };
     });
     byInstruction.set(instruction, facts);
+    for (const f of facts) byCommand.set(f.command, f);
     commands.push(...facts);
   }
-  return { commands, of: (instruction) => byInstruction.get(instruction) ?? [] };
+  return {
+    commands,
+    of: (instruction) => byInstruction.get(instruction) ?? [],
+    at: (command) => byCommand.get(command),
+  };
 }
 
 export type { Flag };

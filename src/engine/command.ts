@@ -81,6 +81,11 @@ export class Flags {
   }
 }
 
+/** Words as written, joined by single spaces (a flag with its value, a whole command). */
+export function written(words: readonly ShellWord[]): string {
+  return words.map((w) => w.raw).join(" ");
+}
+
 /** Flags of most commands: none takes a value, `--name=value` excepted. */
 const PLAIN: FlagSpec = { valued: new Set() };
 
@@ -91,26 +96,29 @@ export class Command {
   /** The command name as written (`/usr/bin/pip3`), undefined when it is an expansion. */
   readonly name: string | undefined;
   /** The command name without its folder (`pip3`). */
-  readonly program: string | undefined;
+  get program(): string | undefined {
+    return this.name?.replace(/^.*\//, "");
+  }
   /** The first argument that is not a flag (`install` in `pip --no-cache-dir install x`). */
-  readonly subcommand: string | undefined;
+  get subcommand(): string | undefined {
+    let i = 1;
+    while (this.texts[i] !== undefined && this.texts[i]!.startsWith("-")) i++;
+    return this.texts[i];
+  }
   /** The words after the name. */
-  readonly args: readonly ShellWord[];
+  get args(): readonly ShellWord[] {
+    return this.shell.words.slice(1);
+  }
   private plain: Flags | undefined;
 
   constructor(readonly shell: ShellCommand) {
     this.texts = shell.words.map((w) => w.text);
     this.name = this.texts[0];
-    this.program = this.name?.replace(/^.*\//, "");
-    this.args = shell.words.slice(1);
-    let i = 1;
-    while (this.texts[i] !== undefined && this.texts[i]!.startsWith("-")) i++;
-    this.subcommand = this.texts[i];
   }
 
   /** The command as written, its words joined by single spaces. */
   get written(): string {
-    return this.shell.words.map((w) => w.raw).join(" ");
+    return written(this.shell.words);
   }
 
   /** The literal text of word `i` (0 is the name). */

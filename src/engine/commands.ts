@@ -32,12 +32,14 @@ export interface PipInstall {
 
 /** The install of a command, as the model of ./facts has it. */
 export function installOf(command: ShellCommand): DependencyInstall | undefined {
+  if (!facts.mayBePythonTool(command.words[0]?.text)) return undefined;
   return facts.installOf(commandOf(command));
 }
 
 export function parsePipInstall(command: ShellCommand): PipInstall | undefined {
-  const install = installOf(command);
-  if (!install || (install.tool !== "pip" && install.tool !== "uv-pip")) return undefined;
+  if (!facts.mayBePythonTool(command.words[0]?.text)) return undefined;
+  const install = facts.pipInstall(commandOf(command));
+  if (!install) return undefined;
   return {
     tool: install.tool === "uv-pip" ? "uv" : "pip",
     command,
@@ -56,23 +58,28 @@ export function hasOption(install: { options: Option[] }, ...names: string[]): b
 
 /** `uv sync ...`: its options. */
 export function parseUvSync(command: ShellCommand): Option[] | undefined {
-  const install = installOf(command);
+  if (!facts.mayBePythonTool(command.words[0]?.text)) return undefined;
+  const install = facts.projectInstall(commandOf(command));
   return install?.tool === "uv-sync" ? install.options.flags : undefined;
 }
 
 /** `poetry install ...`: its options. */
 export function parsePoetryInstall(command: ShellCommand): Option[] | undefined {
-  const install = installOf(command);
+  if (!facts.mayBePythonTool(command.words[0]?.text)) return undefined;
+  const install = facts.projectInstall(commandOf(command));
   return install?.tool === "poetry" ? install.options.flags : undefined;
 }
 
 /** `python -m venv DIR`, `uv venv DIR`, `virtualenv DIR`: the folder, as written. */
 export function venvCreation(command: ShellCommand): string | undefined {
+  if (!facts.mayBePythonTool(command.words[0]?.text)) return undefined;
   return facts.venvCreation(commandOf(command));
 }
 
 /** `. DIR/bin/activate` or `source DIR/bin/activate`: DIR. */
 export function venvActivation(command: ShellCommand): string | undefined {
+  const name = command.words[0]?.text;
+  if (name !== "." && name !== "source") return undefined;
   return facts.venvActivation(commandOf(command));
 }
 
@@ -103,9 +110,8 @@ export function dependencyInstall(command: ShellCommand): DependencyInstall | un
 
 /** `rm -rf` of caches only (pip's, uv's, apt's lists, /tmp): it belongs with the install it cleans up after. */
 export function isCacheCleanup(command: ShellCommand): boolean {
-  const line = commandOf(command);
-  if (line.name !== "rm") return false;
-  const paths = line.argsNoFlags();
+  if (command.words[0]?.text !== "rm") return false;
+  const paths = commandOf(command).argsNoFlags();
   return (
     paths.length > 0 &&
     paths.every(

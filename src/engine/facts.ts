@@ -168,7 +168,8 @@ function pipInstallStart(line: Command): { tool: "pip" | "uv-pip"; at: number } 
   return at === undefined ? undefined : { tool: "pip", at };
 }
 
-function pipInstall(line: Command): DependencyInstall | undefined {
+/** `pip install ...`, `uv pip install ...`, `python -m pip install ...`. */
+export function pipInstall(line: Command): DependencyInstall | undefined {
   const start = pipInstallStart(line);
   if (!start) return undefined;
   const options = line.flags(PIP_FLAGS, start.at);
@@ -200,7 +201,7 @@ function pipInstall(line: Command): DependencyInstall | undefined {
 }
 
 /** `uv sync ...` and `poetry install ...`: they read pyproject.toml and the tool's lockfile. */
-function projectInstall(line: Command): DependencyInstall | undefined {
+export function projectInstall(line: Command): DependencyInstall | undefined {
   const [a, b] = line.texts;
   if (a === undefined) return undefined;
   const sync = /^(?:.*\/)?uv$/.test(a) && b === "sync";
@@ -228,13 +229,23 @@ function projectInstall(line: Command): DependencyInstall | undefined {
   };
 }
 
+/**
+ * Whether a command name may be one of the Python tools recognised here (uv, poetry, pip,
+ * python, virtualenv): a quick test that spares most commands the recognisers.
+ */
+export function mayBePythonTool(name: string | undefined): boolean {
+  return name !== undefined && /(?:^|\/)(?:uv|poetry|virtualenv|pip[\d.]*|python[\d.]*)$/.test(name);
+}
+
 /** The Python install a command is (packaging tools included), or undefined for any other command. */
 export function installOf(line: Command): DependencyInstall | undefined {
+  if (!mayBePythonTool(line.name)) return undefined;
   return projectInstall(line) ?? pipInstall(line);
 }
 
 /** `python -m venv DIR`, `uv venv DIR`, `virtualenv DIR`: the folder, as written. */
 export function venvCreation(line: Command): string | undefined {
+  if (!mayBePythonTool(line.name)) return undefined;
   const t = line.texts;
   let from: number;
   if (isPython(t[0]) && t[1] === "-m" && (t[2] === "venv" || t[2] === "virtualenv")) from = 3;
@@ -293,15 +304,15 @@ function computeFacts(stage: Stage): StageFacts {
   for (const instruction of stage.instructions) {
     const script = instruction.shell();
     if (!script) continue;
+    const items = new Map(script.items.map((item, i) => [item.command, i]));
     const facts = script.commands.map((command): CommandFacts => {
       const line = new Command(command);
-      const item = script.items.findIndex((i) => i.command === command);
       return {
         instruction,
         script,
         command,
         line,
-        item: item === -1 ? undefined : item,
+        item: items.get(command),
         install: installOf(line),
         venvCreated: venvCreation(line),
         venvActivated: venvActivation(line),

@@ -6,6 +6,7 @@ import type { Edit } from "../../src/engine/edits";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import type { Context, NoteInput, Transform } from "../../src/engine/types";
 import type { ConfigKey } from "../../src/engine/image";
+import { written } from "../../src/engine/command";
 import { packageName, resolvePath } from "../../src/engine/commands";
 import { stageFacts, type CommandFacts, type DependencyInstall, type StageFacts } from "../../src/engine/facts";
 import { changePerStage, envPairs, stageStates, type StageState } from "../../src/engine/stage";
@@ -448,7 +449,7 @@ function classify(
     if (["-r", "--requirement", "-e", "--editable"].includes(option.name)) continue;
     if (DROPPED.has(option.name) || (cacheMounts && NO_CACHE.has(option.name))) continue;
     if (CARRIED.has(option.name) || NO_CACHE.has(option.name)) {
-      carried.push(option.words.map((w) => w.raw).join(" "));
+      carried.push(written(option.words));
       continue;
     }
     return leave(`\`${option.name}\` has no uv sync counterpart that dfmod knows`);

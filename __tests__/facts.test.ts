@@ -97,5 +97,14 @@ describe("stage facts", () => {
     expect(commands[1]!.venvActivated).toBe("/venv");
     expect(commands[2]!.install?.requirements).toEqual(["requirements.txt"]);
     expect(facts.of(stage.instructions[2]!)[0]!.install).toBeUndefined();
+    expect(facts.at(commands[2]!.command)).toBe(commands[2]);
+  });
+
+  test("a command inside a compound command has no place in the top-level list", () => {
+    const file = new Dockerfile("FROM python:3.13-slim\nRUN if true; then pip install flask; fi\n");
+    const facts = stageFacts(file.stages[0]!);
+    const pip = facts.commands.find((c) => c.install)!;
+    expect(pip.item).toBeUndefined();
+    expect(pip.install).toMatchObject({ tool: "pip", packages: ["flask"], tooling: false });
   });
 });

@@ -11,18 +11,8 @@ import type { BuildContext } from "../../src/engine/context";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context, Transform } from "../options";
 import { globSource } from "../../src/explain/dockerignore";
-import {
-  dependencyInstall,
-  hasOption,
-  packageName,
-  parsePipInstall,
-  parsePoetryInstall,
-  parseUvSync,
-  isCacheCleanup,
-  resolvePath,
-  venvActivation,
-  venvCreation,
-} from "../../src/engine/commands";
+import { dependencyInstall, isCacheCleanup, packageName, resolvePath } from "../../src/engine/commands";
+import { stageFacts, type DependencyInstall, type StageFacts } from "../../src/engine/facts";
 import {
   changePerStage,
   copyChownSpec,
@@ -44,84 +34,75 @@ export const copyOrder: Transform = {
 
 type Family = "uv-sync" | "poetry" | "pip";
 
-/** A dependency install found in a RUN. */
+/** A dependency install found in a RUN, as copy-order moves it. */
 interface Install {
   family: Family;
-  command: ShellCommand;
-  /** Files it reads, as written (relative to the RUN's working directory, or absolute). */
-  manifests: string[];
-  /** Requirement files whose includes must be followed. */
-  requirementFiles: string[];
-  /** Manifests the install can do without: named only when the build context shows them. */
-  optional: string[];
-  /** Local folders it installs from (`./libs/x`, `-e ./libs/x`), relative to the RUN's working directory. */
-  directories: string[];
+  install: DependencyInstall;
   /** For installs that also install the project: the deps-only form of the command. */
   depsOnly: string | undefined;
 }
 
-function findInstall(command: ShellCommand): Install | "needs-code" | undefined {
-  const sync = parseUvSync(command);
-  if (sync) {
-    const opts = { options: sync };
-    const depsOnly = hasOption(opts, "--no-install-project", "--no-install-workspace");
-    return {
-      family: "uv-sync",
-      command,
-      manifests: ["pyproject.toml", "uv.lock"],
-      requirementFiles: [],
-      optional: hasOption(opts, "--frozen", "--locked") ? [] : ["uv.lock"],
-      directories: [],
-      depsOnly: depsOnly ? undefined : `${command.words.map((w) => w.raw).join(" ")} --no-install-project`,
-    };
+/** One stage with a whole-context code copy: what it is, and what reordering it produces. */
+interface Work {
+  ctx: Context;
+  stage: Stage;
+  facts: StageFacts;
+  states: Map<Instruction, StageState>;
+  /** The code copy. */
+  copy: Instruction;
+  edits: Edit[];
+  notes: NoteInput[];
+}
+
+/** The first dependency install after the code copy. */
+interface Found {
+  run: Instruction;
+  script: ShellScript;
+  install: Install;
+  /** Its place in the RUN's top-level list, -1 inside a compound command. */
+  item: number;
+}
+
+/** How the install's RUN splits around the code copy. */
+interface Split {
+  /** The RUN's top-level items from `prefix` on stay after the code copy. */
+  prefix: number;
+}
+
+function findInstall(install: DependencyInstall | undefined): Install | "needs-code" | undefined {
+  if (!install) return undefined;
+  if (install.tool === "uv-sync" || install.tool === "poetry") {
+    const flag = install.tool === "uv-sync" ? "--no-install-project" : "--no-root";
+    return { family: install.tool, install, depsOnly: install.project ? `${install.line.written} ${flag}` : undefined };
   }
-  const poetry = parsePoetryInstall(command);
-  if (poetry) {
-    const depsOnly = hasOption({ options: poetry }, "--no-root");
-    return {
-      family: "poetry",
-      command,
-      manifests: ["pyproject.toml", "poetry.lock"],
-      requirementFiles: [],
-      optional: ["poetry.lock"],
-      directories: [],
-      depsOnly: depsOnly ? undefined : `${command.words.map((w) => w.raw).join(" ")} --no-root`,
-    };
-  }
-  const pip = parsePipInstall(command);
-  if (!pip) return undefined;
-  const paths = [...pip.packages.filter((p) => packageName(p) === undefined), ...pip.editables];
-  if (pip.requirements.length === 0 && paths.length === 0) return undefined;
+  if (install.requirements.length === 0 && install.paths.length === 0) return undefined;
   // The project itself (`.`) needs the code; other local folders can be copied ahead of it.
-  if (pip.dynamic || paths.some((p) => isProjectRoot(p))) return "needs-code";
-  return {
-    family: "pip",
-    command,
-    manifests: [...pip.requirements, ...pip.constraints],
-    requirementFiles: [...pip.requirements, ...pip.constraints],
-    optional: [],
-    directories: paths.map((p) => p.replace(/^file:/, "")),
-    depsOnly: undefined,
-  };
+  if (install.dynamic || install.paths.some((p) => isProjectRoot(p))) return "needs-code";
+  return { family: "pip", install, depsOnly: undefined };
 }
 
 /** Commands that never read the build context's code, so they may run before the code copy. */
-function isIndependent(command: ShellCommand): boolean {
-  const [name] = command.words.map((w) => w.text);
+function isIndependent(facts: StageFacts, command: ShellCommand): boolean {
+  const fact = facts.at(command)!;
+  const { line, install } = fact;
+  const name = line.name;
   if (name === undefined) return false;
-  if (venvCreation(command) !== undefined || venvActivation(command) !== undefined) return true;
-  const pip = parsePipInstall(command);
-  if (pip)
+  if (fact.venvCreated !== undefined || fact.venvActivated !== undefined) return true;
+  if (install && (install.tool === "pip" || install.tool === "uv-pip"))
     return (
-      !pip.dynamic &&
-      pip.requirements.length === 0 &&
-      pip.editables.length === 0 &&
-      pip.packages.every((p) => packageName(p) !== undefined)
+      !install.dynamic &&
+      install.requirements.length === 0 &&
+      install.editables.length === 0 &&
+      install.packages.every((p) => packageName(p) !== undefined)
     );
   if (name === "rm") return isCacheCleanup(command);
-  const sub = command.words[1]?.text;
-  if ((name === "poetry" || isPipName(name)) && sub === "config") return true;
+  if ((name === "poetry" || isPipName(name)) && line.word(1) === "config") return true;
   return ["apt-get", "apk", "set", "true", "mkdir", "useradd", "groupadd", "adduser", "addgroup"].includes(name);
+}
+
+/** Every top-level item of the script is a command independent of the code. */
+function allIndependent(facts: StageFacts, script: ShellScript): boolean {
+  return plainChain(script) && script.items.every((it) => isIndependent(facts, it.command!));
 }
 
 function isProjectRoot(p: string): boolean {
@@ -151,96 +132,108 @@ function plainChain(script: ShellScript): boolean {
 }
 
 function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[]): void {
-  const states = stageStates(stage);
   const list = stage.instructions;
   const ci = list.findIndex(isWholeContextCopy);
   if (ci === -1) return;
   const copy = list[ci]!;
+  const work: Work = { ctx, stage, facts: stageFacts(stage), states: stageStates(stage), copy, edits, notes };
+  const found = installAfterCopy(work);
+  if (!found || alreadyOrdered(work, found.install.family)) return chownToCopy(work);
   const leave = (line: number, why: string): void => {
     notes.push({ id: "order-left", severity: "info", line, message: `layer order left as it is: ${why}` });
   };
-
-  // The first dependency install after the code copy, and what lies between.
-  let found: { run: Instruction; script: ShellScript; install: Install; item: number } | undefined;
-  for (let i = ci + 1; i < list.length && !found; i++) {
-    const instruction = list[i]!;
-    const script = instruction.shell();
-    if (script) {
-      for (const command of script.commands) {
-        const install = findInstall(command);
-        if (install === "needs-code") {
-          chownToCopy(stage, states, copy, edits, notes);
-          return;
-        }
-        if (install) {
-          const item = script.items.findIndex((it) => it.command === command);
-          found = { run: instruction, script, install, item };
-          break;
-        }
-      }
-    }
-  }
-  if (!found) {
-    chownToCopy(stage, states, copy, edits, notes);
-    return;
-  }
-  const { run, script, install, item } = found;
-
-  // Already ordered: the same kind of install runs before the code copy.
-  const earlier = list.slice(0, ci).some((i) =>
-    i.shell()?.commands.some((c) => {
-      const x = findInstall(c);
-      return typeof x === "object" && x.family === install.family;
-    }),
-  );
-  if (earlier) {
-    chownToCopy(stage, states, copy, edits, notes);
-    return;
-  }
-  for (const between of list.slice(ci + 1, run.index - stage.instructions[0]!.index)) {
-    if (between.keyword === "WORKDIR") return leave(between.line, "a WORKDIR between the code copy and the install");
-    if (between.keyword === "COPY" || between.keyword === "ADD")
-      return leave(
-        between.line,
-        "another COPY/ADD between the code copy and the install (moving the code copy would change which file wins)",
-      );
-    if (between.keyword === "RUN") {
-      const s = between.shell();
-      if (!s || !plainChain(s) || !s.items.every((it) => isIndependent(it.command!)))
-        return leave(between.line, "this RUN between the code copy and the install may need the code");
-    }
-    if (between.keyword === "ONBUILD") return leave(between.line, "ONBUILD between the code copy and the install");
-  }
-  if (!plainChain(script) || item === -1) return leave(run.line, "the install is part of a compound shell command");
-  const items = script.items;
-  // The part of the RUN that moves before the code copy.
-  let prefix = item + 1;
-  if (!install.depsOnly) {
-    while (prefix < items.length && isIndependent(items[prefix]!.command!)) prefix++;
-  }
-  if (prefix < items.length && items[prefix]!.op !== "&&") {
-    return leave(
-      run.line,
-      "the install is joined to what follows by `;`: splitting the RUN would make its failure fail the build",
-    );
-  }
-  for (let i = 0; i < item; i++) {
-    if (!isIndependent(items[i]!.command!))
-      return leave(
-        run.line,
-        `\`${items[i]!.command!.words.map((w) => w.raw).join(" ")}\` before the install may need the code`,
-      );
-  }
-
+  const split = splitPoint(work, found);
+  if ("why" in split) return leave(split.line, split.why);
   // The manifests, as context-relative paths.
-  const runState = states.get(run)!;
-  const dest = resolvePath(states.get(copy)!.workdir, copy.copyDestination());
-  const manifests = resolveManifests(install, runState, dest, ctx.context);
+  const { run, install } = found;
+  const dest = resolvePath(work.states.get(copy)!.workdir, copy.copyDestination());
+  const manifests = resolveManifests(install, work.states.get(run)!, dest, ctx.context);
   if (typeof manifests === "string") return leave(run.line, manifests);
   if (manifests.length === 0) return leave(run.line, "none of the files the install needs is in the build context");
+  moveCodeCopy(work, found, split.prefix, manifests);
+  notes.push({
+    id: "manifests-first",
+    severity: "info",
+    line: copy.line,
+    message: `${manifests.map((m) => m.path).join(", ")} copied before the install, the code after it: a code change no longer re-runs the install`,
+  });
+}
 
-  // Edits: the manifests copy takes the code copy's place; the install (or its dependency part)
-  // comes next; the code copy follows it.
+/** The first dependency install after the code copy; undefined when there is none, or one needs the code. */
+function installAfterCopy(work: Work): Found | undefined {
+  const list = work.stage.instructions;
+  for (let i = list.indexOf(work.copy) + 1; i < list.length; i++) {
+    for (const fact of work.facts.of(list[i]!)) {
+      const install = findInstall(fact.install);
+      if (install === "needs-code") return undefined;
+      if (install) return { run: fact.instruction, script: fact.script, install, item: fact.item ?? -1 };
+    }
+  }
+  return undefined;
+}
+
+/** Already ordered: the same kind of install runs before the code copy. */
+function alreadyOrdered(work: Work, family: Family): boolean {
+  const before = work.stage.instructions.slice(0, work.stage.instructions.indexOf(work.copy));
+  return before.some((i) =>
+    work.facts.of(i).some((c) => {
+      const x = findInstall(c.install);
+      return typeof x === "object" && x.family === family;
+    }),
+  );
+}
+
+/**
+ * Where the install's RUN splits (the items before `prefix` move before the code copy), or why the
+ * order stays: what lies between the code copy and the install, or around the install in its RUN,
+ * may need the code.
+ */
+function splitPoint(work: Work, found: Found): Split | { line: number; why: string } {
+  const { copy, facts } = work;
+  const list = work.stage.instructions;
+  const { run, script, install, item } = found;
+  for (const between of list.slice(list.indexOf(copy) + 1, run.index - list[0]!.index)) {
+    const why = betweenProblem(facts, between);
+    if (why) return { line: between.line, why };
+  }
+  if (!plainChain(script) || item === -1)
+    return { line: run.line, why: "the install is part of a compound shell command" };
+  const items = script.items;
+  let prefix = item + 1;
+  if (!install.depsOnly) {
+    while (prefix < items.length && isIndependent(facts, items[prefix]!.command!)) prefix++;
+  }
+  if (prefix < items.length && items[prefix]!.op !== "&&") {
+    return {
+      line: run.line,
+      why: "the install is joined to what follows by `;`: splitting the RUN would make its failure fail the build",
+    };
+  }
+  for (let i = 0; i < item; i++) {
+    if (!isIndependent(facts, items[i]!.command!))
+      return {
+        line: run.line,
+        why: `\`${facts.at(items[i]!.command!)!.line.written}\` before the install may need the code`,
+      };
+  }
+  return { prefix };
+}
+
+/** Why an instruction between the code copy and the install keeps them in their order, if it does. */
+function betweenProblem(facts: StageFacts, between: Instruction): string | undefined {
+  if (between.keyword === "WORKDIR") return "a WORKDIR between the code copy and the install";
+  if (between.keyword === "COPY" || between.keyword === "ADD")
+    return "another COPY/ADD between the code copy and the install (moving the code copy would change which file wins)";
+  if (between.keyword === "RUN") {
+    const s = between.shell();
+    if (!s || !allIndependent(facts, s)) return "this RUN between the code copy and the install may need the code";
+  }
+  if (between.keyword === "ONBUILD") return "ONBUILD between the code copy and the install";
+  return undefined;
+}
+
+/** The COPY lines of the manifests, in the code copy's spelling, with its flags and destination. */
+function manifestCopyLines(copy: Instruction, manifests: Manifest[]): string[] {
   const destWord = copy.copyDestination();
   const destDir = destWord === "." ? "./" : destWord.endsWith("/") ? destWord : destWord + "/";
   const byDir = new Map<string, string[]>();
@@ -250,45 +243,51 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
   }
   const keyword = copy.keywordText === copy.keywordText.toLowerCase() ? "copy" : "COPY";
   const copyFlags = copy.flags.map((f) => copy.logical.slice(f.start, f.end) + " ").join("");
-  const manifestLines = [...byDir].map(
+  const lines = [...byDir].map(
     ([dir, files]) => `${keyword} ${copyFlags}${files.join(" ")} ${dir === "." ? destDir : destDir + dir + "/"}`,
   );
   // A folder gets a COPY of its own (several sources would merge their contents into one folder).
   for (const m of manifests.filter((x) => x.directory)) {
-    manifestLines.push(`${keyword} ${copyFlags}${m.path} ${destDir}${m.path}`);
+    lines.push(`${keyword} ${copyFlags}${m.path} ${destDir}${m.path}`);
   }
+  return lines;
+}
+
+/**
+ * The manifests copy takes the code copy's place; the install (or its dependency part) comes next;
+ * the code copy follows it.
+ */
+function moveCodeCopy(work: Work, found: Found, prefix: number, manifests: Manifest[]): void {
+  const { ctx, stage, copy, edits, notes } = work;
+  const { run, script, install, item } = found;
+  const items = script.items;
+  const manifestLines = manifestCopyLines(copy, manifests);
   edits.push({ start: copy.blockStart, end: copy.end, text: manifestLines.map((l) => copy.indent + l).join("\n") });
   const split = install.depsOnly !== undefined || prefix < items.length;
   // The first item of the install's RUN that stays after the code copy.
   const keep = install.depsOnly ? item : split ? prefix : 0;
   // Unsplit: the code copy lands after the install and the RUNs after it that do not need the code.
-  const anchor = split ? run : landing(stage, run);
+  const anchor = split ? run : landing(work, run);
   const chownRun = split ? run : nextFileStep(stage, anchor);
-  let chown = findChown(stage, states, copy, chownRun, keep, anchor);
+  let chown = findChown(work, chownRun, keep, anchor);
   // Split, the install fills its environment after the code copy: a chown folded into the copy would no
   // longer reach it.
   if (split && chown && chown.environments.length > 0) chown = undefined;
   const codeBlock = codeBlockText(copy, chown, notes);
-  const text = ctx.dockerfile.text;
-  if (split) {
-    // A new RUN with the dependency part goes before the install's RUN; the code copy between them.
-    const flags = run.logical.slice(run.keywordText.length, run.argsStart);
-    const head = keep > 0 ? text.slice(run.fileOffset(items[0]!.start), run.fileOffset(items[keep - 1]!.end)) : "";
-    const depsRun = `${run.keywordText}${flags}${head}${install.depsOnly ? (head ? " && " : "") + install.depsOnly : ""}`;
-    edits.push(ctx.dockerfile.insertBefore(run, [depsRun], run.indent));
-    edits.push(ctx.dockerfile.insertBefore(run, [codeBlock], ""));
-    const removeSet = new Set<number>([...Array(keep + (chown ? 1 : 0)).keys()]);
-    if (removeSet.size > 0) edits.push(...run.editChain(script, removeSet)!);
-  } else {
+  if (!split) {
     edits.push(ctx.dockerfile.insertAfter(anchor, [...environmentChowns(chown), separated(copy, codeBlock)], ""));
     if (chown) edits.push(...chownEdits(copy, chown));
+    return;
   }
-  notes.push({
-    id: "manifests-first",
-    severity: "info",
-    line: copy.line,
-    message: `${manifests.map((m) => m.path).join(", ")} copied before the install, the code after it: a code change no longer re-runs the install`,
-  });
+  // A new RUN with the dependency part goes before the install's RUN; the code copy between them.
+  const text = ctx.dockerfile.text;
+  const flags = run.logical.slice(run.keywordText.length, run.argsStart);
+  const head = keep > 0 ? text.slice(run.fileOffset(items[0]!.start), run.fileOffset(items[keep - 1]!.end)) : "";
+  const depsRun = `${run.keywordText}${flags}${head}${install.depsOnly ? (head ? " && " : "") + install.depsOnly : ""}`;
+  edits.push(ctx.dockerfile.insertBefore(run, [depsRun], run.indent));
+  edits.push(ctx.dockerfile.insertBefore(run, [codeBlock], ""));
+  const removeSet = new Set<number>([...Array(keep + (chown ? 1 : 0)).keys()]);
+  if (removeSet.size > 0) edits.push(...run.editChain(script, removeSet)!);
 }
 
 /** The code copy's block (comments and instruction), with `--chown=SPEC` when a chown folds into it. */
@@ -323,27 +322,23 @@ function nextFileStep(stage: Stage, anchor: Instruction): Instruction | undefine
 }
 
 /** `anchor`, or the last of the RUNs right after it that never read the code (user creation, apt-get...). */
-function landing(stage: Stage, anchor: Instruction): Instruction {
+function landing(work: Work, anchor: Instruction): Instruction {
+  const { stage, facts } = work;
   let at = anchor;
   for (let x = next(stage, at); x && x.keyword === "RUN"; x = next(stage, x)) {
     const s = x.shell();
-    if (!s || !plainChain(s) || !s.items.every((it) => isIndependent(it.command!))) break;
-    if (s.items[0]?.command?.words[0]?.text === "chown") break;
+    if (!s || !allIndependent(facts, s)) break;
+    if (facts.of(x)[0]?.line.name === "chown") break;
     at = x;
   }
   return at;
 }
 
 /** chown -> COPY --chown for a code copy that needs no reordering (it moves down past RUNs that do not need it). */
-function chownToCopy(
-  stage: Stage,
-  states: Map<Instruction, StageState>,
-  copy: Instruction,
-  edits: Edit[],
-  notes: NoteInput[],
-): void {
-  const anchor = landing(stage, copy);
-  const chown = findChown(stage, states, copy, nextFileStep(stage, anchor), 0, anchor);
+function chownToCopy(work: Work): void {
+  const { stage, copy, edits, notes } = work;
+  const anchor = landing(work, copy);
+  const chown = findChown(work, nextFileStep(stage, anchor), 0, anchor);
   if (!chown) return;
   edits.push(...chownEdits(copy, chown));
   if (anchor === copy && chown.environments.length === 0) {
@@ -401,19 +396,13 @@ interface Chown {
  * chown may also come after user and group creation in its RUN (`addgroup app && adduser app &&
  * chown -R app /app`): that creation does not need the code, and moves ahead of the copies.
  */
-function findChown(
-  stage: Stage,
-  states: Map<Instruction, StageState>,
-  copy: Instruction,
-  run: Instruction | undefined,
-  item: number,
-  anchor: Instruction,
-): Chown | undefined {
+function findChown(work: Work, run: Instruction | undefined, item: number, anchor: Instruction): Chown | undefined {
+  const { stage, states, copy } = work;
   if (!run || run.keyword !== "RUN" || copy.flag("chown")) return undefined;
   const script = run.shell();
   if (!script || !plainChain(script)) return undefined;
   const dest = resolvePath(states.get(copy)!.workdir, copy.copyDestination());
-  const users = item === 0 ? leadingUserCreation(script, dest) : 0;
+  const users = item === 0 ? leadingUserCreation(work.facts, script, dest) : 0;
   const at = item + users;
   const command = script.items[at]?.command;
   const chown = command && recursiveChown(command);
@@ -431,17 +420,15 @@ function findChown(
     users > 0
       ? `${run.file.text.slice(run.blockStart, run.start)}${run.keywordText}${flags}${run.file.text.slice(run.fileOffset(script.items[0]!.start), run.fileOffset(script.items[users - 1]!.end))}`
       : undefined;
-  const environments = filledEnvironments(stage, states, copy, run).filter(
-    (e) => e === dest || e.startsWith(`${dest}/`),
-  );
+  const environments = filledEnvironments(work, run).filter((e) => e === dest || e.startsWith(`${dest}/`));
   return { spec, dir, line: run.line, edits, usersRun, environments };
 }
 
 /** How many items at the start of the script create users or groups (none of them naming the code's folder). */
-function leadingUserCreation(script: ShellScript, dest: string): number {
+function leadingUserCreation(facts: StageFacts, script: ShellScript, dest: string): number {
   let n = 0;
   for (const item of script.items) {
-    const words = item.command?.words.map((w) => w.text) ?? [];
+    const words = (item.command && facts.at(item.command)?.line.texts) ?? [];
     if (!words[0] || !USER_COMMANDS.has(words[0])) break;
     if (
       words.some(
@@ -457,17 +444,12 @@ function leadingUserCreation(script: ShellScript, dest: string): number {
 }
 
 /** Virtual environments that RUNs between the code copy and `until` create or install into. */
-function filledEnvironments(
-  stage: Stage,
-  states: Map<Instruction, StageState>,
-  copy: Instruction,
-  until: Instruction,
-): string[] {
+function filledEnvironments(work: Work, until: Instruction): string[] {
+  const { stage, states, copy } = work;
   const out = new Set<string>();
   for (const run of stage.instructions.filter((i) => i.index > copy.index && i.index < until.index)) {
-    for (const command of run.shell()?.commands ?? []) {
-      const created = venvCreation(command);
-      if (created !== undefined) out.add(resolvePath(states.get(run)!.workdir, created));
+    for (const { command, venvCreated } of work.facts.of(run)) {
+      if (venvCreated !== undefined) out.add(resolvePath(states.get(run)!.workdir, venvCreated));
       const install = dependencyInstall(command);
       const target = install && installTarget(stage, run, install);
       if (target) out.add(target);
@@ -523,11 +505,38 @@ function workspaceMembers(context: BuildContext, root: string, body: string): st
   return [...found].sort();
 }
 
-/** Numeric ids, or names that a RUN up to `anchor` creates (useradd, adduser, groupadd, addgroup). */
+/** A file or folder the install reads from the build context. */
 interface Manifest {
   /** Context-relative path. */
   path: string;
   directory: boolean;
+}
+
+/**
+ * What a pyproject.toml at `rel` adds to the manifests (a uv workspace's members), or why the install
+ * needs the code. A workspace's dependencies-only sync leaves its members out: --no-install-workspace.
+ */
+function projectManifests(install: Install, context: BuildContext, rel: string, out: Manifest[]): string | undefined {
+  const body = context.read(rel) ?? "";
+  const workspace = /^\s*\[tool\.uv\.workspace\]/m.test(body);
+  if (workspace && install.family === "uv-sync" && !hasPathDependency(body)) {
+    // A uv workspace: the dependencies-only sync needs every member's pyproject.toml and leaves
+    // the members out (--no-install-workspace), as uv's Docker guide does.
+    const members = workspaceMembers(context, path.posix.dirname(rel), body);
+    if (typeof members === "string") return `${rel}: ${members}`;
+    for (const member of members) {
+      const manifest = path.posix.join(member, "pyproject.toml");
+      if (hasPathDependency(context.read(manifest) ?? ""))
+        return `${manifest} has path dependencies, which the install needs from the code`;
+      out.push({ path: manifest, directory: false });
+    }
+    if (install.depsOnly === undefined)
+      return `in a uv workspace the dependencies-only sync needs --no-install-workspace, not --no-install-project`;
+    install.depsOnly = install.depsOnly.replace(/ --no-install-project$/, " --no-install-workspace");
+  } else if (workspace || hasPathDependency(body)) {
+    return `${rel} has a workspace or path dependencies, which the install needs from the code`;
+  }
+  return undefined;
 }
 
 /** Context-relative manifests (files and folders), or a reason why they cannot be named. */
@@ -539,9 +548,11 @@ function resolveManifests(
 ): Manifest[] | string {
   const out: Manifest[] = [];
   const seen = new Set<string>();
-  const required = new Set(install.requirementFiles.map((f) => resolvePath(state.workdir, f)));
-  if (!context && install.optional.length > 0) {
-    return `no build context: cannot tell whether ${install.optional.join(", ")} exists (copying it when it is missing fails the build, leaving it out changes what is installed)`;
+  const { reads, optional, paths } = install.install;
+  const requirementFiles = install.family === "pip" ? reads : [];
+  const required = new Set(requirementFiles.map((f) => resolvePath(state.workdir, f)));
+  if (!context && optional.length > 0) {
+    return `no build context: cannot tell whether ${optional.join(", ")} exists (copying it when it is missing fails the build, leaving it out changes what is installed)`;
   }
   const addDirectory = (written: string): string | undefined => {
     // pip reads local paths relative to its working directory.
@@ -553,11 +564,11 @@ function resolveManifests(
     if (!out.some((m) => m.path === rel)) out.push({ path: rel, directory: true });
     return undefined;
   };
-  for (const d of install.directories) {
+  for (const d of paths.map((p) => p.replace(/^file:/, ""))) {
     const problem = addDirectory(d);
     if (problem) return problem;
   }
-  const queue = install.manifests.map((m) => resolvePath(state.workdir, m));
+  const queue = reads.map((m) => resolvePath(state.workdir, m));
   while (queue.length > 0) {
     const abs = queue.shift()!;
     if (seen.has(abs)) continue;
@@ -570,25 +581,8 @@ function resolveManifests(
     }
     out.push({ path: rel, directory: false });
     if (context && path.posix.basename(rel) === "pyproject.toml") {
-      const body = context.read(rel) ?? "";
-      const workspace = /^\s*\[tool\.uv\.workspace\]/m.test(body);
-      if (workspace && install.family === "uv-sync" && !hasPathDependency(body)) {
-        // A uv workspace: the dependencies-only sync needs every member's pyproject.toml and leaves
-        // the members out (--no-install-workspace), as uv's Docker guide does.
-        const members = workspaceMembers(context, path.posix.dirname(rel), body);
-        if (typeof members === "string") return `${rel}: ${members}`;
-        for (const member of members) {
-          const manifest = path.posix.join(member, "pyproject.toml");
-          if (hasPathDependency(context.read(manifest) ?? ""))
-            return `${manifest} has path dependencies, which the install needs from the code`;
-          out.push({ path: manifest, directory: false });
-        }
-        if (install.depsOnly === undefined)
-          return `in a uv workspace the dependencies-only sync needs --no-install-workspace, not --no-install-project`;
-        install.depsOnly = install.depsOnly.replace(/ --no-install-project$/, " --no-install-workspace");
-      } else if (workspace || hasPathDependency(body)) {
-        return `${rel} has a workspace or path dependencies, which the install needs from the code`;
-      }
+      const problem = projectManifests(install, context, rel, out);
+      if (problem) return problem;
     }
     if (!required.has(abs) || !context) continue;
     const body = context.read(rel) ?? "";

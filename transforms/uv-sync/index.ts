@@ -4,19 +4,13 @@
  */
 import type { Edit } from "../../src/engine/edits";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
-import type { ChainItem, ShellCommand } from "../../src/engine/shell";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context, Transform } from "../options";
 import type { ConfigKey } from "../../src/engine/image";
-import {
-  packageName,
-  parsePipInstall,
-  PipInstall,
-  resolvePath,
-  venvActivation,
-  venvCreation,
-} from "../../src/engine/commands";
-import { changePerStage, envPairs, stageStates } from "../../src/engine/stage";
+import { written } from "../../src/engine/command";
+import { packageName, resolvePath } from "../../src/engine/commands";
+import { stageFacts, type CommandFacts, type DependencyInstall, type StageFacts } from "../../src/engine/facts";
+import { changePerStage, envPairs, stageStates, type StageState } from "../../src/engine/stage";
 import { meta } from "./meta";
 
 export const UV_CACHE = "/root/.cache/uv";
@@ -29,14 +23,55 @@ const DROPPED = new Set(["--system", "--break-system-packages"]);
 /** Dropped when uv's cache lives in a cache mount; carried over (uv sync takes them) otherwise. */
 const NO_CACHE = new Set(["--no-cache", "-n"]);
 
+/** A `uv pip install` that becomes `uv sync`. */
 interface Conversion {
-  instruction: Instruction;
-  install: PipInstall;
-  item: number | undefined;
+  fact: CommandFacts;
+  install: DependencyInstall;
   /** Installs the project itself (`.` / `-e .`), not only its dependencies. */
   project: boolean;
   editable: boolean;
   carried: string[];
+}
+
+/** Edits of RUNs' top-level lists: items removed or replaced, gathered per RUN and made at the end. */
+class ChainEdits {
+  readonly removals = new Map<Instruction, Set<number>>();
+  readonly replacements = new Map<Instruction, Map<number, string>>();
+
+  remove(instruction: Instruction, item: number): void {
+    this.removals.set(instruction, (this.removals.get(instruction) ?? new Set<number>()).add(item));
+  }
+
+  replace(instruction: Instruction, item: number, text: string): void {
+    this.replacements.set(
+      instruction,
+      (this.replacements.get(instruction) ?? new Map<number, string>()).set(item, text),
+    );
+  }
+}
+
+/** One stage being converted: what it is, and what the conversion produces. */
+interface Work {
+  ctx: Context;
+  stage: Stage;
+  facts: StageFacts;
+  states: Map<Instruction, StageState>;
+  edits: Edit[];
+  notes: NoteInput[];
+  declares: ConfigKey[];
+  chains: ChainEdits;
+}
+
+/** Where the environment that uv sync fills lives. */
+interface Environment {
+  /** Resolved folder of the environment. */
+  env: string;
+  /** The project's default environment (`.venv` in the working directory of the first install). */
+  projectEnv: string;
+  /** `ENV UV_PROJECT_ENVIRONMENT=...` to add when the image used another folder and no ENV sets it. */
+  envLine: string | undefined;
+  /** Top-level items of each RUN that the venv set-up removal takes away. */
+  removed: Map<Instruction, Set<number>>;
 }
 
 export const uvSync: Transform = {
@@ -46,13 +81,8 @@ export const uvSync: Transform = {
   apply: (ctx) => changePerStage(ctx, convertStage),
 };
 
-function itemIndex(items: ChainItem[], command: ShellCommand): number | undefined {
-  const i = items.findIndex((item) => item.command === command);
-  return i === -1 ? undefined : i;
-}
-
 /** The names a plain `pip install NAME...` installs (pip itself, not uv pip), or undefined for any other install. */
-function pipPackageNames(install: PipInstall): (string | undefined)[] | undefined {
+function pipPackageNames(install: DependencyInstall): (string | undefined)[] | undefined {
   if (install.tool !== "pip" || install.requirements.length || install.editables.length || install.dynamic) {
     return undefined;
   }
@@ -61,81 +91,63 @@ function pipPackageNames(install: PipInstall): (string | undefined)[] | undefine
 
 const PIP_ITSELF = new Set(["pip", "setuptools", "wheel"]);
 
-function isUvSelfInstall(install: PipInstall): boolean {
+function isUvSelfInstall(install: DependencyInstall): boolean {
   const names = pipPackageNames(install);
   return !!names && names.includes("uv") && names.every((n) => n === "uv" || PIP_ITSELF.has(n!));
 }
 
-function isPipUpgrade(install: PipInstall): boolean {
+function isPipUpgrade(install: DependencyInstall): boolean {
   const names = pipPackageNames(install);
   return !!names && names.length > 0 && names.every((n) => n !== undefined && PIP_ITSELF.has(n));
 }
 
+/** The commands of a RUN that parsed cleanly. */
+function cleanCommands(work: Work, instruction: Instruction): CommandFacts[] {
+  const commands = work.facts.of(instruction);
+  return commands[0]?.script.hasError ? [] : commands;
+}
+
 function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[], declares: ConfigKey[]): void {
-  const { options } = ctx;
-  const conversions: Conversion[] = [];
-  const hasUvCopy = stage.instructions.some(
+  const facts = stageFacts(stage);
+  const work: Work = {
+    ctx,
+    stage,
+    facts,
+    states: stageStates(stage),
+    edits,
+    notes,
+    declares,
+    chains: new ChainEdits(),
+  };
+  replaceUvSelfInstalls(work);
+  const conversions = findConversions(work);
+  if (conversions.length > 0) convertInstalls(work, conversions);
+  applyChainEdits(work);
+}
+
+/**
+ * 1. `pip install uv` -> COPY --from the uv image (independent of the lockfile), when the stage
+ * calls uv by its name: the image puts it in /bin, not where pip put it.
+ */
+function replaceUvSelfInstalls(work: Work): void {
+  const { ctx, stage } = work;
+  let uvCopyAdded = stage.instructions.some(
     (i) => i.keyword === "COPY" && (i.flag("from")?.value ?? "").startsWith(UV_IMAGE),
   );
-  let uvCopyAdded = hasUvCopy;
-  const removals = new Map<Instruction, Set<number>>();
-  const remove = (instruction: Instruction, item: number): void => {
-    const set = removals.get(instruction) ?? new Set<number>();
-    set.add(item);
-    removals.set(instruction, set);
-  };
-  const replacements = new Map<Instruction, Map<number, string>>();
-
-  // 1. `pip install uv` -> COPY --from the uv image (independent of the lockfile), when the stage
-  // calls uv by its name: the image puts it in /bin, not where pip put it.
   const locked = !ctx.context || ["pyproject.toml", "uv.lock"].every((f) => ctx.context!.exists(f));
-  const uvByPath = uvCalledByPath(stage, ctx.options.cacheMounts, locked);
+  const uvByPath = uvCalledByPath(work, locked);
   for (const instruction of stage.instructions) {
-    const script = instruction.shell();
-    if (!script || script.hasError) continue;
-    for (const command of script.commands) {
-      const install = parsePipInstall(command);
+    for (const fact of cleanCommands(work, instruction)) {
+      const install = fact.install;
       if (!install || !isUvSelfInstall(install)) continue;
-      if (
-        uvByPath ||
-        install.options.some((o) => o.name === "--user" || o.name === "--target" || o.name === "--prefix")
-      ) {
-        notes.push({
-          id: "pip-install-uv-left",
-          severity: "info",
-          line: instruction.line,
-          message: `\`pip install uv\` left as it is: ${uvByPath ? `the stage runs \`${uvByPath}\`, which the uv image would not provide` : "it installs uv somewhere of its own"}`,
-        });
-        continue;
-      }
-      const item = itemIndex(script.items, command);
-      if (item === undefined) {
-        notes.push({
-          id: "pip-install-uv-compound",
-          severity: "warning",
-          line: instruction.line,
-          message: "`pip install uv` inside a compound command is left as it is",
-        });
-        continue;
-      }
-      const spec = install.packages.find((p) => packageName(p) === "uv") ?? "uv";
-      const pinned = /==\s*([0-9][0-9A-Za-z.]*)$/.exec(spec)?.[1];
-      const version = pinned ?? options.uvVersion;
-      if (!instruction.editChain(script, new Set([item]))) {
-        notes.push({
-          id: "pip-install-uv-compound",
-          severity: "warning",
-          line: instruction.line,
-          message: "`pip install uv` joined with `||` or a pipe is left as it is",
-        });
-        continue;
-      }
-      remove(instruction, item);
+      const version = selfInstallVersion(work, fact, install, uvByPath);
+      if (version === undefined) continue;
+      work.chains.remove(instruction, fact.item!);
       if (!uvCopyAdded) {
-        edits.push(ctx.dockerfile.insertAfter(stage.from, [`COPY --from=${UV_IMAGE}:${version} /uv /uvx /bin/`]));
+        work.edits.push(ctx.dockerfile.insertAfter(stage.from, [`COPY --from=${UV_IMAGE}:${version} /uv /uvx /bin/`]));
         uvCopyAdded = true;
       }
-      notes.push({
+      work.notes.push({
         id: "uv-binary-copy",
         severity: "info",
         line: instruction.line,
@@ -143,37 +155,70 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
       });
     }
   }
+}
 
-  // 2. Find the uv pip installs that can become uv sync.
+/** The uv version a `pip install uv` that goes away installs, or undefined (with a note) when it stays. */
+function selfInstallVersion(
+  work: Work,
+  fact: CommandFacts,
+  install: DependencyInstall,
+  uvByPath: string | undefined,
+): string | undefined {
+  const { instruction } = fact;
+  if (uvByPath || install.options.hasFlag("--user", "--target", "--prefix")) {
+    work.notes.push({
+      id: "pip-install-uv-left",
+      severity: "info",
+      line: instruction.line,
+      message: `\`pip install uv\` left as it is: ${uvByPath ? `the stage runs \`${uvByPath}\`, which the uv image would not provide` : "it installs uv somewhere of its own"}`,
+    });
+    return undefined;
+  }
+  const compound = (message: string): undefined => {
+    work.notes.push({ id: "pip-install-uv-compound", severity: "warning", line: instruction.line, message });
+    return undefined;
+  };
+  if (fact.item === undefined) return compound("`pip install uv` inside a compound command is left as it is");
+  const spec = install.packages.find((p) => packageName(p) === "uv") ?? "uv";
+  const pinned = /==\s*([0-9][0-9A-Za-z.]*)$/.exec(spec)?.[1];
+  if (!instruction.editChain(fact.script, new Set([fact.item])))
+    return compound("`pip install uv` joined with `||` or a pipe is left as it is");
+  return pinned ?? work.ctx.options.uvVersion;
+}
+
+/** 2. The uv pip installs that can become uv sync. */
+function findConversions(work: Work): Conversion[] {
+  const { ctx, stage } = work;
+  const conversions: Conversion[] = [];
   for (const instruction of stage.instructions) {
     if (
       instruction.heredoc &&
       /\buv\s+pip\s+install\b/.test(ctx.dockerfile.text.slice(instruction.start, instruction.end))
     ) {
-      notes.push({
+      work.notes.push({
         id: "heredoc-not-rewritten",
         severity: "warning",
         line: instruction.line,
         message: "`uv pip install` in a heredoc RUN is left as it is: dfmod does not rewrite heredoc bodies yet",
       });
     }
-    const script = instruction.shell();
-    if (!script || script.hasError) continue;
-    for (const command of script.commands) {
-      const install = parsePipInstall(command);
-      if (!install || install.tool !== "uv") continue;
-      const conversion = classify(instruction, install, script.items, notes, options.cacheMounts);
+    for (const fact of cleanCommands(work, instruction)) {
+      if (fact.install?.tool !== "uv-pip") continue;
+      const conversion = classify(fact, fact.install, work.notes, ctx.options.cacheMounts);
       if (conversion) conversions.push(conversion);
     }
   }
-  if (conversions.length > 0) convertInstalls(ctx, stage, conversions, remove, replacements, edits, notes, declares);
+  return conversions;
+}
 
-  // Removals and replacements, RUN by RUN.
+/** Removals and replacements, RUN by RUN. */
+function applyChainEdits(work: Work): void {
+  const { removals, replacements } = work.chains;
   for (const instruction of new Set([...removals.keys(), ...replacements.keys()])) {
     const script = instruction.shell()!;
     const chain = instruction.editChain(script, removals.get(instruction) ?? new Set(), replacements.get(instruction));
     if (!chain) {
-      notes.push({
+      work.notes.push({
         id: "venv-setup-compound",
         severity: "warning",
         line: instruction.line,
@@ -181,153 +226,145 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
       });
       const only = replacements.get(instruction);
       const fallback = only && instruction.editChain(script, new Set(), only);
-      if (fallback) edits.push(...fallback);
+      if (fallback) work.edits.push(...fallback);
       continue;
     }
-    edits.push(...chain);
+    work.edits.push(...chain);
   }
 }
 
-function convertInstalls(
-  ctx: Context,
-  stage: Stage,
-  conversions: Conversion[],
-  remove: (instruction: Instruction, item: number) => void,
-  replacements: Map<Instruction, Map<number, string>>,
-  edits: Edit[],
-  notes: NoteInput[],
-  declares: ConfigKey[],
-): void {
-  const { options } = ctx;
-  const states = stageStates(stage);
+function convertInstalls(work: Work, conversions: Conversion[]): void {
+  if (!projectFilesPresent(work, conversions)) return;
+  const environment = removeVenvSetup(work, conversions[0]!);
+  for (const c of conversions) writeSync(work, c, environment, c === conversions[0]);
+  fixEnv(work, conversions, environment.env);
+}
 
-  // 3. uv sync needs pyproject.toml and uv.lock in the build context.
-  if (ctx.context) {
-    const missing = ["pyproject.toml", "uv.lock"].filter((f) => !ctx.context!.exists(f));
-    if (missing.length > 0) {
-      for (const c of conversions) {
-        notes.push({
-          id: "uv-project-missing",
-          severity: "action-needed",
-          line: c.instruction.line,
-          message: missing.includes("pyproject.toml")
-            ? "no pyproject.toml in the build context: `uv sync` needs a project. Run `uv init` and `uv add -r requirements.txt`, then `uv lock`, and run dfmod again"
-            : "no uv.lock in the build context: `uv sync --frozen` needs the lockfile. Run `uv lock`, commit uv.lock, and run dfmod again",
-        });
-      }
-      return;
-    }
-  } else {
-    notes.push({
+/** 3. uv sync needs pyproject.toml and uv.lock in the build context. */
+function projectFilesPresent(work: Work, conversions: Conversion[]): boolean {
+  const { ctx } = work;
+  if (!ctx.context) {
+    work.notes.push({
       id: "no-build-context",
       severity: "info",
-      line: conversions[0]!.instruction.line,
+      line: conversions[0]!.fact.instruction.line,
       message:
         "no build context (stdin): assumed that pyproject.toml and uv.lock are in the context; if not, run `uv lock` first",
     });
+    return true;
   }
+  const missing = ["pyproject.toml", "uv.lock"].filter((f) => !ctx.context!.exists(f));
+  if (missing.length === 0) return true;
+  for (const c of conversions) {
+    work.notes.push({
+      id: "uv-project-missing",
+      severity: "action-needed",
+      line: c.fact.instruction.line,
+      message: missing.includes("pyproject.toml")
+        ? "no pyproject.toml in the build context: `uv sync` needs a project. Run `uv init` and `uv add -r requirements.txt`, then `uv lock`, and run dfmod again"
+        : "no uv.lock in the build context: `uv sync --frozen` needs the lockfile. Run `uv lock`, commit uv.lock, and run dfmod again",
+    });
+  }
+  return false;
+}
 
-  // 4. Where does the environment live?
-  const first = conversions[0]!;
-  const workdir = states.get(first.instruction)!.workdir;
-  const projectEnv = resolvePath(workdir, ".venv");
+/** 4. Where does the environment live? The venv creation, activation and pip upgrades go away. */
+function removeVenvSetup(work: Work, first: Conversion): Environment {
+  const { states } = work;
+  const projectEnv = resolvePath(states.get(first.fact.instruction)!.workdir, ".venv");
   let venv: string | undefined;
   const removed = new Map<Instruction, Set<number>>();
-  for (const instruction of stage.instructions) {
-    const script = instruction.shell();
-    if (!script || script.hasError) continue;
-    const at = states.get(instruction)!.workdir;
-    for (const command of script.commands) {
-      const created = venvCreation(command);
-      const activated = venvActivation(command);
-      const install = parsePipInstall(command);
-      const scaffolding = created !== undefined || activated !== undefined || (install && isPipUpgrade(install));
-      if (!scaffolding) continue;
-      const item = itemIndex(script.items, command);
-      if (item === undefined) continue;
-      if (created !== undefined) venv ??= resolvePath(at, created);
-      remove(instruction, item);
+  for (const instruction of work.stage.instructions) {
+    for (const fact of cleanCommands(work, instruction)) {
+      const { venvCreated, venvActivated, install, item } = fact;
+      const scaffolding =
+        venvCreated !== undefined || venvActivated !== undefined || (install && isPipUpgrade(install));
+      if (!scaffolding || item === undefined) continue;
+      if (venvCreated !== undefined) venv ??= resolvePath(states.get(instruction)!.workdir, venvCreated);
+      work.chains.remove(instruction, item);
       removed.set(instruction, (removed.get(instruction) ?? new Set<number>()).add(item));
-      notes.push({
+      work.notes.push({
         id: "venv-setup-removed",
         severity: "info",
         line: instruction.line,
-        message: `removed \`${command.words.map((w) => w.raw).join(" ")}\`: uv sync makes and fills the virtual environment itself`,
+        message: `removed \`${fact.line.written}\`: uv sync makes and fills the virtual environment itself`,
       });
     }
   }
-  const env = venv ?? projectEnv;
-  const envLine = venv && venv !== projectEnv ? `ENV UV_PROJECT_ENVIRONMENT=${venv}` : undefined;
-  const hasEnvSetting = stage.instructions.some(
+  const hasEnvSetting = work.stage.instructions.some(
     (i) => i.keyword === "ENV" && envPairs(i).some((p) => p.key === "UV_PROJECT_ENVIRONMENT"),
   );
+  const envLine = venv && venv !== projectEnv && !hasEnvSetting ? `ENV UV_PROJECT_ENVIRONMENT=${venv}` : undefined;
+  return { env: venv ?? projectEnv, projectEnv, envLine, removed };
+}
 
-  // 5. The installs themselves.
+function addEnvironmentSetting(work: Work, c: Conversion, environment: Environment): void {
+  const instruction = c.fact.instruction;
+  work.edits.push(work.ctx.dockerfile.insertBefore(instruction, [environment.envLine!]));
+  work.declares.push("env UV_PROJECT_ENVIRONMENT");
+  work.notes.push({
+    id: "uv-project-environment",
+    severity: "info",
+    line: instruction.line,
+    message: `added ${environment.envLine}: uv sync fills the virtual environment the image already used, not ${environment.projectEnv}`,
+  });
+}
+
+/** 5. One install becomes uv sync: dependencies first, then the project itself when it installed that too. */
+function writeSync(work: Work, c: Conversion, environment: Environment, first: boolean): void {
+  const { options } = work.ctx;
+  const { instruction, item } = c.fact;
   const check = options.uvCheck === "locked" ? "--locked" : "--frozen";
-  for (const c of conversions) {
-    const carried = c.carried.length ? " " + c.carried.join(" ") : "";
-    const deps = `uv sync ${check} --no-dev --no-install-project${carried}`;
-    const project = `uv sync ${check} --no-dev${c.editable ? "" : " --no-editable"}${carried}`;
-    const user = states.get(c.instruction)!.user;
-    const mount = cacheMount(c.instruction, options.cacheMounts && !user);
-    if (options.cacheMounts && user) {
-      notes.push({
-        id: "no-uv-cache-mount",
-        severity: "info",
-        line: c.instruction.line,
-        message: `no uv cache mount: the install runs as ${user}, whose cache folder is not ${UV_CACHE}`,
-      });
-    }
-    if (envLine && !hasEnvSetting && c === first) {
-      edits.push(ctx.dockerfile.insertBefore(c.instruction, [envLine]));
-      declares.push("env UV_PROJECT_ENVIRONMENT");
-      notes.push({
-        id: "uv-project-environment",
-        severity: "info",
-        line: c.instruction.line,
-        message: `added ${envLine}: uv sync fills the virtual environment the image already used, not ${projectEnv}`,
-      });
-    }
-    const before = removed.get(c.instruction) ?? new Set<number>();
-    const item = c.item;
-    const splitAway = c.project && item !== undefined && [...Array(item).keys()].every((i) => before.has(i));
-    let text: string;
-    if (splitAway) {
-      const flags = c.instruction.logical.slice(c.instruction.keywordText.length, c.instruction.argsStart).trim();
-      const runFlags = [flags, mount.trim()].filter(Boolean).join(" ");
-      edits.push(ctx.dockerfile.insertBefore(c.instruction, [`RUN ${runFlags ? runFlags + " " : ""}${deps}`]));
-      text = project;
-    } else {
-      text = c.project ? `${deps} && ${project}` : deps;
-    }
-    if (mount) edits.push(...c.instruction.replace(c.instruction.argsStart, c.instruction.argsStart, mount));
-    if (c.item !== undefined) {
-      const map = replacements.get(c.instruction) ?? new Map<number, string>();
-      map.set(c.item, text);
-      replacements.set(c.instruction, map);
-    } else {
-      edits.push(...c.instruction.replace(c.install.command.start, c.install.command.end, text));
-    }
-    notes.push({
-      id: "uv-sync",
+  const carried = c.carried.length ? " " + c.carried.join(" ") : "";
+  const deps = `uv sync ${check} --no-dev --no-install-project${carried}`;
+  const project = `uv sync ${check} --no-dev${c.editable ? "" : " --no-editable"}${carried}`;
+  const user = work.states.get(instruction)!.user;
+  const mount = cacheMount(instruction, options.cacheMounts && !user);
+  if (options.cacheMounts && user) {
+    work.notes.push({
+      id: "no-uv-cache-mount",
       severity: "info",
-      line: c.instruction.line,
-      message: c.project
-        ? "`uv pip install .` -> uv sync from uv.lock: dependencies first (--no-install-project), then the project itself"
-        : "`uv pip install -r pyproject.toml` -> `uv sync`: installs exactly what uv.lock pins, into the project's virtual environment",
+      line: instruction.line,
+      message: `no uv cache mount: the install runs as ${user}, whose cache folder is not ${UV_CACHE}`,
     });
   }
+  if (environment.envLine && first) addEnvironmentSetting(work, c, environment);
+  const before = environment.removed.get(instruction) ?? new Set<number>();
+  const splitAway = c.project && item !== undefined && [...Array(item).keys()].every((i) => before.has(i));
+  let text: string;
+  if (splitAway) {
+    const flags = instruction.logical.slice(instruction.keywordText.length, instruction.argsStart).trim();
+    const runFlags = [flags, mount.trim()].filter(Boolean).join(" ");
+    work.edits.push(work.ctx.dockerfile.insertBefore(instruction, [`RUN ${runFlags ? runFlags + " " : ""}${deps}`]));
+    text = project;
+  } else {
+    text = c.project ? `${deps} && ${project}` : deps;
+  }
+  if (mount) work.edits.push(...instruction.replace(instruction.argsStart, instruction.argsStart, mount));
+  if (item !== undefined) work.chains.replace(instruction, item, text);
+  else work.edits.push(...instruction.replace(c.fact.command.start, c.fact.command.end, text));
+  work.notes.push({
+    id: "uv-sync",
+    severity: "info",
+    line: instruction.line,
+    message: c.project
+      ? "`uv pip install .` -> uv sync from uv.lock: dependencies first (--no-install-project), then the project itself"
+      : "`uv pip install -r pyproject.toml` -> `uv sync`: installs exactly what uv.lock pins, into the project's virtual environment",
+  });
+}
 
-  // 7. ENV: UV_NO_CACHE is pointless with a cache mount; PATH must reach the environment.
+/** 7. ENV: UV_NO_CACHE is pointless with a cache mount; PATH must reach the environment. */
+function fixEnv(work: Work, conversions: Conversion[], env: string): void {
+  const { ctx, stage } = work;
   for (const instruction of stage.instructions) {
     if (instruction.keyword !== "ENV") continue;
     const pairs = envPairs(instruction);
     for (const pair of pairs) {
-      if (pair.key === "UV_NO_CACHE" && options.cacheMounts) {
-        if (pairs.length === 1) edits.push(ctx.dockerfile.remove(instruction));
-        else edits.push(...instruction.replace(pair.start, trailingSpace(instruction, pair.end), ""));
-        declares.push("env UV_NO_CACHE");
-        notes.push({
+      if (pair.key === "UV_NO_CACHE" && ctx.options.cacheMounts) {
+        if (pairs.length === 1) work.edits.push(ctx.dockerfile.remove(instruction));
+        else work.edits.push(...instruction.replace(pair.start, trailingSpace(instruction, pair.end), ""));
+        work.declares.push("env UV_NO_CACHE");
+        work.notes.push({
           id: "uv-no-cache-removed",
           severity: "info",
           line: instruction.line,
@@ -335,7 +372,7 @@ function convertInstalls(
         });
       }
       if (pair.key === "UV_SYSTEM_PYTHON") {
-        notes.push({
+        work.notes.push({
           id: "uv-system-python-ignored",
           severity: "info",
           line: instruction.line,
@@ -347,31 +384,28 @@ function convertInstalls(
   const hasPath = stage.instructions.some(
     (i) => i.keyword === "ENV" && envPairs(i).some((p) => p.key === "PATH" && p.value.includes(`${env}/bin`)),
   );
-  if (!hasPath) {
-    const last = conversions[conversions.length - 1]!.instruction;
-    edits.push(ctx.dockerfile.insertAfter(last, [`ENV PATH="${env}/bin:$PATH"`]));
-    declares.push("env PATH");
-    notes.push({
-      id: "venv-path-added",
-      severity: "info",
-      line: last.line,
-      message: `added ENV PATH="${env}/bin:$PATH": python and the installed tools now live in the virtual environment`,
-    });
-  }
+  if (hasPath) return;
+  const last = conversions[conversions.length - 1]!.fact.instruction;
+  work.edits.push(ctx.dockerfile.insertAfter(last, [`ENV PATH="${env}/bin:$PATH"`]));
+  work.declares.push("env PATH");
+  work.notes.push({
+    id: "venv-path-added",
+    severity: "info",
+    line: last.line,
+    message: `added ENV PATH="${env}/bin:$PATH": python and the installed tools now live in the virtual environment`,
+  });
 }
 
 /** How the stage calls uv other than by its name (`/usr/local/bin/uv`, `python -m uv`), if it does. */
-function uvCalledByPath(stage: Stage, cacheMounts: boolean, locked: boolean): string | undefined {
-  for (const instruction of stage.instructions) {
-    const script = instruction.shell();
-    const commands = script?.commands ?? [];
-    for (const command of commands) {
-      const t = command.words.map((w) => w.text ?? w.raw);
+function uvCalledByPath(work: Work, locked: boolean): string | undefined {
+  for (const instruction of work.stage.instructions) {
+    for (const fact of work.facts.of(instruction)) {
       // A `uv pip install` that becomes `uv sync` calls uv by its name from then on.
-      const install = parsePipInstall(command);
-      if (locked && install?.tool === "uv" && classify(instruction, install, script!.items, [], cacheMounts)) continue;
-      if (/\/uvx?$/.test(t[0] ?? "") && !/^\/bin\/uvx?$/.test(t[0]!)) return t[0];
-      if (/^(?:.*\/)?python[\d.]*$/.test(t[0] ?? "") && t[1] === "-m" && t[2] === "uv") return `${t[0]} -m uv`;
+      const install = fact.install;
+      if (locked && install?.tool === "uv-pip" && classify(fact, install, [], work.ctx.options.cacheMounts)) continue;
+      const [name, a, b] = fact.command.words.map((w) => w.text ?? w.raw);
+      if (/\/uvx?$/.test(name ?? "") && !/^\/bin\/uvx?$/.test(name!)) return name;
+      if (/^(?:.*\/)?python[\d.]*$/.test(name ?? "") && a === "-m" && b === "uv") return `${name} -m uv`;
     }
     if (["CMD", "ENTRYPOINT"].includes(instruction.keyword)) {
       const m = /(?:^|[\s"[])((?:\/|~|\$HOME)[^\s",]*\/uvx?)(?=[\s",\]]|$)/.exec(instruction.args);
@@ -395,9 +429,8 @@ function cacheMount(instruction: Instruction, wanted: boolean): string {
 }
 
 function classify(
-  instruction: Instruction,
-  install: PipInstall,
-  items: ChainItem[],
+  fact: CommandFacts,
+  install: DependencyInstall,
   notes: NoteInput[],
   cacheMounts: boolean,
 ): Conversion | undefined {
@@ -405,47 +438,42 @@ function classify(
     notes.push({
       id: "uv-pip-left",
       severity: "info",
-      line: instruction.line,
+      line: fact.instruction.line,
       message: `\`uv pip install\` left as it is: ${why}`,
     });
     return undefined;
   };
-  if (install.dynamic) return leave("it uses shell expansions");
-  const pyproject = install.requirements.filter((r) => /(^|\/)pyproject\.toml$/.test(r));
-  const others = install.requirements.filter((r) => !/(^|\/)pyproject\.toml$/.test(r));
+  const why = whyNotSync(install);
+  if (why) return leave(why);
   const projectPaths = [...install.packages, ...install.editables];
-  const isProjectPath = (p: string): boolean => p === "." || p === "./";
-  if (others.length > 0) {
-    return leave(
-      `it installs from ${others.join(", ")}, not from pyproject.toml; to use the lockfile, run \`uv add -r ${others[0]}\` and \`uv lock\`, then install with \`uv sync\``,
-    );
-  }
-  if (install.constraints.length > 0) return leave("it uses constraint files, which uv sync does not take");
-  if (projectPaths.some((p) => !isProjectPath(p))) return leave("it installs packages by name or from other paths");
-  // uv sync works on the project of the folder it runs in: a pyproject.toml elsewhere is another project.
-  const elsewhere = pyproject.find((r) => r !== "pyproject.toml" && r !== "./pyproject.toml");
-  if (elsewhere)
-    return leave(
-      `it installs from ${elsewhere}, not the working directory's pyproject.toml; uv sync installs the project of the folder it runs in`,
-    );
-  if (pyproject.length === 0 && projectPaths.length === 0) return undefined;
+  if (!install.requirements.length && projectPaths.length === 0) return undefined;
   const carried: string[] = [];
-  for (const option of install.options) {
+  for (const option of install.options.flags) {
     if (["-r", "--requirement", "-e", "--editable"].includes(option.name)) continue;
     if (DROPPED.has(option.name) || (cacheMounts && NO_CACHE.has(option.name))) continue;
     if (CARRIED.has(option.name) || NO_CACHE.has(option.name)) {
-      carried.push(option.words.map((w) => w.raw).join(" "));
+      carried.push(written(option.words));
       continue;
     }
     return leave(`\`${option.name}\` has no uv sync counterpart that dfmod knows`);
   }
-  const project = projectPaths.length > 0;
-  return {
-    instruction,
-    install,
-    item: itemIndex(items, install.command),
-    project,
-    editable: install.editables.length > 0,
-    carried,
-  };
+  return { fact, install, project: projectPaths.length > 0, editable: install.editables.length > 0, carried };
+}
+
+/** Why a `uv pip install` cannot become `uv sync` (its files and arguments), or undefined when it can. */
+function whyNotSync(install: DependencyInstall): string | undefined {
+  if (install.dynamic) return "it uses shell expansions";
+  const isPyproject = (r: string): boolean => /(^|\/)pyproject\.toml$/.test(r);
+  const others = install.requirements.filter((r) => !isPyproject(r));
+  if (others.length > 0) {
+    return `it installs from ${others.join(", ")}, not from pyproject.toml; to use the lockfile, run \`uv add -r ${others[0]}\` and \`uv lock\`, then install with \`uv sync\``;
+  }
+  if (install.constraints.length > 0) return "it uses constraint files, which uv sync does not take";
+  const projectPaths = [...install.packages, ...install.editables];
+  if (projectPaths.some((p) => p !== "." && p !== "./")) return "it installs packages by name or from other paths";
+  // uv sync works on the project of the folder it runs in: a pyproject.toml elsewhere is another project.
+  const elsewhere = install.requirements.find((r) => r !== "pyproject.toml" && r !== "./pyproject.toml");
+  if (elsewhere)
+    return `it installs from ${elsewhere}, not the working directory's pyproject.toml; uv sync installs the project of the folder it runs in`;
+  return undefined;
 }

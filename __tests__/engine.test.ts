@@ -6,6 +6,7 @@ import { runPipeline } from "../src/engine/pipeline";
 import { envPairs } from "../src/engine/stage";
 import { Transform } from "../src/engine/types";
 import { defaultOptions } from "../transforms";
+import { insertAfter } from "../src/engine/fixer";
 
 /** A test transform's meta: no options; every note id it reports. */
 const TEST_META = {
@@ -202,7 +203,7 @@ describe("pipeline", () => {
       const last = ctx.dockerfile.instructions[ctx.dockerfile.instructions.length - 1]!;
       if (last.keyword === "USER") return undefined;
       return {
-        edits: [ctx.dockerfile.insertAfter(last, ["USER app"])],
+        edits: [insertAfter(last, ["USER app"])],
         notes: [{ id: "m", severity: "info", line: last.line, message: "m" }],
         declares: ["user"],
       };

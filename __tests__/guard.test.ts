@@ -15,6 +15,7 @@ import { Transform } from "../src/engine/types";
 import { defaultOptions } from "../transforms";
 import { processDockerfile } from "../src/process";
 import { transforms } from "../transforms";
+import { editChain, insertAfter, removeInstruction, replaceRange } from "../src/engine/fixer";
 
 /** A test transform's meta: no options; every note id it reports. */
 const TEST_META = {
@@ -41,7 +42,12 @@ function replaceTail(text: string, by: string): string {
   const file = new Dockerfile(text);
   const run = file.instructions[1]!;
   const start = run.logical.indexOf("apk");
-  return applyEdits(text, run.replace(start, run.logical.length, by), file.text.includes("\r\n") ? "\r\n" : "\n", "t");
+  return applyEdits(
+    text,
+    replaceRange(run, start, run.logical.length, by),
+    file.text.includes("\r\n") ? "\r\n" : "\n",
+    "t",
+  );
 }
 
 describe("the edit primitive: emptied continuation lines at an instruction's end", () => {
@@ -87,7 +93,7 @@ describe("the edit primitive: emptied continuation lines at an instruction's end
     const text = "FROM x\nRUN pip install a && \\\n    # then\n    apk del b\nCOPY . .\n";
     const file = new Dockerfile(text);
     const run = file.instructions[1]!;
-    const out = applyEdits(text, run.editChain(run.shell()!, new Set([1]))!, "\n", "t");
+    const out = applyEdits(text, editChain(run, run.shell()!, new Set([1]))!, "\n", "t");
     expect(out).toBe("FROM x\nRUN pip install a\n    # then\nCOPY . .\n");
     expect(keywords(out)).toEqual(["FROM", "RUN", "COPY"]);
   });
@@ -153,9 +159,9 @@ describe("the structural guard", () => {
     const intended = intendedInstructions(
       file,
       [
-        ...run.replace(run.logical.indexOf("b"), run.logical.indexOf("b") + 1, "c"),
-        file.insertAfter(run, ["USER app"]),
-        file.remove(file.instructions[2]!),
+        ...replaceRange(run, run.logical.indexOf("b"), run.logical.indexOf("b") + 1, "c"),
+        insertAfter(run, ["USER app"]),
+        removeInstruction(file.instructions[2]!),
       ],
       "\n",
       "t",
@@ -180,7 +186,7 @@ describe("the image-config guard", () => {
     apply(ctx) {
       const last = ctx.dockerfile.instructions[ctx.dockerfile.instructions.length - 1]!;
       if (last.keyword === "USER") return undefined;
-      return { edits: [ctx.dockerfile.insertAfter(last, ["USER app"])], notes: [] };
+      return { edits: [insertAfter(last, ["USER app"])], notes: [] };
     },
   };
 

@@ -24,6 +24,7 @@ export type {
   ComposeChange,
   ComposeContext,
   Context,
+  Fixer,
   MessageSchema,
   Note,
   NoteInput,
@@ -36,6 +37,14 @@ export type {
 } from "./engine/types";
 export type { BuiltinOptions } from "../transforms/options";
 export { Dockerfile } from "./engine/dockerfile";
+export {
+  editChain,
+  insertAfter,
+  insertBefore,
+  removeInstruction,
+  replaceInstruction,
+  replaceRange,
+} from "./engine/fixer";
 
 /** The built-in transforms, in pipeline order. */
 export const transforms: readonly Transform[] = builtins;

@@ -58,7 +58,7 @@ module.exports = {
         }
         // Insert right after `install`: an edit into the text, as every transform makes them.
         const at = command.words[install].end;
-        edits.push(...instruction.replace(at, at, " --no-install-recommends"));
+        edits.push(...ctx.fix.replaceRange(instruction, at, at, " --no-install-recommends"));
         ctx.report(instruction.line, "recommends-dropped", "apt-get install --no-install-recommends");
       }
     }

@@ -1,4 +1,5 @@
 /** Calling a transform: its context's report / leave API, and the notes checked against its message catalogue. */
+import * as fixer from "./fixer";
 import type { Change, ComposeChange, ComposeContext, Context, NoteInput, Reporter, Severity, Transform } from "./types";
 
 /** A note the transform made, with its severity: from the report, else from `meta.messages`. */
@@ -7,6 +8,7 @@ export type ReportedNote = NoteInput & { severity: Severity };
 function reporter(): { api: Reporter; notes: NoteInput[] } {
   const notes: NoteInput[] = [];
   const api: Reporter = {
+    fix: fixer,
     report: (line, id, message, severity) => {
       notes.push(severity ? { line, id, message, severity } : { line, id, message });
     },

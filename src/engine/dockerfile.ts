@@ -7,7 +7,6 @@
  */
 import { scan } from "./scan";
 import { afterLineBreak, lineEnd, lineStarts } from "./source";
-import type { Edit } from "./edits";
 import { parseShell, ShellScript } from "./shell";
 import { keyValueProblem } from "./keyvalue";
 
@@ -225,82 +224,6 @@ export class Instruction {
       if (start === end) break;
     }
     return ranges;
-  }
-
-  /**
-   * Edits that replace logical [start, end) with `text`. The new text goes where the range starts;
-   * comment lines inside the range stay. A continuation line the edit empties goes entirely, and
-   * when the emptied lines end the instruction, so does the escape of the last line that keeps
-   * text: otherwise the instruction would run on, past the kept comments, into the next one.
-   */
-  replace(start: number, end: number, text: string): Edit[] {
-    const ranges = this.fileRanges(start, end);
-    if (ranges.length === 0) return [{ start: this.fileOffset(start), end: this.fileOffset(start), text }];
-    const src = this.file.text;
-    const escapeOnly = new RegExp(`^[ \\t]*\\${this.file.escape}[ \\t]*$`);
-    /** Index of the last range whose line keeps text, and whether the lines after it were all emptied. */
-    let lastKept = 0;
-    let tailEmptied = false;
-    for (let i = 0; i < ranges.length; i++) {
-      const r = ranges[i]!;
-      // New text before a kept comment line, or a removal right after a word: the space in front of
-      // the escape stays.
-      if (i === 0 && ranges.length > 1 && (text !== "" || /[^ \t]/.test(src[r.start - 1] ?? " ")))
-        while (r.end > r.start && /[ \t]/.test(src[r.end - 1]!)) r.end--;
-      if (i === 0) continue;
-      const lineStart = this.file.lineStart(this.file.lineOf(r.start));
-      const rest = src.slice(r.end, lineEnd(src, r.end));
-      const emptied = /^[ \t]*$/.test(src.slice(lineStart, r.start));
-      if (emptied && escapeOnly.test(rest)) {
-        // A continuation line that the edit empties goes entirely.
-        r.start = lineStart;
-        r.end = afterLineBreak(src, r.end);
-      } else if (emptied && /^[ \t]*$/.test(rest)) {
-        // The instruction's last line, emptied: it goes with the line break before it.
-        r.start = lineStart - (src[lineStart - 2] === "\r" && src[lineStart - 1] === "\n" ? 2 : 1);
-        r.end = lineEnd(src, r.end);
-        tailEmptied = true;
-      } else {
-        lastKept = i;
-      }
-    }
-    if (tailEmptied) {
-      // The last line with text now ends the instruction: its escape goes.
-      const kept = ranges[lastKept]!;
-      const end = lineEnd(src, kept.end);
-      if (escapeOnly.test(src.slice(kept.end, end))) kept.end = end;
-    }
-    return ranges.map((r, i) => ({ start: r.start, end: r.end, text: i === 0 ? text : "" }));
-  }
-
-  /**
-   * Edits that remove some items of a RUN's top-level list and replace others (index -> new text).
-   * A removed item takes one of its joining operators with it; when every item goes, the whole
-   * instruction goes. Undefined when an item to remove is joined by `||` or `|` (removing it would
-   * change what runs).
-   */
-  editChain(script: ShellScript, remove: Set<number>, replace: Map<number, string> = new Map()): Edit[] | undefined {
-    const items = script.items;
-    const removable = (op: string | undefined): boolean => op === undefined || op === "&&" || op === ";";
-    for (const i of remove) {
-      if (!removable(items[i]?.op) || !removable(items[i + 1]?.op)) return undefined;
-    }
-    if (items.every((_, i) => remove.has(i))) return [this.file.remove(this)];
-    const edits: Edit[] = [];
-    for (let i = 0; i < items.length; i++) {
-      if (replace.has(i) && !remove.has(i)) {
-        // A command's own range: redirections after it stay.
-        const target = items[i]!.command ?? items[i]!;
-        edits.push(...this.replace(target.start, target.end, replace.get(i)!));
-      }
-      if (!remove.has(i)) continue;
-      let last = i;
-      while (remove.has(last + 1)) last++;
-      if (i > 0) edits.push(...this.replace(items[i - 1]!.end, items[last]!.end, ""));
-      else edits.push(...this.replace(items[0]!.start, items[last + 1]!.start, ""));
-      i = last;
-    }
-    return edits;
   }
 
   /** File offset of the start of the comment lines directly above this instruction (or of its own line). */
@@ -539,58 +462,5 @@ export class Dockerfile {
       this.stages.find((s) => s.name?.toLowerCase() === lower) ??
       (/^\d+$/.test(name) ? this.stages[Number(name)] : undefined)
     );
-  }
-
-  // ---- edits that work on whole instructions ----
-
-  /** Removes an instruction and the comments directly above it, with its line break. */
-  remove(instruction: Instruction): Edit {
-    let start = instruction.blockStart;
-    let end = afterLineBreak(this.text, instruction.end);
-    if (end === this.text.length && !/[\r\n]$/.test(this.text) && start > 0) {
-      // The last line of a file without a final newline: take the line break before it instead.
-      start = this.text[start - 2] === "\r" && this.text[start - 1] === "\n" ? start - 2 : start - 1;
-      end = instruction.end;
-    } else if (this.blankLineBefore(start) && /^[ \t]*(?:\r?\n|$)/.test(this.text.slice(end))) {
-      // A block between two blank lines: one of them goes too, so no double blank line is left.
-      end = afterLineBreak(this.text, end);
-    }
-    return { start, end, text: "" };
-  }
-
-  /** Whether the line before the one that starts at `lineStart` is blank (or there is none). */
-  private blankLineBefore(lineStart: number): boolean {
-    if (lineStart === 0) return false;
-    const previous = this.lineStart(this.lineOf(lineStart - 1));
-    return this.text.slice(previous, lineStart).trim() === "";
-  }
-
-  /**
-   * Inserts lines (each an instruction, possibly with comments) above an instruction and its
-   * comments, indented like it. Moved blocks keep their own indentation: pass indent "".
-   */
-  insertBefore(instruction: Instruction, lines: string[], indent = instruction.indent): Edit {
-    const at = instruction.blockStart;
-    return { start: at, end: at, text: lines.map((l) => indent + l + "\n").join("") };
-  }
-
-  /** Inserts lines after an instruction. Moved blocks keep their own indentation: pass indent "". */
-  insertAfter(instruction: Instruction, lines: string[], indent = instruction.indent): Edit {
-    // At the end of the instruction, before its line break: the next line's bytes are not touched,
-    // so an edit that removes the next instruction cannot overlap this one. An escape that ran on
-    // into the end of the file goes first, or it would join the new lines to the instruction.
-    const own = this.text.slice(instruction.start, instruction.end);
-    const kept = this.withoutDanglingEscape(own);
-    if (kept === own)
-      return { start: instruction.end, end: instruction.end, text: lines.map((l) => "\n" + indent + l).join("") };
-    // The kept text is the instruction's own up to the escape, and the comment lines after it.
-    const at = own.search(new RegExp(`[ \\t]*\\${this.escape}[ \\t]*(?:\\r?\\n[ \\t]*(?:#[^\\r\\n]*)?)*$`));
-    const text = kept.slice(at) + lines.map((l) => "\n" + indent + l).join("");
-    return { start: instruction.start + at, end: instruction.end, text };
-  }
-
-  /** Replaces an instruction's own text (not its comments). */
-  replaceInstruction(instruction: Instruction, text: string): Edit {
-    return { start: instruction.start, end: instruction.end, text };
   }
 }

@@ -145,8 +145,16 @@ export interface Transform<O = Options> {
   applyCompose?(ctx: ComposeContext<O> & Reporter): ComposeChange | undefined;
 }
 
-/** How a transform says something about a file (the note's severity comes from `meta.messages`). */
+/** The fixer's functions: edits into the text from the parsed model (src/engine/fixer.ts). */
+export type Fixer = typeof import("./fixer");
+
+/**
+ * What a transform does through its context: say something about the file (the note's severity
+ * comes from `meta.messages`), and make edits (`ctx.fix.replaceRange(instruction, start, end, text)`...).
+ */
 export interface Reporter {
+  /** replaceRange, editChain, removeInstruction, insertBefore, insertAfter, replaceInstruction. */
+  fix: Fixer;
   /** A note at `line` (1-based, in the text the transform saw). */
   report(line: number, id: string, message: string, severity?: Severity): void;
   /** A note that the transform leaves something as it was, and why; returns undefined, for `return ctx.leave(...)`. */

@@ -27,6 +27,7 @@ import { contextScripts } from "./scripts";
 import { alpineOnlyGroups } from "./groups";
 import { busyboxTools } from "./tools";
 import { meta } from "./meta";
+import { insertAfter, replaceRange } from "../../src/engine/fixer";
 
 interface Decision {
   migrated: boolean;
@@ -211,11 +212,11 @@ function writeBaseImage(change: BaseImageChange, editedArgs: Set<Instruction>, o
   if (fromArg) {
     if (!editedArgs.has(fromArg.arg)) {
       editedArgs.add(fromArg.arg);
-      out.edits.push(...fromArg.arg.replace(fromArg.start, fromArg.end, migration.image));
+      out.edits.push(...replaceRange(fromArg.arg, fromArg.start, fromArg.end, migration.image));
     }
   } else {
     const word = stage.from.words()[0]!;
-    out.edits.push(...stage.from.replace(word.start, word.end, migration.image));
+    out.edits.push(...replaceRange(stage.from, word.start, word.end, migration.image));
   }
   const line = fromArg ? fromArg.arg.line : stage.from.line;
   out.notes.push({
@@ -280,7 +281,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     !stage.instructions.some((i) => /^ghcr\.io\/astral-sh\/uv(?::|$)/.test(i.flag("from")?.value ?? ""))
   ) {
     const copy = `COPY --from=ghcr.io/astral-sh/uv:${ctx.options.uvVersion} /uv /uvx /bin/`;
-    out.edits.push(ctx.dockerfile.insertAfter(stage.from, [copy]));
+    out.edits.push(insertAfter(stage.from, [copy]));
     out.notes.push({
       id: "uv-binary-added",
       severity: "info",
@@ -289,7 +290,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     });
   }
   if (state.pending.packages.length > 0) {
-    out.edits.push(ctx.dockerfile.insertAfter(stage.from, [aptInstallRun(state.pending.packages)]));
+    out.edits.push(insertAfter(stage.from, [aptInstallRun(state.pending.packages)]));
     out.notes.push({
       id: "busybox-tools-added",
       severity: "info",
@@ -427,7 +428,7 @@ function convertExecRun(ctx: Context, instruction: Instruction, state: StageStat
     const shell = RENAMES[json[0]!] ?? json[0]!;
     if (converted === undefined && shell === json[0]) return;
     const args = [shell, "-c", converted ?? json[2]!].map((a) => JSON.stringify(a)).join(", ");
-    out.edits.push(...instruction.replace(instruction.argsStart, instruction.logical.length, `[${args}]`));
+    out.edits.push(...replaceRange(instruction, instruction.argsStart, instruction.logical.length, `[${args}]`));
     return;
   }
   if (json[0] !== "apk" && !BUSYBOX_USER_COMMANDS.has(json[0]!)) return;
@@ -442,7 +443,7 @@ function convertExecRun(ctx: Context, instruction: Instruction, state: StageStat
   }
   const converted = convertBody(ctx, instruction, json.join(" "), state, out);
   if (converted === undefined) return;
-  out.edits.push(...instruction.replace(instruction.argsStart, instruction.logical.length, converted));
+  out.edits.push(...replaceRange(instruction, instruction.argsStart, instruction.logical.length, converted));
   out.notes.push({
     id: "exec-run-to-shell",
     severity: "info",
@@ -466,7 +467,7 @@ function renameExec(instruction: Instruction, out: Sink): void {
     const to = shell.startsWith("/") ? "/bin/bash" : "bash";
     const at = instruction.logical.indexOf(JSON.stringify(shell), instruction.argsStart);
     if (at === -1) return;
-    out.edits.push(...instruction.replace(at + 1, at + 1 + shell.length, to));
+    out.edits.push(...replaceRange(instruction, at + 1, at + 1 + shell.length, to));
     out.notes.push({
       id: "shell-ash-to-bash",
       severity: "info",
@@ -482,7 +483,7 @@ function renameExec(instruction: Instruction, out: Sink): void {
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const to = RENAMES[m[1]!];
       if (to === undefined) continue;
-      out.edits.push(...instruction.replace(m.index + 1, m.index + 1 + m[1]!.length, to));
+      out.edits.push(...replaceRange(instruction, m.index + 1, m.index + 1 + m[1]!.length, to));
       out.notes.push({
         id: "command-renamed",
         severity: "info",
@@ -495,7 +496,7 @@ function renameExec(instruction: Instruction, out: Sink): void {
   const first = instruction.words()[0];
   const to = first && RENAMES[first.text];
   if (first && to) {
-    out.edits.push(...instruction.replace(first.start, first.end, to));
+    out.edits.push(...replaceRange(instruction, first.start, first.end, to));
     out.notes.push({
       id: "command-renamed",
       severity: "info",

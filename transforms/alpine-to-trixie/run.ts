@@ -13,6 +13,7 @@ import type { Context } from "../options";
 import { mapPackages, parseApk, UV_IMAGE, type ApkCommand, type Mapped } from "./apk";
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { convertUserCommand } from "./users";
+import { editChain, replaceRange } from "../../src/engine/fixer";
 
 const LISTS = "rm -rf /var/lib/apt/lists/*";
 
@@ -76,7 +77,7 @@ function apkCacheMountEdits(instruction: Instruction, out: Sink): Edit[] {
     if (flag.name !== "mount" || !/(?:target|dst|destination)=\/var\/cache\/apk/.test(flag.value ?? "")) continue;
     let end = flag.end;
     while (/[ \t]/.test(instruction.logical[end] ?? "")) end++;
-    edits.push(...instruction.replace(flag.start, end, ""));
+    edits.push(...replaceRange(instruction, flag.start, end, ""));
     out.notes.push({
       id: "apk-cache-mount-removed",
       severity: "info",
@@ -117,13 +118,13 @@ function planCommands(
         });
         continue;
       }
-      out.edits.push(...instruction.replace(command.start, command.end, user.text));
+      out.edits.push(...replaceRange(instruction, command.start, command.end, user.text));
       out.notes.push({ id: "busybox-user-converted", severity: "info", line, message: user.why });
       continue;
     }
     const to = name?.text !== undefined ? RENAMES[name.text] : undefined;
     if (name && to) {
-      out.edits.push(...instruction.replace(name.start, name.end, to));
+      out.edits.push(...replaceRange(instruction, name.start, name.end, to));
       out.notes.push({
         id: "command-renamed",
         severity: "info",
@@ -178,11 +179,11 @@ export function convertRun(ctx: Context, instruction: Instruction, state: StageS
   const wholeRunGoes = removeItems.size > 0 && removeItems.size === script.items.length;
   if (!wholeRunGoes) out.edits.push(...flagEdits);
   if (removeItems.size > 0) {
-    const chain = instruction.editChain(script, removeItems);
+    const chain = editChain(instruction, script, removeItems);
     if (chain) out.edits.push(...chain);
     else
       for (const i of removeItems)
-        out.edits.push(...instruction.replace(script.items[i]!.start, script.items[i]!.end, "true"));
+        out.edits.push(...replaceRange(instruction, script.items[i]!.start, script.items[i]!.end, "true"));
   }
 }
 
@@ -219,13 +220,13 @@ function writePlans(instruction: Instruction, script: ShellScript, plans: Plan[]
   const removeItems = new Set<number>();
   for (const plan of plans) {
     if (plan.kind === "replace") {
-      out.edits.push(...instruction.replace(plan.command.start, plan.command.end, plan.text));
+      out.edits.push(...replaceRange(instruction, plan.command.start, plan.command.end, plan.text));
       continue;
     }
     if (plan.kind === "drop") {
       const item = script.items.findIndex((i) => i.command === plan.command);
       if (item !== -1) removeItems.add(item);
-      else out.edits.push(...instruction.replace(plan.command.start, plan.command.end, "true"));
+      else out.edits.push(...replaceRange(instruction, plan.command.start, plan.command.end, "true"));
       continue;
     }
     const alone = plan.verb !== "purge" && !shared(plan);
@@ -243,7 +244,12 @@ function writePlans(instruction: Instruction, script: ShellScript, plans: Plan[]
     if (inPlace) out.edits.push(inPlace);
     else
       out.edits.push(
-        ...instruction.replace(plan.range.start, plan.range.end, prefix + aptText(plan.verb, plan.packages) + suffix),
+        ...replaceRange(
+          instruction,
+          plan.range.start,
+          plan.range.end,
+          prefix + aptText(plan.verb, plan.packages) + suffix,
+        ),
       );
   }
   return removeItems;

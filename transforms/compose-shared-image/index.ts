@@ -13,6 +13,7 @@ import { afterLineBreak } from "../../src/engine/source";
 import type { ComposeChange, NoteInput, SharedBuild } from "../../src/engine/types";
 import type { ComposeContext, Context, Transform } from "../options";
 import { meta } from "./meta";
+import { removeInstruction } from "../../src/engine/fixer";
 
 /** yaml, loaded on first use: most runs see no compose file. */
 let yamlModule: typeof import("yaml") | undefined;
@@ -292,7 +293,7 @@ export const composeSharedImage: Transform = {
       const healthcheck = stage?.instructions.find((i) => i.keyword === "HEALTHCHECK");
       if (!healthcheck) continue;
       if (ctx.options.dropDockerfileHealthcheck) {
-        edits.push(ctx.dockerfile.remove(healthcheck));
+        edits.push(removeInstruction(healthcheck));
         notes.push({
           id: "healthcheck-removed",
           severity: "info",

@@ -24,6 +24,7 @@ import {
   USER_COMMANDS,
 } from "../../src/engine/stage";
 import { meta } from "./meta";
+import { editChain, insertAfter, insertBefore, removeInstruction, replaceRange } from "../../src/engine/fixer";
 
 export const copyOrder: Transform = {
   id: "copy-order",
@@ -275,7 +276,7 @@ function moveCodeCopy(work: Work, found: Found, prefix: number, manifests: Manif
   if (split && chown && chown.environments.length > 0) chown = undefined;
   const codeBlock = codeBlockText(copy, chown, notes);
   if (!split) {
-    edits.push(ctx.dockerfile.insertAfter(anchor, [...environmentChowns(chown), separated(copy, codeBlock)], ""));
+    edits.push(insertAfter(anchor, [...environmentChowns(chown), separated(copy, codeBlock)], ""));
     if (chown) edits.push(...chownEdits(copy, chown));
     return;
   }
@@ -284,10 +285,10 @@ function moveCodeCopy(work: Work, found: Found, prefix: number, manifests: Manif
   const flags = run.logical.slice(run.keywordText.length, run.argsStart);
   const head = keep > 0 ? text.slice(run.fileOffset(items[0]!.start), run.fileOffset(items[keep - 1]!.end)) : "";
   const depsRun = `${run.keywordText}${flags}${head}${install.depsOnly ? (head ? " && " : "") + install.depsOnly : ""}`;
-  edits.push(ctx.dockerfile.insertBefore(run, [depsRun], run.indent));
-  edits.push(ctx.dockerfile.insertBefore(run, [codeBlock], ""));
+  edits.push(insertBefore(run, [depsRun], run.indent));
+  edits.push(insertBefore(run, [codeBlock], ""));
   const removeSet = new Set<number>([...Array(keep + (chown ? 1 : 0)).keys()]);
-  if (removeSet.size > 0) edits.push(...run.editChain(script, removeSet)!);
+  if (removeSet.size > 0) edits.push(...editChain(run, script, removeSet)!);
 }
 
 /** The code copy's block (comments and instruction), with `--chown=SPEC` when a chown folds into it. */
@@ -344,18 +345,18 @@ function chownToCopy(work: Work): void {
   if (anchor === copy && chown.environments.length === 0) {
     note(notes, chown, copy);
     edits.push(
-      ...copy.replace(copy.keywordText.length, copy.keywordText.length, ` --chown=${copyChownSpec(chown.spec)}`),
+      ...replaceRange(copy, copy.keywordText.length, copy.keywordText.length, ` --chown=${copyChownSpec(chown.spec)}`),
     );
   } else {
-    edits.push(copy.file.remove(copy));
+    edits.push(removeInstruction(copy));
     const block = separated(copy, codeBlockText(copy, chown, notes));
-    edits.push(copy.file.insertAfter(anchor, [...environmentChowns(chown), block], ""));
+    edits.push(insertAfter(anchor, [...environmentChowns(chown), block], ""));
   }
 }
 
 /** The chown's own removal, and the user creation that shared its RUN, now a RUN ahead of the copies. */
 function chownEdits(copy: Instruction, chown: Chown): Edit[] {
-  return [...(chown.usersRun ? [copy.file.insertBefore(copy, [chown.usersRun], "")] : []), ...chown.edits];
+  return [...(chown.usersRun ? [insertBefore(copy, [chown.usersRun], "")] : []), ...chown.edits];
 }
 
 /** Environments that the chown reached keep their owner: a chown of just them, before the code copy. */
@@ -412,7 +413,7 @@ function findChown(work: Work, run: Instruction | undefined, item: number, ancho
   const before = stage.instructions.slice(0, stage.instructions.indexOf(anchor) + 1);
   const creation = script.items.slice(0, users).map((i) => i.command!);
   if (!ownerExists(before, spec, creation)) return undefined;
-  const edits = run.editChain(script, new Set([...Array(at + 1).keys()]));
+  const edits = editChain(run, script, new Set([...Array(at + 1).keys()]));
   if (!edits) return undefined;
   const flags = run.logical.slice(run.keywordText.length, run.argsStart);
   // The RUN's comments (and its indentation) come along with the user creation.

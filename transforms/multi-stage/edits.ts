@@ -13,6 +13,7 @@ import { hasPathEnv } from "./commands";
 import { envValue, type Build, type Scene, type Venv } from "./plan";
 import type { Placed, Placement } from "./place";
 import type { VenvOwner } from "./runtime";
+import { replaceRange } from "../../src/engine/fixer";
 
 /** Everything the edits need to know about the split. */
 export interface SplitPlan {
@@ -50,9 +51,9 @@ function builderFromEdits(scene: Scene): Edit[] {
   const from = scene.stage.from;
   const name = scene.ctx.options.builderStageName;
   const [image, , named] = from.words();
-  if (scene.stage.name && named) return from.replace(named.start, named.end, name);
+  if (scene.stage.name && named) return replaceRange(from, named.start, named.end, name);
   const end = from.logical.trimEnd().length;
-  return from.replace(image!.end, end, ` ${asKeyword(from)} ${name}`);
+  return replaceRange(from, image!.end, end, ` ${asKeyword(from)} ${name}`);
 }
 
 /** What the builder sets up just above the install: uv's Python, a new venv, Poetry's in-project venv. */
@@ -193,6 +194,7 @@ function runtimeFrom(scene: Scene): string {
   const name = scene.ctx.options.runtimeStageName;
   if (!name) return own;
   const named = from.words()[2];
-  if (scene.stage.name && named) return chunkText(scene, from, from.start, from.replace(named.start, named.end, name));
+  if (scene.stage.name && named)
+    return chunkText(scene, from, from.start, replaceRange(from, named.start, named.end, name));
   return `${own} ${asKeyword(from)} ${name}`;
 }

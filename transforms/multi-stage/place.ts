@@ -14,6 +14,7 @@ import {
   words,
 } from "./commands";
 import { NotSplit, type Build, type Scene } from "./plan";
+import { editChain, replaceRange } from "../../src/engine/fixer";
 
 export type Role = "builder" | "runtime" | "both" | "drop";
 
@@ -129,7 +130,7 @@ function builderEditsOf(instruction: Instruction, role: Role): Edit[] | undefine
   if ((role === "builder" || role === "both") && (k === "COPY" || k === "ADD") && chownFlag) {
     let end = chownFlag.end;
     while (/[ \t]/.test(instruction.logical[end] ?? "")) end++;
-    edits = instruction.replace(chownFlag.start, end, "");
+    edits = replaceRange(instruction, chownFlag.start, end, "");
   }
   return edits;
 }
@@ -144,7 +145,7 @@ function installEdits(instruction: Instruction): Edit[] {
     if (item.command && isPurge(item.command)) remove.add(i);
   });
   if (remove.size > 0 && remove.size < script.items.length)
-    edits.push(...(instruction.editChain(script, remove) ?? []));
+    edits.push(...(editChain(instruction, script, remove) ?? []));
   for (const command of script.commands) {
     const install = dependencyInstall(command);
     if (!install?.system) continue;
@@ -155,7 +156,7 @@ function installEdits(instruction: Instruction): Edit[] {
         let end = w.end;
         if (instruction.logical[start - 1] === " ") start--;
         else while (instruction.logical[end] === " ") end++;
-        edits.push(...instruction.replace(start, end, ""));
+        edits.push(...replaceRange(instruction, start, end, ""));
       }
     }
   }

@@ -12,6 +12,7 @@ import { packageName, resolvePath } from "../../src/engine/commands";
 import { stageFacts, type CommandFacts, type DependencyInstall, type StageFacts } from "../../src/engine/facts";
 import { changePerStage, envPairs, stageStates, type StageState } from "../../src/engine/stage";
 import { meta } from "./meta";
+import { editChain, insertAfter, insertBefore, removeInstruction, replaceRange } from "../../src/engine/fixer";
 
 export const UV_CACHE = "/root/.cache/uv";
 const UV_IMAGE = "ghcr.io/astral-sh/uv";
@@ -144,7 +145,7 @@ function replaceUvSelfInstalls(work: Work): void {
       if (version === undefined) continue;
       work.chains.remove(instruction, fact.item!);
       if (!uvCopyAdded) {
-        work.edits.push(ctx.dockerfile.insertAfter(stage.from, [`COPY --from=${UV_IMAGE}:${version} /uv /uvx /bin/`]));
+        work.edits.push(insertAfter(stage.from, [`COPY --from=${UV_IMAGE}:${version} /uv /uvx /bin/`]));
         uvCopyAdded = true;
       }
       work.notes.push({
@@ -181,7 +182,7 @@ function selfInstallVersion(
   if (fact.item === undefined) return compound("`pip install uv` inside a compound command is left as it is");
   const spec = install.packages.find((p) => packageName(p) === "uv") ?? "uv";
   const pinned = /==\s*([0-9][0-9A-Za-z.]*)$/.exec(spec)?.[1];
-  if (!instruction.editChain(fact.script, new Set([fact.item])))
+  if (!editChain(instruction, fact.script, new Set([fact.item])))
     return compound("`pip install uv` joined with `||` or a pipe is left as it is");
   return pinned ?? work.ctx.options.uvVersion;
 }
@@ -216,7 +217,7 @@ function applyChainEdits(work: Work): void {
   const { removals, replacements } = work.chains;
   for (const instruction of new Set([...removals.keys(), ...replacements.keys()])) {
     const script = instruction.shell()!;
-    const chain = instruction.editChain(script, removals.get(instruction) ?? new Set(), replacements.get(instruction));
+    const chain = editChain(instruction, script, removals.get(instruction) ?? new Set(), replacements.get(instruction));
     if (!chain) {
       work.notes.push({
         id: "venv-setup-compound",
@@ -225,7 +226,7 @@ function applyChainEdits(work: Work): void {
         message: "venv/pip set-up joined with `||` or a pipe is left as it is",
       });
       const only = replacements.get(instruction);
-      const fallback = only && instruction.editChain(script, new Set(), only);
+      const fallback = only && editChain(instruction, script, new Set(), only);
       if (fallback) work.edits.push(...fallback);
       continue;
     }
@@ -300,7 +301,7 @@ function removeVenvSetup(work: Work, first: Conversion): Environment {
 
 function addEnvironmentSetting(work: Work, c: Conversion, environment: Environment): void {
   const instruction = c.fact.instruction;
-  work.edits.push(work.ctx.dockerfile.insertBefore(instruction, [environment.envLine!]));
+  work.edits.push(insertBefore(instruction, [environment.envLine!]));
   work.declares.push("env UV_PROJECT_ENVIRONMENT");
   work.notes.push({
     id: "uv-project-environment",
@@ -335,14 +336,14 @@ function writeSync(work: Work, c: Conversion, environment: Environment, first: b
   if (splitAway) {
     const flags = instruction.logical.slice(instruction.keywordText.length, instruction.argsStart).trim();
     const runFlags = [flags, mount.trim()].filter(Boolean).join(" ");
-    work.edits.push(work.ctx.dockerfile.insertBefore(instruction, [`RUN ${runFlags ? runFlags + " " : ""}${deps}`]));
+    work.edits.push(insertBefore(instruction, [`RUN ${runFlags ? runFlags + " " : ""}${deps}`]));
     text = project;
   } else {
     text = c.project ? `${deps} && ${project}` : deps;
   }
-  if (mount) work.edits.push(...instruction.replace(instruction.argsStart, instruction.argsStart, mount));
+  if (mount) work.edits.push(...replaceRange(instruction, instruction.argsStart, instruction.argsStart, mount));
   if (item !== undefined) work.chains.replace(instruction, item, text);
-  else work.edits.push(...instruction.replace(c.fact.command.start, c.fact.command.end, text));
+  else work.edits.push(...replaceRange(instruction, c.fact.command.start, c.fact.command.end, text));
   work.notes.push({
     id: "uv-sync",
     severity: "info",
@@ -361,8 +362,8 @@ function fixEnv(work: Work, conversions: Conversion[], env: string): void {
     const pairs = envPairs(instruction);
     for (const pair of pairs) {
       if (pair.key === "UV_NO_CACHE" && ctx.options.cacheMounts) {
-        if (pairs.length === 1) work.edits.push(ctx.dockerfile.remove(instruction));
-        else work.edits.push(...instruction.replace(pair.start, trailingSpace(instruction, pair.end), ""));
+        if (pairs.length === 1) work.edits.push(removeInstruction(instruction));
+        else work.edits.push(...replaceRange(instruction, pair.start, trailingSpace(instruction, pair.end), ""));
         work.declares.push("env UV_NO_CACHE");
         work.notes.push({
           id: "uv-no-cache-removed",
@@ -386,7 +387,7 @@ function fixEnv(work: Work, conversions: Conversion[], env: string): void {
   );
   if (hasPath) return;
   const last = conversions[conversions.length - 1]!.fact.instruction;
-  work.edits.push(ctx.dockerfile.insertAfter(last, [`ENV PATH="${env}/bin:$PATH"`]));
+  work.edits.push(insertAfter(last, [`ENV PATH="${env}/bin:$PATH"`]));
   work.declares.push("env PATH");
   work.notes.push({
     id: "venv-path-added",

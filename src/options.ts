@@ -4,16 +4,32 @@
  */
 import type { OptionSchema, Options, Transform } from "./engine/types";
 
+type Schemas = (OptionSchema & { transform: string })[];
+
+/** What a registry's schemas give, worked out once per registry: a run asks for every file. */
+const known = new WeakMap<readonly Transform[], { schemas: Schemas; defaults: Options; maps: Set<string> }>();
+
+function schemasOf(registry: readonly Transform[]): { schemas: Schemas; defaults: Options; maps: Set<string> } {
+  let found = known.get(registry);
+  if (!found) {
+    const schemas = registry.flatMap((t) => t.meta.options.map((o) => ({ ...o, transform: t.id })));
+    const defaults: Record<string, unknown> = {};
+    for (const o of schemas) defaults[o.key] = o.default;
+    const maps = new Set(schemas.filter((o) => o.type === "map").map((o) => o.key));
+    found = { schemas, defaults, maps };
+    known.set(registry, found);
+  }
+  return found;
+}
+
 /** Every option the transforms declare, in pipeline order. */
-export function optionSchemas(registry: readonly Transform[]): (OptionSchema & { transform: string })[] {
-  return registry.flatMap((t) => t.meta.options.map((o) => ({ ...o, transform: t.id })));
+export function optionSchemas(registry: readonly Transform[]): Schemas {
+  return schemasOf(registry).schemas;
 }
 
 /** Every option's default. */
 export function optionDefaults(registry: readonly Transform[]): Options {
-  const options: Record<string, unknown> = {};
-  for (const o of optionSchemas(registry)) options[o.key] = o.default;
-  return options;
+  return schemasOf(registry).defaults;
 }
 
 /** What is wrong with a value of an option (a config file's), or undefined when it fits. */
@@ -41,11 +57,7 @@ export function mapEntries(
 
 /** Layers of options, later ones winning; a map option's entries win name by name. */
 export function mergeOptions(registry: readonly Transform[], ...layers: (Options | undefined)[]): Options {
-  const maps = new Set(
-    optionSchemas(registry)
-      .filter((o) => o.type === "map")
-      .map((o) => o.key),
-  );
+  const { maps } = schemasOf(registry);
   const merged: Record<string, unknown> = {};
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer ?? {})) {

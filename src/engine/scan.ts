@@ -79,17 +79,20 @@ function readDirectives(lines: string[], result: Scan): number {
   return i;
 }
 
+function endsWithEscape(line: string, esc: string): boolean {
+  return line.replace(/[ \t]+$/, "").endsWith(esc);
+}
+
 /**
  * The logical line from line `first`: escaped continuations, skipping comment and blank lines inside
  * them. A continuation that runs into the end of the file takes the rest of it (as dockerfile-ast does).
  */
 function continuation(src: Lines, first: number, trimmed: string, esc: string): Extent & { logical: string } {
   const { lines } = src;
-  const endsWithEscape = (line: string): boolean => line.replace(/[ \t]+$/, "").endsWith(esc);
   let logical = trimmed;
   let last = first;
   let toEnd = false;
-  while (endsWithEscape(lines[last]!)) {
+  while (endsWithEscape(lines[last]!, esc)) {
     let j = last + 1;
     while (j < lines.length && (lines[j]!.trim() === "" || /^[ \t]*#/.test(lines[j]!))) j++;
     if (j >= lines.length) {
@@ -136,9 +139,11 @@ function scanInstruction(
   const start = starts[first]! + lines[first]!.length - trimmed.length;
   const keywordText = /^[^\s]+/.exec(trimmed)![0].replace(esc === "\\" ? /\\$/ : /`$/, "") || trimmed[0]!;
   const logical = continuation(src, first, trimmed, esc);
-  const extent = HEREDOC_KEYWORDS.has(keywordText.toUpperCase())
-    ? heredocExtent(src, logical.logical, logical)
-    : { ...logical, heredoc: false };
+  // Most instructions have no `<<`: the heredoc search runs only for those that do.
+  const extent =
+    logical.logical.includes("<<") && HEREDOC_KEYWORDS.has(keywordText.toUpperCase())
+      ? heredocExtent(src, logical.logical, logical)
+      : { last: logical.last, toEnd: logical.toEnd, heredoc: false };
   const { toEnd, heredoc } = extent;
   let last = extent.last;
   // An instruction ends at its last line with text: trailing blank / comment lines are not its own.

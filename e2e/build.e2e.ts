@@ -214,14 +214,14 @@ describe.each(examples)("%s", (name) => {
   const migratedDir = path.join(work, "migrated");
   const baselineDir = path.join(work, "baseline");
   const tag = (variant: string) => `dfmod-e2e/${name}:${variant}`;
+  const added = spec.transforms ?? [];
+  const baseline = added.length > 0 ? added : ["alpine-to-trixie"];
 
   beforeAll(() => {
     fs.cpSync(path.join(examplesDir, name), migratedDir, { recursive: true });
     fs.cpSync(path.join(examplesDir, name), baselineDir, { recursive: true });
     const options = Object.entries(spec.options ?? {}).flatMap(([flag, value]) => [`--${flag}`, value]);
-    const added = spec.transforms ?? [];
     const pipeline = transforms.filter((t) => !t.meta.optIn || added.includes(t.id)).map((t) => t.id);
-    const baseline = added.length > 0 ? added : ["alpine-to-trixie"];
     dfmod(["--write", "--transforms", pipeline.join(","), ...options, path.join(migratedDir, "Dockerfile")]);
     dfmod(["--write", "--transforms", baseline.join(","), ...options, path.join(baselineDir, "Dockerfile")]);
   });
@@ -316,7 +316,7 @@ describe.each(examples)("%s", (name) => {
         );
         results.push({
           example: name,
-          variant: variant === "migrated" ? "migrated by dfmod" : "alpine-to-trixie only",
+          variant: variant === "migrated" ? "migrated by dfmod" : `${baseline.join(", ")} only`,
           figures: {
             coldSeconds: cold!.seconds,
             rebuildSeconds,

@@ -123,12 +123,6 @@ export function imageMinor(file: Dockerfile, image: string): number | undefined 
   return minorOf(/^[^-]*/.exec(version)![0]);
 }
 
-/** A Python 2 image (`python:2.7-alpine`, `python:2-slim`). */
-export function isPython2(image: string): boolean {
-  const ref = parseImage(image);
-  return ref.name === "python" && /^2(?:[.-]|$)/.test(ref.tag ?? "");
-}
-
 /** A pin of a Python minor: its instruction, the range of the version in the logical line, the minor. */
 interface Pin {
   instruction: Instruction;

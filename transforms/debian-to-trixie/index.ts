@@ -95,7 +95,7 @@ function moveFamily(ctx: Context, family: Stage[], editedArgs: Set<Instruction>,
       out.notes.push({
         id: "stage-left",
         line: p.stage.from.line,
-        message: `left as it was with the stage at line ${first}: files are copied between them, and what is built on trixie may not run on the old release (nor a virtual environment on another Python)`,
+        message: `left as it was with the stage at line ${first}, which it moves with (files are copied between them, one is built on the other, or their images come from one ARG): what is built on trixie may not run on the old release, nor a virtual environment on another Python`,
       });
     return;
   }
@@ -170,7 +170,7 @@ function aptRun(instruction: Instruction, out: Out & { blockers: NoteInput[] }):
     out.notes.push({ id: "package-renamed", line, message: `trixie's names: ${renamed.join(", ")}` });
 }
 
-/** Stages joined by FROM (a stage built on another) and COPY --from. */
+/** Stages joined by FROM (a stage built on another), COPY --from and a global ARG their images come from. */
 function families(file: Dockerfile): Stage[][] {
   const root = new Map<Stage, Stage>(file.stages.map((s) => [s, s]));
   const find = (s: Stage): Stage => (root.get(s) === s ? s : find(root.get(s)!));
@@ -178,9 +178,13 @@ function families(file: Dockerfile): Stage[][] {
     const [x, y] = [find(a), find(b)];
     if (x !== y) root.set(x.index > y.index ? x : y, x.index > y.index ? y : x);
   };
+  const byArg = new Map<Instruction, Stage>();
   for (const stage of file.stages) {
     const parent = file.parentStage(stage);
     if (parent) join(stage, parent);
+    const arg = file.baseImageArg(stage)?.arg;
+    if (arg) join(stage, byArg.get(arg) ?? stage);
+    if (arg && !byArg.has(arg)) byArg.set(arg, stage);
     for (const copy of stage.instructions) {
       const source = copySourceStage(file, copy);
       if (source) join(stage, source);

@@ -188,7 +188,15 @@ test("list prints every transform with its summary, in pipeline order", () => {
       .split("\n")
       .filter(Boolean)
       .map((l) => l.split(/\s+/)[0]),
-  ).toEqual(["dockerignore", "alpine-to-trixie", "uv-sync", "copy-order", "multi-stage", "compose-shared-image"]);
+  ).toEqual([
+    "dockerignore",
+    "alpine-to-trixie",
+    "debian-to-trixie",
+    "uv-sync",
+    "copy-order",
+    "multi-stage",
+    "compose-shared-image",
+  ]);
 });
 
 test("transform options are flags: --uv-check locked, --no-cache-mounts", () => {

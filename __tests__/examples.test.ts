@@ -1,11 +1,13 @@
 /**
  * examples/<name>/: a real project with a Dockerfile written the slow way, and next to it
  * migrated.Dockerfile.txt, what the default pipeline must turn it into (byte for byte), with the
- * project folder as the build context.
+ * project folder as the build context. Its e2e.json may add opt-in transforms ("transforms") and
+ * options by flag ("options": {"python": "3.13"}), as the end-to-end suite runs dfmod.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { initShell } from "../src/engine/shell";
+import { optionSchemas } from "../src/options";
 import { transforms } from "../transforms";
 import { transformText } from "./support/harness";
 
@@ -20,15 +22,30 @@ test("there are examples", () => {
   expect(examples.length).toBeGreaterThan(0);
 });
 
+/** The transforms and options an example is migrated with: the default pipeline, and what its e2e.json adds. */
+function setupOf(dir: string) {
+  const file = path.join(dir, "e2e.json");
+  const spec = (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {}) as {
+    transforms?: string[];
+    options?: Record<string, string>;
+  };
+  const pipeline = transforms.filter((t) => !t.meta.optIn || (spec.transforms ?? []).includes(t.id));
+  const options: Record<string, unknown> = {};
+  for (const [flag, value] of Object.entries(spec.options ?? {}))
+    options[optionSchemas(transforms).find((o) => o.flag === flag)!.key] = value;
+  return { pipeline, options };
+}
+
 for (const name of examples) {
   const dir = path.join(root, name);
   const input = fs.readFileSync(path.join(dir, "Dockerfile"), "utf8");
   const expected = fs.readFileSync(path.join(dir, "migrated.Dockerfile.txt"), "utf8");
+  const { pipeline, options } = setupOf(dir);
   test(`${name}: the default pipeline gives migrated.Dockerfile.txt`, () => {
-    expect(transformText(input, transforms, dir).output).toBe(expected);
+    expect(transformText(input, pipeline, dir, options).output).toBe(expected);
   });
   test(`${name}: the migrated file is left as it is`, () => {
-    expect(transformText(expected, transforms, dir).output).toBe(expected);
+    expect(transformText(expected, pipeline, dir, options).output).toBe(expected);
   });
 }
 

@@ -88,7 +88,7 @@ test("an unchanged file is quiet unless something is left to do; the JSON docume
 test("--quiet shows warnings and action-needed notes only, and counts what it shows", () => {
   const r = dfmod(["--check", "--quiet", "."], dir);
   expect(lines(r.stderr)).toEqual([
-    "old/Dockerfile:1:1: action-needed alpine-to-trixie: Python 3.8 has no Debian trixie image: left on Alpine. Upgrade Python (3.12 or newer) and run dfmod again",
+    "old/Dockerfile:1:1: action-needed alpine-to-trixie: Python 3.8 has no Debian trixie image: left on Alpine. Upgrade Python (3.12 or newer: --python 3.12 moves it) and run dfmod again",
   ]);
   expect(r.stderr).toContain("notes: 1 action-needed, 0 warnings, 0 info\n");
   expect(dfmod(["--check", "-q", "."], dir).stderr).toBe(r.stderr);

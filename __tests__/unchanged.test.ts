@@ -5,10 +5,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { initShell } from "../src/engine/shell";
-import { transforms } from "../transforms";
+import { transforms as registry } from "../transforms";
 import { toCrlf, transformText } from "./support/harness";
 
 const dir = path.join(__dirname, "fixtures", "unchanged");
+/** The default pipeline: the opt-in transforms run only when named. */
+const transforms = registry.filter((t) => !t.meta.optIn);
 const files = fs
   .readdirSync(dir)
   .filter((f) => f.endsWith(".Dockerfile"))

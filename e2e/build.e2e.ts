@@ -1,6 +1,7 @@
 /**
- * Proof by build: each example project is migrated by dfmod (the default pipeline) and, as a
- * baseline, by alpine-to-trixie alone (single stage, code copied first); both are built in a real
+ * Proof by build: each example project is migrated by dfmod (the default pipeline, with the opt-in
+ * transforms and the options its e2e.json names) and, as a baseline, by alpine-to-trixie alone (or
+ * the opt-in transforms alone; single stage, code copied first); both are built in a real
  * Docker engine with BuildKit, started, and rebuilt after a one-line change to application code.
  * Run with `npm run test:e2e` (e2e/run.sh starts the daemon and sets DFMOD_E2E_DOCKER_HOST).
  */
@@ -11,6 +12,7 @@ import * as path from "node:path";
 import { DockerfileParser } from "dockerfile-ast";
 import { composeBuilds } from "../src/builds";
 import { Dockerfile } from "../src/engine/dockerfile";
+import { transforms } from "../transforms";
 
 const DOCKER = "/usr/bin/docker";
 const host = process.env.DFMOD_E2E_DOCKER_HOST;
@@ -37,6 +39,13 @@ interface ExampleSpec {
    * wheels, no build packages). Default true: it splits into a builder and a runtime stage.
    */
   split?: boolean;
+  /**
+   * Opt-in transforms the migration adds to the default pipeline; the baseline runs them alone
+   * (instead of alpine-to-trixie alone).
+   */
+  transforms?: string[];
+  /** Transform options by flag (`{"python": "3.13"}`), given to both runs. */
+  options?: Record<string, string>;
 }
 
 interface Step {
@@ -205,12 +214,16 @@ describe.each(examples)("%s", (name) => {
   const migratedDir = path.join(work, "migrated");
   const baselineDir = path.join(work, "baseline");
   const tag = (variant: string) => `dfmod-e2e/${name}:${variant}`;
+  const added = spec.transforms ?? [];
+  const baseline = added.length > 0 ? added : ["alpine-to-trixie"];
 
   beforeAll(() => {
     fs.cpSync(path.join(examplesDir, name), migratedDir, { recursive: true });
     fs.cpSync(path.join(examplesDir, name), baselineDir, { recursive: true });
-    dfmod(["--write", path.join(migratedDir, "Dockerfile")]);
-    dfmod(["--write", "--transforms", "alpine-to-trixie", path.join(baselineDir, "Dockerfile")]);
+    const options = Object.entries(spec.options ?? {}).flatMap(([flag, value]) => [`--${flag}`, value]);
+    const pipeline = transforms.filter((t) => !t.meta.optIn || added.includes(t.id)).map((t) => t.id);
+    dfmod(["--write", "--transforms", pipeline.join(","), ...options, path.join(migratedDir, "Dockerfile")]);
+    dfmod(["--write", "--transforms", baseline.join(","), ...options, path.join(baselineDir, "Dockerfile")]);
   });
 
   afterAll(() => {
@@ -303,7 +316,7 @@ describe.each(examples)("%s", (name) => {
         );
         results.push({
           example: name,
-          variant: variant === "migrated" ? "migrated by dfmod" : "alpine-to-trixie only",
+          variant: variant === "migrated" ? "migrated by dfmod" : `${baseline.join(", ")} only`,
           figures: {
             coldSeconds: cold!.seconds,
             rebuildSeconds,

@@ -7,7 +7,7 @@
 # DFMOD_E2E_PULL=1: by default the base images are stand-ins built offline (see docs/e2e.md):
 #   debian:trixie-slim          debootstrap --variant=minbase trixie, imported
 #   python:3.13-slim-trixie     that, plus Debian's python3 (3.13), venv and pip (standin/python.Dockerfile)
-#   python:3.9-slim-trixie      the same stand-in under the tag of an older Python line
+#   python:3.9-slim-trixie, python:3.11-slim-trixie   the same stand-in under the tags of older Python lines
 # Prints the DOCKER_HOST to use on its last line.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -70,8 +70,8 @@ if ! docker image inspect python:3.13-slim-trixie >/dev/null 2>&1 && ! pulled py
   DOCKER_BUILDKIT=1 docker build -q --network host -t python:3.13-slim-trixie -f "$here/standin/python.Dockerfile" "$here/standin" >/dev/null ||
     fail "the python stand-in did not build"
 fi
-# Older Python lines (examples/legacy-worker) get the same stand-in under their own tag.
-for tag in 3.9-slim-trixie; do
+# Older Python lines (examples/legacy-worker, examples/bookworm-service) get the same stand-in under their own tag.
+for tag in 3.9-slim-trixie 3.11-slim-trixie; do
   docker image inspect "python:$tag" >/dev/null 2>&1 || pulled "python:$tag" ||
     docker tag python:3.13-slim-trixie "python:$tag"
 done

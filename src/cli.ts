@@ -208,6 +208,8 @@ function givenOptions(registry: readonly Transform[], argv: Args): Record<string
     const value = argv[o.flag];
     if (value === undefined) continue;
     if (o.type !== "map") {
+      const problem = o.type === "string" && o.check ? o.check(String(value)) : undefined;
+      if (problem) return `--${o.flag} ${String(value)}: ${problem}`;
       options[o.key] = value;
       continue;
     }
@@ -376,8 +378,14 @@ function pathsOf(argv: Args): string[] {
 }
 
 function listCommand(registry: readonly Transform[]): number {
+  const { optionSchemas } = require("./options") as typeof import("./options");
   const width = Math.max(...registry.map((t) => t.id.length));
-  const optIn = (t: Transform): string => (t.meta.optIn ? " (opt-in: runs only when named, e.g. -t " + t.id + ")" : "");
+  const flags = (t: Transform): string =>
+    (t.meta.turnedOnBy ?? [])
+      .map((key) => `; --${optionSchemas(registry).find((o) => o.key === key)?.flag ?? key} also runs it`)
+      .join("");
+  const optIn = (t: Transform): string =>
+    t.meta.optIn ? ` (opt-in: runs only when named, e.g. -t ${t.id}${flags(t)})` : "";
   io.stdout(registry.map((t) => `${t.id.padEnd(width)}  ${t.summary}${optIn(t)}\n`).join(""));
   return 0;
 }

@@ -14,7 +14,7 @@ import { runPipeline } from "./engine/pipeline";
 import { initShell } from "./engine/shell";
 import { readSource, writeSource } from "./engine/source";
 import type { Note, Options, Transform } from "./engine/types";
-import { mergeOptions, optionDefaults } from "./options";
+import { mergeOptions, optionDefaults, runsByDefault } from "./options";
 import { transforms as builtins, transformById } from "../transforms";
 
 export type { Edit } from "./engine/edits";
@@ -54,7 +54,7 @@ export interface MigrateOptions {
   context?: string;
   /** The file's name in notes. Default: "Dockerfile". */
   path?: string;
-  /** Transforms to run, in this order: ids of built-in ones or transform objects. Default: the built-in ones but the opt-in ones. */
+  /** Transforms to run, in this order: ids of built-in ones or transform objects. Default: the built-in ones but the opt-in ones (unless an option that turns one on is given). */
   transforms?: (string | Transform)[];
   /** Transform options by key (`{ uvCheck: "locked" }`); the rest are the defaults. */
   options?: Options;
@@ -72,8 +72,8 @@ export interface MigrateResult {
   edits: Edit[];
 }
 
-function pipelineOf(wanted: MigrateOptions["transforms"]): Transform[] {
-  if (!wanted) return builtins.filter((t) => !t.meta.optIn);
+function pipelineOf(wanted: MigrateOptions["transforms"], options: MigrateOptions["options"]): Transform[] {
+  if (!wanted) return builtins.filter((t) => runsByDefault(t, options));
   return wanted.map((t) => {
     if (typeof t !== "string") return t;
     const found = transformById(t);
@@ -104,7 +104,7 @@ function editsBetween(input: string, output: string): Edit[] {
 /** Runs the transforms on one Dockerfile's text. */
 export async function migrate(text: string, options: MigrateOptions = {}): Promise<MigrateResult> {
   await initShell();
-  const pipeline = pipelineOf(options.transforms);
+  const pipeline = pipelineOf(options.transforms, options.options);
   const source = readSource(text);
   const result = runPipeline(source.text, source.eol, pipeline, {
     path: options.path ?? "Dockerfile",

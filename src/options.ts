@@ -36,6 +36,7 @@ export function optionDefaults(registry: readonly Transform[]): Options {
 export function optionProblem(schema: OptionSchema, value: unknown): string | undefined {
   if (schema.type === "boolean" && typeof value !== "boolean") return "must be true or false";
   if (schema.type === "string" && typeof value !== "string") return "must be a string";
+  if (schema.type === "string" && schema.check) return schema.check(value as string);
   if (schema.type === "choice" && !(schema.choices ?? []).includes(value as string))
     return `must be one of ${(schema.choices ?? []).map((c) => `"${c}"`).join(", ")}`;
   return undefined;
@@ -66,4 +67,13 @@ export function mergeOptions(registry: readonly Transform[], ...layers: (Options
     }
   }
   return merged;
+}
+
+/**
+ * Whether a transform runs when no list of transforms is given: one not opt-in always; an opt-in one
+ * when one of the options of its `turnedOnBy` is given (a layer of options: the config's, the command line's).
+ */
+export function runsByDefault(transform: Transform, ...given: (Options | undefined)[]): boolean {
+  if (!transform.meta.optIn) return true;
+  return (transform.meta.turnedOnBy ?? []).some((key) => given.some((layer) => layer?.[key] !== undefined));
 }

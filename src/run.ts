@@ -12,7 +12,7 @@ import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
 import { initShell } from "./engine/shell";
 import type { Companion, Options, SharedBuild, Transform } from "./engine/types";
-import { mergeOptions, optionDefaults } from "./options";
+import { mergeOptions, optionDefaults, runsByDefault } from "./options";
 import { BuildDef, BuildFinder, realOf, repositoryRoot } from "./builds";
 import { BuildRef, failed, FileResult, processCompose, processDockerfile, Task, TaskResult } from "./process";
 import { unifiedDiff } from "./report/diff";
@@ -272,8 +272,6 @@ interface RunState {
   cwd: string;
   /** The ids of the registry's transforms, in pipeline order. */
   ids: string[];
-  /** Those that run only when named. */
-  optIn: Set<string>;
   configs: ConfigFinder;
   /** Only a diff run and the JSON document show diffs; the rest need not make them. */
   wantDiff: boolean;
@@ -297,7 +295,6 @@ function newRunState(options: RunOptions, io: IO, stop: Stop): RunState {
     stop,
     cwd,
     ids,
-    optIn: new Set(options.registry.filter((t) => t.meta.optIn).map((t) => t.id)),
     configs: new ConfigFinder(options.registry),
     wantDiff: options.mode === "diff" || options.format === "json",
     results: [],
@@ -334,8 +331,11 @@ function taskFor(
   state.failOnOf.set(file.path, config?.failOn);
   const on = (id: string): boolean => {
     if (options.only) return options.only.includes(id) && !options.skip.includes(id);
-    // A transform the registry marks opt-in runs only when named (`-t`, or the config's transforms).
-    return (config?.transforms[id] ?? !state.optIn.has(id)) && !options.skip.includes(id);
+    // A transform the registry marks opt-in runs only when named (`-t`, or the config's transforms),
+    // or when an option that turns it on is given.
+    const transform = options.registry.find((t) => t.id === id)!;
+    const byDefault = runsByDefault(transform, config?.options, options.transformOptions);
+    return (config?.transforms[id] ?? byDefault) && !options.skip.includes(id);
   };
   return {
     path: file.path,

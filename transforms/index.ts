@@ -3,6 +3,7 @@ import type { Transform } from "../src/engine/types";
 import { optionDefaults } from "../src/options";
 import type { BuiltinOptions } from "./options";
 import { alpineToTrixie } from "./alpine-to-trixie";
+import { debianToTrixie } from "./debian-to-trixie";
 import { uvSync } from "./uv-sync";
 import { copyOrder } from "./copy-order";
 import { multiStage } from "./multi-stage";
@@ -13,6 +14,7 @@ import { dockerignore } from "./dockerignore";
 export const transforms: Transform[] = [
   dockerignore,
   alpineToTrixie,
+  debianToTrixie,
   uvSync,
   copyOrder,
   multiStage,

@@ -21,6 +21,8 @@ export type BuiltinOptions = {
   strict: boolean;
   /** alpine-to-trixie: the user's Alpine -> Debian names (config `packages`, `--package`); they win over the built-in map. */
   packages: Record<string, { build: string[]; runtime: string[] }>;
+  /** alpine-to-trixie and debian-to-trixie: the Python minor (`3.13`) every Python base image moves to. */
+  python: string | undefined;
   /** multi-stage: `auto` splits only when the builder keeps something out of the final image; `always` splits anyway. */
   split: "auto" | "always";
   /** multi-stage: the name of the new build stage. */

@@ -42,6 +42,8 @@ export interface OptionSchema {
   configKey?: string;
   /** `map`: one entry checked and made into its value, or what is wrong with it. */
   entry?(name: string, value: unknown): { value: unknown } | { error: string };
+  /** `string`: what is wrong with a value (the command line's or a config file's), or undefined when it fits. */
+  check?(value: string): string | undefined;
 }
 
 /** A kind of note a transform makes: its id is the note's `id` and the SARIF rule `transform/id`. */
@@ -61,6 +63,8 @@ export interface TransformMeta {
   messages: Record<string, MessageSchema>;
   /** Not in the default pipeline: runs only when named (`-t <id>`, or true in the config's "transforms"). */
   optIn?: boolean;
+  /** Keys of options (any transform's) that, given on the command line or in a config, also run this opt-in transform. */
+  turnedOnBy?: string[];
 }
 
 /** What a transform gets for one Dockerfile: the parsed file, its inputs, and the API to report and fix. */

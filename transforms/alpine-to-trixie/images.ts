@@ -4,6 +4,8 @@
  * and variables in tags survive; a digest cannot survive a tag change.
  */
 
+import { upgradeNote } from "../python-version";
+
 export type Variant = "slim-trixie" | "trixie";
 
 export interface ImageRef {
@@ -35,6 +37,12 @@ export function parseImage(ref: string): ImageRef {
 }
 
 type MigrationNote = { id: string; severity: "info" | "warning"; message: string };
+
+/** --python: the minor to move to, and the image's own minor when it is known (from its ARG too). */
+export interface PythonTarget {
+  target: number;
+  minor: number | undefined;
+}
 
 export type Migration =
   | { kind: "migrate"; image: string; notes: MigrationNote[] }
@@ -89,6 +97,7 @@ interface Tagged {
   variant: Variant;
   /** Notes that go with the migration. */
   notes: MigrationNote[];
+  python: PythonTarget | undefined;
   /** The migration to `image`, with the notes (and the dropped digest's). */
   done: (image: string) => Migration;
 }
@@ -108,7 +117,7 @@ function unknownAlpineImage(text: string): Leave {
 }
 
 /** The Debian trixie counterpart of an image reference, why it has none, or that it is not Alpine. */
-export function migrateImage(text: string, variant: Variant): Migration {
+export function migrateImage(text: string, variant: Variant, python?: PythonTarget): Migration {
   const ref = parseImage(text);
   const notes: MigrationNote[] = [];
   const done = (image: string): Migration => {
@@ -127,7 +136,7 @@ export function migrateImage(text: string, variant: Variant): Migration {
   if (version === undefined) {
     return ref.tag !== undefined && /alpine/.test(ref.tag) ? unknownAlpineImage(text) : { kind: "not-alpine" };
   }
-  const tagged: Tagged = { ref, version, dynamic: version.includes("$"), variant, notes, done };
+  const tagged: Tagged = { ref, version, dynamic: version.includes("$"), variant, notes, done, python };
   switch (ref.name) {
     case "python":
       return migratePython(tagged);
@@ -156,7 +165,9 @@ function migrateAlpine(ref: ImageRef, variant: Variant, done: (image: string) =>
 }
 
 /** python: 3.9 and newer have trixie images; a patch release older than the first trixie one becomes its minor. */
-function migratePython({ ref, version, dynamic, variant, notes, done }: Tagged): Migration {
+function migratePython(tagged: Tagged): Migration {
+  const { ref, version, dynamic, variant, notes, done, python } = tagged;
+  if (python) return movePython(tagged, python);
   if (!dynamic && version !== "" && version !== "3") {
     const m = /^3\.(\d+)(?:\.(\d+))?/.exec(version);
     if (!m)
@@ -169,7 +180,7 @@ function migratePython({ ref, version, dynamic, variant, notes, done }: Tagged):
     const minor = Number(m[1]);
     if (minor <= 8) {
       return noTrixieImage(
-        `Python 3.${minor} has no Debian trixie image: left on Alpine. Upgrade Python (3.12 or newer) and run dfmod again`,
+        `Python 3.${minor} has no Debian trixie image: left on Alpine. Upgrade Python (3.12 or newer: --python 3.12 moves it) and run dfmod again`,
       );
     }
     if (minor === 9)
@@ -190,6 +201,29 @@ function migratePython({ ref, version, dynamic, variant, notes, done }: Tagged):
     }
   }
   return done(build(ref, "python", version ? `${version}-${variant}` : variant));
+}
+
+/** --python: python:3.8-alpine -> python:3.13-slim-trixie; Python 2 stays; a tag with no minor keeps its version. */
+function movePython({ ref, version, dynamic, variant, notes, done }: Tagged, python: PythonTarget): Migration {
+  const image = `${ref.name}:${ref.tag}`;
+  if (/^2(?:\.|$)/.test(version))
+    return {
+      kind: "leave",
+      id: "python-2-left",
+      severity: "action-needed",
+      message: `${image}: --python does not move Python 2 to Python 3 (port the code first); left as it is`,
+    };
+  if (dynamic || python.minor === undefined) {
+    if (!dynamic)
+      notes.push({
+        id: "python-floating",
+        severity: "info",
+        message: `${image} names no Python minor: it follows the newest Python, so --python 3.${python.target} left its version as it is`,
+      });
+    return done(build(ref, "python", version ? `${version}-${variant}` : variant));
+  }
+  if (python.minor < python.target) notes.push(upgradeNote(image, python.minor, python.target));
+  return done(build(ref, "python", `3.${python.target}-${variant}`));
 }
 
 /** node: 20 and newer (by number or codename) have trixie images; a full version may predate them. */

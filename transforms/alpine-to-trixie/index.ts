@@ -20,7 +20,8 @@ import {
 import { baseStage, copySourceStage, stagesBuiltOn, venvOnPath } from "../../src/engine/stage";
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { mapPackages, parseApk } from "./apk";
-import { migrateImage, parseImage, type Migration } from "./images";
+import { migrateImage, parseImage, type Migration, type PythonTarget } from "./images";
+import { alpinePython, downgradeNote, imageMinor, newerPython, pinEdits, targetMinor } from "../python-version";
 import { leftovers } from "./leftovers";
 import { aptInstallRun, convertRun, mentionsApkOrBusyboxUsers, RENAMES, sink, Sink, StageState } from "./run";
 import { contextScripts } from "./scripts";
@@ -43,6 +44,9 @@ export const alpineToTrixie: Transform = {
   meta,
   apply(ctx: Context): Change {
     const file = ctx.dockerfile;
+    const target = targetMinor(ctx.options);
+    const refused = target === undefined ? undefined : refusal(file, target);
+    if (refused) return { edits: [], notes: refused };
     const out = sink();
     const decisions = new Map<Stage, Decision>();
     for (const family of families(file)) {
@@ -53,7 +57,7 @@ export const alpineToTrixie: Transform = {
         // on glibc, nor the other way round. All of them move to Debian, or none.
         local = migrateFamily({ ...ctx, options: { ...ctx.options, allStages: true } }, family, decisions);
         for (const s of family.filter((x) => !decisions.get(x)?.migrated && onAlpine(file, x))) {
-          const why = migrateImage(file.baseImage(s), ctx.options.targetVariant);
+          const why = migrateImage(file.baseImage(s), ctx.options.targetVariant, pythonTarget(ctx, file.baseImage(s)));
           local.blockers.push({
             id: "left-on-alpine-copy",
             severity: "action-needed",
@@ -80,9 +84,26 @@ export const alpineToTrixie: Transform = {
       out.notes.push(...local.blockers);
     }
     for (const stage of file.stages) if (!decisions.get(stage)?.migrated) out.notes.push(...leftovers(file, stage));
+    if (target !== undefined) merge(out, { ...sink(), ...pinEdits(file, target) });
     return { edits: out.edits, notes: out.notes, declares: out.declares };
   },
 };
+
+/**
+ * --python and a file with a newer Python: the file stays as it was. The note is this transform's
+ * when the file has an Alpine Python image (else debian-to-trixie's).
+ */
+function refusal(file: Dockerfile, target: number): NoteInput[] | undefined {
+  const newer = newerPython(file, target);
+  if (!newer) return undefined;
+  return alpinePython(file) ? [downgradeNote(newer, target)] : [];
+}
+
+/** --python for an image: the minor asked for, and the image's own. */
+function pythonTarget(ctx: Context, image: string): PythonTarget | undefined {
+  const target = targetMinor(ctx.options);
+  return target === undefined ? undefined : { target, minor: imageMinor(ctx.dockerfile, image) };
+}
 
 /** Decides and converts every stage of a family; the decisions go into `decisions`. */
 function migrateFamily(ctx: Context, family: Stage[], decisions: Map<Stage, Decision>): Sink {
@@ -170,7 +191,7 @@ function decideStage(
     return NONE;
   }
   const image = fromArg?.value ?? stage.image;
-  const migration = migrateImage(image, options.targetVariant);
+  const migration = migrateImage(image, options.targetVariant, pythonTarget(ctx, image));
   if (migration.kind === "not-alpine") return NONE;
   if (migration.kind === "leave") {
     out.notes.push({

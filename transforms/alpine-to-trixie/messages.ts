@@ -1,4 +1,5 @@
 import type { MessageSchema } from "../../src/engine/types";
+import { pythonMessages } from "../python-version";
 
 /** The notes alpine-to-trixie makes, by id. */
 export const messages: Record<string, MessageSchema> = {
@@ -201,4 +202,5 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "apt has no virtual packages: the packages of `apk add --virtual NAME` are installed one by one, and `apk del NAME` becomes an apt-get purge of those packages.",
   },
+  ...pythonMessages,
 };

@@ -1,6 +1,7 @@
 import type { TransformMeta } from "../../src/engine/types";
 import { messages } from "./messages";
 import { packageEntry } from "./user-packages";
+import { pythonOption } from "../python-version";
 
 export const meta: TransformMeta = {
   docs: "Alpine base images become Debian trixie (slim by default), apk becomes apt-get with Debian's package names, BusyBox user commands become useradd / groupadd, and the paths that differ (tini, su-exec, ash) follow. A stage is migrated whole or not at all.",
@@ -40,6 +41,7 @@ export const meta: TransformMeta = {
         return typeof entry === "string" ? { error: entry } : { value: entry };
       },
     },
+    pythonOption,
   ],
   messages,
 };

@@ -1,0 +1,5 @@
+"""tlsver: which OpenSSL this process runs with, and whether it makes a TLS context."""
+
+from tlsver._tlsver import openssl_version, tls_context_ok
+
+__all__ = ["openssl_version", "tls_context_ok"]

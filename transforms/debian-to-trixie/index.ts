@@ -1,0 +1,196 @@
+/**
+ * debian-to-trixie (opt-in): Debian bookworm / bullseye base images -> their trixie tags, and the
+ * apt package names of those stages -> trixie's (renames.tsv). A stage that installs a package
+ * trixie does not have, pins a package version or names its old release is left as it was, FROM
+ * included, with an action-needed note. With --python, every python:* image moves to that minor.
+ */
+import type { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
+import type { Edit } from "../../src/engine/edits";
+import type { ShellCommand } from "../../src/engine/shell";
+import { copySourceStage, stagesBuiltOn } from "../../src/engine/stage";
+import type { NoteInput } from "../../src/engine/types";
+import type { Context, Transform } from "../options";
+import { alpinePython, downgradeNote, imageMinor, newerPython, pinEdits, targetMinor } from "../python-version";
+import { migrateDebianImage } from "./images";
+import { meta } from "./meta";
+import { renames } from "./renames";
+
+interface Out {
+  edits: Edit[];
+  notes: NoteInput[];
+}
+
+export const debianToTrixie: Transform = {
+  id: "debian-to-trixie",
+  summary: "Debian bookworm / bullseye images -> trixie, apt package names -> trixie's (t64 renames and the like)",
+  meta,
+  apply(ctx: Context) {
+    const file = ctx.dockerfile;
+    const target = targetMinor(ctx.options);
+    const newer = target === undefined ? undefined : newerPython(file, target);
+    // Python never goes down a version: the file stays as it was (alpine-to-trixie says so for Alpine files).
+    if (newer) return { edits: [], notes: alpinePython(file) ? [] : [downgradeNote(newer, target!)] };
+    const out: Out = { edits: [], notes: [] };
+    const editedArgs = new Set<Instruction>();
+    for (const family of families(file)) moveFamily(ctx, family, editedArgs, out);
+    if (target !== undefined) {
+      const pins = pinEdits(file, target);
+      out.edits.push(...pins.edits);
+      out.notes.push(...pins.notes);
+    }
+    return out;
+  },
+};
+
+/** What moving one stage (and those built on it) takes: edits and notes, or why it cannot move. */
+interface Plan {
+  stage: Stage;
+  out: Out;
+  /** Notes that keep the stage (and its family) as it was. */
+  blockers: NoteInput[];
+  /** The new image: an edit of the FROM, or of the default of the global ARG it names (once for all its stages). */
+  image: Edit[];
+  arg?: Instruction;
+}
+
+/** One stage's plan; undefined when its image is not one to move. */
+function planStage(ctx: Context, stage: Stage): Plan | undefined {
+  const file = ctx.dockerfile;
+  const fromArg = file.baseImageArg(stage);
+  if (/^\$\{?\w+\}?$/.test(stage.image) && !fromArg) return undefined;
+  const image = fromArg?.value ?? stage.image;
+  const target = targetMinor(ctx.options);
+  const python = target === undefined ? undefined : { target, minor: imageMinor(file, image) };
+  const migration = migrateDebianImage(image, python);
+  if (migration.kind === "none" || (migration.kind === "migrate" && migration.image === image)) return undefined;
+  const plan: Plan = { stage, out: { edits: [], notes: [] }, blockers: [], image: [], arg: fromArg?.arg };
+  if (migration.kind === "leave") {
+    plan.blockers.push({ id: migration.id, line: stage.from.line, message: migration.message });
+    return plan;
+  }
+  const line = fromArg ? fromArg.arg.line : stage.from.line;
+  const word = stage.from.words()[0]!;
+  plan.image = fromArg
+    ? fromArg.arg.replace(fromArg.start, fromArg.end, migration.image)
+    : stage.from.replace(word.start, word.end, migration.image);
+  plan.out.notes.push({ id: "image-migrated", line, message: `${image} -> ${migration.image}: Debian 13 (trixie)` });
+  plan.out.notes.push(...migration.notes.map((n) => ({ ...n, line })));
+  const packages = { ...plan.out, blockers: plan.blockers };
+  for (const s of [stage, ...stagesBuiltOn(file, stage)])
+    for (const instruction of s.instructions) if (instruction.keyword === "RUN") aptRun(instruction, packages);
+  return plan;
+}
+
+/**
+ * The stages of a family move together or not at all: what is built on trixie may not run on
+ * bookworm, and a virtual environment copied between stages needs the same Python.
+ */
+function moveFamily(ctx: Context, family: Stage[], editedArgs: Set<Instruction>, out: Out): void {
+  const plans = family.flatMap((s) => (ctx.dockerfile.parentStage(s) ? [] : (planStage(ctx, s) ?? [])));
+  const blocked = plans.filter((p) => p.blockers.length > 0);
+  if (blocked.length > 0) {
+    for (const p of plans) out.notes.push(...p.blockers);
+    const first = blocked[0]!.stage.from.line;
+    for (const p of plans.filter((x) => x.blockers.length === 0))
+      out.notes.push({
+        id: "stage-left",
+        line: p.stage.from.line,
+        message: `left as it was with the stage at line ${first}, which it moves with (files are copied between them, one is built on the other, or their images come from one ARG): what is built on trixie may not run on the old release, nor a virtual environment on another Python`,
+      });
+    return;
+  }
+  for (const p of plans) {
+    // The note of the image goes with its edit: once for a global ARG that several stages take.
+    const [imageNote, ...notes] = p.out.notes;
+    if (!p.arg || !editedArgs.has(p.arg)) out.edits.push(...p.image);
+    if (!p.arg || !editedArgs.has(p.arg)) out.notes.push(imageNote!);
+    if (p.arg) editedArgs.add(p.arg);
+    out.edits.push(...p.out.edits);
+    out.notes.push(...notes);
+  }
+}
+
+/** apt-get / apt options whose value is the next word. */
+const VALUE_OPTIONS = new Set(["-t", "--target-release", "--default-release", "-o", "--option", "-c", "--config-file"]);
+
+/** The package words of an apt-get / apt install, remove or purge (none for other commands). */
+function packageWords(command: ShellCommand): ShellCommand["words"] {
+  const name = (command.words[0]?.text ?? "").replace(/^.*\//, "");
+  if (name !== "apt-get" && name !== "apt") return [];
+  const verb = command.words.findIndex((w, i) => i > 0 && w.text !== undefined && !w.text.startsWith("-"));
+  if (!["install", "remove", "purge"].includes(command.words[verb]?.text ?? "")) return [];
+  const out: ShellCommand["words"] = [];
+  for (let i = verb + 1; i < command.words.length; i++) {
+    const text = command.words[i]!.text;
+    if (text !== undefined && VALUE_OPTIONS.has(text)) i++;
+    else if (text === undefined || !text.startsWith("-")) out.push(command.words[i]!);
+  }
+  return out;
+}
+
+/** One RUN: its apt package names renamed (edits, notes), or why the stage must stay (blockers). */
+function aptRun(instruction: Instruction, out: Out & { blockers: NoteInput[] }): void {
+  const line = instruction.line;
+  const stay = (message: string): void => void out.blockers.push({ id: "stage-left", line, message });
+  // A heredoc's body is not in its logical line: the instruction's text is.
+  const text = instruction.file.text.slice(instruction.start, instruction.end);
+  const release = /\b(bookworm|bullseye|buster)\b/.exec(text);
+  if (release)
+    stay(
+      `this RUN names ${release[1]} (apt sources, a backports suite or a release option): stage left as it was; change it for trixie by hand`,
+    );
+  if (instruction.heredoc && /\bapt(?:-get)?\b/.test(text))
+    stay("a heredoc RUN that runs apt: dfmod does not read heredoc bodies, so the stage was left as it was");
+  const renamed: string[] = [];
+  for (const command of instruction.shell()?.commands ?? []) {
+    for (const word of packageWords(command)) {
+      const name = word.text;
+      if (name === undefined || word.raw !== name) continue;
+      const base = name.replace(/[:=/].*$/, "");
+      const rename = renames().get(base);
+      if (/[=/]/.test(name))
+        stay(`${name}: a pinned version (or release) of a package does not carry over to trixie; stage left as it was`);
+      if (!rename) continue;
+      if (rename.kind === "removed") {
+        out.blockers.push({
+          id: "package-removed",
+          line,
+          message: `${base} is not in trixie, and nothing takes its place: ${rename.note}. Stage left as it was`,
+        });
+        continue;
+      }
+      out.edits.push(...instruction.replace(word.start, word.start + base.length, rename.to.join(" ")));
+      const change = `${base} -> ${rename.to.join(" ")}`;
+      if (rename.kind === "replaced")
+        out.notes.push({ id: "package-replaced", line, message: `${change}: ${rename.note}` });
+      else renamed.push(`${change} (${rename.note})`);
+    }
+  }
+  if (renamed.length > 0)
+    out.notes.push({ id: "package-renamed", line, message: `trixie's names: ${renamed.join(", ")}` });
+}
+
+/** Stages joined by FROM (a stage built on another), COPY --from and a global ARG their images come from. */
+function families(file: Dockerfile): Stage[][] {
+  const root = new Map<Stage, Stage>(file.stages.map((s) => [s, s]));
+  const find = (s: Stage): Stage => (root.get(s) === s ? s : find(root.get(s)!));
+  const join = (a: Stage, b: Stage): void => {
+    const [x, y] = [find(a), find(b)];
+    if (x !== y) root.set(x.index > y.index ? x : y, x.index > y.index ? y : x);
+  };
+  const byArg = new Map<Instruction, Stage>();
+  for (const stage of file.stages) {
+    const parent = file.parentStage(stage);
+    if (parent) join(stage, parent);
+    const arg = file.baseImageArg(stage)?.arg;
+    if (arg) join(stage, byArg.get(arg) ?? stage);
+    if (arg && !byArg.has(arg)) byArg.set(arg, stage);
+    for (const copy of stage.instructions) {
+      const source = copySourceStage(file, copy);
+      if (source) join(stage, source);
+    }
+  }
+  const groups = new Map<Stage, Stage[]>();
+  for (const stage of file.stages) groups.set(find(stage), [...(groups.get(find(stage)) ?? []), stage]);
+  return [...groups.values()];
+}

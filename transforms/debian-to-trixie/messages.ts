@@ -1,0 +1,47 @@
+import type { MessageSchema } from "../../src/engine/types";
+import { pythonMessages } from "../python-version";
+
+/** The notes debian-to-trixie makes, by id. */
+export const messages: Record<string, MessageSchema> = {
+  "digest-dropped": {
+    severity: "warning",
+    description:
+      "The old image was pinned by digest, and a digest cannot survive a change of tag, so it was dropped. Pin the new image's digest again if you pin digests.",
+  },
+  "end-of-life": {
+    severity: "warning",
+    description:
+      "The image moved to trixie keeps a version that is end-of-life (Python 3.9): its trixie image is frozen.",
+  },
+  "image-migrated": {
+    severity: "info",
+    description:
+      "The base image moved from bookworm or bullseye (or a bare `-slim`, which now means trixie) to its trixie tag, the codename written out.",
+  },
+  "no-trixie-image": {
+    severity: "action-needed",
+    description:
+      "The image's version has no trixie image (Python 3.8 and older, Python 2), so the stage was left as it is. Upgrade Python (--python 3.12, for instance) and run dfmod again.",
+  },
+  "package-removed": {
+    severity: "action-needed",
+    description:
+      "An apt package the stage installs is not in trixie and has no replacement, so the stage (FROM included) was left as it was. Do what the note says, then run dfmod again.",
+  },
+  "package-renamed": {
+    severity: "info",
+    description:
+      "apt package names of the stage became trixie's: the 64-bit time_t renames (libssl3 -> libssl3t64) and new sonames (libffi7 -> libffi8), the same software under its trixie name.",
+  },
+  "package-replaced": {
+    severity: "warning",
+    description:
+      "An apt package trixie no longer has became the one that takes its place, another version or program (libssl1.1 -> libssl3t64, libpcre3 -> libpcre2-8-0): what the image builds links the new one, and a prebuilt binary for the old one must be rebuilt. The note says what to check.",
+  },
+  "stage-left": {
+    severity: "action-needed",
+    description:
+      "The stage pins an apt package version, names its old release (apt sources, a backports suite, `-t bookworm`) or installs packages in a heredoc dfmod does not read: on trixie that would not build, so the stage was left as it was. Change it by hand, then run dfmod again.",
+  },
+  ...pythonMessages,
+};

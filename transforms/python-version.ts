@@ -1,0 +1,248 @@
+/**
+ * `--python 3.X` (option `python`): the Python minor that every Python base image moves to.
+ * alpine-to-trixie moves Alpine Python images, debian-to-trixie the Debian ones; both leave a file
+ * whose Python would go down a version, and both bring the pins that name the old minor along
+ * (uv's `--python`, `ARG PYTHON_VERSION=` defaults) once the stage runs the new one.
+ */
+import type { Dockerfile, Instruction, Stage } from "../src/engine/dockerfile";
+import type { Edit } from "../src/engine/edits";
+import type { MessageSchema, NoteInput, OptionSchema } from "../src/engine/types";
+import { baseStage } from "../src/engine/stage";
+import { parseImage } from "./alpine-to-trixie/images";
+
+/** Python minors (3.N) with an official python:3.N-slim-trixie image. */
+export const TRIXIE_MINORS = [9, 10, 11, 12, 13, 14];
+
+/** What is wrong with a value of --python, or undefined when it names a minor with a trixie image. */
+export function pythonProblem(value: string): string | undefined {
+  const m = /^3\.(\d+)$/.exec(value);
+  if (!m) return "takes a Python minor version, 3.N (e.g. 3.13)";
+  if (!TRIXIE_MINORS.includes(Number(m[1])))
+    return `there is no official python:${value}-slim-trixie image (those with one: ${TRIXIE_MINORS.map((n) => `3.${n}`).join(", ")})`;
+  return undefined;
+}
+
+export const pythonOption: OptionSchema = {
+  key: "python",
+  flag: "python",
+  type: "string",
+  default: undefined,
+  description:
+    "move every Python base image to this minor (3.N, with an official trixie image); also runs debian-to-trixie",
+  check: pythonProblem,
+};
+
+/** The minor --python asks for (13 for "3.13"), undefined when not given; an invalid value is an error. */
+export function targetMinor(options: { python?: unknown }): number | undefined {
+  const value = options.python;
+  if (value === undefined || value === "") return undefined;
+  const problem = typeof value === "string" ? pythonProblem(value) : "must be a string";
+  if (problem) throw new Error(`option python ${String(value)}: ${problem}`);
+  return Number((value as string).slice(2));
+}
+
+/** The notes about --python, in both transforms' catalogues. */
+export const pythonMessages: Record<string, MessageSchema> = {
+  "python-upgraded": {
+    severity: "warning",
+    description:
+      "--python moved the image to a newer Python. The note names what to test: the test suite on the new image, the dependencies (locked for the old version, they may need a new lock and have no wheel yet) and the standard-library modules the versions in between removed.",
+  },
+  "python-downgrade-refused": {
+    severity: "action-needed",
+    description:
+      "The file has a Python newer than --python asks for (an image, an ARG PYTHON_VERSION default or uv's --python): dfmod does not move Python down a version, so the file was left as it was. Give the version it has, or a newer one.",
+  },
+  "python-2-left": {
+    severity: "action-needed",
+    description:
+      "A Python 2 image: --python does not move Python 2 to Python 3 (the code must be ported first), so the stage was left as it is.",
+  },
+  "python-pin-updated": {
+    severity: "info",
+    description:
+      "A pin of the old Python minor in a stage that now runs the new one (uv's --python, a `uv python install`, an ARG PYTHON_VERSION default) now names the new minor.",
+  },
+  "python-floating": {
+    severity: "info",
+    description:
+      "The image's tag names no Python minor (`python:3-alpine`, `python:slim`): it follows the newest Python, so --python left its version as it is.",
+  },
+};
+
+/** Standard-library removals (and the like) of each minor: what to test when a move crosses it. */
+const REMOVED: Record<number, string> = {
+  10: "3.10 removed the collections ABC aliases (collections.Mapping...), parser, symbol and formatter",
+  11: "3.11 removed binhex and asyncio.coroutine",
+  12: "3.12 removed distutils, imp, asynchat, asyncore and smtpd",
+  13: "3.13 removed cgi, cgitb, imghdr, telnetlib, crypt, pipes, audioop and the other PEP 594 modules, and lib2to3",
+  14: "3.14 removed ast.Num / ast.Str and the other old ast node classes, and starts multiprocessing workers with forkserver instead of fork",
+};
+
+/** The note for a move from 3.from to 3.to: what to test. */
+export function upgradeNote(
+  image: string,
+  from: number,
+  to: number,
+): { id: string; severity: "warning"; message: string } {
+  const removed = Object.entries(REMOVED)
+    .filter(([minor]) => Number(minor) > from && Number(minor) <= to)
+    .map(([, what]) => what);
+  return {
+    id: "python-upgraded",
+    severity: "warning",
+    message: `${image}: Python 3.${from} -> 3.${to}. Test: run the test suite on the new image; lock the dependencies again for 3.${to} (uv lock --python 3.${to}) and check each has a cp3${to} wheel or builds; ${removed.join("; ")}`,
+  };
+}
+
+/** `3.12`, `3.12.4`, `python3.12` -> 12; undefined for anything else (2.7 included). */
+export function minorOf(version: string): number | undefined {
+  const m = /^(?:python|cpython@?)?3\.(\d+)(?:\.\d+)*$/.exec(version);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The default of a global ARG (before the first FROM). */
+export function globalArg(file: Dockerfile, name: string): { arg: Instruction; value: string } | undefined {
+  const first = file.stages[0]?.from;
+  for (const instruction of file.instructions) {
+    if (instruction === first) break;
+    if (instruction.keyword !== "ARG") continue;
+    for (const w of instruction.words()) {
+      const m = new RegExp(`^${name}=["']?([^"']*)["']?$`).exec(w.text);
+      if (m) return { arg: instruction, value: m[1]! };
+    }
+  }
+  return undefined;
+}
+
+/** The Python minor of a python:* image reference (`${PYTHON_VERSION}` from its global ARG); undefined: none known. */
+export function imageMinor(file: Dockerfile, image: string): number | undefined {
+  const ref = parseImage(image);
+  if (ref.name !== "python" || ref.tag === undefined) return undefined;
+  const version = ref.tag.replace(/^\$\{?PYTHON_VERSION\}?/, () => globalArg(file, "PYTHON_VERSION")?.value ?? "?");
+  return minorOf(/^[^-]*/.exec(version)![0]);
+}
+
+/** A pin of a Python minor: its instruction, the range of the version in the logical line, the minor. */
+interface Pin {
+  instruction: Instruction;
+  start: number;
+  end: number;
+  minor: number;
+  what: string;
+}
+
+/** uv's `--python 3.8` / `-p 3.8` / `--python=3.8` and `uv python install 3.8` in a RUN. */
+function uvPins(instruction: Instruction): Pin[] {
+  const pins: Pin[] = [];
+  for (const command of instruction.shell()?.commands ?? []) {
+    const words = command.words;
+    if (!/(?:^|\/)uvx?$/.test(words[0]?.text ?? "")) continue;
+    const install = words[1]?.text === "python" && words[2]?.text === "install";
+    words.forEach((w, i) => {
+      const text = w.text === w.raw ? (w.text ?? "") : "";
+      const eq = /^--python=/.exec(text);
+      const after = ["--python", "-p"].includes(words[i - 1]?.text ?? "") || (install && i > 2);
+      const version = eq ? text.slice(eq[0].length) : after ? text : undefined;
+      const minor = version === undefined ? undefined : minorOf(version);
+      if (minor === undefined) return;
+      const start = w.start + (eq ? eq[0].length : 0);
+      pins.push({
+        instruction,
+        start,
+        end: w.end,
+        minor,
+        what: `uv ${eq ? "--python=" : install ? "python install " : `${words[i - 1]!.text} `}${version}`,
+      });
+    });
+  }
+  return pins;
+}
+
+/** `ARG PYTHON_VERSION=3.8` (quoted or not). */
+function argPins(instruction: Instruction): Pin[] {
+  const pins: Pin[] = [];
+  for (const w of instruction.words()) {
+    const m = /^(PYTHON_VERSION=["']?)(3\.\d+(?:\.\d+)*)["']?$/.exec(w.text);
+    const minor = m ? minorOf(m[2]!) : undefined;
+    if (!m || minor === undefined) continue;
+    const start = w.start + m[1]!.length;
+    pins.push({ instruction, start, end: start + m[2]!.length, minor, what: `ARG PYTHON_VERSION=${m[2]}` });
+  }
+  return pins;
+}
+
+/** Every pin of a Python minor in the file: global ARGs, and those of each stage. */
+function pins(file: Dockerfile): { pin: Pin; stage: Stage | undefined }[] {
+  const out: { pin: Pin; stage: Stage | undefined }[] = [];
+  for (const instruction of file.instructions) {
+    const found =
+      instruction.keyword === "ARG" ? argPins(instruction) : instruction.keyword === "RUN" ? uvPins(instruction) : [];
+    for (const pin of found) out.push({ pin, stage: instruction.stage });
+  }
+  return out;
+}
+
+/** The first thing in the file that has a newer Python than 3.target: an image or a pin. */
+export function newerPython(
+  file: Dockerfile,
+  target: number,
+): { line: number; what: string; image?: string } | undefined {
+  for (const stage of file.stages) {
+    const image = file.baseImage(stage);
+    const minor = imageMinor(file, image);
+    if (minor !== undefined && minor > target) return { line: stage.from.line, what: image, image };
+  }
+  const pin = pins(file).find((p) => p.pin.minor > target);
+  return pin && { line: pin.pin.instruction.line, what: pin.pin.what };
+}
+
+export function downgradeNote(found: { line: number; what: string }, target: number): NoteInput {
+  return {
+    id: "python-downgrade-refused",
+    severity: "action-needed",
+    line: found.line,
+    message: `${found.what} is newer than --python 3.${target}: dfmod does not move Python down a version; file left as it was`,
+  };
+}
+
+/** A stage that runs python:3.target on trixie (its own image or its base stage's). */
+function onTarget(file: Dockerfile, stage: Stage, target: number): boolean {
+  const image = file.baseImage(baseStage(file, stage));
+  const tag = parseImage(image).tag ?? "";
+  if (!/trixie$/.test(tag)) return false;
+  // python:${PYTHON_VERSION}-slim-trixie runs what the ARG says: the ARG is what moves.
+  return imageMinor(file, image) === target || /^\$\{?PYTHON_VERSION\b/.test(tag);
+}
+
+/**
+ * The pins of an older minor in stages that run python:3.target on trixie (and the global ARG
+ * PYTHON_VERSION, when one such stage exists) move to 3.target.
+ */
+export function pinEdits(file: Dockerfile, target: number): { edits: Edit[]; notes: NoteInput[] } {
+  const edits: Edit[] = [];
+  const notes: NoteInput[] = [];
+  const anyOnTarget = file.stages.some((s) => onTarget(file, s, target));
+  for (const { pin, stage } of pins(file)) {
+    if (pin.minor >= target || !(stage ? onTarget(file, stage, target) : anyOnTarget)) continue;
+    edits.push(...pin.instruction.replace(pin.start, pin.end, `3.${target}`));
+    const line = pin.instruction.line;
+    notes.push({
+      id: "python-pin-updated",
+      severity: "info",
+      line,
+      message: `${pin.what} -> 3.${target}: the Python the image now has`,
+    });
+    // The ARG picks the image's Python: moving it is the upgrade.
+    if (!stage && pin.what.startsWith("ARG ")) notes.push({ ...upgradeNote(pin.what, pin.minor, target), line });
+  }
+  return { edits, notes };
+}
+
+/** Whether the file has a stage on an Alpine python:* image (alpine-to-trixie's domain). */
+export function alpinePython(file: Dockerfile): boolean {
+  return file.stages.some((s) => {
+    const ref = parseImage(file.baseImage(s));
+    return ref.name === "python" && /alpine/.test(ref.tag ?? "");
+  });
+}

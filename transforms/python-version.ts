@@ -9,6 +9,7 @@ import type { Edit } from "../src/engine/edits";
 import type { MessageSchema, NoteInput, OptionSchema } from "../src/engine/types";
 import { baseStage } from "../src/engine/stage";
 import { parseImage } from "./alpine-to-trixie/images";
+import { replaceRange } from "../src/engine/fixer";
 
 /** Python minors (3.N) with an official python:3.N-slim-trixie image. */
 export const TRIXIE_MINORS = [9, 10, 11, 12, 13, 14];
@@ -225,7 +226,7 @@ export function pinEdits(file: Dockerfile, target: number): { edits: Edit[]; not
   const anyOnTarget = file.stages.some((s) => onTarget(file, s, target));
   for (const { pin, stage } of pins(file)) {
     if (pin.minor >= target || !(stage ? onTarget(file, stage, target) : anyOnTarget)) continue;
-    edits.push(...pin.instruction.replace(pin.start, pin.end, `3.${target}`));
+    edits.push(...replaceRange(pin.instruction, pin.start, pin.end, `3.${target}`));
     const line = pin.instruction.line;
     notes.push({
       id: "python-pin-updated",

@@ -14,6 +14,7 @@ import { alpinePython, downgradeNote, imageMinor, newerPython, pinEdits, targetM
 import { migrateDebianImage } from "./images";
 import { meta } from "./meta";
 import { renames } from "./renames";
+import { replaceRange } from "../../src/engine/fixer";
 
 interface Out {
   edits: Edit[];
@@ -71,8 +72,8 @@ function planStage(ctx: Context, stage: Stage): Plan | undefined {
   const line = fromArg ? fromArg.arg.line : stage.from.line;
   const word = stage.from.words()[0]!;
   plan.image = fromArg
-    ? fromArg.arg.replace(fromArg.start, fromArg.end, migration.image)
-    : stage.from.replace(word.start, word.end, migration.image);
+    ? replaceRange(fromArg.arg, fromArg.start, fromArg.end, migration.image)
+    : replaceRange(stage.from, word.start, word.end, migration.image);
   plan.out.notes.push({ id: "image-migrated", line, message: `${image} -> ${migration.image}: Debian 13 (trixie)` });
   plan.out.notes.push(...migration.notes.map((n) => ({ ...n, line })));
   const packages = { ...plan.out, blockers: plan.blockers };
@@ -159,7 +160,7 @@ function aptRun(instruction: Instruction, out: Out & { blockers: NoteInput[] }):
         });
         continue;
       }
-      out.edits.push(...instruction.replace(word.start, word.start + base.length, rename.to.join(" ")));
+      out.edits.push(...replaceRange(instruction, word.start, word.start + base.length, rename.to.join(" ")));
       const change = `${base} -> ${rename.to.join(" ")}`;
       if (rename.kind === "replaced")
         out.notes.push({ id: "package-replaced", line, message: `${change}: ${rename.note}` });

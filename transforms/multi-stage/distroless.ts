@@ -68,14 +68,17 @@ export function planDistroless(
     notes,
   };
   // The runtime stage's own apt-get installs become copies from the builder too.
-  const rt: Runtime = { users, notes, packages: [...packages], moved: [] };
+  const rt: Runtime = { users, notes, packages: [...packages], moved: [], venv: venv.path };
   for (const p of placement.placed) {
     if (p.role !== "runtime" && p.role !== "both") continue;
     const edits = runtimeInstruction(scene, p.instruction, rt);
     if (edits) d.runtime.set(p.instruction, edits);
   }
   if (rt.moved.length > 0) moveToBuilder(scene, placement, d, rt, venv.path);
-  const wanted = rt.packages;
+  // compilemessages needs gettext's msgfmt where it runs: in the builder, which has it, now.
+  const compiles = rt.moved.some((r) => r.shell()?.commands.some((c) => buildsFromCode(c) === "compilemessages"));
+  const builderOnly = compiles && placement.installed.includes("gettext") ? ["gettext"] : [];
+  const wanted = rt.packages.filter((p) => !builderOnly.includes(p));
   d.libraries = libraries([...new Set(wanted)].filter((p) => !DISTROLESS_HAS.has(p)));
   users.report(notes);
   venvWithPython3(placement);
@@ -150,6 +153,7 @@ interface Runtime {
   packages: string[];
   /** RUNs after the code copy that build from the code, which the builder runs instead. */
   moved: Instruction[];
+  venv: string;
 }
 
 function runtimeInstruction(scene: Scene, instruction: Instruction, rt: Runtime): Edit[] | "drop" | undefined {
@@ -179,7 +183,7 @@ function runtimeInstruction(scene: Scene, instruction: Instruction, rt: Runtime)
       return chownEdits(instruction, users);
     case "CMD":
     case "ENTRYPOINT":
-      return commandEdits(instruction, notes);
+      return commandEdits(instruction, rt, scene.states.get(instruction)?.workdir ?? "/");
     case "HEALTHCHECK":
       return healthcheck(scene, instruction, notes);
     default:
@@ -258,12 +262,11 @@ function chownEdits(instruction: Instruction, users: Users): Edit[] | undefined 
 }
 
 /** A shell-form command becomes exec form when it is a plain command; one that needs a shell is refused. */
-function commandEdits(instruction: Instruction, notes: NoteInput[]): Edit[] | undefined {
+function commandEdits(instruction: Instruction, rt: Runtime, workdir: string): Edit[] | undefined {
   const where = `the ${instruction.keyword} at line ${instruction.line}`;
   const json = instruction.jsonArgs();
   if (json) {
-    if (json[0] !== undefined && SHELLS.test(json[0].slice(json[0].lastIndexOf("/") + 1)))
-      throw new NotDistroless(`${where} runs ${json[0]}, and distroless has no shell`);
+    if (json[0] !== undefined) checkProgram(where, json[0], rt.venv, workdir);
     return undefined;
   }
   if (instruction.isJson) throw new NotDistroless(`${where} is not a JSON array of strings`);
@@ -274,14 +277,30 @@ function commandEdits(instruction: Instruction, notes: NoteInput[]): Edit[] | un
     throw new NotDistroless(
       `${where} is in shell form and needs a shell (\`${instruction.args}\`); distroless has none: write it in exec form`,
     );
+  checkProgram(where, args[0]!, rt.venv, workdir);
   const exec = `[${args.map((a) => JSON.stringify(a)).join(", ")}]`;
-  notes.push({
+  rt.notes.push({
     id: "distroless-exec-form",
     severity: "info",
     line: instruction.line,
     message: `${where} is now in exec form (${exec}): distroless has no /bin/sh to run the shell form`,
   });
   return instruction.replace(ws[0]!.start, ws[ws.length - 1]!.end, exec);
+}
+
+/**
+ * What a command runs must start without a shell: a name found on PATH (the environment's console
+ * scripts, Python), the environment's own programs, or Python. A script named by its path may be a
+ * shell script, or start with `#!/usr/bin/env`, which distroless does not have either.
+ */
+function checkProgram(where: string, program: string, venv: string, workdir: string): void {
+  const name = program.slice(program.lastIndexOf("/") + 1);
+  if (SHELLS.test(name)) throw new NotDistroless(`${where} runs ${program}, and distroless has no shell`);
+  const path = resolvePath(workdir, program);
+  if (!program.includes("/") || path.startsWith(`${venv}/bin/`) || /^\/usr\/bin\/python3(?:\.\d+)?$/.test(path)) return;
+  throw new NotDistroless(
+    `${where} runs ${program}, a script that may need a shell or /usr/bin/env, which distroless does not have; run it with python, or keep the slim runtime`,
+  );
 }
 
 /** The words of a single plain command: no operators, redirections, expansions, globs or assignments. */

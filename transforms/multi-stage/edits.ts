@@ -60,10 +60,16 @@ function builderFromEdits(scene: Scene, plan: SplitPlan): Edit[] {
   const from = scene.stage.from;
   const name = scene.ctx.options.builderStageName;
   const [image, , named] = from.words();
+  // A distroless runtime's builder installs its Python right after FROM (on the FROM's own edit, so
+  // that removing the instruction after it cannot overlap).
+  const python = builderPython(plan)
+    .map((l) => "\n" + l)
+    .join("");
   const swap = plan.distroless ? from.replace(image!.start, image!.end, DISTROLESS_BUILDER) : [];
-  if (scene.stage.name && named) return [...swap, ...from.replace(named.start, named.end, name)];
+  if (scene.stage.name && named) return [...swap, ...from.replace(named.start, named.end, name + python)];
   const end = from.logical.trimEnd().length;
-  if (plan.distroless) return from.replace(image!.start, end, `${DISTROLESS_BUILDER} ${asKeyword(from)} ${name}`);
+  if (plan.distroless)
+    return from.replace(image!.start, end, `${DISTROLESS_BUILDER} ${asKeyword(from)} ${name}${python}`);
   return from.replace(image!.end, end, ` ${asKeyword(from)} ${name}`);
 }
 
@@ -71,7 +77,6 @@ function builderFromEdits(scene: Scene, plan: SplitPlan): Edit[] {
 function builderSetup(scene: Scene, plan: SplitPlan): Edit[] {
   const { tool } = plan.build.install;
   const venv = plan.venv.path;
-  const python = builderPython(plan);
   const lines: string[] = [];
   // uv must use the base image's Python: the runtime stage has no other.
   if ((tool === "uv-sync" || tool === "uv-pip") && envValue(scene, "UV_PYTHON_DOWNLOADS") === undefined)
@@ -85,12 +90,8 @@ function builderSetup(scene: Scene, plan: SplitPlan): Edit[] {
   // Right after the instruction before the install, above the install's comments and blank lines.
   const previous = scene.file.instructions[plan.build.depsRun.index - 1]!;
   const at = afterLineBreak(scene.file.text, previous.end);
-  const fromEnd = afterLineBreak(scene.file.text, scene.stage.from.end);
-  const edits: Edit[] = [];
-  if (python.length > 0 && at === fromEnd) lines.unshift(...python);
-  else if (python.length > 0) edits.push({ start: fromEnd, end: fromEnd, text: python.map((l) => l + "\n").join("") });
-  if (lines.length > 0) edits.push({ start: at, end: at, text: lines.map((l) => l + "\n").join("") });
-  return edits;
+  if (lines.length === 0) return [];
+  return [{ start: at, end: at, text: lines.map((l) => l + "\n").join("") }];
 }
 
 /** A distroless runtime's builder gets Debian's Python, the one distroless has at /usr/bin/python3. */

@@ -94,7 +94,9 @@ function planSplit(scene: Scene): SplitPlan & { keptOut: string[] } {
     // The healthcheck's tool is not installed: distroless keeps the HEALTHCHECK only in exec form.
     const kept = scene.notes.filter((n, i) => i < mark || n.id !== "healthcheck-tool-added");
     scene.notes.splice(0, scene.notes.length, ...kept, ...d.notes);
-    return { ...plan, packages: wanted, upgraded: false, distroless: d };
+    // distroless creates no users: the RUNs that did go, and nonroot owns what the original user did.
+    const owner = { chown: d.chown, userRuns: [] };
+    return { ...plan, owner, packages: d.libraries, upgraded: false, distroless: d };
   } catch (err) {
     if (!(err instanceof NotDistroless)) throw err;
     scene.notes.push({

@@ -69,7 +69,7 @@ export const messages: Record<string, MessageSchema> = {
   "not-distroless": {
     severity: "warning",
     description:
-      "--runtime distroless was asked for, but the runtime stage keeps the original (slim) image, for the reason the note gives: a Python minor other than 3.13 that requires-python does not allow, a runtime package that is not a shared library, a RUN, SHELL or shell-form command the runtime stage would need a shell for, a HEALTHCHECK that needs a shell or curl with no compose healthcheck to replace it, or a user distroless does not have. Fix what the note names, or keep the slim runtime.",
+      "--runtime distroless was asked for, but the runtime stage keeps the original (slim) image, for the reason the note gives: a Python minor other than 3.13 that requires-python does not allow, a runtime package that is not a shared library, a RUN, SHELL or shell-form command the runtime stage would need a shell for, a command that runs a script by its path (which may need a shell or /usr/bin/env), a HEALTHCHECK that needs a shell or curl with no compose healthcheck to replace it, or a user distroless does not have. Fix what the note names, or keep the slim runtime.",
   },
   "poetry-in-project-venv": {
     severity: "info",

@@ -47,6 +47,15 @@ for (const name of examples) {
   test(`${name}: the migrated file is left as it is`, () => {
     expect(transformText(expected, pipeline, dir, options).output).toBe(expected);
   });
+  // With --runtime distroless, beside it when the example is also built that way (e2e.json).
+  const distrolessFile = path.join(dir, "migrated-distroless.Dockerfile.txt");
+  if (fs.existsSync(distrolessFile)) {
+    const distroless = fs.readFileSync(distrolessFile, "utf8");
+    test(`${name}: --runtime distroless gives migrated-distroless.Dockerfile.txt, and leaves it as it is`, () => {
+      expect(transformText(input, transforms, dir, { runtime: "distroless" }).output).toBe(distroless);
+      expect(transformText(distroless, transforms, dir, { runtime: "distroless" }).output).toBe(distroless);
+    });
+  }
 }
 
 test("the README shows the uv-service example as it is, before and after", () => {

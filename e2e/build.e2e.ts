@@ -46,6 +46,11 @@ interface ExampleSpec {
   transforms?: string[];
   /** Transform options by flag (`{"python": "3.13"}`), given to both runs. */
   options?: Record<string, string>;
+  /**
+   * Also migrated with `--runtime distroless`: that image must build, pass the smoke test, run as
+   * 65532, have no shell, apt, dpkg or compiler, and be smaller than the slim runtime's.
+   */
+  distroless?: boolean;
 }
 
 interface Step {
@@ -67,6 +72,14 @@ interface Figures {
 }
 
 const results: { example: string; variant: string; figures: Figures }[] = [];
+
+const DISTROLESS = "gcr.io/distroless/python3-debian13:nonroot";
+type Variant = "migrated" | "baseline" | "distroless";
+const VARIANT_LABEL: Record<Variant, string> = {
+  migrated: "migrated by dfmod",
+  baseline: "alpine-to-trixie only",
+  distroless: "dfmod --runtime distroless",
+};
 
 function docker(args: string[], cwd?: string) {
   const r = spawnSync(DOCKER, args, {
@@ -213,9 +226,11 @@ describe.each(examples)("%s", (name) => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `dfmod-e2e-${name}-`));
   const migratedDir = path.join(work, "migrated");
   const baselineDir = path.join(work, "baseline");
+  const distrolessDir = path.join(work, "distroless");
   const tag = (variant: string) => `dfmod-e2e/${name}:${variant}`;
   const added = spec.transforms ?? [];
   const baseline = added.length > 0 ? added : ["alpine-to-trixie"];
+  const variants: Variant[] = spec.distroless ? ["migrated", "baseline", "distroless"] : ["migrated", "baseline"];
 
   beforeAll(() => {
     fs.cpSync(path.join(examplesDir, name), migratedDir, { recursive: true });
@@ -224,6 +239,10 @@ describe.each(examples)("%s", (name) => {
     const pipeline = transforms.filter((t) => !t.meta.optIn || added.includes(t.id)).map((t) => t.id);
     dfmod(["--write", "--transforms", pipeline.join(","), ...options, path.join(migratedDir, "Dockerfile")]);
     dfmod(["--write", "--transforms", baseline.join(","), ...options, path.join(baselineDir, "Dockerfile")]);
+    if (spec.distroless) {
+      fs.cpSync(path.join(examplesDir, name), distrolessDir, { recursive: true });
+      dfmod(["--write", "--runtime", "distroless", path.join(distrolessDir, "Dockerfile")]);
+    }
   });
 
   afterAll(() => {
@@ -238,9 +257,17 @@ describe.each(examples)("%s", (name) => {
     expect(migrated).not.toMatch(/alpine/i);
   });
 
-  for (const variant of ["migrated", "baseline"] as const) {
+  if (spec.distroless) {
+    test("with --runtime distroless, the runtime stage is distroless", () => {
+      const text = fs.readFileSync(path.join(distrolessDir, "Dockerfile"), "utf8");
+      const froms = [...text.matchAll(/^\s*FROM\s+(\S+)/gim)].map((m) => m[1]);
+      expect(froms).toEqual([expect.any(String), DISTROLESS]);
+    });
+  }
+
+  for (const variant of variants) {
     describe(variant, () => {
-      const dir = variant === "migrated" ? migratedDir : baselineDir;
+      const dir = { migrated: migratedDir, baseline: baselineDir, distroless: distrolessDir }[variant];
       let cold: ReturnType<typeof build> | undefined;
 
       test("builds from scratch, and the smoke test passes in the final image", () => {
@@ -248,7 +275,34 @@ describe.each(examples)("%s", (name) => {
         expect(smoke(tag(variant), spec)).toMatch(new RegExp(spec.expect, "m"));
       });
 
-      if (spec.user !== undefined || spec.files !== undefined) {
+      if (variant === "distroless") {
+        test("runs as nonroot (65532), with no shell, apt, dpkg or compiler, and is smaller than the slim runtime", () => {
+          expect(cold).toBeDefined();
+          const py = (code: string) =>
+            docker(["run", "--rm", "--network", "none", "--entrypoint", "python", tag(variant), "-c", code]);
+          const uid = py("import os; print(os.getuid(), os.getgid())");
+          expect({ code: uid.code, uid: uid.stdout.trim() }).toEqual({ code: 0, uid: "65532 65532" });
+          const found = py(
+            "import os, shutil; print([t for t in ('sh', 'bash', 'dash', 'apt', 'apt-get', 'dpkg', 'gcc', 'cc') if shutil.which(t)] + [p for p in ('/bin/sh', '/usr/bin/sh', '/var/lib/dpkg') if os.path.lexists(p)])",
+          );
+          expect({ code: found.code, found: found.stdout.trim() }).toEqual({ code: 0, found: "[]" });
+          const shell = docker([
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--entrypoint",
+            "/bin/sh",
+            tag(variant),
+            "-c",
+            "true",
+          ]);
+          expect(shell.code).not.toBe(0);
+          expect(sizeMB(tag(variant))).toBeLessThan(sizeMB(tag("migrated")));
+        });
+      }
+
+      if (variant !== "distroless" && (spec.user !== undefined || spec.files !== undefined)) {
         test("runs as its user, with the files it needs at run time", () => {
           expect(cold).toBeDefined();
           if (spec.user !== undefined) {
@@ -262,7 +316,7 @@ describe.each(examples)("%s", (name) => {
         });
       }
 
-      if (variant === "migrated") {
+      if (variant !== "baseline") {
         test("Docker splits the migrated Dockerfile into the instructions dfmod meant", () => {
           const text = fs.readFileSync(path.join(dir, "Dockerfile"), "utf8").replace(/^\uFEFF/, "");
           const split = DockerfileParser.parse(text)
@@ -283,21 +337,22 @@ describe.each(examples)("%s", (name) => {
           });
         }
 
-        test("the final image has no compiler and no -dev package", () => {
-          const r = docker([
-            "run",
-            "--rm",
-            "--network",
-            "none",
-            "--entrypoint",
-            "/bin/sh",
-            tag(variant),
-            "-c",
-            'command -v gcc cc c++ clang; dpkg-query -W -f "\\${Package}\\n" | grep -E -- "-dev$"; true',
-          ]);
-          expect(r.code).toBe(0);
-          expect(r.stdout.trim()).toBe("");
-        });
+        if (variant === "migrated")
+          test("the final image has no compiler and no -dev package", () => {
+            const r = docker([
+              "run",
+              "--rm",
+              "--network",
+              "none",
+              "--entrypoint",
+              "/bin/sh",
+              tag(variant),
+              "-c",
+              'command -v gcc cc c++ clang; dpkg-query -W -f "\\${Package}\\n" | grep -E -- "-dev$"; true',
+            ]);
+            expect(r.code).toBe(0);
+            expect(r.stdout.trim()).toBe("");
+          });
       }
 
       test("after a one-line code change, the rebuild re-runs only the code copy and what follows it", () => {
@@ -316,7 +371,7 @@ describe.each(examples)("%s", (name) => {
         );
         results.push({
           example: name,
-          variant: variant === "migrated" ? "migrated by dfmod" : `${baseline.join(", ")} only`,
+          variant: variant === "baseline" ? `${baseline.join(", ")} only` : VARIANT_LABEL[variant],
           figures: {
             coldSeconds: cold!.seconds,
             rebuildSeconds,

@@ -8,6 +8,11 @@
 #   debian:trixie-slim          debootstrap --variant=minbase trixie, imported
 #   python:3.13-slim-trixie     that, plus Debian's python3 (3.13), venv and pip (standin/python.Dockerfile)
 #   python:3.9-slim-trixie, python:3.11-slim-trixie   the same stand-in under the tags of older Python lines
+#   gcr.io/distroless/python3-debian13:nonroot
+#                               Debian's python3 on a root without shell, apt or dpkg, user nonroot
+#                               65532 (standin/distroless.Dockerfile)
+# The debian:trixie-slim stand-in gets /etc/pip.conf (standin/pip-offline.Dockerfile): pip installs
+# offline from Debian's wheels in it, as in the python stand-in.
 # Prints the DOCKER_HOST to use on its last line.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -69,6 +74,17 @@ if ! docker image inspect python:3.13-slim-trixie >/dev/null 2>&1 && ! pulled py
   log "building the python:3.13-slim-trixie stand-in"
   DOCKER_BUILDKIT=1 docker build -q --network host -t python:3.13-slim-trixie -f "$here/standin/python.Dockerfile" "$here/standin" >/dev/null ||
     fail "the python stand-in did not build"
+fi
+if [ "${DFMOD_E2E_PULL:-0}" != 1 ] && ! docker run --rm --network none debian:trixie-slim test -f /etc/pip.conf; then
+  log "telling pip in the debian:trixie-slim stand-in to install offline"
+  DOCKER_BUILDKIT=1 docker build -q --network host -t debian:trixie-slim -f "$here/standin/pip-offline.Dockerfile" "$here/standin" >/dev/null ||
+    fail "the pip configuration of the debian stand-in did not build"
+fi
+distroless=gcr.io/distroless/python3-debian13:nonroot
+if ! docker image inspect "$distroless" >/dev/null 2>&1 && ! pulled "$distroless"; then
+  log "building the $distroless stand-in"
+  DOCKER_BUILDKIT=1 docker build -q --network host -t "$distroless" -f "$here/standin/distroless.Dockerfile" "$here/standin" >/dev/null ||
+    fail "the distroless stand-in did not build"
 fi
 # Older Python lines (examples/legacy-worker, examples/bookworm-service) get the same stand-in under their own tag.
 for tag in 3.9-slim-trixie 3.11-slim-trixie; do

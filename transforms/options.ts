@@ -29,6 +29,8 @@ export type BuiltinOptions = {
   builderStageName: string;
   /** multi-stage: a name for the runtime stage (default: as it was). */
   runtimeStageName: string | undefined;
+  /** multi-stage: the runtime stage's base, the original image (`slim`) or Google's distroless Python (`distroless`). */
+  runtime: "slim" | "distroless";
   /** compose-shared-image: the image name shared services get (default: from the project folder). */
   imageName: string | undefined;
   /** compose-shared-image: remove a shared Dockerfile's HEALTHCHECK when the services define their own. */

@@ -14,6 +14,7 @@ import { envValue, type Build, type Scene, type Venv } from "./plan";
 import type { Placed, Placement } from "./place";
 import type { VenvOwner } from "./runtime";
 import { replaceRange } from "../../src/engine/fixer";
+import { DISTROLESS_BUILDER, DISTROLESS_IMAGE, stageLibrariesRun, type Distroless } from "./distroless";
 
 /** Everything the edits need to know about the split. */
 export interface SplitPlan {
@@ -25,12 +26,14 @@ export interface SplitPlan {
   packages: string[];
   /** The build part upgrades the image's packages: the runtime stage does too. */
   upgraded: boolean;
+  /** `--runtime distroless`, when the file allows it. */
+  distroless?: Distroless;
 }
 
 export function splitEdits(scene: Scene, plan: SplitPlan): Edit[] {
   const placed = plan.placement.placed;
   const buildEnd = scene.list.indexOf(plan.build.lastBuildRun);
-  const edits = [...builderFromEdits(scene), ...builderSetup(scene, plan)];
+  const edits = [...builderFromEdits(scene, plan), ...builderSetup(scene, plan)];
   for (const p of placed.slice(0, buildEnd)) {
     if (p.role === "runtime" || p.role === "drop") edits.push(removal(scene, p.instruction));
     else edits.push(...(p.builderEdits ?? []));
@@ -39,20 +42,35 @@ export function splitEdits(scene: Scene, plan: SplitPlan): Edit[] {
   const toBuilder: string[] = [];
   for (const p of placed.slice(buildEnd + 1)) {
     const { instruction, role } = p;
+    const own = plan.distroless?.runtime.get(instruction);
     if (role === "builder" || role === "both") toBuilder.push(chunk(scene, instruction, p.builderEdits));
-    if (role === "builder" || role === "drop" || movedUp(plan, p)) edits.push(removal(scene, instruction));
+    if (role === "builder" || role === "drop" || movedUp(plan, p) || own === "drop")
+      edits.push(removal(scene, instruction));
+    else if (own) edits.push(...own);
   }
+  if (plan.distroless && plan.distroless.libraries.length > 0)
+    toBuilder.push(stageLibrariesRun(plan.distroless.libraries, scene.file.escape));
+  // What distroless cannot run after the code copy, the builder runs (on the code as the context has it).
+  for (const i of plan.distroless?.toBuilder ?? []) toBuilder.push(chunk(scene, i, withoutChown(i)));
   edits.push(...endOfBuilder(scene, placed[buildEnd]!, [...toBuilder, "", ...runtimeHeader(scene, plan)]));
   return edits;
 }
 
-/** The builder's FROM: the stage's own, named for the builder. */
-function builderFromEdits(scene: Scene): Edit[] {
+/** The builder's FROM: the stage's own (Debian's for a distroless runtime), named for the builder. */
+function builderFromEdits(scene: Scene, plan: SplitPlan): Edit[] {
   const from = scene.stage.from;
   const name = scene.ctx.options.builderStageName;
   const [image, , named] = from.words();
-  if (scene.stage.name && named) return replaceRange(from, named.start, named.end, name);
+  // A distroless runtime's builder installs its Python right after FROM (on the FROM's own edit, so
+  // that removing the instruction after it cannot overlap).
+  const python = builderPython(plan)
+    .map((l) => "\n" + l)
+    .join("");
+  const swap = plan.distroless ? replaceRange(from, image!.start, image!.end, DISTROLESS_BUILDER) : [];
+  if (scene.stage.name && named) return [...swap, ...replaceRange(from, named.start, named.end, name + python)];
   const end = from.logical.trimEnd().length;
+  if (plan.distroless)
+    return replaceRange(from, image!.start, end, `${DISTROLESS_BUILDER} ${asKeyword(from)} ${name}${python}`);
   return replaceRange(from, image!.end, end, ` ${asKeyword(from)} ${name}`);
 }
 
@@ -66,13 +84,25 @@ function builderSetup(scene: Scene, plan: SplitPlan): Edit[] {
     lines.push("ENV UV_PYTHON_DOWNLOADS=0");
   if (plan.venv.created && tool === "uv-pip")
     lines.push(`RUN uv venv ${venv}`, `ENV VIRTUAL_ENV=${venv} PATH="${venv}/bin:$PATH"`);
-  else if (plan.venv.created) lines.push(`RUN python -m venv ${venv}`, `ENV PATH="${venv}/bin:$PATH"`);
+  else if (plan.venv.created)
+    // Debian's python3 (distroless' interpreter path) for a distroless runtime: it has no `python`.
+    lines.push(`RUN ${plan.distroless ? "python3" : "python"} -m venv ${venv}`, `ENV PATH="${venv}/bin:$PATH"`);
   if (tool === "poetry") lines.push("ENV POETRY_VIRTUALENVS_CREATE=true POETRY_VIRTUALENVS_IN_PROJECT=true");
-  if (lines.length === 0) return [];
   // Right after the instruction before the install, above the install's comments and blank lines.
   const previous = scene.file.instructions[plan.build.depsRun.index - 1]!;
   const at = afterLineBreak(scene.file.text, previous.end);
+  if (lines.length === 0) return [];
   return [{ start: at, end: at, text: lines.map((l) => l + "\n").join("") }];
+}
+
+/** A distroless runtime's builder gets Debian's Python, the one distroless has at /usr/bin/python3. */
+function builderPython(plan: SplitPlan): string[] {
+  if (!plan.distroless) return [];
+  const { tool } = plan.build.install;
+  return [
+    `RUN apt-get update && apt-get install -y --no-install-recommends ${[...plan.distroless.pythonPackages, ...plan.distroless.libraries].join(" ")} && rm -rf /var/lib/apt/lists/*`,
+    ...(tool === "uv-sync" || tool === "uv-pip" ? ["ENV UV_PYTHON=/usr/bin/python3"] : []),
+  ];
 }
 
 /**
@@ -83,8 +113,9 @@ function runtimeHeader(scene: Scene, plan: SplitPlan): string[] {
   const { placed } = plan.placement;
   const { depsRun } = plan.build;
   const buildEnd = scene.list.indexOf(plan.build.lastBuildRun);
-  const packages = packagesLine(plan);
-  const out: string[] = [runtimeFrom(scene)];
+  const packages = packagesLine(scene, plan);
+  const out: string[] = [runtimeFrom(scene, plan)];
+  if (plan.distroless?.resetEntrypoint) out.push("ENTRYPOINT []");
   // With the builder's system packages (after the first RUN of the build part), else right after FROM.
   let packagesPlaced = packages === undefined || plan.placement.installed.length === 0;
   let venvPlaced = false;
@@ -104,11 +135,14 @@ function runtimeHeader(scene: Scene, plan: SplitPlan): string[] {
     }
     if (role !== "runtime" && role !== "both") continue;
     if (venvPlaced && movedUp(plan, p)) continue;
+    const own = plan.distroless?.runtime.get(instruction);
+    if (own === "drop") continue;
     // The code comes after the virtual environment, not before it.
-    if (!venvPlaced && isWholeContextCopy(instruction)) deferred.push(chunk(scene, instruction));
-    else out.push(chunk(scene, instruction));
+    if (!venvPlaced && isWholeContextCopy(instruction)) deferred.push(chunk(scene, instruction, own));
+    else out.push(chunk(scene, instruction, own));
   }
-  if (packages !== undefined && !out.includes(packages)) out.splice(1, 0, packages);
+  if (packages !== undefined && !out.includes(packages))
+    out.splice(plan.distroless?.resetEntrypoint ? 2 : 1, 0, packages);
   return out;
 }
 
@@ -119,14 +153,18 @@ function movedUp(plan: SplitPlan, p: Placed): boolean {
 
 function venvLines(scene: Scene, plan: SplitPlan): string[] {
   const venv = plan.venv.path;
-  const chown = plan.owner.chown;
+  const chown = plan.distroless ? plan.distroless.chown : plan.owner.chown;
   return [
     `COPY --from=${scene.ctx.options.builderStageName}${chown ? ` --chown=${chown}` : ""} ${venv} ${venv}`,
     ...(hasPathEnv(scene.list, venv) ? [] : [`ENV PATH="${venv}/bin:$PATH"`]),
   ];
 }
 
-function packagesLine(plan: SplitPlan): string | undefined {
+function packagesLine(scene: Scene, plan: SplitPlan): string | undefined {
+  if (plan.distroless)
+    return plan.distroless.libraries.length > 0
+      ? `COPY --from=${scene.ctx.options.builderStageName} /runtime-libs/ /`
+      : undefined;
   const steps = [
     ...(plan.upgraded ? ["apt-get upgrade -y"] : []),
     ...(plan.packages.length > 0 ? [`apt-get install -y --no-install-recommends ${plan.packages.join(" ")}`] : []),
@@ -187,14 +225,27 @@ function asKeyword(from: Instruction): string {
   return as && as.toUpperCase() === "AS" ? as : from.keywordText === from.keywordText.toLowerCase() ? "as" : "AS";
 }
 
-/** The runtime stage's FROM: the original line, renamed with --runtime-stage-name. */
-function runtimeFrom(scene: Scene): string {
+/** The runtime stage's FROM: the original line (distroless' image), renamed with --runtime-stage-name. */
+function runtimeFrom(scene: Scene, plan: SplitPlan): string {
   const from = scene.stage.from;
-  const own = scene.file.text.slice(from.start, from.end);
   const name = scene.ctx.options.runtimeStageName;
+  if (plan.distroless) {
+    const kept = name ?? (scene.stage.name ? from.words()[2]?.text : undefined);
+    return `${from.keywordText} ${DISTROLESS_IMAGE}${kept ? ` ${asKeyword(from)} ${kept}` : ""}`;
+  }
+  const own = scene.file.text.slice(from.start, from.end);
   if (!name) return own;
   const named = from.words()[2];
   if (scene.stage.name && named)
     return chunkText(scene, from, from.start, replaceRange(from, named.start, named.end, name));
   return `${own} ${asKeyword(from)} ${name}`;
+}
+
+/** The builder runs as root and creates no user: its copies keep root as owner. */
+function withoutChown(instruction: Instruction): Edit[] | undefined {
+  const flag = instruction.flag("chown");
+  if (!flag) return undefined;
+  let end = flag.end;
+  while (/[ \t]/.test(instruction.logical[end] ?? "")) end++;
+  return replaceRange(instruction, flag.start, end, "");
 }

@@ -9,12 +9,15 @@
 import type { Edit } from "../../src/engine/edits";
 import type { Stage } from "../../src/engine/dockerfile";
 import type { NoteInput } from "../../src/engine/types";
+import type { ConfigKey } from "../../src/engine/image";
 import type { Context, Transform } from "../options";
 import { meta } from "./meta";
 import { splitEdits, type SplitPlan } from "./edits";
 import { findBuild, installOwner, locateVenv, NotSplit, sceneOf, type Scene } from "./plan";
 import { placeAll } from "./place";
 import { checkRuntimeRuns, gitAtRuntime, keptOut, runtimePackages, upgradesPackages, venvOwner } from "./runtime";
+import { HEALTHCHECK_TOOLS } from "./commands";
+import { DISTROLESS_BUILDER, DISTROLESS_IMAGE, NotDistroless, planDistroless } from "./distroless";
 
 export const multiStage: Transform = {
   id: "multi-stage",
@@ -35,8 +38,12 @@ export const multiStage: Transform = {
     const stage = file.stages[0];
     if (!stage) return undefined;
     const edits = split(ctx, stage, notes);
-    // The runtime stage reaches the copied virtual environment through PATH (and VIRTUAL_ENV for uv).
-    return { edits: edits ?? [], notes, declares: edits ? ["env PATH", "env VIRTUAL_ENV"] : [] };
+    // The runtime stage reaches the copied virtual environment through PATH (and VIRTUAL_ENV for uv);
+    // a distroless one also changes the user, the commands' form and the healthcheck.
+    const distroless = notes.some((n) => n.id === "distroless");
+    const declares: ConfigKey[] = ["env PATH", "env VIRTUAL_ENV"];
+    if (distroless) declares.push("user", "entrypoint", "cmd", "healthcheck");
+    return { edits: edits ?? [], notes, declares: edits ? declares : [] };
   },
 };
 
@@ -69,16 +76,42 @@ function planSplit(scene: Scene): SplitPlan & { keptOut: string[] } {
   // A split pays for itself by what the builder keeps out of the final image. Without any of it, the
   // runtime stage would hold the same packages plus the environment's own pip: it is not made.
   const out = keptOut(build, placement);
-  if (scene.ctx.options.split !== "always" && out.length === 0)
-    throw new NotSplit(
-      "a builder stage would keep nothing out of the final image (no build packages, compiler step or build tool), and the runtime stage would carry the virtual environment's own pip; --split always splits it anyway",
-    );
+  const distroless = scene.ctx.options.runtime === "distroless";
+  const nothingKept = scene.ctx.options.split !== "always" && out.length === 0;
+  if (nothingKept && !distroless) throw new NotSplit(NOTHING_KEPT);
+  const mark = scene.notes.length;
   const packages = runtimePackages(scene, placement);
   const ownerOfVenv = venvOwner(scene, build, placement, owner);
   gitAtRuntime(scene, placement, packages);
   const upgraded = upgradesPackages(placement);
-  return { build, venv, placement, owner: ownerOfVenv, packages: packages.list, upgraded, keptOut: out };
+  const plan = { build, venv, placement, owner: ownerOfVenv, packages: packages.list, upgraded, keptOut: out };
+  if (!distroless) return plan;
+  // Distroless replaces the base image: a split pays for itself even when the builder keeps nothing else out.
+  try {
+    const tools = Object.values(HEALTHCHECK_TOOLS).filter((p) => !placement.installed.includes(p));
+    const wanted = packages.list.filter((p) => !tools.includes(p));
+    const d = planDistroless(scene, placement, wanted, { path: venv.path, chown: ownerOfVenv.chown });
+    // The healthcheck's tool is not installed: distroless keeps the HEALTHCHECK only in exec form.
+    const kept = scene.notes.filter((n, i) => i < mark || n.id !== "healthcheck-tool-added");
+    scene.notes.splice(0, scene.notes.length, ...kept, ...d.notes);
+    // distroless creates no users: the RUNs that did go, and nonroot owns what the original user did.
+    const owner = { chown: d.chown, userRuns: [] };
+    return { ...plan, owner, packages: d.libraries, upgraded: false, distroless: d };
+  } catch (err) {
+    if (!(err instanceof NotDistroless)) throw err;
+    scene.notes.push({
+      id: "not-distroless",
+      severity: "warning",
+      line: scene.stage.from.line,
+      message: `--runtime distroless: ${nothingKept ? "left single-stage" : "the runtime stage keeps the original image"}: ${err.message}`,
+    });
+    if (nothingKept) throw new NotSplit(NOTHING_KEPT);
+    return plan;
+  }
 }
+
+const NOTHING_KEPT =
+  "a builder stage would keep nothing out of the final image (no build packages, compiler step or build tool), and the runtime stage would carry the virtual environment's own pip; --split always splits it anyway";
 
 function notesOfSplit(scene: Scene, plan: SplitPlan & { keptOut: string[] }): void {
   const { notes } = scene;
@@ -95,8 +128,11 @@ function notesOfSplit(scene: Scene, plan: SplitPlan & { keptOut: string[] }): vo
       " and the code" +
       (keptOut.length
         ? `: ${keptOut.join(", ")} ${keptOut.length === 1 && keptOut[0] !== "build packages" ? "stays" : "stay"} out of the final image`
-        : " (--split always: the builder keeps nothing else out of the final image)"),
+        : plan.distroless
+          ? ": the distroless runtime has no shell, package manager or pip"
+          : " (--split always: the builder keeps nothing else out of the final image)"),
   });
+  if (plan.distroless) notesOfDistroless(scene, plan);
   if (build.install.tool === "poetry") {
     notes.push({
       id: "poetry-in-project-venv",
@@ -123,4 +159,22 @@ function notesOfSplit(scene: Scene, plan: SplitPlan & { keptOut: string[] }): vo
       supersedes: ["apk-del-to-purge", "virtual-package-purged"],
     });
   }
+}
+
+function notesOfDistroless(scene: Scene, plan: SplitPlan): void {
+  const d = plan.distroless!;
+  const line = scene.stage.from.line;
+  scene.notes.push({
+    id: "distroless",
+    severity: "info",
+    line,
+    message: `the runtime stage is ${DISTROLESS_IMAGE} (no shell, no package manager); the ${scene.ctx.options.builderStageName} stage is ${DISTROLESS_BUILDER} with Debian's Python (${d.pythonPackages.join(" ")}), so ${plan.venv.path}'s interpreter, /usr/bin/python3, exists in both`,
+  });
+  if (d.libraries.length > 0)
+    scene.notes.push({
+      id: "distroless-libraries",
+      severity: "info",
+      line,
+      message: `${d.libraries.join(", ")} and every library ${d.libraries.length === 1 ? "it links" : "they link"} to are copied from the ${scene.ctx.options.builderStageName} stage (/runtime-libs): distroless has no apt`,
+    });
 }

@@ -11,6 +11,41 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The removal of build packages (apt-get purge, apk del) was left out of the split stages: the builder's packages never reach the runtime stage, so there is nothing left to remove.",
   },
+  distroless: {
+    severity: "info",
+    description:
+      "--runtime distroless: the runtime stage is gcr.io/distroless/python3-debian13:nonroot (Debian 13's Python 3.13 at /usr/bin/python3, no shell, no package manager, user nonroot 65532), and the builder is debian:trixie-slim with Debian's python3, so the virtual environment's interpreter path exists in the runtime stage.",
+  },
+  "distroless-exec-form": {
+    severity: "info",
+    description:
+      "A shell-form CMD or ENTRYPOINT that is a plain command (no operators, expansions, redirections or globs) is written in exec form: distroless has no /bin/sh to run the shell form.",
+  },
+  "distroless-healthcheck-dropped": {
+    severity: "info",
+    description:
+      "The HEALTHCHECK needs a shell or a tool distroless does not have (curl, wget, nc), and every compose service that builds the image defines its own healthcheck, so the Dockerfile's goes.",
+  },
+  "distroless-libraries": {
+    severity: "info",
+    description:
+      "Distroless has no apt: the runtime libraries the slim runtime would install are copied from the builder, with every library they link to (found with ldd), through one staging folder and one COPY.",
+  },
+  "distroless-python-minor": {
+    severity: "warning",
+    description:
+      "The image had another Python minor than distroless' 3.13; the project's requires-python allows 3.13, so the runtime stage is distroless anyway. Test the application on Python 3.13.",
+  },
+  "distroless-run-moved": {
+    severity: "info",
+    description:
+      "A RUN after the code copy that only builds from the code (collectstatic, compilemessages, compileall) runs in the builder stage after a copy of the code, and the runtime stage copies the code folder with its result from there: distroless has no shell to run it. A warning for collectstatic: its STATIC_ROOT must be inside the code folder.",
+  },
+  "distroless-user": {
+    severity: "info",
+    description:
+      "Distroless cannot create users: a user the original created becomes distroless' nonroot (uid 65532), in USER and in --chown. A warning when the original ran as root: the distroless image runs as nonroot.",
+  },
   "git-in-builder": {
     severity: "info",
     description:
@@ -30,6 +65,11 @@ export const messages: Record<string, MessageSchema> = {
     severity: "info",
     description:
       "The single stage was not split into builder and runtime stages, for the reason the note gives: not a python:* image, no dependency install dfmod understands, instructions it cannot place in one stage or the other, or nothing a builder would keep out of the final image (--split always splits anyway). A warning when a split would lose something at run time (apk installs, a -dev package with no known runtime library, a build tool used after the install, ENV UV_SYSTEM_PYTHON): fix what the note names, or split the stage by hand.",
+  },
+  "not-distroless": {
+    severity: "warning",
+    description:
+      "--runtime distroless was asked for, but the runtime stage keeps the original (slim) image, for the reason the note gives: a Python minor other than 3.13 that requires-python does not allow, a runtime package that is not a shared library, a RUN, SHELL or shell-form command the runtime stage would need a shell for, a command that runs a script by its path (which may need a shell or /usr/bin/env), a HEALTHCHECK that needs a shell or curl with no compose healthcheck to replace it, or a user distroless does not have. Fix what the note names, or keep the slim runtime.",
   },
   "poetry-in-project-venv": {
     severity: "info",

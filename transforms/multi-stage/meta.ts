@@ -27,6 +27,15 @@ export const meta: TransformMeta = {
       default: undefined,
       description: "a name for the runtime stage (default: as it was)",
     },
+    {
+      key: "runtime",
+      flag: "runtime",
+      type: "choice",
+      choices: ["slim", "distroless"],
+      default: "slim",
+      description:
+        "the runtime stage's base: the original image (slim), or gcr.io/distroless/python3-debian13:nonroot (no shell, no package manager), built from a Debian builder whose Python is at the same path",
+    },
   ],
   messages,
 };

@@ -427,3 +427,13 @@ describe("package knowledge: the user's map and `dfmod packages`", () => {
     );
   });
 });
+
+test("--version prints the package's version; `dfmod completion` prints a shell completion script that knows the commands", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string };
+  expect(dfmod(["--version"])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  const script = dfmod(["completion"]);
+  expect(script.code).toBe(0);
+  expect(script.stdout).toContain("###-begin-dfmod-completions-###");
+  const completions = dfmod(["--get-yargs-completions", "dfmod", "ex"]).stdout.split("\n");
+  expect(completions).toEqual(expect.arrayContaining(["explain", "list", "packages"]));
+});

@@ -149,6 +149,7 @@ const RUN_FLAGS = [...Object.keys(RUN_OPTIONS), "transform"];
 
 /** The other commands' options. */
 const COMMAND_FLAGS: Record<string, string[]> = {
+  completion: [],
   list: ["transform"],
   packages: ["python-image", "format", "package", "transform"],
   explain: ["changed", "changed-since", "migrate", "format", "context", "transform"],
@@ -326,7 +327,8 @@ function parserFor(args: string[], registry: readonly Transform[]): Yargs {
         global: true,
         description: "also run the transform in this module (a .js file; repeatable), after the built-in ones",
       })
-      .parserConfiguration({ "populate--": true })
+      .completion("completion", "print a shell completion script (bash, zsh): `dfmod completion >> ~/.bashrc`")
+    .parserConfiguration({ "populate--": true })
       .strict()
       .help()
       .version()

@@ -225,6 +225,7 @@ describe("the action's run", () => {
     const results = JSON.parse(fs.readFileSync(r.outputs["sarif-file"]!, "utf8")).runs[0].results;
     expect(results.map((x: { ruleId: string }) => x.ruleId)).toEqual(["alpine-to-trixie"]);
     expect(r.summary).toContain("| `with space/Dockerfile` | alpine-to-trixie |");
+    expect(r.summary).toContain("Run `dfmod --write 'with space' ok` and commit the result.");
   });
 
   test("inputs it cannot take: exit 2 with a message, no summary", () => {
@@ -237,10 +238,12 @@ describe("the action's run", () => {
     expect(transform.code).toBe(2);
     expect(transform.log).toContain("no-such-transform");
     expect(transform.outputs["exit-code"]).toBe("2");
+    // No report: the upload step's condition (sarif-file != '') skips it.
+    expect(transform.outputs["sarif-file"]).toBe("");
   });
 });
 
-test("the summary's cells hold one line and no stray pipe", () => {
+test("the summary's cells hold one line, no stray pipe and no HTML but the line breaks between notes", () => {
   const report = {
     summary: { files: 1, changed: 0, errors: 0, notes: { "action-needed": 1, warning: 0, info: 0 } },
     files: [
@@ -248,12 +251,17 @@ test("the summary's cells hold one line and no stray pipe", () => {
         path: "a|b/Dockerfile",
         changed: false,
         transforms: [],
-        notes: [{ transform: "uv-sync", severity: "action-needed", line: 2, message: "run `uv lock`\n| then" }],
+        notes: [
+          { transform: "uv-sync", severity: "action-needed", line: 2, message: "run `uv lock`\n| then" },
+          { transform: "uv-sync", severity: "action-needed", line: 3, message: "<b>not html</b>" },
+        ],
       },
     ],
   };
   const md = script.summaryMarkdown(report, { failOn: "", paths: ["."] }, 1);
-  expect(md).toContain("| `a\\|b/Dockerfile` |  | line 2: action-needed uv-sync: run `uv lock` \\| then |\n");
+  expect(md).toContain(
+    "| `a\\|b/Dockerfile` |  | line 2: action-needed uv-sync: run `uv lock` \\| then<br>line 3: action-needed uv-sync: &lt;b&gt;not html&lt;/b&gt; |\n",
+  );
 });
 
 describe("the examples in README.md and docs/ci.md", () => {

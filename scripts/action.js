@@ -69,9 +69,20 @@ function shownSeverities(failOn) {
   return failOn === "warning" ? ["action-needed", "warning"] : ["action-needed"];
 }
 
-/** A table cell: one line, no pipe that would end it. */
+/** A table cell's text: one line, no pipe that would end the cell, no HTML. */
 function cell(text) {
-  return String(text).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return String(text)
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\r?\n/g, " ");
+}
+
+/** A path as a shell word, for the command the summary suggests. */
+function shellWord(p) {
+  return /^[\w./@%+=:,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The files worth a row: those that would change, have an error, or have notes the summary shows. */
@@ -81,8 +92,8 @@ function rows(report, severities) {
     const notes = f.notes.filter((n) => severities.includes(n.severity));
     if (!f.changed && !f.error && notes.length === 0) continue;
     const change = f.error ? `error: ${f.error.message}` : f.changed ? f.transforms.join(", ") || "dfmod" : "";
-    const noteText = notes.map((n) => `line ${n.line}: ${n.severity} ${n.transform}: ${n.message}`).join("<br>");
-    out.push(`| \`${cell(f.path)}\` | ${cell(change)} | ${cell(noteText)} |`);
+    const noteText = notes.map((n) => cell(`line ${n.line}: ${n.severity} ${n.transform}: ${n.message}`)).join("<br>");
+    out.push(`| \`${cell(f.path)}\` | ${cell(change)} | ${noteText} |`);
   }
   return out;
 }
@@ -101,7 +112,8 @@ function summaryMarkdown(report, inputs, code) {
   const table = rows(report, severities);
   if (table.length === 0) return [...lines, "Nothing to change, and no notes that need you.", ""].join("\n");
   lines.push("| file | would change (transforms) | notes |", "| --- | --- | --- |", ...table, "");
-  if (s.changed > 0) lines.push(`Run \`dfmod --write ${inputs.paths.join(" ")}\` and commit the result.`, "");
+  if (s.changed > 0)
+    lines.push(`Run \`dfmod --write ${inputs.paths.map(shellWord).join(" ")}\` and commit the result.`, "");
   return lines.join("\n");
 }
 
@@ -126,23 +138,28 @@ function setOutputs(env, outputs) {
   fs.appendFileSync(env.GITHUB_OUTPUT, text);
 }
 
-/** The JSON report (the summary's source), and the run in the format asked for: its exit code. */
+/**
+ * The JSON report (the summary's source), and the run in the format asked for: its exit code, and
+ * the report file written (none for text, or when dfmod could not run).
+ */
 function check(inputs, cwd) {
   const json = dfmod(args(inputs, "json"), cwd, false);
   let report;
   try {
     report = JSON.parse(json.stdout);
   } catch {
+    // A command line dfmod cannot take (an unknown transform): its message, and no report.
     process.stderr.write(json.stderr);
-    return { code: json.code === 0 ? 2 : json.code };
+    return { code: json.code === 0 ? 2 : json.code, written: "" };
   }
-  if (inputs.format === "text") return { report, code: dfmod(args(inputs, "text"), cwd, true).code };
+  if (inputs.format === "text") return { report, code: dfmod(args(inputs, "text"), cwd, true).code, written: "" };
   const run = inputs.format === "json" ? json : dfmod(args(inputs, inputs.format), cwd, false);
   process.stderr.write(run.stderr);
-  fs.mkdirSync(path.dirname(path.resolve(cwd, inputs.report)), { recursive: true });
-  fs.writeFileSync(path.resolve(cwd, inputs.report), run.stdout);
+  const written = path.resolve(cwd, inputs.report);
+  fs.mkdirSync(path.dirname(written), { recursive: true });
+  fs.writeFileSync(written, run.stdout);
   for (const line of logLines(report)) console.log(line);
-  return { report, code: run.code };
+  return { report, code: run.code, written };
 }
 
 function main(env, cwd) {
@@ -151,12 +168,12 @@ function main(env, cwd) {
     process.stderr.write(`dfmod action: ${inputs.error}\n`);
     return 2;
   }
-  const { report, code } = check(inputs, cwd);
+  const { report, code, written } = check(inputs, cwd);
   const s = report?.summary;
   setOutputs(env, {
     "exit-code": code,
-    report: inputs.report ? path.resolve(cwd, inputs.report) : "",
-    "sarif-file": inputs.format === "sarif" ? path.resolve(cwd, inputs.report) : "",
+    report: written,
+    "sarif-file": inputs.format === "sarif" ? written : "",
     changed: s ? s.changed : "",
     "action-needed": s ? s.notes["action-needed"] : "",
   });

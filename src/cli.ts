@@ -328,7 +328,7 @@ function parserFor(args: string[], registry: readonly Transform[]): Yargs {
         description: "also run the transform in this module (a .js file; repeatable), after the built-in ones",
       })
       .completion("completion", "print a shell completion script (bash, zsh): `dfmod completion >> ~/.bashrc`")
-    .parserConfiguration({ "populate--": true })
+      .parserConfiguration({ "populate--": true })
       .strict()
       .help()
       .version()

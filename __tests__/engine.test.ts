@@ -7,16 +7,7 @@ import { envPairs } from "../src/engine/stage";
 import { Transform } from "../src/engine/types";
 import { defaultOptions } from "../transforms";
 import { insertAfter } from "../src/engine/fixer";
-
-/** A test transform's meta: no options; every note id it reports. */
-const TEST_META = {
-  docs: "",
-  options: [],
-  messages: {
-    m: { severity: "info" as const, description: "a test note" },
-    seen: { severity: "warning" as const, description: "a test note" },
-  },
-};
+import { TEST_META } from "./support/harness";
 
 beforeAll(async () => {
   await initShell();

@@ -16,16 +16,7 @@ import { defaultOptions } from "../transforms";
 import { processDockerfile } from "../src/process";
 import { transforms } from "../transforms";
 import { editChain, insertAfter, removeInstruction, replaceRange } from "../src/engine/fixer";
-
-/** A test transform's meta: no options; every note id it reports. */
-const TEST_META = {
-  docs: "",
-  options: [],
-  messages: {
-    m: { severity: "info" as const, description: "a test note" },
-    seen: { severity: "warning" as const, description: "a test note" },
-  },
-};
+import { TEST_META } from "./support/harness";
 
 beforeAll(async () => {
   await initShell();

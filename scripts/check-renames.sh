@@ -7,14 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 table="$root/transforms/debian-to-trixie/renames.tsv"
-mirror="${DEBIAN_MIRROR:-}"
-if [ -z "$mirror" ]; then
-  mirror=$(grep -hE '^\s*URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | head -n1 || true)
-fi
-if [ -z "$mirror" ]; then
-  mirror=$(grep -hE '^\s*deb\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' || true)
-fi
-[ -n "$mirror" ] || { echo "no Debian mirror found in the apt configuration; set DEBIAN_MIRROR" >&2; exit 1; }
+mirror=$(bash "$(dirname "$0")/debian-mirror.sh")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for suite in bookworm bullseye; do

@@ -49,3 +49,13 @@ export function listCases(dir: string): string[] {
     .map((f) => path.join(dir, f.slice(0, -".input.Dockerfile".length)))
     .sort();
 }
+
+/** The meta of the engine tests' own transforms: no options; every note id they report. */
+export const TEST_META = {
+  docs: "",
+  options: [],
+  messages: {
+    m: { severity: "info" as const, description: "a test note" },
+    seen: { severity: "warning" as const, description: "a test note" },
+  },
+};

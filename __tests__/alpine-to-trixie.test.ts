@@ -5,7 +5,7 @@ import { initShell, parseShell } from "../src/engine/shell";
 import { DockerfileError } from "../src/engine/dockerfile";
 import { migrateImage } from "../transforms/alpine-to-trixie/images";
 import { mapPackages } from "../transforms/alpine-to-trixie/apk";
-import { packageMap, trixiePackages } from "../transforms/alpine-to-trixie/packages";
+import { packageMap, SortedNames, trixiePackages } from "../transforms/alpine-to-trixie/packages";
 import { convertUserCommand } from "../transforms/alpine-to-trixie/users";
 import { alpineToTrixie } from "../transforms/alpine-to-trixie";
 import { transformText } from "./support/harness";
@@ -33,6 +33,32 @@ describe("package map", () => {
     expect(lines).toEqual([...lines].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     for (const known of ["libpq-dev", "libpq5", "build-essential", "libssl3t64", "gosu", "tini"])
       expect(lines).toContain(known);
+  });
+
+  test("the binary-search lookup answers as a Set and a prefix filter of the whole list do", () => {
+    const text = fs.readFileSync(
+      path.join(__dirname, "..", "transforms", "alpine-to-trixie", "trixie-packages.txt"),
+      "latin1",
+    );
+    const lines = text.split("\n").filter(Boolean);
+    const list = trixiePackages();
+    expect(list.size).toBe(lines.length);
+    // Every 97th name, its neighbours' in-between spellings, and names around both ends.
+    for (let i = 0; i < lines.length; i += 97) expect(list.has(lines[i]!)).toBe(true);
+    for (const absent of ["", "0", "~", "libpq", "libpq-de", "libpq-dev0", "zzzzzz", `${lines[0]}\n`, "a b"])
+      expect(list.has(absent)).toBe(lines.includes(absent));
+    expect(list.has(lines[0]!)).toBe(true);
+    expect(list.has(lines[lines.length - 1]!)).toBe(true);
+    for (const prefix of ["libpq", "libssl", "python3-", "zz", "libxmlsec1", "0"])
+      expect(list.withPrefix(prefix)).toEqual(lines.filter((n) => n.startsWith(prefix)));
+    const small = new SortedNames("a\nb\n\nbc\nd");
+    expect([small.size, small.has("bc"), small.has("d"), small.has("c"), small.withPrefix("b")]).toEqual([
+      4,
+      true,
+      true,
+      false,
+      ["b", "bc"],
+    ]);
   });
 
   test("every name the map emits for a whole Alpine build line is real", () => {

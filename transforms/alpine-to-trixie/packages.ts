@@ -29,14 +29,66 @@ export function entryFor(name: string, user: Record<string, PackageEntry> = {}):
   return Object.hasOwn(packageMap, name) ? packageMap[name] : undefined;
 }
 
-let trixie: Set<string> | undefined;
+/**
+ * A sorted list of package names, one per line (`LC_ALL=C sort`), looked up by binary search over an
+ * index of line starts: no Set of 70k strings to build on a one-file run.
+ */
+export class SortedNames {
+  private readonly starts: Uint32Array;
+
+  constructor(private readonly text: string) {
+    const starts: number[] = [];
+    for (let at = 0; at < text.length; at = text.indexOf("\n", at) + 1 || text.length) {
+      if (text[at] !== "\n") starts.push(at);
+    }
+    this.starts = Uint32Array.from(starts);
+  }
+
+  get size(): number {
+    return this.starts.length;
+  }
+
+  private name(i: number): string {
+    const start = this.starts[i]!;
+    const end = this.text.indexOf("\n", start);
+    return this.text.slice(start, end < 0 ? this.text.length : end);
+  }
+
+  /** The index of the first name that is not less than `key`. */
+  private lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.name(mid) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  has(name: string): boolean {
+    const i = this.lowerBound(name);
+    return i < this.starts.length && this.name(i) === name;
+  }
+
+  /** The names that start with `prefix`, in order. */
+  withPrefix(prefix: string): string[] {
+    const out: string[] = [];
+    for (let i = this.lowerBound(prefix); i < this.starts.length; i++) {
+      const n = this.name(i);
+      if (!n.startsWith(prefix)) break;
+      out.push(n);
+    }
+    return out;
+  }
+}
+
+let trixie: SortedNames | undefined;
 
 /** The trixie package names (read on first use: most runs never need them). */
-export function trixiePackages(): Set<string> {
-  if (!trixie) {
-    const file = path.join(__dirname, "trixie-packages.txt");
-    trixie = new Set(fs.readFileSync(file, "utf8").split("\n").filter(Boolean));
-  }
+export function trixiePackages(): SortedNames {
+  // Package names are ASCII: latin1 reads the file without UTF-8 decoding.
+  trixie ??= new SortedNames(fs.readFileSync(path.join(__dirname, "trixie-packages.txt"), "latin1"));
   return trixie;
 }
 

@@ -37,7 +37,9 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 function sonames(base: string): string[] {
   const stem = base.startsWith("lib") ? base : `lib${base}`;
   const re = new RegExp(`^${escapeRe(stem)}-?\\d[\\d.]*(?:-\\d+)?(?:t64)?$`);
-  return [...trixiePackages()].filter((n) => re.test(n));
+  return trixiePackages()
+    .withPrefix(stem)
+    .filter((n) => re.test(n));
 }
 
 /** Trixie names for the headers of `base`: `lib<base>-dev`, `<base>-dev`, `lib<base><soname>-dev`. */
@@ -46,7 +48,9 @@ function devNames(base: string): string[] {
   const exact = [`lib${stem}-dev`, `${stem}-dev`].filter((n) => trixiePackages().has(n));
   if (exact.length > 0) return exact;
   const re = new RegExp(`^lib${escapeRe(stem)}-?\\d[\\d.]*-dev$`);
-  return [...trixiePackages()].filter((n) => re.test(n));
+  return trixiePackages()
+    .withPrefix(`lib${stem}`)
+    .filter((n) => re.test(n));
 }
 
 const one = (names: string[]): string | undefined => (names.length === 1 ? names[0] : undefined);
@@ -55,8 +59,13 @@ const one = (names: string[]): string | undefined => (names.length === 1 ? names
 export function runtimeOfDev(dev: string): string | undefined {
   const base = dev.replace(/-dev$/, "");
   if (base === dev) return undefined;
-  const re = new RegExp(`^${escapeRe(base.replace(/-?\d[\d.]*$/, ""))}-?\\d[\\d.]*(?:-\\d+)?(?:t64)?$`);
-  return one([...trixiePackages()].filter((n) => re.test(n) && !n.endsWith("-dev")));
+  const stem = base.replace(/-?\d[\d.]*$/, "");
+  const re = new RegExp(`^${escapeRe(stem)}-?\\d[\\d.]*(?:-\\d+)?(?:t64)?$`);
+  return one(
+    trixiePackages()
+      .withPrefix(stem)
+      .filter((n) => re.test(n) && !n.endsWith("-dev")),
+  );
 }
 
 /** Resolves an Alpine name the map (and the user's map) does not have. */

@@ -17,12 +17,12 @@ function files(dir: string): string[] {
   });
 }
 
-test("src/ imports transforms/ only in cli.ts, worker.ts and index.ts", () => {
+test("src/ imports transforms/ only in main.ts, worker.ts and index.ts", () => {
   const importing = files(src)
     .filter((f) => /(?:from|require\()\s*["'](?:\.\.\/)+transforms\b/.test(fs.readFileSync(f, "utf8")))
     .map((f) => path.relative(src, f).split(path.sep).join("/"))
     .sort();
-  expect(importing).toEqual(["cli.ts", "index.ts", "worker.ts"]);
+  expect(importing).toEqual(["index.ts", "main.ts", "worker.ts"]);
 });
 
 /** Every function-like node of a file longer than `max` lines, counted with the functions nested in it. */

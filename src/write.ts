@@ -6,7 +6,6 @@
  * reason instead: a read-only file, hard links, an owner dfmod cannot give back; `force` replaces
  * the read-only file and writes the others in place (their inode kept, not atomic).
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -27,7 +26,9 @@ export const temporaryFiles = new Set<string>();
 let counter = 0;
 
 /** The hash a write compares: the file must still hold what dfmod read. */
-export const hashOf = (bytes: Uint8Array): string => createHash("sha1").update(bytes).digest("hex");
+// node:crypto is loaded on first use: a run that writes nothing never needs it.
+export const hashOf = (bytes: Uint8Array): string =>
+  (require("node:crypto") as typeof import("node:crypto")).createHash("sha1").update(bytes).digest("hex");
 
 /** What `file` holds now: the hash of its bytes, or null when there is no such file. */
 function current(file: string): string | null {

@@ -3,9 +3,7 @@
  * parser is loaded once per process by `initShell()`; `parseShell()` is synchronous afterwards.
  * Offsets in the result are logical offsets of the instruction (the parsed body starts at `base`).
  */
-import { readFileSync } from "node:fs";
-import { setFlagsFromString } from "node:v8";
-import { isMainThread } from "node:worker_threads";
+import { compileShellWasm, instantiate, type WasmModule } from "./wasm";
 import type { Node, Parser as TSParser } from "web-tree-sitter";
 
 export interface ShellWord {
@@ -54,20 +52,19 @@ export function initShell(): Promise<void> {
 
 async function load(): Promise<void> {
   if (parser) return;
-  // Liftoff (V8's baseline WebAssembly compiler) only: with the optimising tier, V8 compiles the
-  // parser again in the background, and the process cannot exit until that is done (~0.5 s on a
-  // one-file run). Parsing is ~25% slower, which a run never notices.
-  // V8 flags are process-wide: set once, by the main thread, before any worker starts.
-  if (isMainThread) setFlagsFromString("--liftoff-only");
-  // Required here, not imported at the top: the CLI starts this first, and the WebAssembly compiles
-  // in the background while the rest of dfmod loads.
+  const compiling = compileShellWasm();
   const { Parser, Language } = require("web-tree-sitter") as typeof import("web-tree-sitter");
-  await Parser.init();
-  // Loaded from bytes: Language.load(path) reads the file through a dynamic import of node:fs,
-  // which CommonJS hosts such as jest do not allow.
-  const language = await Language.load(readFileSync(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm")));
+  const runtime = await compiling.runtime;
+  // The tree-sitter runtime is instantiated from the compiled module rather than read from a path
+  // relative to its script.
+  await Parser.init({
+    instantiateWasm(imports: object, done: (instance: object, module: WasmModule) => void) {
+      void instantiate(runtime, imports).then((instance) => done(instance, runtime));
+      return {};
+    },
+  });
   const p = new Parser();
-  p.setLanguage(language);
+  p.setLanguage(Language.loadSync(await compiling.bash));
   parser = p;
 }
 

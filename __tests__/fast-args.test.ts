@@ -5,10 +5,11 @@
 import fc from "fast-check";
 import { initShell } from "../src/engine/shell";
 import { fastArgs } from "../src/fast-args";
-import { mainSpec, REPEATABLE, yargsArgs } from "../src/main";
+import { COMMAND_FLAGS, mainSpec, REPEATABLE, yargsArgs } from "../src/main";
 import { transforms } from "../transforms";
 
 const spec = mainSpec(transforms);
+const commands = Object.keys(COMMAND_FLAGS);
 
 // src/main.ts starts the shell parser on import: let it finish before the test environment goes.
 afterAll(() => initShell());
@@ -28,7 +29,7 @@ function options(argv: Record<string, unknown>): Record<string, unknown> {
 }
 
 async function bothReaders(args: string[]): Promise<{ fast: unknown; slow: unknown }> {
-  const fast = fastArgs(args, spec, REPEATABLE);
+  const fast = fastArgs(args, spec, REPEATABLE, commands);
   const slow = await yargsArgs(args, transforms);
   return {
     fast: fast && options(fast),
@@ -64,6 +65,7 @@ const taken: string[][] = [
   ["--check", "--", "--odd-name", "-x"],
   ["--write", "--force", "\u0000stdin"],
   ["--split", "always", "--builder-stage-name", "build", "--runtime-stage-name", "final"],
+  ["--write", "--commit-message", "msg.txt", "--pr-body", "\u0000stdin", "."],
 ];
 
 test.each(taken.map((a) => [a.join(" ") || "(no arguments)", a]))(
@@ -83,6 +85,8 @@ const left: string[][] = [
   ["explain", "Dockerfile"],
   ["packages", "libpq-dev"],
   ["completion"],
+  ["report", "a.json"],
+  ["--format", "json", "report", "a.json"],
   ["--wirte", "."],
   ["-wq", "."],
   ["--write", "--check", "."],
@@ -99,7 +103,7 @@ const left: string[][] = [
 ];
 
 test.each(left.map((a) => [a.join(" "), a]))("the fast reader leaves `%s` to yargs", (_name, args) => {
-  expect(fastArgs(args as string[], spec, REPEATABLE)).toBeUndefined();
+  expect(fastArgs(args as string[], spec, REPEATABLE, commands)).toBeUndefined();
 });
 
 test("on generated command lines, whatever the fast reader takes, yargs reads the same", async () => {
@@ -140,6 +144,9 @@ test("on generated command lines, whatever the fast reader takes, yargs reads th
     "--split=always",
     "--all-stages",
     "true",
+    "--commit-message",
+    "report",
+    "list",
   );
   let fastCount = 0;
   await fc.assert(

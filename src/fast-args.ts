@@ -10,8 +10,8 @@ import type { Options } from "yargs";
 
 export type Spec = Record<string, Options>;
 
-/** Commands, and flags that make yargs do more than read options. */
-const NOT_HERE = new Set(["list", "packages", "explain", "completion", "--help", "--version", "-h"]);
+/** Flags that make yargs do more than read options. */
+const NOT_HERE = new Set(["--help", "--version", "-h"]);
 
 interface Parsed {
   [key: string]: unknown;
@@ -44,9 +44,15 @@ function store(out: Parsed, name: string, value: unknown, repeatable: ReadonlySe
 
 /**
  * The main command's arguments read by `spec`, or undefined when yargs should read them.
- * `repeatable`: the options that collect every value given.
+ * `repeatable`: the options that collect every value given; `commands`: the other commands' names
+ * (a line that names one anywhere is yargs').
  */
-export function fastArgs(args: readonly string[], spec: Spec, repeatable: ReadonlySet<string>): Parsed | undefined {
+export function fastArgs(
+  args: readonly string[],
+  spec: Spec,
+  repeatable: ReadonlySet<string>,
+  commands: readonly string[],
+): Parsed | undefined {
   const index = flagIndex(spec);
   const out: Parsed = { _: [] };
   const paths: string[] = [];
@@ -56,7 +62,7 @@ export function fastArgs(args: readonly string[], spec: Spec, repeatable: Readon
       if (i + 1 < args.length) out["--"] = args.slice(i + 1);
       break;
     }
-    if (NOT_HERE.has(arg)) return undefined;
+    if (NOT_HERE.has(arg) || commands.includes(arg)) return undefined;
     if (!arg.startsWith("-") || arg.startsWith("\u0000")) {
       paths.push(arg);
       continue;

@@ -142,17 +142,28 @@ const RUN_OPTIONS: YargsOptions = {
     description:
       "--write: also replace read-only files, and write hard-linked files (or files dfmod cannot give their owner back) in place",
   },
+  "commit-message": {
+    type: "string",
+    description:
+      "write a commit message made from the run into this file (- for stdout): subject, files changed, transforms and notes per file; empty when nothing changed",
+  },
+  "pr-body": {
+    type: "string",
+    description:
+      "write a pull-request body (Markdown) made from the run into this file (- for stdout): files, notes, action-needed checklist, build cache before and after; empty when nothing changed",
+  },
 };
 
 /** The main command's options as flag names: a misspelt one gets a did-you-mean among them. */
 const RUN_FLAGS = [...Object.keys(RUN_OPTIONS), "transform"];
 
 /** The other commands' options. */
-const COMMAND_FLAGS: Record<string, string[]> = {
+export const COMMAND_FLAGS: Record<string, string[]> = {
   completion: [],
   list: ["transform"],
   packages: ["python-image", "format", "package", "transform"],
   explain: ["changed", "changed-since", "migrate", "format", "context", "transform"],
+  report: ["format", "transform"],
 };
 
 /** The command line as read: each command defines its own options, so any of them may be absent. */
@@ -180,6 +191,8 @@ interface Args {
   "changed-since"?: string;
   migrate?: boolean;
   "python-image"?: boolean;
+  "commit-message"?: string;
+  "pr-body"?: string;
 }
 
 /** The command-line flags of the transforms' options, from their schemas. */
@@ -279,6 +292,17 @@ function packagesCommandOptions(y: Yargs): Yargs {
     .example([["$0 packages libpq-dev jpeg-dev py3-lxml", "build and runtime names, and why"]]);
 }
 
+function reportCommandOptions(y: Yargs): Yargs {
+  return y
+    .positional("paths", { type: "string", array: true })
+    .option("format", {
+      choices: ["markdown", "csv"] as const,
+      default: "markdown" as const,
+      description: "output format",
+    })
+    .example([["$0 report results/*.json", "where a campaign over many repositories stands"]]);
+}
+
 function explainCommandOptions(y: Yargs): Yargs {
   return y
     .positional("paths", { type: "string", array: true })
@@ -321,6 +345,11 @@ function parserFor(args: string[], registry: readonly Transform[]): Yargs {
         "show each build step's cache inputs and what a code change re-runs",
         explainCommandOptions,
       )
+      .command(
+        "report <paths..>",
+        "merge the --format json documents of many repositories' runs into one summary (Markdown or CSV)",
+        reportCommandOptions,
+      )
       // Every command sees the transforms of the `--transform` modules (read before parsing).
       .option("transform", {
         type: "string",
@@ -346,7 +375,8 @@ export function mainSpec(registry: readonly Transform[]): Spec {
 /** The command line read, or the exit code of a usage error (with a did-you-mean). */
 export async function parseArgs(args: string[], registry: readonly Transform[]): Promise<Args | number> {
   const { fastArgs } = require("./fast-args") as typeof import("./fast-args");
-  return (fastArgs(args, mainSpec(registry), REPEATABLE) as Args | undefined) ?? yargsArgs(args, registry);
+  const commands = Object.keys(COMMAND_FLAGS);
+  return (fastArgs(args, mainSpec(registry), REPEATABLE, commands) as Args | undefined) ?? yargsArgs(args, registry);
 }
 
 /** The command line as yargs reads it, or the exit code of a usage error (with a did-you-mean). */
@@ -420,6 +450,35 @@ function explainCommand(argv: Args, registry: Transform[]): Promise<number> {
   );
 }
 
+function reportCommand(argv: Args): number {
+  const { runReport } = require("./report/fleet") as typeof import("./report/fleet");
+  const files = ((argv.paths as string[] | undefined) ?? []).map((p) => (String(p) === STDIN ? "-" : String(p)));
+  return runReport({ files, format: String(argv.format) === "csv" ? "csv" : "markdown", cwd: process.cwd() }, io);
+}
+
+/** --commit-message and --pr-body: their files (`-`: standard output, which then carries only that text). */
+function campaignFiles(argv: Args): { commitMessage?: string; prBody?: string } | { exit: number } {
+  const file = (value: string | undefined): string | undefined =>
+    value === undefined ? undefined : value === STDIN ? "-" : value;
+  const files = { commitMessage: file(argv["commit-message"]), prBody: file(argv["pr-body"]) };
+  for (const [flag, value] of [
+    ["--commit-message", files.commitMessage],
+    ["--pr-body", files.prBody],
+  ] as const) {
+    if (value === "") return { exit: usage(`${flag} takes a file name (or - for standard output)`) };
+    if (value === "-" && argv.format !== "text")
+      return {
+        exit: usage(
+          `${flag} -: standard output carries the ${argv.format} document; give a file (the document has the text too)`,
+        ),
+      };
+    if (value === "-" && argv.stdout) return { exit: usage(`${flag} -: standard output carries the --stdout file`) };
+  }
+  if (files.commitMessage === "-" && files.prBody === "-")
+    return { exit: usage("--commit-message - and --pr-body -: only one of them can go to standard output") };
+  return files;
+}
+
 function packagesCommand(argv: Args, registry: Transform[], options: Record<string, unknown>): number {
   const { runPackages } =
     require("../transforms/alpine-to-trixie/packages-command") as typeof import("../transforms/alpine-to-trixie/packages-command");
@@ -459,6 +518,8 @@ function runCommand(argv: Args, selection: Selection): Promise<number> | number 
   const { run } = require("./run") as typeof import("./run");
   const jobs = jobsOf(argv);
   if (typeof jobs !== "number") return jobs.exit;
+  const campaign = campaignFiles(argv);
+  if ("exit" in campaign) return campaign.exit;
   const mode: Mode = argv.write ? "write" : argv.check ? "check" : argv.stdout ? "stdout" : "diff";
   const color = (stream: NodeJS.WriteStream): boolean => argv.color ?? (Boolean(stream.isTTY) && !process.env.NO_COLOR);
   return run(
@@ -480,6 +541,7 @@ function runCommand(argv: Args, selection: Selection): Promise<number> | number 
       force: Boolean(argv.force),
       progress: Boolean(process.stderr.isTTY) && argv.format === "text",
       failOn: argv["fail-on"],
+      ...campaign,
     },
     io,
   );
@@ -517,6 +579,7 @@ async function main(): Promise<number> {
     if (problem) return usage(`--context ${argv.context}: ${problem}`);
   }
   if (argv._[0] === "list") return listCommand(registry);
+  if (argv._[0] === "report") return reportCommand(argv);
   // The shell parser's WebAssembly has compiled in the background while the line was read.
   await shellReady;
   if (argv._[0] === "explain") return explainCommand(argv, registry);

@@ -22,6 +22,8 @@ import { decode, encode, type Encoding } from "./engine/source";
 import { hashOf, quotePath, removeTemporaryFiles, writeAtomic, WriteRefused } from "./write";
 import { anonymousVolumeEdit } from "./volumes";
 import { applyEdits, type Edit } from "./engine/edits";
+import { cacheComparisons, commitMessage, outcomeOf, prBody, type ComparedFile } from "./report/campaign";
+import type { CacheComparison } from "./explain";
 
 export type { FileResult } from "./process";
 export type Mode = "diff" | "write" | "check" | "stdout";
@@ -57,6 +59,10 @@ export interface RunOptions {
   failOn?: FailOn;
   /** `--force`: replace read-only files; write hard-linked ones in place. */
   force?: boolean;
+  /** `--commit-message`: the file to write a commit message made from the run into (`-`: standard output). */
+  commitMessage?: string;
+  /** `--pr-body`: the file to write a pull-request body (Markdown) made from the run into (`-`: standard output). */
+  prBody?: string;
   cwd?: string;
 }
 
@@ -282,6 +288,8 @@ interface RunState {
   /** The real current folder, and the folder diffs name files from. */
   realCwd: string;
   diffRoot: string;
+  /** Each Dockerfile's build context folder, by the path it is shown with (the PR body explains it there). */
+  contextDirs: Map<string, string>;
 }
 
 /** A fresh run: no results yet; diffs name files from the repository's root (else the current folder). */
@@ -302,6 +310,7 @@ function newRunState(options: RunOptions, io: IO, stop: Stop): RunState {
     failOnOf: new Map(),
     realCwd,
     diffRoot: repositoryRoot(realCwd) ?? realCwd,
+    contextDirs: new Map(),
   };
 }
 
@@ -465,6 +474,7 @@ function dockerfileTasks(
     if (!options.context) task.builds = builds.forDockerfile(f.real).map((b) => buildRef(b, cwd));
     task.diffPath = diffName(state, f.path);
     task.compose = shared.get(f.real) ?? shared.get(path.resolve(cwd, f.path));
+    if (task.contextDir) state.contextDirs.set(f.path, task.builds?.[0]?.context ?? task.contextDir);
     tasks.push(task);
     taskFiles.push(f);
   }
@@ -603,7 +613,7 @@ function writeResult(state: RunState, result: FileResult, out: Output, written: 
 /** In text format, what the mode shows of one file on standard output: its new text, its diff, or its path. */
 function printResult(state: RunState, result: FileResult, out: Output): void {
   const { options, io } = state;
-  if (options.format !== "text") return;
+  if (options.format !== "text" || campaignStdout(options)) return;
   // --stdout prints the file asked for; companion files (a .dockerignore) show in diffs and --write.
   if (options.mode === "stdout") {
     if (!result.companion) {
@@ -640,8 +650,59 @@ function interruptedMessage(signal: NodeJS.Signals, written: string[]): string {
   }; the others are as they were\n`;
 }
 
+/** `--commit-message -` or `--pr-body -`: standard output carries that text and nothing else. */
+const campaignStdout = (options: RunOptions): boolean => options.commitMessage === "-" || options.prBody === "-";
+
+/** The commit message and the PR body a run was asked for (the JSON document carries them too). */
+interface CampaignTexts {
+  commitMessage?: string;
+  prBody?: string;
+}
+
+/** With --pr-body, the changed Dockerfiles explained before and after: read before anything is written. */
+function comparisonsOf(state: RunState): Map<string, CacheComparison> {
+  if (state.options.prBody === undefined) return new Map();
+  const files: ComparedFile[] = [];
+  for (const r of state.results) {
+    const out = state.outputs.get(r);
+    const contextDir = state.contextDirs.get(r.path);
+    if (!r.changed || r.error || r.companion || !out?.real || !contextDir) continue;
+    files.push({ path: r.path, real: out.real, contextDir, after: out.output });
+  }
+  return cacheComparisons(files);
+}
+
+/**
+ * The commit message and PR body asked for, made from the results as they ended (a file whose write
+ * failed is not in them), each written to its file or standard output (`-`); a file that cannot be
+ * written: the message for exit 2.
+ */
+function writeCampaignTexts(state: RunState, comparisons: Map<string, CacheComparison>): CampaignTexts | string {
+  const { options, io } = state;
+  const texts: CampaignTexts = {};
+  if (options.commitMessage !== undefined) texts.commitMessage = commitMessage(state.results, state.ids);
+  if (options.prBody !== undefined) texts.prBody = prBody(state.results, state.ids, comparisons);
+  const targets: [string, string | undefined, string | undefined][] = [
+    ["--commit-message", options.commitMessage, texts.commitMessage],
+    ["--pr-body", options.prBody, texts.prBody],
+  ];
+  for (const [flag, file, text] of targets) {
+    if (file === undefined || text === undefined) continue;
+    if (file === "-") {
+      io.stdout(text);
+      continue;
+    }
+    try {
+      fs.writeFileSync(path.resolve(state.cwd, file), text);
+    } catch (err) {
+      return `${flag} ${file}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+    }
+  }
+  return texts;
+}
+
 /** The report (text, JSON or SARIF) and the exit code: 2 on errors, 1 for --check changes or failing notes. */
-function report(state: RunState): number {
+function report(state: RunState, texts: CampaignTexts = {}): number {
   const { options, io, results } = state;
   // The text report counts what it shows; the JSON and SARIF documents have every note.
   const summary = summarize(
@@ -653,7 +714,8 @@ function report(state: RunState): number {
     const level = options.failOn ?? state.failOnOf.get(r.path) ?? defaultLevel;
     return !r.error && level !== "never" && r.notes.some((n) => n.severity === level || n.severity === "action-needed");
   });
-  if (options.format === "json") io.stdout(JSON.stringify({ files: results, summary }, null, 2) + "\n");
+  if (options.format === "json")
+    io.stdout(JSON.stringify({ files: results, summary, outcome: outcomeOf(summary), ...texts }, null, 2) + "\n");
   else if (options.format === "sarif") io.stdout(JSON.stringify(toSarif(results, options.registry), null, 2) + "\n");
   else {
     io.stderr(formatNotes(results, { color: options.colorNotes, quiet: options.quiet }));
@@ -722,12 +784,16 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
   state.results.sort((a, b) =>
     a.path === "-" ? -1 : b.path === "-" ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   );
+  const comparisons = comparisonsOf(state);
   const written = await writeAndPrint(state);
   if (stop.signal) {
     io.stderr(interruptedMessage(stop.signal, written));
     return exitCodeOf(stop.signal);
   }
-  return report(state);
+  const texts = writeCampaignTexts(state, comparisons);
+  if (typeof texts === "string") io.stderr(`dfmod: ${texts}\n`);
+  const code = report(state, typeof texts === "string" ? {} : texts);
+  return typeof texts === "string" ? 2 : code;
 }
 
 /**

@@ -37,6 +37,7 @@ function checked(transform: Transform, notes: NoteInput[]): ReportedNote[] {
       message: note.message,
     };
     if (note.supersedes) out.supersedes = note.supersedes;
+    if (note.packages) out.packages = note.packages;
     return out;
   });
 }

@@ -14,6 +14,8 @@ export interface Note {
   /** 1-based line in the text the transform saw. */
   line: number;
   message: string;
+  /** The Alpine packages with no known Debian name that the note is about (fleet reports gather them). */
+  packages?: string[];
 }
 
 /** The options of a run: every transform's options by key (`uvCheck`), each transform reading its own. */

@@ -299,6 +299,29 @@ export function typicalChange(dockerfile: Dockerfile, files: string[]): string |
   return app.find((f) => f.endsWith(".py")) ?? files.find((f) => f.endsWith(".py")) ?? app[0];
 }
 
+/** "4 of 6 steps re-run, 1 dependency install": what a change costs, in one line. */
+export function rerunCounts(e: Explanation): string {
+  const installs = e.rerun.filter((s) => s.expensive === "dependency install").length;
+  return `${e.rerun.length} of ${e.total} steps re-run, ${installs === 0 ? "no" : installs} dependency install${installs === 1 ? "" : "s"}`;
+}
+
+/** A Dockerfile and what dfmod made of it, explained for the same build context and the same change. */
+export interface CacheComparison {
+  changed: string[];
+  before: Explanation;
+  after: Explanation;
+}
+
+/**
+ * What `dfmod explain --migrate` shows, for two texts: both explained with the build context's files
+ * and the change a code edit typically makes (the first application .py file the old text copies).
+ */
+export function compareCache(before: Dockerfile, after: Dockerfile, files: string[]): CacheComparison {
+  const typical = typicalChange(before, files);
+  const changed = typical ? [typical] : [];
+  return { changed, before: explain(before, files, changed), after: explain(after, files, changed) };
+}
+
 export function summaryLine(e: Explanation): string {
   const what = e.changed.length === 1 ? e.changed[0] : `${e.changed.length} files`;
   const costly = e.expensive.map((s) => `\`${s.text}\``);

@@ -11,7 +11,7 @@ import { runPipeline } from "../engine/pipeline";
 import { folderContext } from "../engine/context";
 import type { Options, Transform } from "../engine/types";
 import { mergeOptions, optionDefaults } from "../options";
-import { contextFiles, explain, Explanation, formatExplanation, typicalChange } from ".";
+import { contextFiles, explain, Explanation, formatExplanation, rerunCounts as counts, typicalChange } from ".";
 import { buildRef, shownPath, type IO } from "../run";
 import { BuildFinder } from "../builds";
 
@@ -39,11 +39,6 @@ function gitChanged(dir: string, ref: string): string[] | string {
   if (diff.status !== 0) return `git diff ${ref} failed: ${(diff.stderr || diff.error?.message || "").trim()}`;
   const untracked = spawnSync("git", ["-C", dir, "ls-files", "--others", "--exclude-standard"], { encoding: "utf8" });
   return [...diff.stdout.split("\n"), ...(untracked.stdout ?? "").split("\n")].filter(Boolean).sort();
-}
-
-function counts(e: Explanation): string {
-  const installs = e.rerun.filter((s) => s.expensive === "dependency install").length;
-  return `${e.rerun.length} of ${e.total} steps re-run, ${installs === 0 ? "no" : installs} dependency install${installs === 1 ? "" : "s"}`;
 }
 
 /** What `dfmod explain` knows as it goes: its options, the builds, the walked contexts, the JSON documents and the error count. */

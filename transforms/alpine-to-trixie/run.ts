@@ -309,13 +309,14 @@ function specsOf(command: ShellCommand, apk: ApkCommand): ApkSpecs {
 }
 
 /** A blocker for an apk command dfmod cannot convert: the stage stays on Alpine. */
-function blockApk({ instruction, apk, out }: ApkStep, message: string): undefined {
+function blockApk({ instruction, apk, out }: ApkStep, message: string, packages?: string[]): undefined {
   const written = apk.command.words.map((w) => w.raw).join(" ");
   out.blockers.push({
     id: "apk-not-converted",
     severity: "action-needed",
     line: instruction.line,
     message: `\`${written}\`: ${message}`,
+    ...(packages?.length ? { packages } : {}),
   });
   return undefined;
 }
@@ -402,7 +403,7 @@ function planAdd(step: ApkStep, { specs, versionRedirects, range }: ApkSpecs): P
   if (mapped.unknown.length > 0) {
     const message = unknownPackagesMessage(mapped);
     if (ctx.options.strict) throw new DockerfileError(instruction.line, message);
-    return blockApk(step, message);
+    return blockApk(step, message, [...mapped.unknown].sort());
   }
   if (apk.virtual) state.virtuals.set(apk.virtual, mapped.packages);
   if (mapped.dropped.some((d) => d.why === UV_IMAGE)) state.uvImage = true;

@@ -1,0 +1,144 @@
+/**
+ * --commit-message and --pr-body on the example projects, byte for byte against
+ * __tests__/campaign/<example>.commit.txt and .pr.md (never trimmed); the same bytes on every run,
+ * from a dry run and from --write; empty once the files are migrated; the JSON's outcome and texts;
+ * `-` for standard output and the command lines that cannot take it.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const root = path.join(__dirname, "..");
+const cli = path.join(root, "dist", "src", "cli.js");
+const expected = path.join(__dirname, "campaign");
+
+function dfmod(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let temp: string;
+beforeAll(() => {
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm test does)`);
+});
+beforeEach(() => {
+  temp = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-campaign-"));
+});
+afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
+
+/** An example project copied as a repository of its own (the files dfmod's tests keep beside it left out). */
+function project(name: string): string {
+  const dir = path.join(temp, name);
+  fs.cpSync(path.join(root, "examples", name), dir, {
+    recursive: true,
+    filter: (src) => !/(?:migrated.*\.txt|e2e\.json)$/.test(src),
+  });
+  fs.mkdirSync(path.join(dir, ".git"));
+  return dir;
+}
+
+const read = (file: string): string => fs.readFileSync(file, "utf8");
+
+describe.each(["uv-service", "legacy-worker", "pg-service"])("%s", (name) => {
+  test("the commit message and PR body, byte for byte; the same from a rerun and from --write; empty after", () => {
+    const dir = project(name);
+    const msg = path.join(temp, "commit.txt");
+    const body = path.join(temp, "pr.md");
+    const texts = (): [string, string] => [read(msg), read(body)];
+    const want: [string, string] = [
+      read(path.join(expected, `${name}.commit.txt`)),
+      read(path.join(expected, `${name}.pr.md`)),
+    ];
+    expect(dfmod(["--commit-message", msg, "--pr-body", body, "."], dir).code).toBe(0);
+    expect(texts()).toEqual(want);
+    expect(dfmod(["--commit-message", msg, "--pr-body", body, "."], dir).code).toBe(0);
+    expect(texts()).toEqual(want);
+    // --write reads the files it explains before it replaces them: the same texts.
+    const written = dfmod(["--write", "--format", "json", "--commit-message", msg, "--pr-body", body, "."], dir);
+    expect(written.code).toBe(0);
+    expect(texts()).toEqual(want);
+    const doc = JSON.parse(written.stdout);
+    expect(doc.outcome).toBe("changed");
+    expect([doc.commitMessage, doc.prBody]).toEqual(want);
+    // Migrated: nothing to commit, both files empty.
+    const again = dfmod(["--write", "--format", "json", "--commit-message", msg, "--pr-body", body, "."], dir);
+    expect(JSON.parse(again.stdout).outcome).toBe("unchanged");
+    expect(texts()).toEqual(["", ""]);
+  });
+});
+
+const ALPINE_OK =
+  'FROM python:3.12-alpine\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["python", "app.py"]\n';
+const ALPINE_STUCK = 'FROM python:3.12-alpine\nRUN apk add --no-cache libnot-in-debian-dev\nCMD ["python"]\n';
+
+function repoWith(files: Record<string, string>): string {
+  const dir = path.join(temp, "repo");
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  fs.mkdirSync(path.join(dir, ".git"), { recursive: true });
+  return dir;
+}
+
+test("outcome: changed-action-needed; the checklist has every action-needed note; the unknown package is in the note", () => {
+  const dir = repoWith({
+    "api/Dockerfile": ALPINE_OK,
+    "api/requirements.txt": "flask\n",
+    "api/app.py": "print(1)\n",
+    "worker/Dockerfile": ALPINE_STUCK,
+  });
+  const r = dfmod(["--format", "json", "--commit-message", "m.txt", "--pr-body", "b.md", "api", "worker"], dir);
+  expect(r.code).toBe(0);
+  const doc = JSON.parse(r.stdout);
+  expect(doc.outcome).toBe("changed-action-needed");
+  const notes = doc.files.flatMap((f: { notes: { severity: string; packages?: string[] }[] }) => f.notes);
+  const stuck = notes.filter((n: { severity: string }) => n.severity === "action-needed");
+  expect(stuck.length).toBeGreaterThan(0);
+  expect(notes.flatMap((n: { packages?: string[] }) => n.packages ?? [])).toEqual(["libnot-in-debian-dev"]);
+  const body = read(path.join(dir, "b.md"));
+  expect(body.match(/^- \[ \] `worker\/Dockerfile` line \d+ \(alpine-to-trixie\): /gm)).toHaveLength(stuck.length);
+  const message = read(path.join(dir, "m.txt"));
+  expect(message).toMatch(/^dfmod: migrate 1 Dockerfile/);
+  expect(message).toContain(
+    "\nLeft as they were, with notes:\n\nworker/Dockerfile\n  action-needed alpine-to-trixie (line ",
+  );
+  for (const line of message.split("\n")) expect(line.length).toBeLessThanOrEqual(72);
+});
+
+test("- writes the text to standard output instead of the diff; with JSON or both at once it is a usage error", () => {
+  const dir = repoWith({ Dockerfile: ALPINE_OK, "requirements.txt": "flask\n", "app.py": "" });
+  const stdout = dfmod(["--commit-message", "-", "."], dir);
+  expect(stdout.code).toBe(0);
+  expect(stdout.stdout).toMatch(/^dfmod: migrate 1 Dockerfile/);
+  expect(stdout.stdout).not.toContain("--- a/Dockerfile");
+  dfmod(["--commit-message", "file.txt", "."], dir);
+  expect(stdout.stdout).toBe(read(path.join(dir, "file.txt")));
+  for (const args of [
+    ["--commit-message", "-", "--format", "json", "."],
+    ["--pr-body", "-", "--format", "sarif", "."],
+    ["--commit-message", "-", "--pr-body", "-", "."],
+    ["--pr-body", "", "."],
+  ]) {
+    const r = dfmod(args, dir);
+    expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: "" });
+    expect(r.stderr).toMatch(/^dfmod: --(commit-message|pr-body)/);
+  }
+  const missing = dfmod(["--commit-message", "no/such/folder/m.txt", "."], dir);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain("dfmod: --commit-message no/such/folder/m.txt: cannot write: ENOENT");
+});
+
+test("--check --fail-on never: 0 when nothing would change, 1 when something would; outcome says which", () => {
+  const dir = repoWith({ Dockerfile: ALPINE_OK, "requirements.txt": "flask\n", "app.py": "" });
+  const before = dfmod(["--check", "--fail-on", "never", "--format", "json", "."], dir);
+  expect([before.code, JSON.parse(before.stdout).outcome]).toEqual([1, "changed"]);
+  dfmod(["--write", "."], dir);
+  const after = dfmod(["--check", "--fail-on", "never", "--format", "json", "."], dir);
+  expect([after.code, JSON.parse(after.stdout).outcome]).toEqual([0, "unchanged"]);
+});

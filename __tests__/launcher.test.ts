@@ -12,10 +12,10 @@ const cli = path.join(root, "dist", "src", "cli.js");
 const example = path.join(root, "examples", "uv-service", "Dockerfile");
 
 function dfmod(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [cli, "--stdout", example], {
-    encoding: "utf8",
-    env: { ...process.env, ...env, NODE_DISABLE_COMPILE_CACHE: env.NODE_DISABLE_COMPILE_CACHE ?? "" },
-  });
+  const base = { ...process.env };
+  delete base.NODE_DISABLE_COMPILE_CACHE;
+  delete base.NODE_COMPILE_CACHE;
+  const r = spawnSync(process.execPath, [cli, "--stdout", example], { encoding: "utf8", env: { ...base, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -58,6 +58,16 @@ describe("docs/at-scale.md", () => {
     }
   });
 
+  test("the page says what each engine needs that the files cannot show", () => {
+    // Renovate runs post-upgrade commands only self-hosted, and only those its admin config admits
+    // (the setting's name before and after its rename).
+    expect(doc).toMatch(/only where Renovate is\s+self-hosted/);
+    expect(doc).toContain("`allowedCommands`");
+    expect(doc).toContain("`allowedPostUpgradeCommands`");
+    // A caller of the workflow passes a token, or the pull request's checks do not run.
+    expect(doc).toContain("secrets:\n      token: ${{ secrets.DFMOD_TOKEN }}\n");
+  });
+
   test("docs/cli.md and the README link the page", () => {
     expect(read(path.join(root, "docs", "cli.md"))).toContain("(at-scale.md)");
     expect(read(path.join(root, "README.md"))).toContain("(docs/at-scale.md)");
@@ -97,6 +107,9 @@ describe("the reusable workflow", () => {
     expect(pr.uses).toMatch(/^peter-evans\/create-pull-request@v\d+$/);
     const used = JSON.stringify(pr).match(/steps\.dfmod\.outputs\.[\w-]+/g)!;
     for (const ref of used) expect(written).toContain(ref.split(".").pop());
+    // A pull request opened with the job's GITHUB_TOKEN starts no workflows: a caller's token, if given.
+    expect(workflow.on.workflow_call.secrets).toEqual({ token: expect.objectContaining({ required: false }) });
+    expect(pr.with).toMatchObject({ token: "${{ secrets.token || github.token }}" });
   });
 
   test("the dfmod step, run as the runner runs it, sets the outcome, the title and the commit message", () => {
@@ -140,6 +153,7 @@ test("the Sourcegraph batch spec has what Batch Changes requires, and reads the 
     additionalProperties: false,
     required: ["name"],
     properties: {
+      version: { enum: [1, 2] },
       name: { type: "string", pattern: "^[\\w.-]+$" },
       description: { type: "string" },
       on: {
@@ -196,11 +210,68 @@ test("the Sourcegraph batch spec has what Batch Changes requires, and reads the 
   expect(validate(spec) ? [] : validate.errors).toEqual([]);
   expect(validate({ ...spec, steps: [{ run: "dfmod ." }] })).toBe(false);
   const step = spec.steps[0];
-  expect(step.run).toContain("dfmod --write --format json --commit-message /tmp/");
+  expect(step.run).toContain("dfmod --write --fail-on never --format json --commit-message /tmp/");
+  // Version 2: keyword search; the query's file filter takes every name dfmod reads as a Dockerfile.
+  expect(spec.version).toBe(2);
+  const query: string = spec.on[0].repositoriesMatchingQuery;
+  const file = new RegExp(/(?:^| )file:(\S+)/.exec(query)![1]!, "i");
+  const { isDockerfileName } = require("../src/discover") as typeof import("../src/discover");
+  for (const name of [
+    "Dockerfile",
+    "Dockerfile.prod",
+    "api.Dockerfile",
+    "Containerfile",
+    "x.Containerfile",
+    "README.md",
+    "Dockerfiles.txt",
+  ])
+    expect({ name, matched: file.test(`services/${name}`) }).toEqual({ name, matched: isDockerfileName(name) });
+  expect(query).toMatch(/ patterntype:keyword$/);
   expect(step.outputs.dfmod).toEqual({ value: "${{ step.stdout }}", format: "json" });
   // The fields of dfmod's JSON document that the template reads.
   expect(spec.changesetTemplate.body).toBe("${{ outputs.dfmod.prBody }}");
   expect(spec.changesetTemplate.commit.message).toBe("${{ outputs.dfmod.commitMessage }}");
+});
+
+describe("git-xargs and multi-gitter", () => {
+  test("git-xargs is told not to mark its commits [skip ci]: the pull requests' checks build the images", () => {
+    const lines = read(path.join(recipes, "git-xargs.sh")).split("\n");
+    const start = lines.findIndex((l) => l.startsWith("git-xargs "));
+    const command = lines.slice(start, lines.findIndex((l, i) => i > start && !l.endsWith("\\")) + 1);
+    expect(command).toContain("  --no-skip-ci \\");
+  });
+
+  test("the step names each repository's document by owner and name, as each engine gives them", () => {
+    const bin = path.join(temp, "bin");
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, "dfmod"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`, { mode: 0o755 });
+    const results = path.join(temp, "results");
+    const run = (repo: string, env: Record<string, string>) => {
+      const dir = path.join(temp, repo);
+      fs.mkdirSync(path.join(dir, ".git"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "Dockerfile"), 'FROM python:3.12-alpine\nCMD ["python"]\n');
+      const clean = Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !/^(REPOSITORY|XARGS_)/.test(k)),
+      ) as Record<string, string>;
+      const r = spawnSync("bash", [path.join(recipes, "dfmod-step.sh")], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...clean, PATH: `${bin}:${process.env.PATH}`, RESULTS: results, ...env },
+      });
+      expect({ repo, status: r.status, stderr: r.stderr }).toEqual({ repo, status: 0, stderr: "" });
+    };
+    run("a", { XARGS_REPO_OWNER: "org-a", XARGS_REPO_NAME: "api", XARGS_DRY_RUN: "false" });
+    run("b", { XARGS_REPO_OWNER: "org-b", XARGS_REPO_NAME: "api", XARGS_DRY_RUN: "false" });
+    run("c", { REPOSITORY: "org-c/api" });
+    run("plain", {});
+    expect(fs.readdirSync(results).sort()).toEqual([
+      "org-a-api.json",
+      "org-b-api.json",
+      "org-c-api.json",
+      "plain.json",
+    ]);
+    expect(JSON.parse(read(path.join(results, "org-a-api.json"))).outcome).toBe("changed");
+  });
 });
 
 test("the Renovate entry: a package rule for the python image whose post-upgrade task runs dfmod", () => {
@@ -283,9 +354,9 @@ function git(args: string[], cwd: string): string {
   return r.stdout;
 }
 
-/** A bare repository holding one commit of the files given, on main. */
-function bareRepo(name: string, files: Record<string, string>): string {
-  const src = path.join(temp, "src", name);
+/** A bare repository holding one commit of the files given, on main, in a folder of bare repositories. */
+function bareRepo(name: string, files: Record<string, string>, folder = "remotes"): string {
+  const src = path.join(temp, "src", folder, name);
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
     fs.writeFileSync(path.join(src, rel), text);
@@ -293,7 +364,7 @@ function bareRepo(name: string, files: Record<string, string>): string {
   git(["init", "-q", "-b", "main"], src);
   git(["add", "--all"], src);
   git(["commit", "-q", "-m", "the service"], src);
-  const bare = path.join(temp, "remotes", `${name}.git`);
+  const bare = path.join(temp, folder, `${name}.git`);
   git(["init", "-q", "--bare", "-b", "main", bare], temp);
   git(["push", "-q", bare, "main"], src);
   return bare;
@@ -374,6 +445,53 @@ test("the campaign script: branches where dfmod changed something, its messages 
   }
 });
 
+test("the campaign script: two repositories of one name need a name each; a failed PR_COMMAND runs again", () => {
+  const first = bareRepo("orders", REPOS.orders!, "org-a");
+  const second = bareRepo("orders", REPOS.orders!, "org-b");
+  const list = path.join(temp, "repos.txt");
+  const results = path.join(temp, "results");
+  const prLog = path.join(temp, "pr.log");
+  const campaign = () =>
+    spawnSync("bash", [path.join(recipes, "campaign.sh"), list], {
+      cwd: temp,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        ...GIT_ENV,
+        DFMOD: `${process.execPath} ${cli}`,
+        RESULTS: results,
+        // Fails until the file "pr-ok" exists, as a rate-limited `gh pr create` would.
+        PR_COMMAND: `[ -e "${temp}/pr-ok" ] && echo "$DFMOD_PR_BODY" >>"${prLog}"`,
+      },
+    });
+  fs.writeFileSync(list, `${first}\n${second}\n`);
+  const clash = campaign();
+  expect(clash.status).toBe(1);
+  expect(clash.stdout).toBe(
+    "orders: pushed dfmod/migrate (changed)\n" +
+      "orders: PR_COMMAND failed (the next run tries it again)\n" +
+      `orders: error: a second repository of this name (${second}): give it a name (a tab after its URL, then the name)\n`,
+  );
+  expect(branchHead(second)).toBeUndefined();
+  expect(fs.readdirSync(results).sort()).toEqual(["orders.json", "orders.pr-pending", "orders.pr.md"]);
+
+  // Named after a tab; the first's pull request is tried again though its branch is up to date.
+  fs.writeFileSync(list, `${first}\n${second}\torders-b  # the other team's\n`);
+  fs.writeFileSync(path.join(temp, "pr-ok"), "");
+  const named = campaign();
+  expect(named.status).toBe(0);
+  expect(named.stdout).toBe(
+    "orders: up to date: dfmod/migrate already has this change\n" + "orders-b: pushed dfmod/migrate (changed)\n",
+  );
+  expect(read(prLog)).toBe(`${results}/orders.pr.md\n${results}/orders-b.pr.md\n`);
+  expect(fs.readdirSync(results).sort()).toEqual(["orders-b.json", "orders-b.pr.md", "orders.json", "orders.pr.md"]);
+  expect(read(path.join(results, "orders-b.pr.md"))).toBe(read(path.join(results, "orders.pr.md")));
+
+  // Nothing pending: a third run runs no PR_COMMAND.
+  expect(campaign().status).toBe(0);
+  expect(read(prLog).split("\n")).toHaveLength(3);
+});
+
 test("dfmod report: a repository field names it; a file it cannot take is an error naming it", () => {
   const put = (name: string, text: string): string => {
     fs.writeFileSync(path.join(temp, name), text);
@@ -409,6 +527,35 @@ test("dfmod report: a repository field names it; a file it cannot take is an err
     expect({ file, code: r.status, stdout: r.stdout }).toEqual({ file, code: 2, stdout: "" });
     expect(r.stderr).toContain(`dfmod report: ${message}`);
   }
+  // An older run's document: no outcome, a summary without some counts; they come from its files.
+  const note = { transform: "alpine-to-trixie", id: "left-on-alpine", line: 1, message: "left | as it was" };
+  const old = put(
+    "old.json",
+    JSON.stringify({
+      files: [
+        { path: "Dockerfile", changed: true, notes: [{ ...note, severity: "action-needed" }] },
+        {
+          path: "broken/Dockerfile",
+          changed: false,
+          notes: [],
+          error: { line: 2, message: "unknown instruction: FOO" },
+        },
+      ],
+      summary: { changed: 1, notes: { info: 0 } },
+    }),
+  );
+  const csv = spawnSync(process.execPath, [cli, "report", "--format", "csv", old], { cwd: temp, encoding: "utf8" });
+  expect(csv.stdout).toBe(
+    "repository,outcome,files,files_changed,errors,action_needed,warnings,action_needed_ids,unknown_packages,why\r\n" +
+      "old,error,2,1,1,1,0,alpine-to-trixie/left-on-alpine,,error: broken/Dockerfile line 2: unknown instruction: FOO\r\n",
+  );
+  const folder = report("a.json", ".");
+  expect([folder.status, folder.stderr]).toEqual([
+    2,
+    "dfmod report: .: a folder: give the JSON documents in it (*.json)\n",
+  ]);
+  const notJson = report(put("text.json", "hello\nworld\n"));
+  expect(notJson.stderr).toMatch(/^dfmod report: text\.json: not JSON: [^\n]*\n$/);
   const twin = report("a.json", put("b.json", doc({ repository: "my-org/api" })));
   expect(twin.status).toBe(2);
   expect(twin.stderr).toContain('a.json and b.json both name the repository "my-org/api"');

@@ -142,3 +142,26 @@ test("--check --fail-on never: 0 when nothing would change, 1 when something wou
   const after = dfmod(["--check", "--fail-on", "never", "--format", "json", "."], dir);
   expect([after.code, JSON.parse(after.stdout).outcome]).toEqual([0, "unchanged"]);
 });
+
+test("a file left as it was: its error with its line, its warnings under it in the PR body", () => {
+  const dir = repoWith({
+    "api/Dockerfile": ALPINE_OK,
+    "api/requirements.txt": "flask\n",
+    "api/app.py": "print(1)\n",
+    "broken/Dockerfile": "FROM python:3.12-alpine\nFOO | bar\n",
+    "worker/Dockerfile": ALPINE_STUCK,
+  });
+  const r = dfmod(["--commit-message", "m.txt", "--pr-body", "b.md", "api", "broken", "worker"], dir);
+  expect(r.code).toBe(2);
+  const body = read(path.join(dir, "b.md"));
+  const left = body.slice(body.indexOf("\n### Left as they were\n"));
+  expect(left).toBe(
+    "\n### Left as they were\n\n" +
+      "- `broken/Dockerfile`: error (line 2): unknown instruction: FOO\n" +
+      "- `worker/Dockerfile`: 2 action-needed, 1 warning\n" +
+      "  - line 1 (multi-stage): **warning:** not split into builder and runtime stages: the stage installs with apk (line 2): dfmod does not know the Alpine runtime packages of what it installs, so a runtime stage could lose them. Migrate it to Debian first (alpine-to-trixie), or split it by hand\n",
+  );
+  expect(read(path.join(dir, "m.txt"))).toContain(
+    "\nLeft as they were, with notes:\n\nbroken/Dockerfile\n  error (line 2): unknown instruction: FOO\n",
+  );
+});

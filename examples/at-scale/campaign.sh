@@ -4,7 +4,10 @@
 # for `dfmod report`) in a results folder. What git-xargs and multi-gitter do, with a commit message
 # and PR body made for each repository.
 #
-#   campaign.sh REPOS_FILE        one repository a line (a URL or a path git can clone; # comments)
+#   campaign.sh REPOS_FILE        one repository a line: a URL or a path git can clone, then
+#                                 optionally a tab and a name for its files (default: the URL's
+#                                 last part less .git: two repositories of one name need one); #
+#                                 comments
 #
 # Environment:
 #   DFMOD       the dfmod command (default: dfmod)
@@ -15,7 +18,8 @@
 #   PR_COMMAND  run in the clone after each push, with DFMOD_BRANCH, DFMOD_BASE, DFMOD_PR_TITLE and
 #               DFMOD_PR_BODY (the body's file) set: e.g. 'gh pr create --base "$DFMOD_BASE"
 #               --head "$DFMOD_BRANCH" --title "$DFMOD_PR_TITLE" --body-file "$DFMOD_PR_BODY"
-#               || gh pr edit "$DFMOD_BRANCH" --body-file "$DFMOD_PR_BODY"'
+#               || gh pr edit "$DFMOD_BRANCH" --body-file "$DFMOD_PR_BODY"'. When it fails,
+#               <name>.pr-pending stays in RESULTS and the next run runs it again, pushed or not.
 #   GIT_AUTHOR_NAME / GIT_AUTHOR_EMAIL  the commits' author (default: dfmod <dfmod@localhost>)
 #
 # Each repository ends as one of: pushed (a new or updated branch), up to date (the branch already
@@ -46,10 +50,22 @@ fi
 g() { git -c commit.gpgsign=false -c tag.gpgsign=false -c core.hooksPath=/dev/null "$@"; }
 export GIT_TERMINAL_PROMPT=0
 
+# PR_COMMAND for one repository; <name>.pr-pending marks it to be run again until it succeeds.
+open_pr() {
+  local name=$1 dir=$2 base=$3 message=$4
+  [ -n "${PR_COMMAND:-}" ] || return 0
+  : >"$results/$name.pr-pending"
+  if (cd "$dir" && DFMOD_BRANCH=$branch DFMOD_BASE=$base DFMOD_PR_TITLE=$(head -n 1 "$message") \
+    DFMOD_PR_BODY="$results/$name.pr.md" bash -c "$PR_COMMAND"); then
+    rm -f "$results/$name.pr-pending"
+  else
+    echo "$name: PR_COMMAND failed (the next run tries it again)"
+  fi
+}
+
 # One repository: prints its outcome; returns 1 on an error.
 migrate() {
-  local url=$1 name dir base message code
-  name=$(basename "${url%/}" .git)
+  local url=$1 name=$2 dir base message code
   dir="$work/$name"
   message="$work/$name.commit.txt"
   rm -rf "$dir"
@@ -78,22 +94,36 @@ migrate() {
     [ "$(g -C "$dir" rev-parse 'FETCH_HEAD^{tree}' 'FETCH_HEAD^')" = "$(g -C "$dir" rev-parse 'HEAD^{tree}' 'HEAD^')" ] &&
     g -C "$dir" cat-file commit FETCH_HEAD | sed '1,/^$/d' | cmp -s - "$message"; then
     echo "$name: up to date: $branch already has this change"
+    if [ -e "$results/$name.pr-pending" ]; then open_pr "$name" "$dir" "$base" "$message"; fi
     return 0
   fi
   g -C "$dir" push --quiet --force origin "$branch"
   echo "$name: pushed $branch ($(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).outcome)' "$results/$name.json"))"
-  if [ -n "${PR_COMMAND:-}" ]; then
-    (cd "$dir" && DFMOD_BRANCH=$branch DFMOD_BASE=$base DFMOD_PR_TITLE=$(head -n 1 "$message") \
-      DFMOD_PR_BODY="$results/$name.pr.md" bash -c "$PR_COMMAND") || echo "$name: PR_COMMAND failed"
-  fi
+  open_pr "$name" "$dir" "$base" "$message"
 }
 
 status=0
+seen=" "
 while IFS= read -r line || [ -n "$line" ]; do
   line=${line%%#*}
-  line=${line#"${line%%[![:space:]]*}"}
-  line=${line%"${line##*[![:space:]]}"}
-  [ -z "$line" ] && continue
-  migrate "$line" || status=1
+  url=${line%%$'\t'*}
+  name=
+  [[ $line == *$'\t'* ]] && name=${line#*$'\t'}
+  url=${url#"${url%%[![:space:]]*}"}
+  url=${url%"${url##*[![:space:]]}"}
+  name=${name//[[:space:]]/}
+  [ -z "$url" ] && continue
+  name=${name:-$(basename "${url%/}" .git)}
+  # Each repository's files are named after it: a second of one name would replace the first's.
+  if [[ $name == */* || $name == .* ]]; then
+    echo "$name: error: a name has no / and does not start with . ($url)"
+    status=1
+  elif [[ $seen == *" $name "* ]]; then
+    echo "$name: error: a second repository of this name ($url): give it a name (a tab after its URL, then the name)"
+    status=1
+  else
+    seen+="$name "
+    migrate "$url" "$name" || status=1
+  fi
 done <"$repos_file"
 exit "$status"

@@ -4,7 +4,10 @@
 # no commit, no pull request); dfmod's exit 2 (an error) makes the engine skip the repository.
 set -uo pipefail
 results=${RESULTS:?set RESULTS to an absolute folder for the JSON documents}
-name=${REPOSITORY:-${XARGS_REPO_NAME:-$(basename "$PWD")}}
+# multi-gitter sets REPOSITORY (owner/name); git-xargs XARGS_REPO_OWNER and XARGS_REPO_NAME. The
+# owner is kept: two organisations' repositories of one name get two documents.
+name=${REPOSITORY:-${XARGS_REPO_NAME:+${XARGS_REPO_OWNER:+$XARGS_REPO_OWNER/}$XARGS_REPO_NAME}}
+name=${name:-$(basename "$PWD")}
 mkdir -p "$results"
 dfmod --write --format json . >"$results/${name//\//-}.json"
 [ $? -ne 2 ]

@@ -129,10 +129,14 @@ function wrap(text: string, first: string, rest: string, width = 72): string[] {
   return lines;
 }
 
+/** A file's error as the texts say it: with its line when it has one. */
+const errorText = (error: { line?: number; message: string }): string =>
+  `error${error.line !== undefined ? ` (line ${error.line})` : ""}: ${error.message}`;
+
 /** One file's block of the commit message: its transforms, then each warning and action-needed note. */
 function commitBlock(r: FileResult, order: string[]): string[] {
   const lines = [r.path];
-  if (r.error) lines.push(...wrap(`error: ${r.error.message}`, "  ", "    "));
+  if (r.error) lines.push(...wrap(errorText(r.error), "  ", "    "));
   if (r.changed && !r.error) lines.push(...wrap(`transforms: ${transformsOf([r], order).join(", ")}`, "  ", "    "));
   for (const n of sorted(
     r.notes.filter((n) => n.severity !== "info"),
@@ -252,14 +256,26 @@ function cacheTable(changed: FileResult[], comparisons: Map<string, CacheCompari
   ];
 }
 
-/** The files left as they were that have something to say: an error, a skip, or warnings and action-needed notes. */
-function leftAlone(left: FileResult[]): string[] {
+/**
+ * The files left as they were that have something to say: an error, or notes beyond info. Their
+ * warnings are listed under them (their action-needed notes are in the checklist).
+ */
+function leftAlone(left: FileResult[], order: string[]): string[] {
   if (!left.length) return [];
-  const why = (r: FileResult): string => {
-    if (r.error) return `error: ${r.error.message}`;
-    return noteCounts({ ...r, notes: r.notes.filter((n) => n.severity !== "info") });
-  };
-  return ["### Left as they were", "", ...left.map((r) => `- ${code(r.path)}: ${md(why(r))}`), ""];
+  const lines = ["### Left as they were", ""];
+  for (const r of left) {
+    const why = r.error
+      ? errorText(r.error)
+      : noteCounts({ ...r, notes: r.notes.filter((n) => n.severity !== "info") });
+    lines.push(`- ${code(r.path)}: ${md(why)}`);
+    const warnings = sorted(
+      r.notes.filter((n) => n.severity === "warning"),
+      order,
+      false,
+    );
+    for (const n of warnings) lines.push(`  - line ${n.line} (${n.transform}): **warning:** ${md(n.message)}`);
+  }
+  return [...lines, ""];
 }
 
 /** The pull-request body in Markdown; "" when nothing changed. */
@@ -274,7 +290,7 @@ export function prBody(results: FileResult[], order: string[], comparisons: Map<
     ...checklist([...changed, ...left], order),
     ...whatAndWhy(changed, order),
     ...cacheTable(changed, comparisons),
-    ...leftAlone(left),
+    ...leftAlone(left, order),
   ];
   return lines.join("\n").replace(/\n+$/, "") + "\n";
 }

@@ -29,7 +29,7 @@ export function readRun(file: string, text: string): RepositoryRun | string {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    return `${file}: not JSON: ${(err as Error).message}`;
+    return `${file}: not JSON: ${(err as Error).message.replace(/\s+/g, " ")}`;
   }
   const d = doc as { files?: unknown; summary?: unknown; outcome?: unknown; repository?: unknown };
   const summary = d?.summary as Summary | undefined;
@@ -41,8 +41,32 @@ export function readRun(file: string, text: string): RepositoryRun | string {
   if (d.outcome !== undefined && !outcomes.includes(d.outcome as Outcome))
     return `${file}: "outcome" must be one of ${outcomes.join(", ")}`;
   const name = (d.repository as string | undefined) ?? path.basename(file).replace(/\.json$/i, "");
-  const outcome = (d.outcome as Outcome | undefined) ?? outcomeOf(summary);
-  return { name, file, files: d.files as FileResult[], summary, outcome };
+  const files = d.files as FileResult[];
+  const full = completeSummary(summary, files);
+  const outcome = (d.outcome as Outcome | undefined) ?? outcomeOf(full);
+  return { name, file, files, summary: full, outcome };
+}
+
+/**
+ * The summary with what an older run's document leaves out (its file count, errors, a severity's
+ * count) counted from its files, so the report shows no hole and the outcome agrees with the notes.
+ */
+function completeSummary(summary: Summary, files: FileResult[]): Summary {
+  const count = (severity: Note["severity"]): number =>
+    files.reduce((n, f) => n + (f.notes ?? []).filter((x) => x.severity === severity).length, 0);
+  const num = (value: unknown, fallback: () => number): number => (typeof value === "number" ? value : fallback());
+  return {
+    ...summary,
+    files: num(summary.files, () => files.length),
+    unchanged: num(summary.unchanged, () => files.filter((f) => !f.changed && !f.error && !f.skipped).length),
+    skipped: num(summary.skipped, () => files.filter((f) => f.skipped).length),
+    errors: num(summary.errors, () => files.filter((f) => f.error).length),
+    notes: {
+      info: num(summary.notes.info, () => count("info")),
+      warning: num(summary.notes.warning, () => count("warning")),
+      "action-needed": num(summary.notes["action-needed"], () => count("action-needed")),
+    },
+  };
 }
 
 /** The documents of the files given, each checked; the first problem (a file missing, not JSON, two of one name). */
@@ -54,6 +78,7 @@ export function readRuns(files: string[], cwd: string): RepositoryRun[] | string
       text = fs.readFileSync(path.resolve(cwd, file), "utf8");
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EISDIR") return `${file}: a folder: give the JSON documents in it (${path.join(file, "*.json")})`;
       return `${file}: ${code === "ENOENT" ? "no such file" : `cannot read: ${code}`}`;
     }
     const run = readRun(file, text);
@@ -70,7 +95,9 @@ const notesOf = (run: RepositoryRun, severity: Note["severity"]): Note[] =>
 
 /** Why a repository is left as it was, or what is left in a migrated one. */
 export function whyOf(run: RepositoryRun): string {
-  const errors = run.files.filter((f) => f.error).map((f) => `${f.path}: ${f.error!.message}`);
+  const errors = run.files
+    .filter((f) => f.error)
+    .map((f) => `${f.path}${f.error!.line !== undefined ? ` line ${f.error!.line}` : ""}: ${f.error!.message}`);
   if (errors.length) return `error: ${errors.join("; ")}`;
   const ids = [...new Set(notesOf(run, "action-needed").map((n) => `${n.transform}/${n.id}`))].sort();
   if (ids.length) return `action needed: ${ids.join(", ")}`;

@@ -63,12 +63,12 @@ test("a cache folder that cannot be written is no error", () => {
   expect([r.status, r.stderr]).toEqual([0, dfmod({ NODE_DISABLE_COMPILE_CACHE: "1" }).stderr]);
 });
 
-test("the shell parser's compile keeps the process alive until it is done (Node 24 would exit first)", () => {
-  const wasm = path.join(root, "dist", "src", "engine", "wasm.js");
+test("the shell parser's WebAssembly compile keeps the process alive until it is done (Node 24 would exit first)", () => {
+  const start = path.join(root, "dist", "src", "engine", "shell-start.js");
   const r = spawnSync(
     process.execPath,
-    ["-e", `require(${JSON.stringify(wasm)}).compileShellWasm().bash.then(() => console.log("compiled"))`],
-    { encoding: "utf8" },
+    ["-e", `require(${JSON.stringify(start)}).startShellParser().bash.then(() => console.log("compiled"))`],
+    { encoding: "utf8", env: { ...process.env, DFMOD_SHELL_PARSER: "wasm" } },
   );
   expect([r.status, r.stdout]).toEqual([0, "compiled\n"]);
 });

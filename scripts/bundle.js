@@ -5,7 +5,8 @@
 //
 // Outside the bundle, loaded from node_modules when a run needs them: yargs (only `--help`, the
 // other commands and unusual command lines read the command line with it; it reads its own files
-// from its package folder), yaml (compose files) and diff (the diff output). Whitespace is
+// from its package folder), yaml (compose files), diff (the diff output), and the shell parser's
+// packages (native addons found from their own folders; web-tree-sitter only where they do not load). Whitespace is
 // minified, names are not: a stack trace of an internal error names the functions.
 const esbuild = require("esbuild");
 const fs = require("node:fs");
@@ -36,11 +37,13 @@ const common = {
   platform: "node",
   target: "node20",
   format: "cjs",
-  external: ["yargs", "yaml", "diff"],
+  external: ["yargs", "yaml", "diff", "tree-sitter", "tree-sitter-bash", "web-tree-sitter"],
   plugins: [ownDirname],
   logLevel: "warning",
   minifyWhitespace: true,
   minifySyntax: true,
+  // ASCII only (esbuild's default, stated): the launcher reads the bundle as latin1.
+  charset: "ascii",
   legalComments: "none",
 };
 

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
 import { initShell } from "./engine/shell";
@@ -76,6 +76,9 @@ export interface IO {
 
 export { writeAtomic } from "./write";
 
+/** node:worker_threads, loaded when a run starts workers (a one-file run never does). */
+const workerThreads = (): typeof import("node:worker_threads") => require("node:worker_threads");
+
 /** Worker threads pay off only for many files: a small run stays in this thread. */
 const FILES_PER_WORKER = 16;
 
@@ -128,7 +131,7 @@ async function runTasks(
       worker.postMessage(ids.map((id) => ({ id, task: tasks[id] })));
     };
     for (let i = 0; i < workers; i++) {
-      const worker = new Worker(script, { workerData: { modules } });
+      const worker = new (workerThreads().Worker)(script, { workerData: { modules } });
       pool.push(worker);
       worker.on("message", (m: { ready?: boolean; fatal?: string; id?: number; result?: TaskResult }) => {
         if (m.fatal) return finish(new Error(`a worker failed to start: ${m.fatal}`));

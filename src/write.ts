@@ -26,9 +26,21 @@ export const temporaryFiles = new Set<string>();
 let counter = 0;
 
 /** The hash a write compares: the file must still hold what dfmod read. */
-// node:crypto is loaded on first use: a run that writes nothing never needs it.
-export const hashOf = (bytes: Uint8Array): string =>
-  (require("node:crypto") as typeof import("node:crypto")).createHash("sha1").update(bytes).digest("hex");
+/**
+ * A 64-bit FNV-1a hash of the bytes (two 32-bit lanes), in hex: a write checks that the file still
+ * holds what was read. Not cryptographic, and it need not be: it tells a file changed since this
+ * run read it, which an edit in between does with a chance of 2^-64 of going unseen; node:crypto
+ * would cost every run ~7 ms of loading.
+ */
+export function hashOf(bytes: Uint8Array): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < bytes.length; i++) {
+    a = Math.imul(a ^ bytes[i]!, 0x01000193);
+    b = Math.imul(b ^ bytes[i]!, 0x01000193) ^ (a >>> 15);
+  }
+  return `${(a >>> 0).toString(16).padStart(8, "0")}${(b >>> 0).toString(16).padStart(8, "0")}`;
+}
 
 /** What `file` holds now: the hash of its bytes, or null when there is no such file. */
 function current(file: string): string | null {

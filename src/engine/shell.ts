@@ -3,7 +3,7 @@
  * parser is loaded once per process by `initShell()`; `parseShell()` is synchronous afterwards.
  * Offsets in the result are logical offsets of the instruction (the parsed body starts at `base`).
  */
-import { compileShellWasm, instantiate, type WasmModule } from "./wasm";
+import { instantiate, startShellParser, type WasmModule } from "./shell-start";
 import type { Node, Parser as TSParser } from "web-tree-sitter";
 
 export interface ShellWord {
@@ -52,9 +52,14 @@ export function initShell(): Promise<void> {
 
 async function load(): Promise<void> {
   if (parser) return;
-  const compiling = compileShellWasm();
+  const start = startShellParser();
+  parser = start.kind === "native" ? (start.parser as TSParser) : await wasmParser(start.runtime, start.bash);
+}
+
+/** The WebAssembly parser from the compiled modules. */
+async function wasmParser(compiledRuntime: Promise<WasmModule>, compiledBash: Promise<WasmModule>): Promise<TSParser> {
   const { Parser, Language } = require("web-tree-sitter") as typeof import("web-tree-sitter");
-  const runtime = await compiling.runtime;
+  const runtime = await compiledRuntime;
   // The tree-sitter runtime is instantiated from the compiled module rather than read from a path
   // relative to its script.
   await Parser.init({
@@ -64,8 +69,13 @@ async function load(): Promise<void> {
     },
   });
   const p = new Parser();
-  p.setLanguage(Language.loadSync(await compiling.bash));
-  parser = p;
+  p.setLanguage(Language.loadSync(await compiledBash));
+  return p;
+}
+
+/** Which parser this thread uses (after initShell). */
+export function shellBackend(): "native" | "wasm" {
+  return startShellParser().kind;
 }
 
 /**
@@ -225,7 +235,8 @@ function parseUncached(source: string): ShellScript {
     }
     return { base: 0, source, hasError: root.hasError, commands, items };
   } finally {
-    tree.delete();
+    // web-tree-sitter's trees live in WebAssembly memory until deleted; native ones are collected.
+    (tree as { delete?: () => void }).delete?.();
   }
 }
 

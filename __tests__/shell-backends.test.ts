@@ -1,0 +1,98 @@
+/**
+ * The shell parser's two backends (src/engine/shell-start.ts): the native addon, which dfmod uses
+ * where it loads, and WebAssembly, used elsewhere. Both must read every RUN alike; dfmod's outputs
+ * depend on nothing else of the parser.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const root = path.join(__dirname, "..");
+const dist = path.join(root, "dist", "src");
+
+/** Every Dockerfile of the fixtures and examples. */
+function dockerfiles(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (/Dockerfile|Containerfile/.test(e.name)) found.push(full);
+    }
+  };
+  walk(path.join(__dirname, "fixtures"));
+  walk(path.join(root, "examples"));
+  return found.sort();
+}
+
+/** In a child process with the given backend: the backend's name and the shell view of every RUN. */
+function readAll(backend: string, files: string[]): { backend: string; scripts: unknown[] } {
+  const script = `
+    const { initShell, shellBackend } = require(${JSON.stringify(path.join(dist, "engine", "shell.js"))});
+    const { Dockerfile } = require(${JSON.stringify(path.join(dist, "engine", "dockerfile.js"))});
+    const fs = require("node:fs");
+    initShell().then(() => {
+      const scripts = [];
+      for (const file of JSON.parse(process.argv[1])) {
+        let df;
+        try { df = new Dockerfile(fs.readFileSync(file, "utf8")); } catch { continue; }
+        for (const i of df.instructions) { const s = i.shell(); if (s) scripts.push({ file, line: i.line, s }); }
+      }
+      process.stdout.write(JSON.stringify({ backend: shellBackend(), scripts }));
+    });`;
+  const env = { ...process.env, DFMOD_SHELL_PARSER: backend };
+  const r = spawnSync(process.execPath, ["-e", script, JSON.stringify(files)], {
+    encoding: "utf8",
+    env,
+    maxBuffer: 1 << 28,
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+const prebuilt = ["tree-sitter/prebuilds", "tree-sitter-bash/prebuilds"].every((p) =>
+  fs.existsSync(path.join(root, "node_modules", p, `${process.platform}-${process.arch}`)),
+);
+
+test("where the addons have a prebuilt binary, dfmod parses with the native parser; DFMOD_SHELL_PARSER=wasm chooses WebAssembly", () => {
+  expect(readAll("wasm", []).backend).toBe("wasm");
+  expect(readAll("", []).backend).toBe(prebuilt ? "native" : "wasm");
+});
+
+/** RUNs the fixtures lack: non-ASCII words, CRLF, a body longer than the native reader's 32 KB chunk. */
+function oddOnes(): string[] {
+  const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "dfmod-shell-"));
+  const long = Array.from({ length: 3000 }, (_, i) => `echo "ünïcödé ${i}" > /tmp/f${i}`).join(" && \\\n  ");
+  const files: [string, string][] = [
+    ["unicode.Dockerfile", 'FROM debian\nRUN echo "héllo wörld 🐳" && apt-get install -y ca-certificates # ünï\n'],
+    ["crlf.Dockerfile", "FROM debian\r\nRUN apt-get update \\\r\n  && apt-get install -y curl\r\n"],
+    ["long.Dockerfile", `FROM debian\nRUN ${long}\n`],
+  ];
+  return files.map(([name, text]) => {
+    fs.writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  });
+}
+
+test("both backends read every RUN of the fixtures and examples alike", () => {
+  const files = [...dockerfiles(), ...oddOnes()];
+  expect(files.length).toBeGreaterThan(300);
+  const wasm = readAll("wasm", files);
+  const native = readAll("native", files);
+  expect(wasm.scripts.length).toBeGreaterThan(500);
+  expect(native.scripts).toEqual(wasm.scripts);
+});
+
+test("a second copy of tree-sitter's JavaScript in one process (jest's per-file module registry) falls back to WebAssembly", () => {
+  const start = path.join(dist, "engine", "shell-start.js");
+  const script = `
+    const first = require(${JSON.stringify(start)}).startShellParser();
+    // A fresh module registry: every module evaluated again, the addons' classes kept.
+    for (const key of Object.keys(require.cache)) if (!key.endsWith(".node")) delete require.cache[key];
+    delete globalThis[Symbol.for("dfmod.shell-parser")];
+    const second = require(${JSON.stringify(start)}).startShellParser();
+    process.stdout.write(first.kind + " " + second.kind);
+    if (second.kind === "wasm") second.bash.then(() => undefined);`;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+  expect([r.status, r.stdout]).toEqual([0, prebuilt ? "native wasm" : "wasm wasm"]);
+});

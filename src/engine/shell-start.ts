@@ -1,0 +1,129 @@
+/**
+ * The shell parser (tree-sitter with tree-sitter-bash), started once per thread:
+ * - native: the `tree-sitter` package's prebuilt addon (an optional dependency, with prebuilds for
+ *   Linux, macOS and Windows on x64 and arm64) and tree-sitter-bash's own; ~15 ms to load;
+ * - else WebAssembly (web-tree-sitter and tree-sitter-bash's .wasm), compiled in the background:
+ *   ~60 ms of compile that the run waits for. DFMOD_SHELL_PARSER=wasm chooses it.
+ * Both are the same parser (tree-sitter-bash 0.25.1), and a test checks that they read every RUN of
+ * the fixtures and examples alike. The dfmod command starts the parser before it loads the rest of
+ * dfmod (src/cli.ts); it reaches src/engine/shell.ts through a global, as the launcher and the
+ * bundle it loads are separate scripts.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+
+/** The part of the WebAssembly global used here (the project's type libraries do not declare it). */
+interface Wasm {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  instantiate(module: WasmModule, imports: object): Promise<object>;
+}
+export type WasmModule = { readonly compiled: unique symbol };
+const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+
+/** What src/engine/shell.ts reads of a tree-sitter parser: both backends have it. */
+export interface TreeSitterParser {
+  parse(source: string): unknown;
+}
+
+export type ShellStart =
+  | { kind: "native"; parser: TreeSitterParser }
+  | { kind: "wasm"; runtime: Promise<WasmModule>; bash: Promise<WasmModule> };
+
+const KEY = Symbol.for("dfmod.shell-parser");
+
+/**
+ * The V8 flags dfmod runs with. Liftoff (V8's baseline WebAssembly compiler) only: with the
+ * optimising tier, V8 compiles the parser again in the background, and the process cannot exit
+ * until that is done (~0.5 s on a one-file run); parsing is ~25% slower, which a run never
+ * notices. And every function compiled up front, on the compile's background threads: compiled
+ * lazily, the first parse would compile the parser's functions on the main thread (~50 ms).
+ * Flags are process-wide: set by the main thread, before any worker starts and before the
+ * launcher compiles the bundle (V8's code cache is only taken under the flags it was made with);
+ * only where the WebAssembly parser is used (loading node:v8 costs a one-file run ~5 ms).
+ */
+export function setV8Flags(): void {
+  const { isMainThread } = require("node:worker_threads") as typeof import("node:worker_threads");
+  if (isMainThread)
+    (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--liftoff-only --no-wasm-lazy-compilation");
+}
+
+/**
+ * A file of an installed package, found as Node finds the package (the node_modules folders from
+ * here up) but without require.resolve, whose package-exports machinery costs a one-file run ~10 ms.
+ */
+function packageFile(name: string): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "node_modules", name);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return require.resolve(name);
+  }
+}
+
+function compile(file: string): Promise<WasmModule> {
+  const p = wasm.compile(readFileSync(packageFile(file)));
+  // A compile in progress does not keep Node's event loop alive (Node 24 exits with work still
+  // waiting on it): a timer does, until the compile is done.
+  const alive = setInterval(() => undefined, 60_000);
+  p.then(
+    () => clearInterval(alive),
+    () => clearInterval(alive), // the error is reported where the module is awaited
+  );
+  return p;
+}
+
+/** The native parser, or undefined when its addon does not load here (or DFMOD_SHELL_PARSER=wasm). */
+function nativeParser(): TreeSitterParser | undefined {
+  if (process.env.DFMOD_SHELL_PARSER === "wasm") return undefined;
+  try {
+    const Parser = require("tree-sitter") as new () => TreeSitterParser & { setLanguage(language: unknown): void };
+    const parser = new Parser();
+    parser.setLanguage(bashAddon());
+    // tree-sitter's JavaScript wraps the addon's classes once per process; evaluated again (a test
+    // runner's fresh module registry, as jest gives each test file), its trees have no root node.
+    // Such a parser is not used: WebAssembly is.
+    return (parser.parse("true") as { rootNode?: unknown } | undefined)?.rootNode ? parser : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * tree-sitter-bash's addon. Loaded as its package's main does, with node-gyp-build, but without the
+ * node-types.json that the main attaches: from it, tree-sitter would make a class per node type
+ * (~8 ms of a one-file run) that dfmod does not use. Where that fails, the package's main.
+ */
+function bashAddon(): unknown {
+  const root = path.dirname(packageFile("tree-sitter-bash/package.json"));
+  const prebuilt = path.join(root, "prebuilds", `${process.platform}-${process.arch}`, "tree-sitter-bash.node");
+  try {
+    // The prebuilt addon for this platform where there is one (node-gyp-build's own first choice).
+    return existsSync(prebuilt) ? require(prebuilt) : (require("node-gyp-build") as (dir: string) => unknown)(root);
+  } catch {
+    return require("tree-sitter-bash");
+  }
+}
+
+/**
+ * Starts the parser (once per thread; later calls get the same start): the native one, loaded
+ * now, or the WebAssembly modules' compile, begun now. DFMOD_SHELL_PARSER=wasm: WebAssembly.
+ */
+export function startShellParser(): ShellStart {
+  const g = globalThis as unknown as Record<symbol, ShellStart | undefined>;
+  if (!g[KEY]) {
+    const parser = nativeParser();
+    if (parser) g[KEY] = { kind: "native", parser };
+    else {
+      setV8Flags();
+      g[KEY] = {
+        kind: "wasm",
+        runtime: compile("web-tree-sitter/web-tree-sitter.wasm"),
+        bash: compile("tree-sitter-bash/tree-sitter-bash.wasm"),
+      };
+    }
+  }
+  return g[KEY];
+}
+
+export function instantiate(module: WasmModule, imports: object): Promise<object> {
+  return wasm.instantiate(module, imports);
+}

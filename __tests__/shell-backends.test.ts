@@ -96,3 +96,20 @@ test("a second copy of tree-sitter's JavaScript in one process (jest's per-file 
   const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
   expect([r.status, r.stdout]).toEqual([0, prebuilt ? "native wasm" : "wasm wasm"]);
 });
+
+test("a run of many files switches from the native parser to WebAssembly once it has compiled, reading alike", () => {
+  const shell = path.join(dist, "engine", "shell.js");
+  const script = `
+    const { initShell, parseShell, shellBackend, useWasmWhenReady } = require(${JSON.stringify(shell)});
+    const body = 'apk add --no-cache gcc && pip install -r requirements.txt; echo "é" > /x';
+    initShell().then(async () => {
+      const before = [shellBackend(), JSON.stringify(parseShell(body))];
+      useWasmWhenReady();
+      while (shellBackend() !== "wasm") await new Promise((r) => setTimeout(r, 5));
+      const after = JSON.stringify(parseShell(body + " "));
+      process.stdout.write(JSON.stringify([before[0], shellBackend(), after === before[1].replace(/"source":"((?:[^"\\\\]|\\\\.)*)"/, (m) => m.slice(0, -1) + ' "')]));
+    });`;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 20000 });
+  expect([r.status, r.stderr]).toEqual([0, ""]);
+  expect(JSON.parse(r.stdout)).toEqual([prebuilt ? "native" : "wasm", "wasm", true]);
+});

@@ -126,7 +126,11 @@ const RUN_OPTIONS: YargsOptions = {
   transforms: { alias: "t", type: "string", description: "run only these transforms (comma-separated ids)" },
   skip: { type: "string", description: "leave these transforms out (comma-separated ids)" },
   ignore: { type: "string", description: "leave out files matching this .gitignore-style glob (repeatable)" },
-  jobs: { alias: "j", type: "number", description: "worker threads (default: one fewer than the CPUs, at least 1" },
+  jobs: {
+    alias: "j",
+    type: "number",
+    description: "threads for Dockerfiles, this one included, the others worker threads (default: the CPUs",
+  },
   context: {
     type: "string",
     description:

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
-import { initShell } from "./engine/shell";
+import { initShell, useWasmWhenReady } from "./engine/shell";
 import type { Companion, Options, SharedBuild, Transform } from "./engine/types";
 import { mergeOptions, optionDefaults, runsByDefault } from "./options";
 import { BuildDef, BuildFinder, realOf, repositoryRoot } from "./builds";
@@ -79,6 +79,12 @@ export { writeAtomic } from "./write";
 /** node:worker_threads, loaded when a run starts workers (a one-file run never does). */
 const workerThreads = (): typeof import("node:worker_threads") => require("node:worker_threads");
 
+/**
+ * From this many files, the shell parser's WebAssembly compiles in the background and takes over
+ * from the native addon (src/engine/shell.ts): it parses faster once compiled.
+ */
+const MANY_FILES = 200;
+
 /** Worker threads pay off only for many files: a small run stays in this thread. */
 const FILES_PER_WORKER = 16;
 
@@ -89,6 +95,16 @@ interface Stop {
 
 class Interrupted extends Error {}
 
+/** Which task comes next, and how many are done: this thread and the workers take from the same queue. */
+interface Queue {
+  next: number;
+  done: number;
+}
+
+/**
+ * The Dockerfiles processed by `jobs` threads: this one, and jobs - 1 worker threads for a run of
+ * enough files. Results keep the tasks' order whatever the threads.
+ */
 async function runTasks(
   tasks: Task[],
   registry: Transform[],
@@ -98,65 +114,82 @@ async function runTasks(
   modules: string[] = [],
 ): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array(tasks.length);
-  const workers = Math.min(jobs, Math.ceil(tasks.length / FILES_PER_WORKER));
-  if (workers <= 1) {
+  const threads = Math.min(jobs, Math.ceil(tasks.length / FILES_PER_WORKER));
+  const queue: Queue = { next: 0, done: 0 };
+  const record = (id: number, result: TaskResult): void => {
+    results[id] = result;
+    queue.done++;
+    onDone(queue.done, tasks[id]!);
+  };
+  const pool = threads > 1 ? startPool(tasks, threads - 1, modules, queue, record, stop) : undefined;
+  try {
     await initShell();
-    for (const [i, task] of tasks.entries()) {
-      // Now and then the signal handlers get their turn.
-      if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+    if (tasks.length >= MANY_FILES) useWasmWhenReady();
+    while (queue.next < tasks.length) {
       if (stop.signal) throw new Interrupted();
-      results[i] = processDockerfile(task, registry);
-      onDone(i + 1, task);
+      // A few files at a time, then the signal handlers and the workers' messages get their turn.
+      const end = Math.min(tasks.length, queue.next + (pool ? 2 : 16));
+      while (queue.next < end) {
+        const id = queue.next++;
+        record(id, processDockerfile(tasks[id]!, registry));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    return results;
+    if (pool && queue.done < tasks.length) await pool.finished;
+  } finally {
+    pool?.terminate();
   }
+  return results;
+}
+
+/** `count` worker threads taking batches of tasks from the queue; `finished` when every task is done. */
+function startPool(
+  tasks: Task[],
+  count: number,
+  modules: string[],
+  queue: Queue,
+  record: (id: number, result: TaskResult) => void,
+  stop: Stop,
+): { finished: Promise<void>; terminate(): void } {
   const script = path.join(__dirname, "worker.js");
   // Tasks go out in batches, two in flight per worker, so that a worker never waits for the next one.
-  const batch = Math.max(1, Math.min(32, Math.floor(tasks.length / (workers * 8))));
-  let next = 0;
-  let done = 0;
-  await new Promise<void>((resolve, reject) => {
-    const pool: Worker[] = [];
-    const inFlight = new Map<Worker, number>();
-    const finish = (err?: Error): void => {
-      for (const w of pool) void w.terminate();
-      if (err) reject(err);
-      else resolve();
-    };
-    const feed = (worker: Worker): void => {
-      if (next >= tasks.length) return;
-      const ids: number[] = [];
-      while (ids.length < batch && next < tasks.length) ids.push(next++);
-      inFlight.set(worker, (inFlight.get(worker) ?? 0) + ids.length);
-      worker.postMessage(ids.map((id) => ({ id, task: tasks[id] })));
-    };
-    for (let i = 0; i < workers; i++) {
-      const worker = new (workerThreads().Worker)(script, { workerData: { modules } });
-      pool.push(worker);
-      worker.on("message", (m: { ready?: boolean; fatal?: string; id?: number; result?: TaskResult }) => {
-        if (m.fatal) return finish(new Error(`a worker failed to start: ${m.fatal}`));
-        if (m.ready) {
-          feed(worker);
-          feed(worker);
-          return;
-        }
-        if (stop.signal) return finish(new Interrupted());
-        results[m.id!] = m.result!;
-        done++;
-        onDone(done, tasks[m.id!]!);
-        if (done === tasks.length) return finish();
-        const left = inFlight.get(worker)! - 1;
-        inFlight.set(worker, left);
-        if (left <= batch) feed(worker);
-      });
-      worker.on("error", (err) => finish(err));
-      worker.on("exit", (code) => {
-        if (done < tasks.length)
-          finish(new Error(`a worker thread stopped (exit code ${code}) before the run was done`));
-      });
-    }
-  });
-  return results;
+  const batch = Math.max(1, Math.min(32, Math.floor(tasks.length / ((count + 1) * 8))));
+  const pool: Worker[] = [];
+  const inFlight = new Map<Worker, number>();
+  let settle: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  const finished = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  finished.catch(() => undefined); // awaited only when this thread runs out of tasks first
+  const feed = (worker: Worker): void => {
+    if (queue.next >= tasks.length) return;
+    const ids: number[] = [];
+    while (ids.length < batch && queue.next < tasks.length) ids.push(queue.next++);
+    inFlight.set(worker, (inFlight.get(worker) ?? 0) + ids.length);
+    worker.postMessage(ids.map((id) => ({ id, task: tasks[id] })));
+  };
+  for (let i = 0; i < count; i++) {
+    const worker = new (workerThreads().Worker)(script, { workerData: { modules } });
+    pool.push(worker);
+    worker.on("message", (m: { ready?: boolean; fatal?: string; id?: number; result?: TaskResult }) => {
+      if (m.fatal) return settle!.reject(new Error(`a worker failed to start: ${m.fatal}`));
+      if (m.ready) {
+        feed(worker);
+        feed(worker);
+        return;
+      }
+      if (stop.signal) return settle!.reject(new Interrupted());
+      record(m.id!, m.result!);
+      const left = inFlight.get(worker)! - 1;
+      inFlight.set(worker, left);
+      if (left <= batch) feed(worker);
+      if (queue.done === tasks.length) settle!.resolve();
+    });
+    worker.on("error", (err) => settle!.reject(err));
+    worker.on("exit", (code) => {
+      if (queue.done < tasks.length)
+        settle!.reject(new Error(`a worker thread stopped (exit code ${code}) before the run was done`));
+    });
+  }
+  return { finished, terminate: () => pool.forEach((w) => void w.terminate()) };
 }
 
 /**
@@ -803,4 +836,5 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
  * One worker fewer than the CPUs: the main thread finds the files and gathers the results, and on
  * a 2-core machine a second thread costs more (garbage collection, copying results) than it gives.
  */
-export const defaultJobs = (): number => Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+/** Threads for Dockerfiles: one per CPU (this thread is one of them). */
+export const defaultJobs = (): number => Math.max(1, os.availableParallelism?.() ?? os.cpus().length);

@@ -3,7 +3,9 @@
  * - native: the `tree-sitter` package's prebuilt addon (an optional dependency, with prebuilds for
  *   Linux, macOS and Windows on x64 and arm64) and tree-sitter-bash's own; ~15 ms to load;
  * - else WebAssembly (web-tree-sitter and tree-sitter-bash's .wasm), compiled in the background:
- *   ~60 ms of compile that the run waits for. DFMOD_SHELL_PARSER=wasm chooses it.
+ *   ~60 ms of compile that the run waits for. DFMOD_SHELL_PARSER=wasm chooses it. Once compiled,
+ *   it parses faster than the native addon's JavaScript wrapper, so runs of many files switch to
+ *   it (src/engine/shell.ts) and worker threads start with it.
  * Both are the same parser (tree-sitter-bash 0.25.1), and a test checks that they read every RUN of
  * the fixtures and examples alike. The dfmod command starts the parser before it loads the rest of
  * dfmod (src/cli.ts); it reaches src/engine/shell.ts through a global, as the launcher and the
@@ -59,8 +61,10 @@ function packageFile(name: string): string {
   }
 }
 
-function compile(file: string): Promise<WasmModule> {
+/** Compiles a package's WebAssembly file in the background; `keepAlive`: the process waits for it. */
+function compile(file: string, keepAlive: boolean): Promise<WasmModule> {
   const p = wasm.compile(readFileSync(packageFile(file)));
+  if (!keepAlive) return p;
   // A compile in progress does not keep Node's event loop alive (Node 24 exits with work still
   // waiting on it): a timer does, until the compile is done.
   const alive = setInterval(() => undefined, 60_000);
@@ -69,6 +73,14 @@ function compile(file: string): Promise<WasmModule> {
     () => clearInterval(alive), // the error is reported where the module is awaited
   );
   return p;
+}
+
+/** Starts compiling the WebAssembly parser's two modules. */
+export function compileShellWasm(keepAlive = true): { runtime: Promise<WasmModule>; bash: Promise<WasmModule> } {
+  return {
+    runtime: compile("web-tree-sitter/web-tree-sitter.wasm", keepAlive),
+    bash: compile("tree-sitter-bash/tree-sitter-bash.wasm", keepAlive),
+  };
 }
 
 /** The native parser, or undefined when its addon does not load here (or DFMOD_SHELL_PARSER=wasm). */
@@ -105,20 +117,17 @@ function bashAddon(): unknown {
 
 /**
  * Starts the parser (once per thread; later calls get the same start): the native one, loaded
- * now, or the WebAssembly modules' compile, begun now. DFMOD_SHELL_PARSER=wasm: WebAssembly.
+ * now, or the WebAssembly modules' compile, begun now. WebAssembly where DFMOD_SHELL_PARSER=wasm
+ * or `prefer` says so (worker threads: they serve runs of many files, which it parses faster).
  */
-export function startShellParser(): ShellStart {
+export function startShellParser(prefer?: "wasm"): ShellStart {
   const g = globalThis as unknown as Record<symbol, ShellStart | undefined>;
   if (!g[KEY]) {
-    const parser = nativeParser();
+    const parser = prefer === "wasm" ? undefined : nativeParser();
     if (parser) g[KEY] = { kind: "native", parser };
     else {
       setV8Flags();
-      g[KEY] = {
-        kind: "wasm",
-        runtime: compile("web-tree-sitter/web-tree-sitter.wasm"),
-        bash: compile("tree-sitter-bash/tree-sitter-bash.wasm"),
-      };
+      g[KEY] = { kind: "wasm", ...compileShellWasm() };
     }
   }
   return g[KEY];

@@ -3,7 +3,7 @@
  * parser is loaded once per process by `initShell()`; `parseShell()` is synchronous afterwards.
  * Offsets in the result are logical offsets of the instruction (the parsed body starts at `base`).
  */
-import { instantiate, startShellParser, type WasmModule } from "./shell-start";
+import { compileShellWasm, instantiate, startShellParser, type WasmModule } from "./shell-start";
 import type { Node, Parser as TSParser } from "web-tree-sitter";
 
 export interface ShellWord {
@@ -44,16 +44,39 @@ export interface ShellScript {
 let parser: TSParser | undefined;
 let loading: Promise<void> | undefined;
 
-/** Loads the parser once per process (or worker); later calls share the first. */
-export function initShell(): Promise<void> {
-  loading ??= load();
+/**
+ * Loads the parser once per process (or worker); later calls share the first. `prefer`: "wasm"
+ * for a thread that will parse many files (a worker).
+ */
+export function initShell(prefer?: "wasm"): Promise<void> {
+  loading ??= load(prefer);
   return loading;
 }
 
-async function load(): Promise<void> {
+async function load(prefer?: "wasm"): Promise<void> {
   if (parser) return;
-  const start = startShellParser();
+  const start = startShellParser(prefer);
   parser = start.kind === "native" ? (start.parser as TSParser) : await wasmParser(start.runtime, start.bash);
+}
+
+let switching: Promise<void> | undefined;
+let switched = false;
+
+/**
+ * For a run of many files: the WebAssembly parser compiles in the background (under V8's default
+ * tiers: a long run gains from the optimising one) and replaces the native one when it is ready.
+ * Both read every script alike; only the speed differs. The process does not wait for the compile.
+ */
+export function useWasmWhenReady(): void {
+  if (switching || startShellParser().kind !== "native" || process.env.DFMOD_SHELL_PARSER === "native") return;
+  const compiled = compileShellWasm(false);
+  switching = wasmParser(compiled.runtime, compiled.bash).then(
+    (p) => {
+      parser = p;
+      switched = true;
+    },
+    () => undefined, // the native parser stays
+  );
 }
 
 /** The WebAssembly parser from the compiled modules. */
@@ -73,9 +96,9 @@ async function wasmParser(compiledRuntime: Promise<WasmModule>, compiledBash: Pr
   return p;
 }
 
-/** Which parser this thread uses (after initShell). */
+/** Which parser this thread uses now (after initShell). */
 export function shellBackend(): "native" | "wasm" {
-  return startShellParser().kind;
+  return switched ? "wasm" : startShellParser().kind;
 }
 
 /**

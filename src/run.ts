@@ -11,6 +11,7 @@ import type { Worker } from "node:worker_threads";
 import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
 import { initShell, useWasmWhenReady } from "./engine/shell";
+import { setV8Flags } from "./engine/shell-start";
 import type { Companion, Options, SharedBuild, Transform } from "./engine/types";
 import { mergeOptions, optionDefaults, runsByDefault } from "./options";
 import { BuildDef, BuildFinder, realOf, repositoryRoot } from "./builds";
@@ -152,6 +153,8 @@ function startPool(
   stop: Stop,
 ): { finished: Promise<void>; terminate(): void } {
   const script = path.join(__dirname, "worker.js");
+  // The workers' WebAssembly parser compiles under dfmod's V8 flags, which only this thread can set.
+  setV8Flags();
   // Tasks go out in batches, two in flight per worker, so that a worker never waits for the next one.
   const batch = Math.max(1, Math.min(32, Math.floor(tasks.length / ((count + 1) * 8))));
   const pool: Worker[] = [];

@@ -3,7 +3,7 @@
  * parser is loaded once per process by `initShell()`; `parseShell()` is synchronous afterwards.
  * Offsets in the result are logical offsets of the instruction (the parsed body starts at `base`).
  */
-import { compileShellWasm, instantiate, startShellParser, type WasmModule } from "./shell-start";
+import { compileShellWasm, instantiate, setV8Flags, startShellParser, type WasmModule } from "./shell-start";
 import type { Node, Parser as TSParser } from "web-tree-sitter";
 
 export interface ShellWord {
@@ -63,12 +63,14 @@ let switching: Promise<void> | undefined;
 let switched = false;
 
 /**
- * For a run of many files: the WebAssembly parser compiles in the background (under V8's default
- * tiers: a long run gains from the optimising one) and replaces the native one when it is ready.
- * Both read every script alike; only the speed differs. The process does not wait for the compile.
+ * For a run of many files: the WebAssembly parser compiles in the background and replaces the
+ * native one when it is ready. Both read every script alike; only the speed differs. The process
+ * does not wait for the compile. (Under the flags of setV8Flags: with V8's optimising tier, the
+ * 160 KB lexer function alone takes seconds and ~100 MB to optimise, which no run gets back.)
  */
 export function useWasmWhenReady(): void {
   if (switching || startShellParser().kind !== "native" || process.env.DFMOD_SHELL_PARSER === "native") return;
+  setV8Flags();
   const compiled = compileShellWasm(false);
   switching = wasmParser(compiled.runtime, compiled.bash).then(
     (p) => {

@@ -4,23 +4,14 @@
  * from a dry run and from --write; empty once the files are migrated; the JSON's outcome and texts;
  * `-` for standard output and the command lines that cannot take it.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { dfmod } from "./support/cli";
 
 const root = path.join(__dirname, "..");
 const cli = path.join(root, "dist", "src", "cli.js");
 const expected = path.join(__dirname, "campaign");
-
-function dfmod(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let temp: string;
 beforeAll(() => {

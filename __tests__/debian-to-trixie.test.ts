@@ -3,7 +3,6 @@
  * --python: its check (a minor with an official trixie image), the opt-in transform it turns on,
  * and the library's migrate() doing the same.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,17 +10,7 @@ import { trixiePackages } from "../transforms/alpine-to-trixie/packages";
 import { renames } from "../transforms/debian-to-trixie/renames";
 import { pythonProblem } from "../transforms/python-version";
 import { migrate } from "../src/index";
-
-const cli = path.join(__dirname, "..", "dist", "src", "cli.js");
-
-function dfmod(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { dfmod } from "./support/cli";
 
 function project(dockerfile: string, config?: object): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-debian-"));

@@ -3,23 +3,13 @@
  * as the built-in transforms (examples/external-transform/), in the main thread and in the worker
  * threads; a module that is not a transform is an error that names it.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { dfmod } from "./support/cli";
 
-const cli = path.join(__dirname, "..", "dist", "src", "cli.js");
 const example = path.join(__dirname, "..", "examples", "external-transform");
 const transformFile = path.join(example, "apt-no-recommends.js");
-
-function dfmod(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-external-"));
 const noteLines = (stderr: string): string =>

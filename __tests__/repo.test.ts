@@ -4,17 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv-draft-04";
 import { makeRepo } from "./support/repo";
-
-const cli = path.join(__dirname, "..", "dist", "src", "cli.js");
-
-function dfmod(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { cli, dfmod } from "./support/cli";
 
 let repo: ReturnType<typeof makeRepo>;
 beforeEach(() => {

@@ -4,12 +4,11 @@
  * <case>/expected, file for file and byte for byte (files added, changed or left alone), the
  * standard error must equal <case>/stderr.txt, and a second run must find nothing to change.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { dfmod } from "./support/cli";
 
-const cli = path.join(__dirname, "..", "dist", "src", "cli.js");
 const root = path.join(__dirname, "repos");
 const cases = fs
   .readdirSync(root)
@@ -28,15 +27,6 @@ function tree(dir: string): string[] {
   };
   walk("");
   return out.sort();
-}
-
-function dfmod(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 test("there are fixture repositories", () => {

@@ -8,17 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { alpineToTrixie } from "../transforms/alpine-to-trixie";
-
-const cli = path.join(__dirname, "..", "dist", "src", "cli.js");
-
-function dfmod(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { dfmod } from "./support/cli";
 
 /** Needs a human (Python 3.8 has no trixie image), and has info notes (copy-order) as well. */
 const OLD_PYTHON = [

@@ -91,6 +91,11 @@ function docker(args: string[], cwd?: string) {
   return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
+/** An image's `entrypoint args...`, run offline (no network), as a check of what the image holds. */
+function runIn(image: string, entrypoint: string, ...args: string[]) {
+  return docker(["run", "--rm", "--network", "none", "--entrypoint", entrypoint, image, ...args]);
+}
+
 /** The steps `dfmod explain --changed FILE` says a change to FILE re-runs (labels as BuildKit writes them). */
 function explainRerun(dir: string, file: string): string[] {
   const r = spawnSync(
@@ -278,25 +283,14 @@ describe.each(examples)("%s", (name) => {
       if (variant === "distroless") {
         test("runs as nonroot (65532), with no shell, apt, dpkg or compiler, and is smaller than the slim runtime", () => {
           expect(cold).toBeDefined();
-          const py = (code: string) =>
-            docker(["run", "--rm", "--network", "none", "--entrypoint", "python", tag(variant), "-c", code]);
+          const py = (code: string) => runIn(tag(variant), "python", "-c", code);
           const uid = py("import os; print(os.getuid(), os.getgid())");
           expect({ code: uid.code, uid: uid.stdout.trim() }).toEqual({ code: 0, uid: "65532 65532" });
           const found = py(
             "import os, shutil; print([t for t in ('sh', 'bash', 'dash', 'apt', 'apt-get', 'dpkg', 'gcc', 'cc') if shutil.which(t)] + [p for p in ('/bin/sh', '/usr/bin/sh', '/var/lib/dpkg') if os.path.lexists(p)])",
           );
           expect({ code: found.code, found: found.stdout.trim() }).toEqual({ code: 0, found: "[]" });
-          const shell = docker([
-            "run",
-            "--rm",
-            "--network",
-            "none",
-            "--entrypoint",
-            "/bin/sh",
-            tag(variant),
-            "-c",
-            "true",
-          ]);
+          const shell = runIn(tag(variant), "/bin/sh", "-c", "true");
           expect(shell.code).not.toBe(0);
           expect(sizeMB(tag(variant))).toBeLessThan(sizeMB(tag("migrated")));
         });
@@ -306,11 +300,11 @@ describe.each(examples)("%s", (name) => {
         test("runs as its user, with the files it needs at run time", () => {
           expect(cold).toBeDefined();
           if (spec.user !== undefined) {
-            const r = docker(["run", "--rm", "--network", "none", "--entrypoint", "id", tag(variant), "-un"]);
+            const r = runIn(tag(variant), "id", "-un");
             expect({ code: r.code, user: r.stdout.trim() }).toEqual({ code: 0, user: spec.user });
           }
           for (const file of spec.files ?? []) {
-            const r = docker(["run", "--rm", "--network", "none", "--entrypoint", "test", tag(variant), "-e", file]);
+            const r = runIn(tag(variant), "test", "-e", file);
             expect({ file, present: r.code === 0 }).toEqual({ file, present: true });
           }
         });
@@ -339,17 +333,12 @@ describe.each(examples)("%s", (name) => {
 
         if (variant === "migrated")
           test("the final image has no compiler and no -dev package", () => {
-            const r = docker([
-              "run",
-              "--rm",
-              "--network",
-              "none",
-              "--entrypoint",
-              "/bin/sh",
+            const r = runIn(
               tag(variant),
+              "/bin/sh",
               "-c",
               'command -v gcc cc c++ clang; dpkg-query -W -f "\\${Package}\\n" | grep -E -- "-dev$"; true',
-            ]);
+            );
             expect(r.code).toBe(0);
             expect(r.stdout.trim()).toBe("");
           });

@@ -59,7 +59,10 @@ export function fastArgs(
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--") {
-      if (i + 1 < args.length) out["--"] = args.slice(i + 1);
+      const rest = args.slice(i + 1);
+      // yargs still takes a command's name after `--` for that command: its reading, not this one.
+      if (rest.some((a) => commands.includes(a))) return undefined;
+      if (rest.length > 0) out["--"] = rest;
       break;
     }
     if (NOT_HERE.has(arg) || commands.includes(arg)) return undefined;

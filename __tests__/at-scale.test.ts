@@ -378,6 +378,22 @@ const branchHead = (bare: string): string | undefined => {
   return r.status === 0 ? r.stdout.trim() : undefined;
 };
 
+/** examples/at-scale/campaign.sh over the repositories in `list`, with the dfmod built here and this PR_COMMAND. */
+function runCampaign(list: string, results: string, prCommand: string, env: Record<string, string> = {}) {
+  return spawnSync("bash", [path.join(recipes, "campaign.sh"), list], {
+    cwd: temp,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      ...GIT_ENV,
+      DFMOD: `${process.execPath} ${cli}`,
+      RESULTS: results,
+      ...env,
+      PR_COMMAND: prCommand,
+    },
+  });
+}
+
 test("the campaign script: branches where dfmod changed something, its messages byte for byte, nothing new on a second run", () => {
   const remotes = Object.fromEntries(Object.entries(REPOS).map(([name, files]) => [name, bareRepo(name, files)]));
   const list = path.join(temp, "repos.txt");
@@ -385,18 +401,12 @@ test("the campaign script: branches where dfmod changed something, its messages 
   const results = path.join(temp, "results");
   const prLog = path.join(temp, "pr.log");
   const campaign = () =>
-    spawnSync("bash", [path.join(recipes, "campaign.sh"), list], {
-      cwd: temp,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        ...GIT_ENV,
-        DFMOD: `${process.execPath} ${cli}`,
-        RESULTS: results,
-        NO_COLOR: "1",
-        PR_COMMAND: `printf '%s %s %s %s\\n' "$DFMOD_BRANCH" "$DFMOD_BASE" "$(basename "$DFMOD_PR_BODY")" "$DFMOD_PR_TITLE" >>"${prLog}"`,
-      },
-    });
+    runCampaign(
+      list,
+      results,
+      `printf '%s %s %s %s\\n' "$DFMOD_BRANCH" "$DFMOD_BASE" "$(basename "$DFMOD_PR_BODY")" "$DFMOD_PR_TITLE" >>"${prLog}"`,
+      { NO_COLOR: "1" },
+    );
 
   const first = campaign();
   expect(first.stderr).toBe("");
@@ -451,19 +461,8 @@ test("the campaign script: two repositories of one name need a name each; a fail
   const list = path.join(temp, "repos.txt");
   const results = path.join(temp, "results");
   const prLog = path.join(temp, "pr.log");
-  const campaign = () =>
-    spawnSync("bash", [path.join(recipes, "campaign.sh"), list], {
-      cwd: temp,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        ...GIT_ENV,
-        DFMOD: `${process.execPath} ${cli}`,
-        RESULTS: results,
-        // Fails until the file "pr-ok" exists, as a rate-limited `gh pr create` would.
-        PR_COMMAND: `[ -e "${temp}/pr-ok" ] && echo "$DFMOD_PR_BODY" >>"${prLog}"`,
-      },
-    });
+  // Fails until the file "pr-ok" exists, as a rate-limited `gh pr create` would.
+  const campaign = () => runCampaign(list, results, `[ -e "${temp}/pr-ok" ] && echo "$DFMOD_PR_BODY" >>"${prLog}"`);
   fs.writeFileSync(list, `${first}\n${second}\n`);
   const clash = campaign();
   expect(clash.status).toBe(1);

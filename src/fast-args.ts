@@ -76,7 +76,7 @@ export function fastArgs(
     if (name === undefined) {
       // `--no-x` turns a boolean off.
       const off = flag.startsWith("--no-") ? flag.slice(5) : "";
-      if (eq > 0 || spec[off]?.type !== "boolean" || index.has(`--${off}`) === false) return undefined;
+      if (eq > 0 || spec[off]?.type !== "boolean") return undefined;
       store(out, off, false, repeatable);
       continue;
     }

@@ -63,6 +63,39 @@ test("a cache folder that cannot be written is no error", () => {
   expect([r.status, r.stderr]).toEqual([0, dfmod({ NODE_DISABLE_COMPILE_CACHE: "1" }).stderr]);
 });
 
+test("a run of 200 files or more sets dfmod's V8 flags and writes no code cache (V8 would reject it under the old flags); a one-file run then does", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-many-"));
+  try {
+    for (let i = 0; i < 200; i++) fs.writeFileSync(path.join(dir, `svc${i}.Dockerfile`), "FROM debian:trixie-slim\n");
+    const base: NodeJS.ProcessEnv = { ...process.env, NODE_COMPILE_CACHE: cache };
+    delete base.NODE_DISABLE_COMPILE_CACHE;
+    const many = spawnSync(process.execPath, [cli, "--check", "--jobs", "1", dir], { encoding: "utf8", env: base });
+    expect([many.status, many.stderr]).toEqual([
+      0,
+      expect.stringContaining("200 files: 0 would change, 200 unchanged"),
+    ]);
+    expect(Object.keys(listing(cache)).filter((f) => f.endsWith(".v8cache"))).toEqual([]);
+    expect(dfmod({ NODE_COMPILE_CACHE: cache }).status).toBe(0);
+    expect(Object.keys(listing(cache)).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("writing a code cache removes the caches of earlier builds of the same bundle file, not those of others", () => {
+  const bundle = fs.statSync(path.join(root, "dist", "src", "dfmod.js"));
+  const prefix = `dfmod-${process.version}-${process.arch}`;
+  const earlier = `${prefix}-1-1-${bundle.ino}.v8cache`;
+  const otherInstall = `${prefix}-1-1-${bundle.ino + 1}.v8cache`;
+  const otherNode = `dfmod-v0.0.0-${process.arch}-1-1-${bundle.ino}.v8cache`;
+  for (const name of [earlier, otherInstall, otherNode]) fs.writeFileSync(path.join(cache, name), "");
+  expect(dfmod({ NODE_COMPILE_CACHE: cache }).status).toBe(0);
+  const names = Object.keys(listing(cache));
+  expect(names).not.toContain(earlier);
+  expect(names).toEqual(expect.arrayContaining([otherInstall, otherNode]));
+  expect(names.filter((n) => n.startsWith(prefix) && n.endsWith(`-${bundle.ino}.v8cache`))).toHaveLength(1);
+});
+
 test("the shell parser's WebAssembly compile keeps the process alive until it is done (Node 24 would exit first)", () => {
   const start = path.join(root, "dist", "src", "engine", "shell-start.js");
   const r = spawnSync(

@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { absent } from "./engine/listing";
 
 export interface BuildDef {
   /** The compose or bake file that defines the build (absolute). */
@@ -281,7 +282,7 @@ export const realOf = (file: string): string => {
 /** The nearest folder at or above `dir` with a `.git`, or undefined. */
 export function repositoryRoot(dir: string): string | undefined {
   for (let current = dir; ; current = path.dirname(current)) {
-    if (fs.existsSync(path.join(current, ".git"))) return current;
+    if (!absent(current, ".git") && fs.existsSync(path.join(current, ".git"))) return current;
     if (path.dirname(current) === current) return undefined;
   }
 }
@@ -350,7 +351,7 @@ export class BuildFinder {
         this.searched.add(current);
         for (const name of SEARCHED) {
           const file = path.join(current, name);
-          if (fs.existsSync(file)) this.add(file);
+          if (!absent(current, name) && fs.existsSync(file)) this.add(file);
         }
       }
       const parent = path.dirname(current);

@@ -7,13 +7,14 @@
  * the functions the run compiled (Node's own module compile cache, on Node 22+, holds only the top
  * level, and a one-file run would still compile most of dfmod). It is kept where Node keeps its
  * own (`$NODE_COMPILE_CACHE`, else `<tmpdir>/node-compile-cache`), one file per Node version and
- * bundle; NODE_DISABLE_COMPILE_CACHE=1 turns it off. A cache that cannot be read or written is
+ * bundle (writing one removes those of earlier builds of the same bundle file);
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off. A cache that cannot be read or written is
  * ignored.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Module = require("node:module");
-import { startShellParser } from "./engine/shell-start";
+import { startShellParser, v8FlagsSet } from "./engine/shell-start";
 
 // First: the shell parser (native, or its WebAssembly compiling on other threads while the bundle
 // loads); this also sets the V8 flags, which must not change between a code cache's making and its use.
@@ -38,14 +39,22 @@ function loadWithCodeCache(file: string): void {
     cachedData = undefined;
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const flagsAtCompile = v8FlagsSet();
   if (cachedData === undefined || script.cachedDataRejected) {
     // Written at exit: the cache then holds the functions this run compiled, not only the top level.
     process.once("exit", () => {
+      // Not after a run of many files changed V8's flags: V8 would reject the cache under the old ones.
+      if (v8FlagsSet() !== flagsAtCompile) return;
       try {
         fs.mkdirSync(dir, { recursive: true });
         const temp = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(temp, script.createCachedData());
         fs.renameSync(temp, cacheFile);
+        // Caches of earlier builds of this same bundle file (same inode, other size or time) go.
+        const mine = `dfmod-${process.version}-${process.arch}-`;
+        for (const name of fs.readdirSync(dir))
+          if (name.startsWith(mine) && name.endsWith(`-${stat.ino}.v8cache`) && name !== key)
+            fs.rmSync(path.join(dir, name), { force: true });
       } catch {
         // No cache this time.
       }

@@ -13,6 +13,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { absent } from "./engine/listing";
 import type { Options, Severity, Transform } from "./engine/types";
 import { mapEntries, optionProblem, optionSchemas } from "./options";
 
@@ -154,6 +155,7 @@ export class ConfigFinder {
 
 /** Whether `file` exists; a config name that is not a regular file (a FIFO) is an error, never read. */
 function exists(file: string): boolean {
+  if (absent(path.dirname(file), path.basename(file))) return false;
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -172,7 +174,7 @@ function readText(file: string): string {
 
 /** The repository's root (it holds .git) or a package's folder (it holds package.json). */
 function isBoundary(dir: string): boolean {
-  return fs.existsSync(path.join(dir, ".git")) || fs.existsSync(path.join(dir, "package.json"));
+  return [".git", "package.json"].some((name) => !absent(dir, name) && fs.existsSync(path.join(dir, name)));
 }
 
 function parseJson(file: string): unknown {

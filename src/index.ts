@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import { diffLines } from "diff";
-import { folderContext } from "./engine/context";
+import { folderContext, forgetFolders } from "./engine/context";
 import type { Edit } from "./engine/edits";
 import { runPipeline } from "./engine/pipeline";
 import { initShell } from "./engine/shell";
@@ -104,6 +104,7 @@ function editsBetween(input: string, output: string): Edit[] {
 /** Runs the transforms on one Dockerfile's text. */
 export async function migrate(text: string, options: MigrateOptions = {}): Promise<MigrateResult> {
   await initShell();
+  forgetFolders();
   const pipeline = pipelineOf(options.transforms, options.options);
   const source = readSource(text);
   const result = runPipeline(source.text, source.eol, pipeline, {

@@ -10,8 +10,9 @@ import * as path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
-import { initShell, useWasmWhenReady } from "./engine/shell";
+import { initShell } from "./engine/shell";
 import { setV8Flags } from "./engine/shell-start";
+import { forgetFolders } from "./engine/context";
 import type { Companion, Options, SharedBuild, Transform } from "./engine/types";
 import { mergeOptions, optionDefaults, runsByDefault } from "./options";
 import { BuildDef, BuildFinder, realOf, repositoryRoot } from "./builds";
@@ -80,10 +81,7 @@ export { writeAtomic } from "./write";
 /** node:worker_threads, loaded when a run starts workers (a one-file run never does). */
 const workerThreads = (): typeof import("node:worker_threads") => require("node:worker_threads");
 
-/**
- * From this many files, the shell parser's WebAssembly compiles in the background and takes over
- * from the native addon (src/engine/shell.ts): it parses faster once compiled.
- */
+/** From this many files, a run is long enough for dfmod's V8 flags (setV8Flags) to pay off. */
 const MANY_FILES = 200;
 
 /** Worker threads pay off only for many files: a small run stays in this thread. */
@@ -122,10 +120,11 @@ async function runTasks(
     queue.done++;
     onDone(queue.done, tasks[id]!);
   };
+  // Before any worker starts: V8's flags are process-wide.
+  if (tasks.length >= MANY_FILES) setV8Flags();
   const pool = threads > 1 ? startPool(tasks, threads - 1, modules, queue, record, stop) : undefined;
   try {
     await initShell();
-    if (tasks.length >= MANY_FILES) useWasmWhenReady();
     while (queue.next < tasks.length) {
       if (stop.signal) throw new Interrupted();
       // A few files at a time, then the signal handlers and the workers' messages get their turn.
@@ -153,7 +152,7 @@ function startPool(
   stop: Stop,
 ): { finished: Promise<void>; terminate(): void } {
   const script = path.join(__dirname, "worker.js");
-  // The workers' WebAssembly parser compiles under dfmod's V8 flags, which only this thread can set.
+  // The workers compile under dfmod's V8 flags, which only this thread can set.
   setV8Flags();
   // Tasks go out in batches, two in flight per worker, so that a worker never waits for the next one.
   const batch = Math.max(1, Math.min(32, Math.floor(tasks.length / ((count + 1) * 8))));
@@ -276,6 +275,8 @@ export function buildRef(b: BuildDef, cwd: string): BuildRef {
 }
 
 export async function run(options: RunOptions, io: IO): Promise<number> {
+  // What an earlier run in this process learnt of the file system may be out of date.
+  forgetFolders();
   // SIGINT / SIGTERM: the run stops between two files, and says what it wrote.
   const stop: Stop = {};
   const onSignal = (signal: NodeJS.Signals): void => {

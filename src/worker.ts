@@ -7,8 +7,7 @@ import { withExternal } from "./external";
 
 const port = parentPort;
 if (!port) throw new Error("src/worker.ts runs as a worker thread");
-// Workers serve runs of many files: the WebAssembly parser, which parses them faster.
-initShell("wasm").then(
+initShell().then(
   () => {
     // `--transform` modules: the main thread loaded and checked them already.
     const modules = (workerData as { modules?: string[] } | undefined)?.modules ?? [];

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { absent, forgetListings } from "./listing";
 
 /** The build context of a Dockerfile: the folder whose files COPY and ADD can name. */
 export interface BuildContext {
@@ -17,6 +18,12 @@ export interface BuildContext {
 }
 
 const contexts = new Map<string, BuildContext>();
+
+/** Forgets every context's answers and every folder listing: a run starts afresh. */
+export function forgetFolders(): void {
+  contexts.clear();
+  forgetListings();
+}
 
 /**
  * The build context of a folder. Answers are cached for the process (many Dockerfiles share a
@@ -55,13 +62,16 @@ const inside = (root: string, full: string): boolean => {
   return !rel.startsWith("..") && !path.isAbsolute(rel);
 };
 
+/** True when the folder's listing says nothing is at this absolute path (a path in a folder of the context). */
+const notThere = (full: string): boolean => absent(path.dirname(full), path.basename(full));
+
 function uncachedContext(dir: string): BuildContext {
   let root: string | undefined;
   // A path of the context, by its real path: a symbolic link out of the context is not followed
   // (Docker sends the link, not what it points to).
   const resolve = (relative: string): string | undefined => {
     const full = path.resolve(dir, relative);
-    if (!inside(dir, full)) return undefined;
+    if (!inside(dir, full) || notThere(full)) return undefined;
     try {
       root ??= fs.realpathSync.native(dir);
       const real = fs.realpathSync.native(full);
@@ -83,7 +93,7 @@ function uncachedContext(dir: string): BuildContext {
     dir,
     present(relative) {
       const full = path.resolve(dir, relative);
-      if (!inside(dir, full)) return false;
+      if (!inside(dir, full) || notThere(full)) return false;
       try {
         // No exception for a missing file: most runs ask about files that are not there.
         return fs.lstatSync(full, { throwIfNoEntry: false }) !== undefined;

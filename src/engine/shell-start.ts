@@ -3,13 +3,12 @@
  * - native: the `tree-sitter` package's prebuilt addon (an optional dependency, with prebuilds for
  *   Linux, macOS and Windows on x64 and arm64) and tree-sitter-bash's own; ~15 ms to load;
  * - else WebAssembly (web-tree-sitter and tree-sitter-bash's .wasm), compiled in the background:
- *   ~60 ms of compile that the run waits for. DFMOD_SHELL_PARSER=wasm chooses it. Once compiled,
- *   it parses faster than the native addon's JavaScript wrapper, so runs of many files switch to
- *   it (src/engine/shell.ts) and worker threads start with it.
- * Both are the same parser (tree-sitter-bash 0.25.1), and a test checks that they read every RUN of
- * the fixtures and examples alike. The dfmod command starts the parser before it loads the rest of
- * dfmod (src/cli.ts); it reaches src/engine/shell.ts through a global, as the launcher and the
- * bundle it loads are separate scripts.
+ *   ~60 ms of compile that the run waits for. DFMOD_SHELL_PARSER=wasm chooses it.
+ * Both are the same parser (tree-sitter-bash 0.25.1), read through the same tree cursor
+ * (src/engine/shell.ts), and a test checks that they read every RUN of the fixtures and examples
+ * alike. Worker threads start their own, as the main thread does. The dfmod command starts the
+ * parser before it loads the rest of dfmod (src/cli.ts); it reaches src/engine/shell.ts through a
+ * global, as the launcher and the bundle it loads are separate scripts.
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -33,20 +32,38 @@ export type ShellStart =
 
 const KEY = Symbol.for("dfmod.shell-parser");
 
+const FLAGS_SET = Symbol.for("dfmod.v8-flags");
+
 /**
- * The V8 flags dfmod runs with. Liftoff (V8's baseline WebAssembly compiler) only: with the
- * optimising tier, V8 compiles the parser again in the background, and the process cannot exit
- * until that is done (~0.5 s on a one-file run); parsing is ~25% slower, which a run never
- * notices. And every function compiled up front, on the compile's background threads: compiled
- * lazily, the first parse would compile the parser's functions on the main thread (~50 ms).
- * Flags are process-wide: set by the main thread, before any worker starts and before the
- * launcher compiles the bundle (V8's code cache is only taken under the flags it was made with);
- * only where the WebAssembly parser is used (loading node:v8 costs a one-file run ~5 ms).
+ * The V8 flags dfmod runs with, where it runs WebAssembly or many files:
+ * - Liftoff (V8's baseline WebAssembly compiler) only: with the optimising tier, V8 compiles the
+ *   parser again in the background, and the process cannot exit until that is done (~0.5 s on a
+ *   one-file run; the 160 KB lexer function alone takes seconds and ~100 MB to optimise); parsing
+ *   is ~25% slower, which a run never notices. And every function compiled up front, on the
+ *   compile's background threads: compiled lazily, the first parse would compile the parser's
+ *   functions on the main thread (~50 ms).
+ * - Less inlining by the optimising JavaScript compiler: in a run of thousands of files it
+ *   compiled dfmod's hot functions for ~4 s of CPU per thread (several of them more than once),
+ *   on the same two cores the run needs; with at most 200 bytes of bytecode inlined per function
+ *   a 10k-file run takes ~15% less time (bench/results.md).
+ * Flags are process-wide: set by the main thread, before any worker starts and before the launcher
+ * compiles the bundle where it can (V8's code cache is only taken under the flags it was made with:
+ * the launcher does not write one after they changed); not on a one-file run with the native
+ * parser (loading node:v8 costs it ~5 ms).
  */
 export function setV8Flags(): void {
+  const g = globalThis as unknown as Record<symbol, boolean | undefined>;
   const { isMainThread } = require("node:worker_threads") as typeof import("node:worker_threads");
-  if (isMainThread)
-    (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--liftoff-only --no-wasm-lazy-compilation");
+  if (!isMainThread || g[FLAGS_SET]) return;
+  g[FLAGS_SET] = true;
+  (require("node:v8") as typeof import("node:v8")).setFlagsFromString(
+    "--liftoff-only --no-wasm-lazy-compilation --max-inlined-bytecode-size-cumulative=200",
+  );
+}
+
+/** True once setV8Flags has run in this process. */
+export function v8FlagsSet(): boolean {
+  return (globalThis as unknown as Record<symbol, boolean | undefined>)[FLAGS_SET] === true;
 }
 
 /**
@@ -61,10 +78,9 @@ function packageFile(name: string): string {
   }
 }
 
-/** Compiles a package's WebAssembly file in the background; `keepAlive`: the process waits for it. */
-function compile(file: string, keepAlive: boolean): Promise<WasmModule> {
+/** Compiles a package's WebAssembly file in the background; the process waits for it. */
+function compile(file: string): Promise<WasmModule> {
   const p = wasm.compile(readFileSync(packageFile(file)));
-  if (!keepAlive) return p;
   // A compile in progress does not keep Node's event loop alive (Node 24 exits with work still
   // waiting on it): a timer does, until the compile is done.
   const alive = setInterval(() => undefined, 60_000);
@@ -76,10 +92,10 @@ function compile(file: string, keepAlive: boolean): Promise<WasmModule> {
 }
 
 /** Starts compiling the WebAssembly parser's two modules. */
-export function compileShellWasm(keepAlive = true): { runtime: Promise<WasmModule>; bash: Promise<WasmModule> } {
+function compileShellWasm(): { runtime: Promise<WasmModule>; bash: Promise<WasmModule> } {
   return {
-    runtime: compile("web-tree-sitter/web-tree-sitter.wasm", keepAlive),
-    bash: compile("tree-sitter-bash/tree-sitter-bash.wasm", keepAlive),
+    runtime: compile("web-tree-sitter/web-tree-sitter.wasm"),
+    bash: compile("tree-sitter-bash/tree-sitter-bash.wasm"),
   };
 }
 
@@ -117,13 +133,13 @@ function bashAddon(): unknown {
 
 /**
  * Starts the parser (once per thread; later calls get the same start): the native one, loaded
- * now, or the WebAssembly modules' compile, begun now. WebAssembly where DFMOD_SHELL_PARSER=wasm
- * or `prefer` says so (worker threads: they serve runs of many files, which it parses faster).
+ * now, or the WebAssembly modules' compile, begun now (where the addon does not load, or
+ * DFMOD_SHELL_PARSER=wasm).
  */
-export function startShellParser(prefer?: "wasm"): ShellStart {
+export function startShellParser(): ShellStart {
   const g = globalThis as unknown as Record<symbol, ShellStart | undefined>;
   if (!g[KEY]) {
-    const parser = prefer === "wasm" ? undefined : nativeParser();
+    const parser = nativeParser();
     if (parser) g[KEY] = { kind: "native", parser };
     else {
       setV8Flags();

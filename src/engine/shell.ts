@@ -1,10 +1,11 @@
 /**
- * A shell view of RUN bodies, built with tree-sitter-bash (web-tree-sitter, WebAssembly). The
- * parser is loaded once per process by `initShell()`; `parseShell()` is synchronous afterwards.
+ * A shell view of RUN bodies, built with tree-sitter-bash (the native addon where it loads, else
+ * WebAssembly: src/engine/shell-start.ts). The parser is loaded once per thread by `initShell()`;
+ * `parseShell()` is synchronous afterwards.
  * Offsets in the result are logical offsets of the instruction (the parsed body starts at `base`).
  */
-import { compileShellWasm, instantiate, setV8Flags, startShellParser, type WasmModule } from "./shell-start";
-import type { Node, Parser as TSParser } from "web-tree-sitter";
+import { instantiate, startShellParser, type WasmModule } from "./shell-start";
+import type { Parser as TSParser } from "web-tree-sitter";
 
 export interface ShellWord {
   raw: string;
@@ -44,41 +45,16 @@ export interface ShellScript {
 let parser: TSParser | undefined;
 let loading: Promise<void> | undefined;
 
-/**
- * Loads the parser once per process (or worker); later calls share the first. `prefer`: "wasm"
- * for a thread that will parse many files (a worker).
- */
-export function initShell(prefer?: "wasm"): Promise<void> {
-  loading ??= load(prefer);
+/** Loads the parser once per thread (the process, or a worker); later calls share the first. */
+export function initShell(): Promise<void> {
+  loading ??= load();
   return loading;
 }
 
-async function load(prefer?: "wasm"): Promise<void> {
+async function load(): Promise<void> {
   if (parser) return;
-  const start = startShellParser(prefer);
+  const start = startShellParser();
   parser = start.kind === "native" ? (start.parser as TSParser) : await wasmParser(start.runtime, start.bash);
-}
-
-let switching: Promise<void> | undefined;
-let switched = false;
-
-/**
- * For a run of many files: the WebAssembly parser compiles in the background and replaces the
- * native one when it is ready. Both read every script alike; only the speed differs. The process
- * does not wait for the compile. (Under the flags of setV8Flags: with V8's optimising tier, the
- * 160 KB lexer function alone takes seconds and ~100 MB to optimise, which no run gets back.)
- */
-export function useWasmWhenReady(): void {
-  if (switching || startShellParser().kind !== "native" || process.env.DFMOD_SHELL_PARSER === "native") return;
-  setV8Flags();
-  const compiled = compileShellWasm(false);
-  switching = wasmParser(compiled.runtime, compiled.bash).then(
-    (p) => {
-      parser = p;
-      switched = true;
-    },
-    () => undefined, // the native parser stays
-  );
 }
 
 /** The WebAssembly parser from the compiled modules. */
@@ -98,9 +74,9 @@ async function wasmParser(compiledRuntime: Promise<WasmModule>, compiledBash: Pr
   return p;
 }
 
-/** Which parser this thread uses now (after initShell). */
+/** Which parser this thread uses. */
 export function shellBackend(): "native" | "wasm" {
-  return switched ? "wasm" : startShellParser().kind;
+  return startShellParser().kind;
 }
 
 /**
@@ -155,13 +131,80 @@ interface Redirection {
 }
 
 /**
+ * A syntax node as dfmod reads it, copied out of tree-sitter's tree in one walk of a tree cursor:
+ * reading a node's properties one call at a time (the native addon's node objects, web-tree-sitter's
+ * marshalling) costs more than the rest of the parse. `field`: the node's field name in its parent,
+ * read only where dfmod asks for it (the body of a redirected statement).
+ */
+interface SyntaxNode {
+  type: string;
+  named: boolean;
+  start: number;
+  end: number;
+  field: string | null;
+  children: SyntaxNode[];
+}
+
+/** The cursor both backends give (tree-sitter's TreeCursor, web-tree-sitter's). */
+interface Cursor {
+  readonly nodeTypeId: number;
+  readonly nodeType: string;
+  readonly nodeIsNamed: boolean;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly currentFieldName: string | null;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  delete?(): void;
+}
+
+/** Node type names by id, per parser: a type's name is read from the tree once. */
+const typeNames = new Map<unknown, string[]>();
+
+/** The tree as SyntaxNodes, in one depth-first walk with a stack of its own. */
+function syntaxTree(cursor: Cursor, names: string[]): SyntaxNode {
+  const node = (parent: SyntaxNode | undefined): SyntaxNode => {
+    const id = cursor.nodeTypeId;
+    const type = (names[id] ??= cursor.nodeType);
+    return {
+      type,
+      named: cursor.nodeIsNamed,
+      start: cursor.startIndex,
+      end: cursor.endIndex,
+      field: parent?.type === "redirected_statement" ? cursor.currentFieldName : null,
+      children: [],
+    };
+  };
+  const root = node(undefined);
+  if (!cursor.gotoFirstChild()) return root;
+  const stack = [root];
+  let parent = root;
+  for (;;) {
+    const child = node(parent);
+    parent.children.push(child);
+    if (cursor.gotoFirstChild()) {
+      stack.push(child);
+      parent = child;
+      continue;
+    }
+    while (!cursor.gotoNextSibling()) {
+      if (stack.length === 1) return root;
+      cursor.gotoParent();
+      stack.pop();
+      parent = stack[stack.length - 1]!;
+    }
+  }
+}
+
+/**
  * The statements of the top-level list, each with the operator before it. `a && b && c` is a
  * list nested to the left, as deep as the chain is long: it is flattened with a stack of its own.
  */
-function chainItems(root: Node): ChainItem[] {
+function chainItems(root: SyntaxNode): ChainItem[] {
   const items: ChainItem[] = [];
-  const flatten = (top: Node, topOp: string | undefined): void => {
-    const todo: { node: Node; op: string | undefined }[] = [{ node: top, op: topOp }];
+  const flatten = (top: SyntaxNode, topOp: string | undefined): void => {
+    const todo: { node: SyntaxNode; op: string | undefined }[] = [{ node: top, op: topOp }];
     while (todo.length > 0) {
       const { node, op } = todo.pop()!;
       if (node.type === "list") {
@@ -171,16 +214,15 @@ function chainItems(root: Node): ChainItem[] {
           continue;
         }
       }
-      items.push({ start: node.startIndex, end: node.endIndex, op, command: undefined });
+      items.push({ start: node.start, end: node.end, op, command: undefined });
     }
   };
   let op: string | undefined;
   for (const child of root.children) {
-    if (!child) continue;
-    if (child.isNamed && child.type !== "comment") {
+    if (child.named && child.type !== "comment") {
       flatten(child, op);
       op = undefined;
-    } else if (!child.isNamed) {
+    } else if (!child.named) {
       op = child.type;
     }
   }
@@ -188,30 +230,33 @@ function chainItems(root: Node): ChainItem[] {
 }
 
 /** A redirected statement whose body is one command; a redirection of a list (`a && b >f`) is not a command's. */
-function redirectionOf(node: Node): Redirection | undefined {
-  const body = node.type === "redirected_statement" ? node.childForFieldName("body") : null;
+function redirectionOf(node: SyntaxNode, source: string): Redirection | undefined {
+  if (node.type !== "redirected_statement") return undefined;
+  const body = node.children.find((c) => c.field === "body");
   if (!body || body.type !== "command") return undefined;
   return {
-    start: node.startIndex,
-    end: node.endIndex,
-    bodyEnd: body.endIndex,
-    redirects: node.namedChildren.filter((c) => c && c.type.endsWith("redirect")).map((c) => c!.text),
+    start: node.start,
+    end: node.end,
+    bodyEnd: body.end,
+    redirects: node.children
+      .filter((c) => c.named && c.type.endsWith("redirect"))
+      .map((c) => source.slice(c.start, c.end)),
   };
 }
 
 /** A command node's words, the command name first (variable assignments and redirections left out). */
-function commandOf(node: Node, topLevelStarts: Set<number>): ShellCommand {
+function commandOf(node: SyntaxNode, topLevelStarts: Set<number>, source: string): ShellCommand {
   const words: ShellWord[] = [];
-  for (const child of node.namedChildren) {
-    if (!child || child.type === "variable_assignment" || child.type.endsWith("redirect")) continue;
+  for (const child of node.children) {
+    if (!child.named || child.type === "variable_assignment" || child.type.endsWith("redirect")) continue;
     if (child.type === "command_name") {
-      const inner = child.namedChildren[0] ?? child;
-      words.push(word(inner, 0));
+      const inner = child.children.find((c) => c.named) ?? child;
+      words.push(word(inner, source));
     } else {
-      words.push(word(child, 0));
+      words.push(word(child, source));
     }
   }
-  return { start: node.startIndex, end: node.endIndex, words, topLevel: topLevelStarts.has(node.startIndex) };
+  return { start: node.start, end: node.end, words, topLevel: topLevelStarts.has(node.start) };
 }
 
 /**
@@ -219,24 +264,28 @@ function commandOf(node: Node, topLevelStarts: Set<number>): ShellCommand {
  * with a stack of its own: `$(` nested thousands deep is no reason to run out of call stack. A
  * top-level item that is a command gets it.
  */
-function collectCommands(root: Node, items: ChainItem[]): { commands: ShellCommand[]; redirected: Redirection[] } {
+function collectCommands(
+  root: SyntaxNode,
+  items: ChainItem[],
+  source: string,
+): { commands: ShellCommand[]; redirected: Redirection[] } {
   const topLevelStarts = new Set(items.map((item) => item.start));
   const commands: ShellCommand[] = [];
   const redirected: Redirection[] = [];
-  const stack: Node[] = [root];
+  const stack: SyntaxNode[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    const redirection = redirectionOf(node);
+    const redirection = redirectionOf(node, source);
     if (redirection) redirected.push(redirection);
     if (node.type === "command") {
-      const command = commandOf(node, topLevelStarts);
+      const command = commandOf(node, topLevelStarts, source);
       commands.push(command);
       for (const item of items) {
         if (item.start === command.start && item.end === command.end) item.command = command;
       }
     }
-    const children = node.namedChildren;
-    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push(children[i]!);
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) if (children[i]!.named) stack.push(children[i]!);
   }
   return { commands, redirected };
 }
@@ -244,50 +293,69 @@ function collectCommands(root: Node, items: ChainItem[]): { commands: ShellComma
 /** The parse of one shell text, offsets from its start (parseShell moves them by `base`). */
 function parseUncached(source: string): ShellScript {
   if (!parser) throw new Error("the shell parser is not initialised: call initShell() first");
-  const tree = parser.parse(source);
+  const tree = (parser as unknown as { parse(s: string): ParsedTree | null }).parse(source);
   if (!tree) throw new Error("the shell parser returned no tree");
+  let root: SyntaxNode;
+  let hasError: boolean;
   try {
-    const root = tree.rootNode;
-    const items = chainItems(root);
-    const { commands, redirected } = collectCommands(root, items);
-    // A redirected command: the command gets its statement's span, and so does the item that is that statement.
-    for (const r of redirected) {
-      const command = commands.find((c) => c.start === r.start && c.end === r.bodyEnd);
-      if (command) {
-        command.redirected = { start: r.start, end: r.end, redirects: r.redirects };
-        for (const item of items) if (item.start === r.start && item.end === r.end) item.command = command;
-      }
+    let names = typeNames.get(parser);
+    if (!names) typeNames.set(parser, (names = []));
+    const cursor = tree.walk();
+    try {
+      root = syntaxTree(cursor, names);
+    } finally {
+      cursor.delete?.();
     }
-    return { base: 0, source, hasError: root.hasError, commands, items };
+    hasError = tree.rootNode.hasError;
   } finally {
     // web-tree-sitter's trees live in WebAssembly memory until deleted; native ones are collected.
-    (tree as { delete?: () => void }).delete?.();
+    tree.delete?.();
   }
+  const items = chainItems(root);
+  const { commands, redirected } = collectCommands(root, items, source);
+  // A redirected command: the command gets its statement's span, and so does the item that is that statement.
+  for (const r of redirected) {
+    const command = commands.find((c) => c.start === r.start && c.end === r.bodyEnd);
+    if (command) {
+      command.redirected = { start: r.start, end: r.end, redirects: r.redirects };
+      for (const item of items) if (item.start === r.start && item.end === r.end) item.command = command;
+    }
+  }
+  return { base: 0, source, hasError, commands, items };
 }
 
-function word(node: Node, base: number): ShellWord {
-  return { raw: node.text, text: literal(node), start: base + node.startIndex, end: base + node.endIndex };
+/** What parseUncached reads of a tree: both backends' trees have it. */
+interface ParsedTree {
+  walk(): Cursor;
+  rootNode: { hasError: boolean };
+  delete?(): void;
 }
 
-function literal(node: Node): string | undefined {
+function word(node: SyntaxNode, source: string): ShellWord {
+  return { raw: source.slice(node.start, node.end), text: literal(node, source), start: node.start, end: node.end };
+}
+
+function literal(node: SyntaxNode, source: string): string | undefined {
   switch (node.type) {
     case "word":
     case "number":
-      return node.text.replace(/\\(.)/g, "$1");
+      return source.slice(node.start, node.end).replace(/\\(.)/g, "$1");
     case "raw_string":
-      return node.text.slice(1, -1);
+      return source.slice(node.start + 1, node.end - 1);
     case "string": {
       let out = "";
-      for (const child of node.namedChildren) {
-        if (!child || child.type !== "string_content") return undefined;
-        out += child.text;
+      for (const child of node.children) {
+        if (!child.named) continue;
+        if (child.type !== "string_content") return undefined;
+        out += source.slice(child.start, child.end);
       }
       return out;
     }
     case "concatenation": {
       let out = "";
-      for (const child of node.namedChildren) {
-        const part = child ? literal(child) : undefined;
+      for (const child of node.children) {
+        if (!child.named) continue;
+        const part = literal(child, source);
         if (part === undefined) return undefined;
         out += part;
       }

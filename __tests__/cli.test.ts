@@ -436,4 +436,32 @@ test("--version prints the package's version; `dfmod completion` prints a shell 
   expect(script.stdout).toContain("###-begin-dfmod-completions-###");
   const completions = dfmod(["--get-yargs-completions", "dfmod", "ex"]).stdout.split("\n");
   expect(completions).toEqual(expect.arrayContaining(["explain", "list", "packages"]));
+  expect(completions).not.toContain("$0");
+});
+
+test("completion offers the main command's options and the transforms' (bash and zsh), and only a named command's after its name", () => {
+  const complete = (shell: string, ...words: string[]): string[] => {
+    const env: NodeJS.ProcessEnv = { ...process.env, SHELL: shell };
+    delete env.ZSH_NAME;
+    const r = spawnSync(process.execPath, [cli, "--get-yargs-completions", "dfmod", ...words], {
+      encoding: "utf8",
+      env,
+    });
+    expect(r.status).toBe(0);
+    return r.stdout.split("\n").filter(Boolean);
+  };
+  expect(complete("/bin/bash", "--c")).toEqual(
+    expect.arrayContaining(["--check", "--color", "--context", "--commit-message", "--cache-mounts"]),
+  );
+  expect(complete("/bin/bash", "--write", "--py")).toContain("--python");
+  // Not an option being typed: the commands, as before.
+  expect(complete("/bin/bash", "")).not.toContain("--write");
+  // After a command's name: that command's options only.
+  const explain = complete("/bin/bash", "explain", "--");
+  expect(explain).toEqual(expect.arrayContaining(["--changed", "--migrate"]));
+  expect(explain).not.toContain("--write");
+  // zsh: name:description, with the description's colons escaped.
+  expect(complete("/bin/zsh", "--fo")).toContain(
+    "--force:--write\\: also replace read-only files, and write hard-linked files (or files dfmod cannot give their owner back) in place",
+  );
 });

@@ -360,7 +360,16 @@ function parserFor(args: string[], registry: readonly Transform[]): Yargs {
         global: true,
         description: "also run the transform in this module (a .js file; repeatable), after the built-in ones",
       })
-      .completion("completion", "print a shell completion script (bash, zsh): `dfmod completion >> ~/.bashrc`")
+      .completion(
+        "completion",
+        "print a shell completion script (bash, zsh): `dfmod completion >> ~/.bashrc`",
+        (
+          current: string,
+          argv: { _: (string | number)[] },
+          completionFilter: (onCompleted: (err: Error | null, completions: string[] | undefined) => void) => void,
+          done: (completions: string[]) => void,
+        ) => completionFilter((_err, defaults) => done(withMainOptions(current, argv, defaults ?? [], registry))),
+      )
       .parserConfiguration({ "populate--": true })
       .strict()
       .help()
@@ -369,6 +378,31 @@ function parserFor(args: string[], registry: readonly Transform[]): Yargs {
         throw new UsageError(message ?? err?.message ?? "cannot read the command line");
       })
   );
+}
+
+/**
+ * Completions with the main command's options added where it is the command (no other command's
+ * name on the line) and an option is being typed: yargs completes only the options of named
+ * commands and the global ones. In zsh's format (`--flag:description`) where yargs uses it.
+ */
+function withMainOptions(
+  current: string,
+  argv: { _: (string | number)[] },
+  defaults: string[],
+  registry: readonly Transform[],
+): string[] {
+  // yargs offers the default command by its placeholder name, which is nothing to type.
+  defaults = defaults.filter((c) => c !== "$0" && !c.startsWith("$0:"));
+  const named = argv._.some((word) => Object.hasOwn(COMMAND_FLAGS, String(word)));
+  if (named || !current.startsWith("-")) return defaults;
+  const zsh = [process.env.SHELL, process.env.ZSH_NAME].some((v) => v?.includes("zsh"));
+  const have = new Set(defaults.map((c) => c.replace(/(?<!\\):.*$/, "")));
+  const options = { ...RUN_OPTIONS, ...transformFlags(registry) };
+  const added = Object.entries(options)
+    .map(([name, o]) => [`--${name}`, String(o.description ?? "")] as const)
+    .filter(([flag]) => flag.startsWith(current) && !have.has(flag))
+    .map(([flag, description]) => (zsh ? `${flag}:${description.replace(/:/g, "\\:")}` : flag));
+  return [...defaults, ...added];
 }
 
 /** The main command's options and the transforms', as the fast reader takes them. */

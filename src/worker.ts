@@ -7,7 +7,9 @@ import { withExternal } from "./external";
 
 const port = parentPort;
 if (!port) throw new Error("src/worker.ts runs as a worker thread");
-initShell().then(
+// WebAssembly: a worker may be stopped while it starts (a run that ends first), which a native
+// addon's loading is not made for (a run on CI was killed by a signal once, with native workers).
+initShell("wasm").then(
   () => {
     // `--transform` modules: the main thread loaded and checked them already.
     const modules = (workerData as { modules?: string[] } | undefined)?.modules ?? [];

@@ -6,7 +6,7 @@
  *   ~60 ms of compile that the run waits for. DFMOD_SHELL_PARSER=wasm chooses it.
  * Both are the same parser (tree-sitter-bash 0.25.1), read through the same tree cursor
  * (src/engine/shell.ts), and a test checks that they read every RUN of the fixtures and examples
- * alike. Worker threads start their own, as the main thread does. The dfmod command starts the
+ * alike. Worker threads use WebAssembly. The dfmod command starts the
  * parser before it loads the rest of dfmod (src/cli.ts); it reaches src/engine/shell.ts through a
  * global, as the launcher and the bundle it loads are separate scripts.
  */
@@ -133,13 +133,14 @@ function bashAddon(): unknown {
 
 /**
  * Starts the parser (once per thread; later calls get the same start): the native one, loaded
- * now, or the WebAssembly modules' compile, begun now (where the addon does not load, or
- * DFMOD_SHELL_PARSER=wasm).
+ * now, or the WebAssembly modules' compile, begun now (where the addon does not load, with
+ * DFMOD_SHELL_PARSER=wasm, or `prefer` "wasm": worker threads, which a run may stop before they
+ * are done starting, and a native addon's loading is no place to be stopped).
  */
-export function startShellParser(): ShellStart {
+export function startShellParser(prefer?: "wasm"): ShellStart {
   const g = globalThis as unknown as Record<symbol, ShellStart | undefined>;
   if (!g[KEY]) {
-    const parser = nativeParser();
+    const parser = prefer === "wasm" ? undefined : nativeParser();
     if (parser) g[KEY] = { kind: "native", parser };
     else {
       setV8Flags();

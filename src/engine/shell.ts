@@ -45,15 +45,18 @@ export interface ShellScript {
 let parser: TSParser | undefined;
 let loading: Promise<void> | undefined;
 
-/** Loads the parser once per thread (the process, or a worker); later calls share the first. */
-export function initShell(): Promise<void> {
-  loading ??= load();
+/**
+ * Loads the parser once per thread (the process, or a worker); later calls share the first.
+ * `prefer`: "wasm" for a worker thread (src/engine/shell-start.ts says why).
+ */
+export function initShell(prefer?: "wasm"): Promise<void> {
+  loading ??= load(prefer);
   return loading;
 }
 
-async function load(): Promise<void> {
+async function load(prefer?: "wasm"): Promise<void> {
   if (parser) return;
-  const start = startShellParser();
+  const start = startShellParser(prefer);
   parser = start.kind === "native" ? (start.parser as TSParser) : await wasmParser(start.runtime, start.bash);
 }
 

@@ -119,3 +119,22 @@ test("a worker thread parses with WebAssembly (as dfmod's workers start it), rea
   expect(main[0]).toBe(prebuilt ? "native" : "wasm");
   expect(inWorker).toEqual(["wasm", main[1]]);
 });
+
+test("WebAssembly parses do not grow V8's malloced memory (dynamic tiering's bookkeeping did, ~10 KB a parse on Node 24)", () => {
+  const shell = path.join(dist, "engine", "shell.js");
+  const script = `
+    const { initShell, parseShell } = require(${JSON.stringify(shell)});
+    initShell().then(() => {
+      const v8 = require("node:v8");
+      const before = v8.getHeapStatistics().malloced_memory;
+      for (let i = 0; i < 6000; i++) parseShell("apk add --no-cache gcc pkg" + i + " && pip install -r requirements.txt | tee /x" + i);
+      process.stdout.write(String(Math.round((v8.getHeapStatistics().malloced_memory - before) / 1e6)));
+    });`;
+  const r = spawnSync(process.execPath, ["-e", script], {
+    encoding: "utf8",
+    env: { ...process.env, DFMOD_SHELL_PARSER: "wasm" },
+    timeout: 60000,
+  });
+  expect([r.status, r.stderr]).toEqual([0, ""]);
+  expect(Number(r.stdout)).toBeLessThan(16);
+});

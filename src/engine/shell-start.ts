@@ -39,9 +39,11 @@ const FLAGS_SET = Symbol.for("dfmod.v8-flags");
  * - Liftoff (V8's baseline WebAssembly compiler) only: with the optimising tier, V8 compiles the
  *   parser again in the background, and the process cannot exit until that is done (~0.5 s on a
  *   one-file run; the 160 KB lexer function alone takes seconds and ~100 MB to optimise); parsing
- *   is ~25% slower, which a run never notices. And every function compiled up front, on the
- *   compile's background threads: compiled lazily, the first parse would compile the parser's
- *   functions on the main thread (~50 ms).
+ *   is ~25% slower, which a run never notices. Set at run time, --liftoff-only does not bring the
+ *   tiering flags it implies at start; left on, dynamic tiering's bookkeeping grew V8's malloced
+ *   memory with every parse on Node 24 (~10 KB a parse: 745 MB peak for 10k files), so they are
+ *   set too. And every function compiled up front, on the compile's background threads: compiled
+ *   lazily, the first parse would compile the parser's functions on the main thread (~50 ms).
  * - Less inlining by the optimising JavaScript compiler: in a run of thousands of files it
  *   compiled dfmod's hot functions for ~4 s of CPU per thread (several of them more than once),
  *   on the same two cores the run needs; with at most 200 bytes of bytecode inlined per function
@@ -57,7 +59,7 @@ export function setV8Flags(): void {
   if (!isMainThread || g[FLAGS_SET]) return;
   g[FLAGS_SET] = true;
   (require("node:v8") as typeof import("node:v8")).setFlagsFromString(
-    "--liftoff-only --no-wasm-lazy-compilation --max-inlined-bytecode-size-cumulative=200",
+    "--liftoff-only --no-wasm-tier-up --no-wasm-dynamic-tiering --no-wasm-lazy-compilation --max-inlined-bytecode-size-cumulative=200",
   );
 }
 

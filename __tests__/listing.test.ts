@@ -6,13 +6,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { absent, forgetListings } from "../src/engine/listing";
+import { absent, forgetListings, useListings } from "../src/engine/listing";
 import { migrate } from "../src/index";
+import { dfmod } from "./support/cli";
 
 let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-listing-"));
   forgetListings();
+  useListings();
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -37,11 +39,19 @@ test("a folder that cannot be listed (missing, or a file) calls nothing absent",
   expect(absent(path.join(dir, "file"), "x")).toBe(false);
 });
 
+test("listings are off until turned on, and forgetting them turns them off", () => {
+  forgetListings();
+  expect(absent(dir, "nothing-here")).toBe(false);
+  useListings();
+  expect(absent(dir, "nothing-here")).toBe(true);
+});
+
 test("a listing is kept until forgotten; migrate() forgets them, so a file made since an earlier call is seen", async () => {
   expect(absent(dir, "late.txt")).toBe(true);
   fs.writeFileSync(path.join(dir, "late.txt"), "");
   expect(absent(dir, "late.txt")).toBe(true);
   forgetListings();
+  useListings();
   expect(absent(dir, "late.txt")).toBe(false);
 
   const text = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "app.py"]\n';
@@ -50,4 +60,21 @@ test("a listing is kept until forgotten; migrate() forgets them, so a file made 
   fs.writeFileSync(path.join(dir, ".dockerignore"), ".git\n");
   const second = await migrate(text, { context: dir, transforms: ["dockerignore"] });
   expect(second.notes.map((n) => n.id)).toEqual(["dockerignore-extended"]);
+});
+
+test("a run of many files (listings on) still finds a Dockerfile's own .dockerignore and the context's files", () => {
+  const text =
+    'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["python", "app.py"]\n';
+  for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(dir, `svc${i}.Dockerfile`), text);
+  fs.writeFileSync(path.join(dir, "requirements.txt"), "flask\n");
+  fs.writeFileSync(path.join(dir, "svc3.Dockerfile.dockerignore"), ".git\n");
+  const r = dfmod(["--check", "--format", "json", "--jobs", "1", "."], dir);
+  const files = (JSON.parse(r.stdout) as { files: { path: string; notes: { id: string; message: string }[] }[] }).files;
+  const ignoreNote = (name: string) =>
+    files.find((f) => f.path === name)?.notes.find((n) => n.id.startsWith("dockerignore-"));
+  expect(ignoreNote("svc3.Dockerfile")).toMatchObject({ id: "dockerignore-extended" });
+  expect(ignoreNote("svc3.Dockerfile")?.message).toContain("svc3.Dockerfile.dockerignore");
+  expect(ignoreNote("svc4.Dockerfile")).toMatchObject({ id: "dockerignore-created" });
+  // requirements.txt was found: the install's manifest is copied before the code.
+  expect(files.find((f) => f.path === "svc4.Dockerfile")?.notes.map((n) => n.id)).toContain("manifests-first");
 });

@@ -13,6 +13,7 @@ import { discover, fileKind, Found } from "./discover";
 import { initShell } from "./engine/shell";
 import { setV8Flags } from "./engine/shell-start";
 import { forgetFolders } from "./engine/context";
+import { useListings } from "./engine/listing";
 import type { Companion, Options, SharedBuild, Transform } from "./engine/types";
 import { mergeOptions, optionDefaults, runsByDefault } from "./options";
 import { BuildDef, BuildFinder, realOf, repositoryRoot } from "./builds";
@@ -800,6 +801,8 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
   const { shared, composeRuns } = processComposeFiles(state, compose);
 
   const dockerfiles = found.files.filter((f) => f.kind === "dockerfile");
+  // Enough files that folder listings save more system calls than they cost (src/engine/listing.ts).
+  if (dockerfiles.length >= FILES_PER_WORKER) useListings();
   const { tasks, taskFiles } = dockerfileTasks(state, dockerfiles, builds, shared);
   let done: TaskResult[];
   try {

@@ -1,12 +1,15 @@
 /** A worker thread: processes Dockerfiles sent by the main thread, one at a time, with the registry (as the CLI). */
 import { parentPort, workerData } from "node:worker_threads";
 import { initShell } from "./engine/shell";
+import { useListings } from "./engine/listing";
 import { processDockerfile, Task } from "./process";
 import { transforms as builtins } from "../transforms";
 import { withExternal } from "./external";
 
 const port = parentPort;
 if (!port) throw new Error("src/worker.ts runs as a worker thread");
+// Workers serve runs of many files: folder listings pay off (src/engine/listing.ts).
+useListings();
 // WebAssembly: a worker may be stopped while it starts (a run that ends first), which a native
 // addon's loading is not made for (a run on CI was killed by a signal once, with native workers).
 initShell("wasm").then(

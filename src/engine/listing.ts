@@ -1,11 +1,13 @@
 /**
- * What a folder holds, read once (one readdir) and kept until `forgetFolders()`: a run asks of
- * every Dockerfile's folder, and of the folders above it, whether files are there (a context's
- * requirements.txt, `<Dockerfile>.dockerignore`, compose files, configs, `.git`), and the answer is
- * almost always no. A listing answers no without a system call per name; a yes, and any folder
+ * What a folder holds, read once (one readdir) and kept until `forgetListings()`: a run of many
+ * files asks of every Dockerfile's folder, and of the folders above it, whether files are there (a
+ * context's requirements.txt, `<Dockerfile>.dockerignore`, compose files, `.git`), and the answer
+ * is almost always no. A listing answers no without a system call per name; a yes, and any folder
  * that cannot be listed, still goes to the file system as before. Names are compared in any letter
  * case: on a case-insensitive file system `Compose.yaml` is found as `compose.yaml`, so a name that
- * differs only in case is not called absent.
+ * differs only in case is not called absent. Listings are used only once a run turns them on
+ * (`useListings()`): for a run of a few files, listing a large folder (a home or /tmp) costs more
+ * than the handful of names asked in it.
  */
 import * as fs from "node:fs";
 
@@ -28,13 +30,25 @@ function namesIn(dir: string): Set<string> | null {
   return names;
 }
 
-/** True when `dir` was listed and holds nothing named `name` (in any letter case). `name` has no `/`. */
+let enabled = false;
+
+/** Turns listings on for this thread, until forgetListings(). */
+export function useListings(): void {
+  enabled = true;
+}
+
+/**
+ * True when listings are on, `dir` was listed, and it holds nothing named `name` (in any letter
+ * case). `name` has no `/`.
+ */
 export function absent(dir: string, name: string): boolean {
+  if (!enabled) return false;
   const names = namesIn(dir);
   return names !== null && !names.has(key(name));
 }
 
-/** Forgets every listing (a run starts afresh: files may have changed since the last one). */
+/** Forgets every listing and turns them off (a run starts afresh: files may have changed since the last one). */
 export function forgetListings(): void {
   listings.clear();
+  enabled = false;
 }

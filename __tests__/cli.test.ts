@@ -460,8 +460,19 @@ test("completion offers the main command's options and the transforms' (bash and
   const explain = complete("/bin/bash", "explain", "--");
   expect(explain).toEqual(expect.arrayContaining(["--changed", "--migrate"]));
   expect(explain).not.toContain("--write");
+  // Not an option already given (unless repeatable), nothing after --, and --no-X for one on by default.
+  expect(complete("/bin/bash", "--write", "--w")).not.toContain("--write");
+  expect(complete("/bin/bash", "--ignore", "x", "--ig")).toContain("--ignore");
+  expect(complete("/bin/bash", "--", "--wr")).not.toContain("--write");
+  expect(complete("/bin/bash", "--no-c")).toContain("--no-cache-mounts");
+  expect(complete("/bin/bash", "--no-cache-mounts", "--c")).not.toContain("--cache-mounts");
+  // A command's name among the words, where yargs reads it (even as an option's value): its options only.
+  expect(complete("/bin/bash", "--context", "explain", "--c")).not.toContain("--check");
   // zsh: name:description, with the description's colons escaped.
   expect(complete("/bin/zsh", "--fo")).toContain(
     "--force:--write\\: also replace read-only files, and write hard-linked files (or files dfmod cannot give their owner back) in place",
+  );
+  expect(complete("/bin/zsh", "--jo")).toContainEqual(
+    expect.stringMatching(/^--jobs:.*\(default\\: the CPUs\\: \d+\)$/),
   );
 });

@@ -84,16 +84,19 @@ test("a run of 200 files or more sets dfmod's V8 flags and writes no code cache 
 
 test("writing a code cache removes the caches of earlier builds of the same bundle file, not those of others", () => {
   const bundle = fs.statSync(path.join(root, "dist", "src", "dfmod.js"));
+  const id = `${bundle.dev}-${bundle.ino}`;
   const prefix = `dfmod-${process.version}-${process.arch}`;
-  const earlier = `${prefix}-1-1-${bundle.ino}.v8cache`;
-  const otherInstall = `${prefix}-1-1-${bundle.ino + 1}.v8cache`;
-  const otherNode = `dfmod-v0.0.0-${process.arch}-1-1-${bundle.ino}.v8cache`;
-  for (const name of [earlier, otherInstall, otherNode]) fs.writeFileSync(path.join(cache, name), "");
+  const earlier = `${prefix}-1-1-${id}.v8cache`;
+  const otherInstall = `${prefix}-1-1-${bundle.dev}-${bundle.ino + 1}.v8cache`;
+  // The same inode number on another device is another file.
+  const otherDevice = `${prefix}-1-1-${bundle.dev + 1}-${bundle.ino}.v8cache`;
+  const otherNode = `dfmod-v0.0.0-${process.arch}-1-1-${id}.v8cache`;
+  for (const name of [earlier, otherInstall, otherDevice, otherNode]) fs.writeFileSync(path.join(cache, name), "");
   expect(dfmod({ NODE_COMPILE_CACHE: cache }).status).toBe(0);
   const names = Object.keys(listing(cache));
   expect(names).not.toContain(earlier);
-  expect(names).toEqual(expect.arrayContaining([otherInstall, otherNode]));
-  expect(names.filter((n) => n.startsWith(prefix) && n.endsWith(`-${bundle.ino}.v8cache`))).toHaveLength(1);
+  expect(names).toEqual(expect.arrayContaining([otherInstall, otherDevice, otherNode]));
+  expect(names.filter((n) => n.startsWith(prefix) && n.endsWith(`-${id}.v8cache`))).toHaveLength(1);
 });
 
 test("the shell parser's WebAssembly compile keeps the process alive until it is done (Node 24 would exit first)", () => {

@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { absent, forgetListings, useListings } from "../src/engine/listing";
 import { migrate } from "../src/index";
+import { folderContext, forgetFolders } from "../src/engine/context";
 import { dfmod } from "./support/cli";
 
 let dir: string;
@@ -31,6 +32,18 @@ test("a name there in another letter case is not absent (a case-insensitive file
   fs.writeFileSync(path.join(dir, "Ünï.txt"), "");
   expect(absent(dir, "compose.yaml")).toBe(false);
   expect(absent(dir, "ünï.txt".normalize("NFD"))).toBe(false);
+});
+
+test("the root of a file system, . and .. are never called absent; a context at / still finds itself", () => {
+  expect(absent(path.dirname(dir), "")).toBe(false);
+  expect(absent(dir, ".")).toBe(false);
+  expect(absent(dir, "..")).toBe(false);
+  forgetFolders();
+  useListings();
+  const root = folderContext(path.parse(dir).root);
+  expect(root.present(".")).toBe(true);
+  expect(root.isDirectory(".")).toBe(true);
+  expect(root.folders(".").length).toBeGreaterThan(0);
 });
 
 test("a folder that cannot be listed (missing, or a file) calls nothing absent", () => {

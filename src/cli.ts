@@ -7,7 +7,7 @@
  * the functions the run compiled (Node's own module compile cache, on Node 22+, holds only the top
  * level, and a one-file run would still compile most of dfmod). It is kept where Node keeps its
  * own (`$NODE_COMPILE_CACHE`, else `<tmpdir>/node-compile-cache`), one file per Node version and
- * bundle (writing one removes those of earlier builds of the same bundle file);
+ * bundle (writing one removes those of earlier builds of the same bundle file, by device and inode);
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off. A cache that cannot be read or written is
  * ignored.
  */
@@ -30,7 +30,9 @@ function loadWithCodeCache(file: string): void {
   const source = fs.readFileSync(file, "latin1");
   const stat = fs.statSync(file);
   const dir = process.env.NODE_COMPILE_CACHE || path.join(os.tmpdir(), "node-compile-cache");
-  const key = `dfmod-${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}-${stat.ino}.v8cache`;
+  // The bundle file's identity: device and inode (an inode number is unique only on its device).
+  const id = `${stat.dev}-${stat.ino}`;
+  const key = `dfmod-${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}-${id}.v8cache`;
   const cacheFile = path.join(dir, key);
   let cachedData: Buffer | undefined;
   try {
@@ -50,10 +52,10 @@ function loadWithCodeCache(file: string): void {
         const temp = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(temp, script.createCachedData());
         fs.renameSync(temp, cacheFile);
-        // Caches of earlier builds of this same bundle file (same inode, other size or time) go.
+        // Caches of earlier builds of this same bundle file (same device and inode, other size or time) go.
         const mine = `dfmod-${process.version}-${process.arch}-`;
         for (const name of fs.readdirSync(dir))
-          if (name.startsWith(mine) && name.endsWith(`-${stat.ino}.v8cache`) && name !== key)
+          if (name.startsWith(mine) && name.endsWith(`-${id}.v8cache`) && name !== key)
             fs.rmSync(path.join(dir, name), { force: true });
       } catch {
         // No cache this time.

@@ -365,10 +365,10 @@ function parserFor(args: string[], registry: readonly Transform[]): Yargs {
         "print a shell completion script (bash, zsh): `dfmod completion >> ~/.bashrc`",
         (
           current: string,
-          argv: { _: (string | number)[] },
+          _argv: unknown,
           completionFilter: (onCompleted: (err: Error | null, completions: string[] | undefined) => void) => void,
           done: (completions: string[]) => void,
-        ) => completionFilter((_err, defaults) => done(withMainOptions(current, argv, defaults ?? [], registry))),
+        ) => completionFilter((_err, defaults) => done(withMainOptions(current, args, defaults ?? [], registry))),
       )
       .parserConfiguration({ "populate--": true })
       .strict()
@@ -382,24 +382,46 @@ function parserFor(args: string[], registry: readonly Transform[]): Yargs {
 
 /**
  * Completions with the main command's options added where it is the command (no other command's
- * name on the line) and an option is being typed: yargs completes only the options of named
- * commands and the global ones. In zsh's format (`--flag:description`) where yargs uses it.
+ * name among the words, as yargs reads them to choose a command's options) and an option is being
+ * typed: yargs completes only the options of named commands and the global ones. Not after `--`
+ * (the rest are paths); not an option already given, unless it is repeatable; `--no-X` for a
+ * boolean that is on by default. In zsh's format (`--flag:description`) where yargs uses it.
  */
 function withMainOptions(
   current: string,
-  argv: { _: (string | number)[] },
+  args: string[],
   defaults: string[],
   registry: readonly Transform[],
 ): string[] {
   // yargs offers the default command by its placeholder name, which is nothing to type.
   defaults = defaults.filter((c) => c !== "$0" && !c.startsWith("$0:"));
-  const named = argv._.some((word) => Object.hasOwn(COMMAND_FLAGS, String(word)));
-  if (named || !current.startsWith("-")) return defaults;
+  // The words before the one being completed (yargs' completion flag and the program's name left out).
+  const at = args.indexOf("--get-yargs-completions");
+  const words = at < 0 ? [] : args.slice(at + 2, -1);
+  const named = words.some((word) => Object.hasOwn(COMMAND_FLAGS, word));
+  if (named || words.includes("--") || !current.startsWith("-")) return defaults;
+  const { defaultJobs } = require("./run") as typeof import("./run");
+  const jobs = { ...RUN_OPTIONS.jobs, description: `${RUN_OPTIONS.jobs!.description}: ${defaultJobs()})` };
+  const options = { ...RUN_OPTIONS, jobs, ...transformFlags(registry) };
+  const { optionSchemas } = require("./options") as typeof import("./options");
+  const onByDefault = new Set(
+    optionSchemas(registry)
+      .filter((o) => o.type === "boolean" && o.default === true)
+      .map((o) => o.flag),
+  );
+  const given = new Set(
+    words.filter((w) => w.startsWith("--")).map((w) => w.slice(2).replace(/=.*$/, "").replace(/^no-/, "")),
+  );
   const zsh = [process.env.SHELL, process.env.ZSH_NAME].some((v) => v?.includes("zsh"));
   const have = new Set(defaults.map((c) => c.replace(/(?<!\\):.*$/, "")));
-  const options = { ...RUN_OPTIONS, ...transformFlags(registry) };
   const added = Object.entries(options)
-    .map(([name, o]) => [`--${name}`, String(o.description ?? "")] as const)
+    .filter(([name]) => !given.has(name) || REPEATABLE.has(name))
+    .flatMap(([name, o]) => {
+      const description = String(o.description ?? "");
+      const flags: [string, string][] = [[`--${name}`, description]];
+      if (onByDefault.has(name)) flags.push([`--no-${name}`, description]);
+      return flags;
+    })
     .filter(([flag]) => flag.startsWith(current) && !have.has(flag))
     .map(([flag, description]) => (zsh ? `${flag}:${description.replace(/:/g, "\\:")}` : flag));
   return [...defaults, ...added];

@@ -62,8 +62,12 @@ const inside = (root: string, full: string): boolean => {
   return !rel.startsWith("..") && !path.isAbsolute(rel);
 };
 
-/** True when the folder's listing says nothing is at this absolute path (a path in a folder of the context). */
-const notThere = (full: string): boolean => absent(path.dirname(full), path.basename(full));
+/**
+ * True when the folder's listing says nothing is at this absolute path (a path in a folder of the
+ * context; the context's own folder is not looked up in its parent's listing).
+ */
+const notThere = (dir: string, full: string): boolean =>
+  full !== dir && absent(path.dirname(full), path.basename(full));
 
 function uncachedContext(dir: string): BuildContext {
   let root: string | undefined;
@@ -71,7 +75,7 @@ function uncachedContext(dir: string): BuildContext {
   // (Docker sends the link, not what it points to).
   const resolve = (relative: string): string | undefined => {
     const full = path.resolve(dir, relative);
-    if (!inside(dir, full) || notThere(full)) return undefined;
+    if (!inside(dir, full) || notThere(dir, full)) return undefined;
     try {
       root ??= fs.realpathSync.native(dir);
       const real = fs.realpathSync.native(full);
@@ -93,7 +97,7 @@ function uncachedContext(dir: string): BuildContext {
     dir,
     present(relative) {
       const full = path.resolve(dir, relative);
-      if (!inside(dir, full) || notThere(full)) return false;
+      if (!inside(dir, full) || notThere(dir, full)) return false;
       try {
         // No exception for a missing file: most runs ask about files that are not there.
         return fs.lstatSync(full, { throwIfNoEntry: false }) !== undefined;

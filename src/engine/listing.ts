@@ -42,7 +42,8 @@ export function useListings(): void {
  * case). `name` has no `/`.
  */
 export function absent(dir: string, name: string): boolean {
-  if (!enabled) return false;
+  // "" is the basename of a file system's root: nothing a listing can answer for.
+  if (!enabled || name === "" || name === "." || name === "..") return false;
   const names = namesIn(dir);
   return names !== null && !names.has(key(name));
 }

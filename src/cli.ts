@@ -32,7 +32,8 @@ function loadWithCodeCache(file: string): void {
   const dir = process.env.NODE_COMPILE_CACHE || path.join(os.tmpdir(), "node-compile-cache");
   // The bundle file's identity: device and inode (an inode number is unique only on its device).
   const id = `${stat.dev}-${stat.ino}`;
-  const key = `dfmod-${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}-${id}.v8cache`;
+  const prefix = `dfmod-${process.version}-${process.arch}-`;
+  const key = `${prefix}${stat.size}-${Math.floor(stat.mtimeMs)}-${id}.v8cache`;
   const cacheFile = path.join(dir, key);
   let cachedData: Buffer | undefined;
   try {
@@ -53,9 +54,8 @@ function loadWithCodeCache(file: string): void {
         fs.writeFileSync(temp, script.createCachedData());
         fs.renameSync(temp, cacheFile);
         // Caches of earlier builds of this same bundle file (same device and inode, other size or time) go.
-        const mine = `dfmod-${process.version}-${process.arch}-`;
         for (const name of fs.readdirSync(dir))
-          if (name.startsWith(mine) && name.endsWith(`-${id}.v8cache`) && name !== key)
+          if (name.startsWith(prefix) && name.endsWith(`-${id}.v8cache`) && name !== key)
             fs.rmSync(path.join(dir, name), { force: true });
       } catch {
         // No cache this time.

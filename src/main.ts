@@ -265,14 +265,21 @@ const EXAMPLES: [string, string][] = [
   ["$0 packages libpq-dev jpeg-dev", "what Alpine packages become on Debian trixie"],
 ];
 
+/** The main command's own options, --jobs' description with this machine's default. */
+function runOptions(): YargsOptions {
+  const { defaultJobs } = require("./run") as typeof import("./run");
+  return {
+    ...RUN_OPTIONS,
+    jobs: { ...RUN_OPTIONS.jobs, description: `${RUN_OPTIONS.jobs!.description}: ${defaultJobs()})` },
+  };
+}
+
 /** The main command: its own options, then the transforms' in a group of their own. */
 function runCommandOptions(y: Yargs, registry: readonly Transform[]): Yargs {
-  const { defaultJobs } = require("./run") as typeof import("./run");
-  const jobs = { ...RUN_OPTIONS.jobs, description: `${RUN_OPTIONS.jobs!.description}: ${defaultJobs()})` };
   const flags = transformFlags(registry);
   return y
     .positional("paths", { type: "string", array: true })
-    .options({ ...RUN_OPTIONS, jobs })
+    .options(runOptions())
     .options(flags)
     .group(Object.keys(flags), 'Transform options (also a config file\'s "options"):')
     .conflicts("write", "check")
@@ -400,9 +407,7 @@ function withMainOptions(
   const words = at < 0 ? [] : args.slice(at + 2, -1);
   const named = words.some((word) => Object.hasOwn(COMMAND_FLAGS, word));
   if (named || words.includes("--") || !current.startsWith("-")) return defaults;
-  const { defaultJobs } = require("./run") as typeof import("./run");
-  const jobs = { ...RUN_OPTIONS.jobs, description: `${RUN_OPTIONS.jobs!.description}: ${defaultJobs()})` };
-  const options = { ...RUN_OPTIONS, jobs, ...transformFlags(registry) };
+  const options = { ...runOptions(), ...transformFlags(registry) };
   const { optionSchemas } = require("./options") as typeof import("./options");
   const onByDefault = new Set(
     optionSchemas(registry)

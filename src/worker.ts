@@ -10,8 +10,8 @@ const port = parentPort;
 if (!port) throw new Error("src/worker.ts runs as a worker thread");
 // Workers serve runs of many files: folder listings pay off (src/engine/listing.ts).
 useListings();
-// WebAssembly: a worker may be stopped while it starts (a run that ends first), which a native
-// addon's loading is not made for (a run on CI was killed by a signal once, with native workers).
+// WebAssembly: a worker may be stopped while it starts (a run that ends first), and tree-sitter's
+// native addon has crashed in worker threads (tree-sitter/node-tree-sitter#137).
 initShell("wasm").then(
   () => {
     // `--transform` modules: the main thread loaded and checked them already.

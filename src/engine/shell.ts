@@ -42,7 +42,12 @@ export interface ShellScript {
   items: ChainItem[];
 }
 
-let parser: TSParser | undefined;
+/** What dfmod calls of a parser: both backends' parsers have it. */
+interface ShellParser {
+  parse(source: string): ParsedTree | null;
+}
+
+let parser: ShellParser | undefined;
 let loading: Promise<void> | undefined;
 
 /**
@@ -57,7 +62,7 @@ export function initShell(prefer?: "wasm"): Promise<void> {
 async function load(prefer?: "wasm"): Promise<void> {
   if (parser) return;
   const start = startShellParser(prefer);
-  parser = start.kind === "native" ? (start.parser as TSParser) : await wasmParser(start.runtime, start.bash);
+  parser = (start.kind === "native" ? start.parser : await wasmParser(start.runtime, start.bash)) as ShellParser;
 }
 
 /** The WebAssembly parser from the compiled modules. */
@@ -162,8 +167,8 @@ interface Cursor {
   delete?(): void;
 }
 
-/** Node type names by id, per parser: a type's name is read from the tree once. */
-const typeNames = new Map<unknown, string[]>();
+/** Node type names by id (one parser per thread, for the thread's life): a type's name is read from the tree once. */
+const typeNames: string[] = [];
 
 /** The tree as SyntaxNodes, in one depth-first walk with a stack of its own. */
 function syntaxTree(cursor: Cursor, names: string[]): SyntaxNode {
@@ -296,16 +301,14 @@ function collectCommands(
 /** The parse of one shell text, offsets from its start (parseShell moves them by `base`). */
 function parseUncached(source: string): ShellScript {
   if (!parser) throw new Error("the shell parser is not initialised: call initShell() first");
-  const tree = (parser as unknown as { parse(s: string): ParsedTree | null }).parse(source);
+  const tree = parser.parse(source);
   if (!tree) throw new Error("the shell parser returned no tree");
   let root: SyntaxNode;
   let hasError: boolean;
   try {
-    let names = typeNames.get(parser);
-    if (!names) typeNames.set(parser, (names = []));
     const cursor = tree.walk();
     try {
-      root = syntaxTree(cursor, names);
+      root = syntaxTree(cursor, typeNames);
     } finally {
       cursor.delete?.();
     }

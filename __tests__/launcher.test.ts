@@ -108,3 +108,11 @@ test("the shell parser's WebAssembly compile keeps the process alive until it is
   );
   expect([r.status, r.stdout]).toEqual([0, "compiled\n"]);
 });
+
+test("the bundles take Node's built-in modules as they are, without esbuild's ES-module wrapper (it copied every property of each at load)", () => {
+  for (const name of ["dfmod.js", "worker.js"]) {
+    const bundle = fs.readFileSync(path.join(root, "dist", "src", name), "latin1");
+    expect(bundle).toContain('require("node:fs")');
+    expect(bundle.match(/__toESM\(require\("node:[\w/]+"\)\)/g)).toBeNull();
+  }
+});

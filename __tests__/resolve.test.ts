@@ -92,7 +92,7 @@ describe("the user's map", () => {
       tiff: { build: ["libtiff6"], runtime: ["libtiff6"] },
     };
     expect(mapPackages(["tiff", "postgresql-dev"], true, "build", user).packages).toEqual(["libtiff6", "libpq-dev"]);
-    expect(packageMap["postgresql-dev"]!.runtime).toEqual(["libpq5"]);
+    expect(packageMap()["postgresql-dev"]!.runtime).toEqual(["libpq5"]);
   });
 
   test("apk add uv: no Debian package, the stage copies uv from its image", () => {

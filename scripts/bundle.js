@@ -16,18 +16,26 @@ const root = path.join(__dirname, "..");
 const dist = path.join(root, "dist", "src");
 
 /**
- * `__dirname` in the project's own files means the folder tsc puts them in: a transform reads its
- * data files (copied there by postbuild.js) from beside its own module, not from beside the bundle.
+ * Two rewrites of the project's own sources as esbuild loads them:
+ * - `__dirname` means the folder tsc puts the file in: a transform reads its data files (copied
+ *   there by postbuild.js) from beside its own module, not from beside the bundle;
+ * - `import * as fs from "node:fs"` becomes `import fs = require("node:fs")`: the same namespace,
+ *   without esbuild's ES-module wrapper, which copies every property of the built-in module into a
+ *   new object at load (~7 ms of a one-file run for dfmod's ~35 such imports).
  */
-const ownDirname = {
-  name: "own-dirname",
+const ownSources = {
+  name: "own-sources",
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, "utf8");
-      if (!source.includes("__dirname") || args.path.includes("node_modules")) return undefined;
-      const rel = path.relative(path.join(root, "src"), path.dirname(args.path)).split(path.sep).join("/");
-      const dir = `require("node:path").join(__dirname, ${JSON.stringify(rel || ".")})`;
-      return { contents: source.replace(/\b__dirname\b/g, dir), loader: "ts" };
+      if (args.path.includes("node_modules")) return undefined;
+      let source = await fs.promises.readFile(args.path, "utf8");
+      source = source.replace(/^import \* as (\w+) from ("node:[\w/]+");$/gm, "import $1 = require($2);");
+      if (source.includes("__dirname")) {
+        const rel = path.relative(path.join(root, "src"), path.dirname(args.path)).split(path.sep).join("/");
+        const dir = `require("node:path").join(__dirname, ${JSON.stringify(rel || ".")})`;
+        source = source.replace(/\b__dirname\b/g, dir);
+      }
+      return { contents: source, loader: "ts" };
     });
   },
 };
@@ -38,7 +46,7 @@ const common = {
   target: "node20",
   format: "cjs",
   external: ["yargs", "yaml", "diff", "tree-sitter", "tree-sitter-bash", "web-tree-sitter"],
-  plugins: [ownDirname],
+  plugins: [ownSources],
   logLevel: "warning",
   minifyWhitespace: true,
   minifySyntax: true,

@@ -5,6 +5,10 @@ const path = require("node:path");
 
 const root = path.join(__dirname, "..");
 fs.chmodSync(path.join(root, "dist/src/cli.js"), 0o755);
-for (const file of ["transforms/alpine-to-trixie/trixie-packages.txt", "transforms/debian-to-trixie/renames.tsv"]) {
+for (const file of [
+  "transforms/alpine-to-trixie/trixie-packages.txt",
+  "transforms/alpine-to-trixie/package-map.json",
+  "transforms/debian-to-trixie/renames.tsv",
+]) {
   fs.copyFileSync(path.join(root, file), path.join(root, "dist", file));
 }

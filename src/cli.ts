@@ -11,8 +11,8 @@
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off. A cache that cannot be read or written is
  * ignored.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs = require("node:fs");
+import path = require("node:path");
 import Module = require("node:module");
 import { startShellParser, v8FlagsSet } from "./engine/shell-start";
 

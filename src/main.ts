@@ -7,6 +7,7 @@ shellReady.catch(() => undefined); // reported where it is awaited
 import type { Transform } from "./engine/types";
 import type { Mode } from "./run";
 import type { Spec } from "./fast-args";
+import { stderr, stdout, type Output } from "./output";
 
 function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -17,26 +18,10 @@ function readStdin(): Promise<Buffer> {
   });
 }
 
-/**
- * Output that a closed pipe (`dfmod . | head`) ends quietly: what is left to print is dropped, the
- * run goes on (a --write still writes) and exits with the code it has.
- */
-const closed = new Set<NodeJS.WriteStream>();
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code !== "EPIPE") throw err;
-    closed.add(stream);
-  });
-}
-const print =
-  (stream: NodeJS.WriteStream) =>
-  (text: string | Uint8Array): void => {
-    if (!closed.has(stream)) stream.write(text);
-  };
 const io = {
-  stdout: print(process.stdout),
-  stderr: print(process.stderr),
-  stdoutBytes: print(process.stdout),
+  stdout: (text: string | Uint8Array): void => stdout.write(text),
+  stderr: (text: string | Uint8Array): void => stderr.write(text),
+  stdoutBytes: (bytes: Uint8Array): void => stdout.write(bytes),
   readStdin,
 };
 
@@ -586,7 +571,7 @@ function runCommand(argv: Args, selection: Selection): Promise<number> | number 
   const campaign = campaignFiles(argv);
   if ("exit" in campaign) return campaign.exit;
   const mode: Mode = argv.write ? "write" : argv.check ? "check" : argv.stdout ? "stdout" : "diff";
-  const color = (stream: NodeJS.WriteStream): boolean => argv.color ?? (Boolean(stream.isTTY) && !process.env.NO_COLOR);
+  const color = (out: Output): boolean => argv.color ?? (out.isTerminal() && !process.env.NO_COLOR);
   return run(
     {
       registry: selection.registry,
@@ -594,8 +579,8 @@ function runCommand(argv: Args, selection: Selection): Promise<number> | number 
       paths: pathsOf(argv),
       mode,
       format: argv.format,
-      color: color(process.stdout),
-      colorNotes: color(process.stderr),
+      color: color(stdout),
+      colorNotes: color(stderr),
       quiet: Boolean(argv.quiet),
       only: selection.only,
       skip: selection.skip,
@@ -604,7 +589,7 @@ function runCommand(argv: Args, selection: Selection): Promise<number> | number 
       ignore: list(argv.ignore),
       jobs,
       force: Boolean(argv.force),
-      progress: Boolean(process.stderr.isTTY) && argv.format === "text",
+      progress: argv.format === "text" && stderr.isTerminal(),
       failOn: argv["fail-on"],
       ...campaign,
     },

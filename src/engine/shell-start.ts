@@ -11,7 +11,7 @@
  * global, as the launcher and the bundle it loads are separate scripts.
  */
 import { existsSync, readFileSync } from "node:fs";
-import * as path from "node:path";
+import path = require("node:path");
 
 /** The part of the WebAssembly global used here (the project's type libraries do not declare it). */
 interface Wasm {

@@ -6,7 +6,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import map from "./package-map.json";
 
 /**
  * UNAVAILABLE: trixie has nothing that does the same (helm, openjdk8, Python 2): the stage stays on
@@ -21,12 +20,19 @@ export interface PackageEntry {
   note?: string;
 }
 
-export const packageMap = map as Record<string, PackageEntry>;
+let map: Record<string, PackageEntry> | undefined;
+
+/** The map (read on first use: a run with no apk line never needs it). */
+export function packageMap(): Record<string, PackageEntry> {
+  map ??= JSON.parse(fs.readFileSync(path.join(__dirname, "package-map.json"), "utf8")) as Record<string, PackageEntry>;
+  return map;
+}
 
 /** The user's entry for an Alpine name, or the map's (own keys only: `constructor` is no package of Object's). */
 export function entryFor(name: string, user: Record<string, PackageEntry> = {}): PackageEntry | undefined {
   if (Object.hasOwn(user, name)) return user[name];
-  return Object.hasOwn(packageMap, name) ? packageMap[name] : undefined;
+  const known = packageMap();
+  return Object.hasOwn(known, name) ? known[name] : undefined;
 }
 
 /**

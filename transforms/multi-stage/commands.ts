@@ -99,7 +99,7 @@ export function runtimeOf(
   for (const entry of Object.values(user)) if (entry.build.includes(pkg)) return entry.runtime;
   if (!runtimeIndex) {
     runtimeIndex = new Map();
-    for (const entry of Object.values(packageMap)) {
+    for (const entry of Object.values(packageMap())) {
       for (const b of entry.build) {
         if (entry.build.length === 1 || !runtimeIndex.has(b)) runtimeIndex.set(b, entry.runtime);
       }

@@ -265,7 +265,8 @@ export function buildProblem(
  * mount would hide them. The original file never named them.
  */
 export function hiddenEnvironments(input: string, output: string, builds: BuildRef[]): VolumeNeed[] {
-  if (output === input) return [];
+  // Only a compose service's bind mount can hide anything (and most files have none: no parse).
+  if (output === input || !builds.some((b) => b.compose && b.mounts.length > 0)) return [];
   const file = new Dockerfile(output);
   const last = file.stages[file.stages.length - 1];
   if (!last) return [];

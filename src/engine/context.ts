@@ -73,25 +73,36 @@ function uncachedContext(dir: string): BuildContext {
   let root: string | undefined;
   // A path of the context, by its real path: a symbolic link out of the context is not followed
   // (Docker sends the link, not what it points to).
+  // Each path is resolved and stat'ed once: `read` asks both, after `exists` asked them.
+  const reals = new Map<string, string | undefined>();
+  const stats = new Map<string, fs.Stats | undefined>();
   const resolve = (relative: string): string | undefined => {
+    if (reals.has(relative)) return reals.get(relative);
+    let real: string | undefined;
     const full = path.resolve(dir, relative);
-    if (!inside(dir, full) || notThere(dir, full)) return undefined;
-    try {
-      root ??= fs.realpathSync.native(dir);
-      const real = fs.realpathSync.native(full);
-      return inside(root, real) ? real : undefined;
-    } catch {
-      return undefined;
+    if (inside(dir, full) && !notThere(dir, full)) {
+      try {
+        root ??= fs.realpathSync.native(dir);
+        real = fs.realpathSync.native(full);
+        if (!inside(root, real)) real = undefined;
+      } catch {
+        real = undefined;
+      }
     }
+    reals.set(relative, real);
+    return real;
   };
   const stat = (relative: string): fs.Stats | undefined => {
+    if (stats.has(relative)) return stats.get(relative);
     const full = resolve(relative);
-    if (!full) return undefined;
+    let found: fs.Stats | undefined;
     try {
-      return fs.statSync(full);
+      found = full ? fs.statSync(full) : undefined;
     } catch {
-      return undefined;
+      found = undefined;
     }
+    stats.set(relative, found);
+    return found;
   };
   return {
     dir,

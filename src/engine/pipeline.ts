@@ -3,7 +3,7 @@ import { applyEditsWithMap } from "./edits";
 import { checkImage, checkStructure, GuardError } from "./guard";
 import { imageConfig, ImageConfig } from "./image";
 import type { BuildContext } from "./context";
-import { applyTransform } from "./apply";
+import { applyTransform, type ReportedNote } from "./apply";
 import type { Companion, Note, Options, SharedBuild, Transform } from "./types";
 
 export interface PipelineResult {
@@ -17,6 +17,31 @@ export interface PipelineResult {
    * instructions); computed on first use: only the JSON report shows it.
    */
   image(): { before: ImageConfig; after: ImageConfig } | undefined;
+}
+
+/**
+ * Adds a transform's notes, their lines mapped to the original file, after removing those they
+ * supersede. Built field by field (object rest and spread are slow paths), in the order JSON shows.
+ */
+function keepNotes(
+  notes: Note[],
+  reported: ReportedNote[],
+  transform: string,
+  toOriginal: (line: number) => number,
+): void {
+  for (const note of reported) {
+    for (const id of note.supersedes ?? [])
+      for (let k = notes.length - 1; k >= 0; k--) if (notes[k]!.id === id) notes.splice(k, 1);
+    const out: Note = {
+      transform,
+      id: note.id,
+      severity: note.severity,
+      line: toOriginal(note.line),
+      message: note.message,
+    };
+    if (note.packages) out.packages = note.packages;
+    notes.push(out);
+  }
 }
 
 /** Passes over the pipeline at most: one transform can open the way for another that ran before it. */
@@ -53,18 +78,19 @@ export function runPipeline(
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = false;
     for (const transform of transforms) {
-      const change = applyTransform(transform, { dockerfile, ...input });
+      const change = applyTransform(transform, {
+        dockerfile,
+        path: input.path,
+        file: input.file,
+        context: input.context,
+        options: input.options,
+        compose: input.compose,
+      });
       if (!change) continue;
       if (pass === 0) companions.push(...(change.companions ?? []).map((c) => ({ ...c, transform: transform.id })));
       const edited = change.edits.length > 0;
       const next = edited ? applyEditsWithMap(current, change.edits, eol, transform.id) : undefined;
-      if (pass === 0 || (next && next.text !== current)) {
-        for (const { supersedes, ...note } of change.notes) {
-          for (const id of supersedes ?? [])
-            for (let k = notes.length - 1; k >= 0; k--) if (notes[k]!.id === id) notes.splice(k, 1);
-          notes.push({ transform: transform.id, ...note, line: toOriginal(note.line) });
-        }
-      }
+      if (pass === 0 || (next && next.text !== current)) keepNotes(notes, change.notes, transform.id, toOriginal);
       if (!next || next.text === current) continue;
       const previousFile = dockerfile;
       try {

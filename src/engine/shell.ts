@@ -104,29 +104,35 @@ export function parseShell(source: string, base = 0): ShellScript {
   return base === 0 ? copy(script, 0) : copy(script, base);
 }
 
-/** A copy with offsets moved by `base` (callers compare commands by identity, so each gets its own). */
+/**
+ * A copy with offsets moved by `base` (callers compare commands by identity, so each gets its own).
+ * Objects are built field by field: spread is a slow path, and every RUN of every parse is copied.
+ */
 function copy(script: ShellScript, base: number): ShellScript {
   const commands = new Map<ShellCommand, ShellCommand>();
-  const move = <T extends { start: number; end: number }>(x: T): T => ({
-    ...x,
-    start: x.start + base,
-    end: x.end + base,
-  });
+  const word = (w: ShellWord): ShellWord => ({ raw: w.raw, text: w.text, start: w.start + base, end: w.end + base });
   for (const c of script.commands) {
-    commands.set(c, {
+    const moved: ShellCommand = {
       start: c.start + base,
       end: c.end + base,
+      words: c.words.map(word),
       topLevel: c.topLevel,
-      words: c.words.map(move),
-      ...(c.redirected ? { redirected: { ...move(c.redirected), redirects: c.redirected.redirects } } : {}),
-    });
+    };
+    const r = c.redirected;
+    if (r) moved.redirected = { start: r.start + base, end: r.end + base, redirects: r.redirects };
+    commands.set(c, moved);
   }
   return {
     base: script.base + base,
     source: script.source,
     hasError: script.hasError,
     commands: [...commands.values()],
-    items: script.items.map((i) => ({ ...move(i), command: i.command && commands.get(i.command) })),
+    items: script.items.map((i) => ({
+      start: i.start + base,
+      end: i.end + base,
+      op: i.op,
+      command: i.command && commands.get(i.command),
+    })),
   };
 }
 

@@ -97,7 +97,7 @@ const CACHE_SIZE = 4096;
 export function parseShell(source: string, base = 0): ShellScript {
   let script = cache.get(source);
   if (!script) {
-    script = parseUncached(source);
+    script = simpleScript(source) ?? parseUncached(source);
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(source, script);
   }
@@ -304,8 +304,58 @@ function collectCommands(
   return { commands, redirected };
 }
 
+/** A word with nothing for the shell to read in it: no quote, escape, expansion, glob but `*`, redirection or comment. */
+const PLAIN_CHARS = /^[A-Za-z0-9_.,/:@%+=*\-&|; \t]*$/;
+const PLAIN_TOKEN = /[A-Za-z0-9_.,/:@%+=*-]+|&&|\|\||;/g;
+/** A command's name in a plain script: no assignment (`A=1 cmd`), nothing the parser reads as an operator first. */
+const COMMAND_NAME = /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/;
+/** Words the shell reads as something else than a command's name where a command starts. */
+const NOT_COMMAND_NAMES = new Set(
+  "if then else elif fi case esac for select while until do done in function time coproc declare export local readonly typeset unset".split(
+    " ",
+  ),
+);
+
+/**
+ * The parse of a script of plain commands (`apk add --no-cache gcc musl-dev && rm -rf /tmp/*`),
+ * read without the parser: words of plain characters joined by `&&`, `||` and `;`, no assignment
+ * and no keyword where a command starts. Undefined for anything else, which the parser reads.
+ * (The tree-sitter parse of such a script gives exactly this: __tests__/shell-plain.test.ts.)
+ */
+export function simpleScript(source: string): ShellScript | undefined {
+  if (!PLAIN_CHARS.test(source)) return undefined;
+  const commands: ShellCommand[] = [];
+  const items: ChainItem[] = [];
+  let words: ShellWord[] = [];
+  let op: string | undefined;
+  const end = (): boolean => {
+    const first = words[0];
+    if (!first || !COMMAND_NAME.test(first.raw) || NOT_COMMAND_NAMES.has(first.raw)) return false;
+    const command: ShellCommand = { start: first.start, end: words[words.length - 1]!.end, words, topLevel: true };
+    commands.push(command);
+    items.push({ start: command.start, end: command.end, op, command });
+    words = [];
+    return true;
+  };
+  let at = 0;
+  for (const m of source.matchAll(PLAIN_TOKEN)) {
+    const token = m[0];
+    // Only blanks between tokens (a lone `&` or `|` is no token).
+    if (!/^[ \t]*$/.test(source.slice(at, m.index))) return undefined;
+    at = m.index + token.length;
+    if (token === "&&" || token === "||" || token === ";") {
+      if (!end()) return undefined;
+      op = token;
+    } else if (token.startsWith("=")) {
+      return undefined; // `==` is a test operator to the parser
+    } else words.push({ raw: token, text: token, start: m.index, end: m.index + token.length });
+  }
+  if (!/^[ \t]*$/.test(source.slice(at)) || !end()) return undefined;
+  return { base: 0, source, hasError: false, commands, items };
+}
+
 /** The parse of one shell text, offsets from its start (parseShell moves them by `base`). */
-function parseUncached(source: string): ShellScript {
+export function parseUncached(source: string): ShellScript {
   if (!parser) throw new Error("the shell parser is not initialised: call initShell() first");
   const tree = parser.parse(source);
   if (!tree) throw new Error("the shell parser returned no tree");

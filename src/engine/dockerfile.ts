@@ -6,7 +6,7 @@
  * terms changes exactly the bytes it means to.
  */
 import { scan } from "./scan";
-import { afterLineBreak, lineEnd, lineStarts } from "./source";
+import { afterLineBreak, lineEnd } from "./source";
 import { parseShell, ShellScript } from "./shell";
 import { keyValueProblem } from "./keyvalue";
 
@@ -285,6 +285,10 @@ export function memo<T>(owner: { memo?: Map<string, unknown> | undefined }, key:
   return value;
 }
 
+/** The escape character and blanks that end a line that goes on (`\\` or, with `# escape=\``, a backtick). */
+const BACKSLASH_CONTINUATION = /\\[ \t]*$/;
+const BACKTICK_CONTINUATION = /`[ \t]*$/;
+
 export class Dockerfile {
   readonly instructions: Instruction[] = [];
   /** Facts computed from this parse (see `memo`). */
@@ -296,8 +300,8 @@ export class Dockerfile {
   private readonly commentLines: Set<number>;
 
   constructor(readonly text: string) {
-    this.starts = lineStarts(text);
     const scanned = scan(text);
+    this.starts = scanned.starts;
     if (scanned.problem) throw new DockerfileError(scanned.problem.line, scanned.problem.message);
     this.escape = scanned.escape;
     this.directiveLines = scanned.directiveLines;
@@ -395,8 +399,7 @@ export class Dockerfile {
     let logical = "";
     let pos = start;
     let first = true;
-    const esc = this.escape;
-    const continuation = new RegExp(`${esc === "\\" ? "\\\\" : "`"}[ \\t]*$`);
+    const continuation = this.escape === "\\" ? BACKSLASH_CONTINUATION : BACKTICK_CONTINUATION;
     while (pos < text.length && pos <= end) {
       const le = lineEnd(text, pos);
       const content = text.slice(pos, le);

@@ -514,6 +514,35 @@ test("dfmod report: a repository field names it; a file it cannot take is an err
   const named = report(put("a.json", doc({ repository: "my-org/api" })));
   expect(named.status).toBe(0);
   expect(named.stdout).toContain("| my-org/api | unchanged | 0 | 0 | 0 | no Dockerfiles or compose files |\n");
+  // A migrated repository with warnings left, and one left as it was with warnings: the warnings, not "nothing left".
+  const warned = (name: string, changed: boolean) =>
+    put(
+      `${name}.json`,
+      doc({
+        repository: name,
+        files: [
+          {
+            path: "Dockerfile",
+            changed,
+            notes: [
+              { transform: "multi-stage", id: "not-split", severity: "warning", line: 1, message: "m" },
+              { transform: "alpine-to-trixie", id: "base-image", severity: "info", line: 1, message: "m" },
+            ],
+          },
+        ],
+        summary: {
+          files: 1,
+          changed: changed ? 1 : 0,
+          unchanged: changed ? 0 : 1,
+          skipped: 0,
+          errors: 0,
+          notes: { info: 1, warning: 1, "action-needed": 0 },
+        },
+      }),
+    );
+  const warnings = report(warned("migrated", true), warned("kept", false));
+  expect(warnings.stdout).toContain("| migrated | changed | 1 | 0 | 1 | warnings: multi-stage/not-split |\n");
+  expect(warnings.stdout).toContain("| kept | unchanged | 0 | 0 | 1 | warnings: multi-stage/not-split |\n");
   for (const [file, message] of [
     [put("bad.json", "{"), "bad.json: not JSON: "],
     [

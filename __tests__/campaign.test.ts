@@ -156,3 +156,71 @@ test("a file left as it was: its error with its line, its warnings under it in t
     "\nLeft as they were, with notes:\n\nbroken/Dockerfile\n  error (line 2): unknown instruction: FOO\n",
   );
 });
+
+describe("a PR body longer than GitHub takes (65,536 characters)", () => {
+  const { prBody, PR_BODY_LIMIT } = require("../src/report/campaign") as typeof import("../src/report/campaign");
+  const order = ["alpine-to-trixie", "multi-stage"];
+  const note = (line: number, severity: "info" | "action-needed", message: string) => ({
+    transform: "alpine-to-trixie",
+    id: severity === "info" ? "base-image" : "left-on-alpine",
+    severity,
+    line,
+    message,
+  });
+  /** `n` changed Dockerfiles, each with three long info notes; every tenth with an action-needed one. */
+  const results = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      path: `services/service-${String(i).padStart(4, "0")}/Dockerfile`,
+      changed: true,
+      transforms: ["alpine-to-trixie"],
+      diff: "",
+      notes: [
+        note(
+          1,
+          "info",
+          `python:3.12-alpine -> python:3.12-slim-trixie: glibc, so pip installs wheels (${"x".repeat(200)})`,
+        ),
+        note(4, "info", `apk add -> apt-get install: renamed postgresql-dev -> libpq-dev (${"y".repeat(200)})`),
+        note(9, "info", "BusyBox adduser -> useradd"),
+        ...(i % 10 === 0 ? [note(5, "action-needed", `check the package list of service ${i}`)] : []),
+      ],
+    }));
+
+  test("a body that fits is the whole body", () => {
+    const r = results(20);
+    const body = prBody(r, order, new Map());
+    expect(body.length).toBeLessThan(PR_BODY_LIMIT);
+    expect(prBody(r, order, new Map(), 10 * PR_BODY_LIMIT)).toBe(body);
+    expect(body).not.toContain("left out");
+  });
+
+  test("is cut to the limit: what changed and why first, the action-needed checklist kept whole", () => {
+    const r = results(600);
+    const whole = prBody(r, order, new Map(), 100 * PR_BODY_LIMIT);
+    expect(whole.length).toBeGreaterThan(2 * PR_BODY_LIMIT);
+    const body = prBody(r, order, new Map());
+    expect(body.length).toBeLessThanOrEqual(PR_BODY_LIMIT);
+    expect(body.endsWith("\n")).toBe(true);
+    // Every action-needed note is still there, and every file of the table.
+    for (let i = 0; i < 600; i += 10) expect(body).toContain(`check the package list of service ${i}`);
+    for (const f of r) expect(body).toContain(`| \`${f.path}\` |`);
+    expect(body).toContain("### What changed and why");
+    expect(body).toMatch(
+      /\n\n_\d+ more lines left out here: GitHub takes at most 65,536 characters in a pull request's body \(`dfmod --check` lists everything\)\._\n/,
+    );
+    // What is kept of a part is its beginning, as it was.
+    const why = whole.indexOf("### What changed and why");
+    const cut = body.indexOf("\n\n_", body.indexOf("### What changed and why"));
+    expect(whole.slice(why, why + (cut - body.indexOf("### What changed and why")))).toBe(
+      body.slice(body.indexOf("### What changed and why"), cut),
+    );
+  });
+
+  test("with a limit the checklist alone exceeds, the checklist is cut too and the body still fits", () => {
+    const r = results(600);
+    const body = prBody(r, order, new Map(), 4000);
+    expect(body.length).toBeLessThanOrEqual(4000);
+    expect(body).toContain("### Action needed");
+    expect(body).toContain("left out here");
+  });
+});

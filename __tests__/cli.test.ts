@@ -431,6 +431,20 @@ describe("package knowledge: the user's map and `dfmod packages`", () => {
 test("--version prints the package's version; `dfmod completion` prints a shell completion script that knows the commands", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { version: string };
   expect(dfmod(["--version"])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  // Alone, without yargs (~40 ms of a run); with anything else, as yargs reads it.
+  const probe = path.join(os.tmpdir(), `dfmod-version-probe-${process.pid}.js`);
+  fs.writeFileSync(
+    probe,
+    'process.on("exit", () => { if (Object.keys(require.cache).some((f) => /[\\\\/]yargs[\\\\/]/.test(f))) require("fs").writeSync(2, "yargs loaded\\n"); });\n',
+  );
+  try {
+    const alone = spawnSync(process.execPath, ["--require", probe, cli, "--version"], { encoding: "utf8" });
+    expect([alone.status, alone.stdout, alone.stderr]).toEqual([0, `${pkg.version}\n`, ""]);
+    const withMore = spawnSync(process.execPath, ["--require", probe, cli, "--version", "-q"], { encoding: "utf8" });
+    expect([withMore.status, withMore.stdout, withMore.stderr]).toEqual([0, `${pkg.version}\n`, "yargs loaded\n"]);
+  } finally {
+    fs.rmSync(probe, { force: true });
+  }
   const script = dfmod(["completion"]);
   expect(script.code).toBe(0);
   expect(script.stdout).toContain("###-begin-dfmod-completions-###");

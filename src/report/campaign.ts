@@ -278,19 +278,69 @@ function leftAlone(left: FileResult[], order: string[]): string[] {
   return [...lines, ""];
 }
 
-/** The pull-request body in Markdown; "" when nothing changed. */
-export function prBody(results: FileResult[], order: string[], comparisons: Map<string, CacheComparison>): string {
+/** The most characters GitHub takes in a pull request's body. */
+export const PR_BODY_LIMIT = 65536;
+
+/** A part of the PR body, in the order it is shown; `cut`: the order parts are shortened in when the body is too long. */
+interface Part {
+  lines: string[];
+  /** Lines that stay however short the part gets (its heading). */
+  head: number;
+  cut: number;
+}
+
+/**
+ * The pull-request body in Markdown; "" when nothing changed. Longer than `limit` characters (a
+ * monorepo's many files): the parts are shortened from their ends, the least needed first (files
+ * left alone, the build cache, what changed and why, the files table; the action-needed checklist
+ * last), each with a line that says how many lines it left out.
+ */
+export function prBody(
+  results: FileResult[],
+  order: string[],
+  comparisons: Map<string, CacheComparison>,
+  limit = PR_BODY_LIMIT,
+): string {
   const { changed, left } = partition(results);
   if (changed.length === 0) return "";
-  const lines = [
-    `## ${md(subjectOf(changed, order))}`,
-    "",
-    ...filesTable(changed, order),
-    "",
-    ...checklist([...changed, ...left], order),
-    ...whatAndWhy(changed, order),
-    ...cacheTable(changed, comparisons),
-    ...leftAlone(left, order),
+  const parts: Part[] = [
+    { lines: [`## ${md(subjectOf(changed, order))}`, ""], head: 2, cut: 6 },
+    { lines: [...filesTable(changed, order), ""], head: 2, cut: 4 },
+    { lines: checklist([...changed, ...left], order), head: 2, cut: 5 },
+    { lines: whatAndWhy(changed, order), head: 2, cut: 3 },
+    { lines: cacheTable(changed, comparisons), head: 6, cut: 2 },
+    { lines: leftAlone(left, order), head: 2, cut: 1 },
   ];
-  return lines.join("\n").replace(/\n+$/, "") + "\n";
+  return fitted(parts, limit);
+}
+
+function joined(parts: Part[]): string {
+  return (
+    parts
+      .flatMap((p) => p.lines)
+      .join("\n")
+      .replace(/\n+$/, "") + "\n"
+  );
+}
+
+/** The parts' text, shortened to `limit` characters as prBody says. */
+function fitted(parts: Part[], limit: number): string {
+  let text = joined(parts);
+  for (const part of [...parts].sort((a, b) => a.cut - b.cut)) {
+    if (text.length <= limit) break;
+    const all = part.lines.length;
+    // Room for the line that says what was left out.
+    let over = text.length - limit + 200;
+    while (part.lines.length > part.head && over > 0) over -= part.lines.pop()!.length + 1;
+    const dropped = all - part.lines.length;
+    if (dropped > 0)
+      part.lines.push(
+        "",
+        `_${plural(dropped, "more line")} left out here: GitHub takes at most ${limit.toLocaleString("en-US")} characters in a pull request's body (\`dfmod --check\` lists everything)._`,
+        "",
+      );
+    text = joined(parts);
+  }
+  // Still too long (a heading alone cannot be): cut at a line.
+  return text.length <= limit ? text : text.slice(0, text.lastIndexOf("\n", limit - 1) + 1);
 }

@@ -101,6 +101,8 @@ export function whyOf(run: RepositoryRun): string {
   if (errors.length) return `error: ${errors.join("; ")}`;
   const ids = [...new Set(notesOf(run, "action-needed").map((n) => `${n.transform}/${n.id}`))].sort();
   if (ids.length) return `action needed: ${ids.join(", ")}`;
+  const warnings = [...new Set(notesOf(run, "warning").map((n) => `${n.transform}/${n.id}`))].sort();
+  if (warnings.length) return `warnings: ${warnings.join(", ")}`;
   if (run.outcome !== "unchanged") return "nothing left";
   return run.summary.files === 0 ? "no Dockerfiles or compose files" : "nothing to change";
 }

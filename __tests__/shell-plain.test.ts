@@ -54,7 +54,25 @@ function generated(count: number): string[] {
     "requirements.txt",
     "/var/lib/apt/lists/*",
   ];
-  const odd = ["a=b", "x==1.0", "==", "=", "=a", "if", "then", "done", "in", "export", "time", "!", "-", "--opt=a=b"];
+  const odd = [
+    "a=b",
+    "x==1.0",
+    "==",
+    "=",
+    "=a",
+    "if",
+    "then",
+    "done",
+    "in",
+    "export",
+    "unset",
+    "unsetenv",
+    "declare",
+    "time",
+    "!",
+    "-",
+    "--opt=a=b",
+  ];
   const numbers = ["0", "007", "-1", "1.5", "1e5", "3"];
   const ops = [" && ", " || ", "; ", " ;", "&&", "||", ";", " & ", " | ", "  ", "\t"];
   const chars = "abcXYZ019_.,/:@%+=*-";
@@ -133,6 +151,8 @@ describe("plain scripts are read without the parser, as the parser reads them", 
       'pip install "flask"',
       "echo $HOME",
       "A=1 make",
+      "pip install x && unsetenv X",
+      "unset X",
       "export PATH=/x:$PATH",
       "if true; then ls; fi",
       "ls | wc -l",

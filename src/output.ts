@@ -5,7 +5,9 @@
  * as Node's own are for files and pipes. A descriptor that refuses a blocking write (EAGAIN: its
  * other end set it non-blocking) is handed to Node's stream from there on, in order. A closed pipe
  * (`dfmod . | head`) ends the output quietly: what is left to print is dropped, the run goes on
- * (a --write still writes) and exits with the code it has.
+ * (a --write still writes) and exits with the code it has. On Windows, Node's stream is used
+ * throughout. Something else writing to process.stdout (a --transform module's console.log) may
+ * come out of order with dfmod's own output, which it would corrupt anyway.
  */
 import * as fs from "node:fs";
 
@@ -22,6 +24,8 @@ export class Output {
 
   write(data: string | Uint8Array): void {
     if (this.closed) return;
+    // Windows: Node's stream, which writes a console as UTF-16 and emulates its escape sequences.
+    if (!this.stream && process.platform === "win32") this.toStream();
     if (this.stream) {
       this.stream.write(data);
       return;

@@ -56,14 +56,15 @@ export function applyTransform(transform: Transform, ctx: Context): (Change & { 
   const full: Context & Reporter = {
     dockerfile: ctx.dockerfile,
     path: ctx.path,
-    file: ctx.file,
     context: ctx.context,
     options: ctx.options,
-    compose: ctx.compose,
     fix: api.fix,
     report: api.report,
     leave: api.leave,
   };
+  // Optional fields only when given, as a spread would have it (`"compose" in ctx`).
+  if (ctx.file !== undefined) full.file = ctx.file;
+  if (ctx.compose !== undefined) full.compose = ctx.compose;
   return merged(transform, transform.apply(full), notes) as (Change & { notes: ReportedNote[] }) | undefined;
 }
 

@@ -311,7 +311,7 @@ const PLAIN_TOKEN = /[A-Za-z0-9_.,/:@%+=*-]+|&&|\|\||;/g;
 const COMMAND_NAME = /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/;
 /** Words the shell reads as something else than a command's name where a command starts. */
 const NOT_COMMAND_NAMES = new Set(
-  "if then else elif fi case esac for select while until do done in function time coproc declare export local readonly typeset unset".split(
+  "if then else elif fi case esac for select while until do done in function time coproc declare export local readonly typeset unset unsetenv".split(
     " ",
   ),
 );

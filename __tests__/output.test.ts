@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Output } from "../src/output";
+import { Output, OutputError } from "../src/output";
 import { cli } from "./support/cli";
 
 const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(code), { code });
@@ -84,6 +84,37 @@ describe("output to standard output and error", () => {
     }) as typeof fs.writeSync);
     expect(() => out.write("a")).toThrow("EBADF");
   });
+
+  it("reports a write that fails (ENOSPC) as what it is", () => {
+    const out = new Output(1, undefined, (() => {
+      throw errno("ENOSPC");
+    }) as typeof fs.writeSync);
+    expect(() => out.write("a")).toThrow(new OutputError(1, "ENOSPC"));
+    expect(new OutputError(1, "ENOSPC").message).toBe("cannot write to standard output: ENOSPC");
+    expect(new OutputError(2, "EIO").message).toBe("cannot write to standard error: EIO");
+  });
+
+  // /dev/full: a device whose writes fail with ENOSPC (Linux).
+  (fs.existsSync("/dev/full") ? it : it.skip)(
+    "standard output on a full device: exit 2 and a one-line error, no internal error (skipped where there is no /dev/full)",
+    () => {
+      fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM python:3.12-alpine\nRUN apk add --no-cache gcc\n");
+      const full = fs.openSync("/dev/full", "w");
+      try {
+        const r = spawnSync(process.execPath, [cli, "Dockerfile"], {
+          cwd: dir,
+          stdio: ["ignore", full, "pipe"],
+          encoding: "utf8",
+          env: { ...process.env, NO_COLOR: "1" },
+        });
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain("dfmod: cannot write to standard output: ENOSPC\n");
+        expect(r.stderr).not.toContain("internal error");
+      } finally {
+        fs.closeSync(full);
+      }
+    },
+  );
 
   it("tells a file and a closed descriptor from a terminal", () => {
     const fd = fs.openSync(path.join(dir, "f"), "w");

@@ -7,7 +7,7 @@ shellReady.catch(() => undefined); // reported where it is awaited
 import type { Transform } from "./engine/types";
 import type { Mode } from "./run";
 import type { Spec } from "./fast-args";
-import { stderr, stdout, type Output } from "./output";
+import { OutputError, stderr, stdout, type Output } from "./output";
 
 function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -651,8 +651,13 @@ export function cliMain(): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      io.stderr(`dfmod: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = 2;
+      try {
+        if (err instanceof OutputError) io.stderr(`dfmod: ${err.message}\n`);
+        else io.stderr(`dfmod: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      } catch {
+        // Standard error itself cannot be written: the exit code says it.
+      }
     },
   );
 }

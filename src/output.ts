@@ -11,6 +11,15 @@
  */
 import * as fs from "node:fs";
 
+/** A write to standard output or error that failed (ENOSPC on a full disk, EBADF...): not dfmod's bug. */
+export class OutputError extends Error {
+  constructor(fd: number, code: string) {
+    super(
+      `cannot write to ${fd === 1 ? "standard output" : fd === 2 ? "standard error" : `descriptor ${fd}`}: ${code}`,
+    );
+  }
+}
+
 export class Output {
   private stream: NodeJS.WriteStream | undefined;
   private closed = false;
@@ -38,7 +47,7 @@ export class Output {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EPIPE") this.closed = true;
       else if (code === "EAGAIN") this.toStream().write(bytes.subarray(done));
-      else throw err;
+      else throw new OutputError(this.fd, code ?? (err as Error).message);
     }
   }
 

@@ -1,5 +1,6 @@
 /** Calling a transform: its context's report / leave API, and the notes checked against its message catalogue. */
 import * as fixer from "./fixer";
+import type { Dockerfile } from "./dockerfile";
 import type { Change, ComposeChange, ComposeContext, Context, NoteInput, Reporter, Severity, Transform } from "./types";
 
 /** A note the transform made, with its severity: from the report, else from `meta.messages`. */
@@ -48,24 +49,31 @@ function merged<C extends Change>(transform: Transform, change: C | undefined, r
   return { ...base, notes: checked(transform, [...base.notes, ...reported]) };
 }
 
-/** `transform.apply` on one Dockerfile; undefined when it does not apply. */
-export function applyTransform(transform: Transform, ctx: Context): (Change & { notes: ReportedNote[] }) | undefined {
+/**
+ * `transform.apply` on one Dockerfile, with the rest of the file's context (the same for every
+ * transform of the pipeline); undefined when it does not apply.
+ */
+export function applyTransform(
+  transform: Transform,
+  dockerfile: Dockerfile,
+  input: Omit<Context, "dockerfile">,
+): (Change & { notes: ReportedNote[] }) | undefined {
   if (!transform.apply) return undefined;
   const { api, notes } = reporter();
   // Built field by field: spreading two objects into one is V8's slow path, once per transform and file.
-  const full: Context & Reporter = {
-    dockerfile: ctx.dockerfile,
-    path: ctx.path,
-    context: ctx.context,
-    options: ctx.options,
+  const ctx: Context & Reporter = {
+    dockerfile,
+    path: input.path,
+    context: input.context,
+    options: input.options,
     fix: api.fix,
     report: api.report,
     leave: api.leave,
   };
   // Optional fields only when given, as a spread would have it (`"compose" in ctx`).
-  if (ctx.file !== undefined) full.file = ctx.file;
-  if (ctx.compose !== undefined) full.compose = ctx.compose;
-  return merged(transform, transform.apply(full), notes) as (Change & { notes: ReportedNote[] }) | undefined;
+  if (input.file !== undefined) ctx.file = input.file;
+  if (input.compose !== undefined) ctx.compose = input.compose;
+  return merged(transform, transform.apply(ctx), notes) as (Change & { notes: ReportedNote[] }) | undefined;
 }
 
 /** `transform.applyCompose` on one compose file; undefined when it does not apply. */

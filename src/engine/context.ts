@@ -38,21 +38,22 @@ export function folderContext(dir: string): BuildContext {
   return context;
 }
 
+/** `map`'s value for `key`, computed on first use. */
+function cached<T>(map: Map<string, T>, key: string, compute: () => T): T {
+  if (!map.has(key)) map.set(key, compute());
+  return map.get(key) as T;
+}
+
+/** Texts and `present` answers kept (exists and isDirectory come from the context's own stat cache). */
 function memoize(context: BuildContext): BuildContext {
-  const exists = new Map<string, boolean>();
-  const dirs = new Map<string, boolean>();
   const texts = new Map<string, string | undefined>();
   const present = new Map<string, boolean>();
-  const get = <T>(map: Map<string, T>, key: string, compute: () => T): T => {
-    if (!map.has(key)) map.set(key, compute());
-    return map.get(key) as T;
-  };
   return {
     dir: context.dir,
-    exists: (rel) => get(exists, rel, () => context.exists(rel)),
-    isDirectory: (rel) => get(dirs, rel, () => context.isDirectory(rel)),
-    read: (rel) => get(texts, rel, () => context.read(rel)),
-    present: (rel) => get(present, rel, () => context.present(rel)),
+    exists: (rel) => context.exists(rel),
+    isDirectory: (rel) => context.isDirectory(rel),
+    read: (rel) => cached(texts, rel, () => context.read(rel)),
+    present: (rel) => cached(present, rel, () => context.present(rel)),
     folders: (rel) => context.folders(rel),
   };
 }
@@ -76,34 +77,28 @@ function uncachedContext(dir: string): BuildContext {
   // Each path is resolved and stat'ed once: `read` asks both, after `exists` asked them.
   const reals = new Map<string, string | undefined>();
   const stats = new Map<string, fs.Stats | undefined>();
-  const resolve = (relative: string): string | undefined => {
-    if (reals.has(relative)) return reals.get(relative);
-    let real: string | undefined;
-    const full = path.resolve(dir, relative);
-    if (inside(dir, full) && !notThere(dir, full)) {
+  const resolve = (relative: string): string | undefined =>
+    cached(reals, relative, () => {
+      const full = path.resolve(dir, relative);
+      if (!inside(dir, full) || notThere(dir, full)) return undefined;
       try {
         root ??= fs.realpathSync.native(dir);
-        real = fs.realpathSync.native(full);
-        if (!inside(root, real)) real = undefined;
+        const real = fs.realpathSync.native(full);
+        return inside(root, real) ? real : undefined;
       } catch {
-        real = undefined;
+        return undefined;
       }
-    }
-    reals.set(relative, real);
-    return real;
-  };
-  const stat = (relative: string): fs.Stats | undefined => {
-    if (stats.has(relative)) return stats.get(relative);
-    const full = resolve(relative);
-    let found: fs.Stats | undefined;
-    try {
-      found = full ? fs.statSync(full) : undefined;
-    } catch {
-      found = undefined;
-    }
-    stats.set(relative, found);
-    return found;
-  };
+    });
+  const stat = (relative: string): fs.Stats | undefined =>
+    cached(stats, relative, () => {
+      const full = resolve(relative);
+      if (!full) return undefined;
+      try {
+        return fs.statSync(full);
+      } catch {
+        return undefined;
+      }
+    });
   return {
     dir,
     present(relative) {

@@ -78,14 +78,7 @@ export function runPipeline(
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = false;
     for (const transform of transforms) {
-      const change = applyTransform(transform, {
-        dockerfile,
-        path: input.path,
-        file: input.file,
-        context: input.context,
-        options: input.options,
-        compose: input.compose,
-      });
+      const change = applyTransform(transform, dockerfile, input);
       if (!change) continue;
       if (pass === 0) companions.push(...(change.companions ?? []).map((c) => ({ ...c, transform: transform.id })));
       const edited = change.edits.length > 0;

@@ -306,7 +306,8 @@ function collectCommands(
 
 /** A word with nothing for the shell to read in it: no quote, escape, expansion, glob but `*`, redirection or comment. */
 const PLAIN_CHARS = /^[A-Za-z0-9_.,/:@%+=*\-&|; \t]*$/;
-const PLAIN_TOKEN = /[A-Za-z0-9_.,/:@%+=*-]+|&&|\|\||;/g;
+/** Blanks, then a word or an operator (sticky: read from where the last one ended; a lone `&` or `|` is none). */
+const PLAIN_TOKEN = /[ \t]*([A-Za-z0-9_.,/:@%+=*-]+|&&|\|\||;)/y;
 /** A command's name in a plain script: no assignment (`A=1 cmd`), nothing the parser reads as an operator first. */
 const COMMAND_NAME = /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/;
 /** Words the shell reads as something else than a command's name where a command starts. */
@@ -338,18 +339,18 @@ export function simpleScript(source: string): ShellScript | undefined {
     return true;
   };
   let at = 0;
-  for (const m of source.matchAll(PLAIN_TOKEN)) {
-    const token = m[0];
-    // Only blanks between tokens (a lone `&` or `|` is no token).
-    if (!/^[ \t]*$/.test(source.slice(at, m.index))) return undefined;
-    at = m.index + token.length;
+  PLAIN_TOKEN.lastIndex = 0;
+  for (let m = PLAIN_TOKEN.exec(source); m; m = PLAIN_TOKEN.exec(source)) {
+    at = PLAIN_TOKEN.lastIndex;
+    const token = m[1]!;
     if (token === "&&" || token === "||" || token === ";") {
       if (!end()) return undefined;
       op = token;
     } else if (token.startsWith("=")) {
       return undefined; // `==` is a test operator to the parser
-    } else words.push({ raw: token, text: token, start: m.index, end: m.index + token.length });
+    } else words.push({ raw: token, text: token, start: at - token.length, end: at });
   }
+  // Where the tokens stop, only blanks may follow.
   if (!/^[ \t]*$/.test(source.slice(at)) || !end()) return undefined;
   return { base: 0, source, hasError: false, commands, items };
 }

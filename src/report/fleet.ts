@@ -93,15 +93,19 @@ export function readRuns(files: string[], cwd: string): RepositoryRun[] | string
 const notesOf = (run: RepositoryRun, severity: Note["severity"]): Note[] =>
   run.files.flatMap((f) => (f.notes ?? []).filter((n) => n.severity === severity));
 
+/** The `transform/id`s of a repository's notes of one severity, sorted, each once. */
+const idsOf = (run: RepositoryRun, severity: Note["severity"]): string[] =>
+  [...new Set(notesOf(run, severity).map((n) => `${n.transform}/${n.id}`))].sort();
+
 /** Why a repository is left as it was, or what is left in a migrated one. */
 export function whyOf(run: RepositoryRun): string {
   const errors = run.files
     .filter((f) => f.error)
     .map((f) => `${f.path}${f.error!.line !== undefined ? ` line ${f.error!.line}` : ""}: ${f.error!.message}`);
   if (errors.length) return `error: ${errors.join("; ")}`;
-  const ids = [...new Set(notesOf(run, "action-needed").map((n) => `${n.transform}/${n.id}`))].sort();
+  const ids = idsOf(run, "action-needed");
   if (ids.length) return `action needed: ${ids.join(", ")}`;
-  const warnings = [...new Set(notesOf(run, "warning").map((n) => `${n.transform}/${n.id}`))].sort();
+  const warnings = idsOf(run, "warning");
   if (warnings.length) return `warnings: ${warnings.join(", ")}`;
   if (run.outcome !== "unchanged") return "nothing left";
   return run.summary.files === 0 ? "no Dockerfiles or compose files" : "nothing to change";

@@ -160,7 +160,8 @@ function migrateAlpine(ref: ImageRef, variant: Variant, done: (image: string) =>
       severity: "warning",
       message: "alpine:edge has no stable Debian counterpart: left as it is",
     };
-  if (ref.tag !== undefined && !/^(?:latest|\d+(?:\.\d+)*)$/.test(ref.tag)) return { kind: "not-alpine" };
+  // A tag from a variable (`alpine:${ALPINE_VERSION}`) is still an Alpine release.
+  if (ref.tag !== undefined && !/^(?:latest|\d+(?:\.\d+)*|\$\{?\w+\}?)$/.test(ref.tag)) return { kind: "not-alpine" };
   return done(build(ref, "debian", variant === "slim-trixie" ? "trixie-slim" : "trixie"));
 }
 
@@ -279,9 +280,15 @@ function migrateGolang({ ref, version, dynamic, done }: Tagged): Migration {
   return done(build(ref, "golang", version ? `${version}-trixie` : "trixie"));
 }
 
-/** ghcr.io/astral-sh/uv:python3.12-alpine -> ghcr.io/astral-sh/uv:python3.12-trixie-slim. */
+/**
+ * ghcr.io/astral-sh/uv:python3.12-alpine -> ghcr.io/astral-sh/uv:python3.12-trixie-slim; versions
+ * from variables (`uv:${UV}-python${PY}-alpine`) stay variables.
+ */
 function migrateUv(ref: ImageRef, done: (image: string) => Migration): Migration {
-  const m = /^((?:[\d.]+-)?(?:python3\.\d+-)?)alpine(?:\d+(?:\.\d+)*)?$/.exec(ref.tag ?? "");
+  const m =
+    /^((?:(?:[\d.]+|\$\{?\w+\}?)-)?(?:python(?:3\.\d+|\$\{?\w+\}?)-)?)alpine(?:\d+(?:\.\d+)*|\$\{?\w+\}?)?$/.exec(
+      ref.tag ?? "",
+    );
   if (!m) return { kind: "not-alpine" };
   return done(build(ref, "uv", `${m[1]}trixie-slim`));
 }

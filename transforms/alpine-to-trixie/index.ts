@@ -21,10 +21,19 @@ import { baseStage, copySourceStage, stagesBuiltOn, venvOnPath } from "../../src
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage, type Migration, type PythonTarget } from "./images";
-import { alpinePython, downgradeNote, imageMinor, newerPython, pinEdits, targetMinor } from "../python-version";
+import {
+  alpinePython,
+  downgradeNote,
+  globalArg,
+  imageMinor,
+  newerPython,
+  pinEdits,
+  targetMinor,
+} from "../python-version";
 import { leftovers } from "./leftovers";
 import { aptInstallRun, convertRun, mentionsApkOrBusyboxUsers, RENAMES, sink, Sink, StageState } from "./run";
-import { contextScripts } from "./scripts";
+import { contextScripts, CROND, unwrap } from "./scripts";
+import { baseName, stageRuns } from "./commands-run";
 import { alpineOnlyGroups } from "./groups";
 import { busyboxTools } from "./tools";
 import { meta } from "./meta";
@@ -120,7 +129,7 @@ function migrateFamily(ctx: Context, family: Stage[], decisions: Map<Stage, Deci
 /** A stage on an Alpine image (its own, or that of the stage it is built on). */
 function onAlpine(file: Dockerfile, stage: Stage): boolean {
   const image = file.baseImage(baseStage(file, stage));
-  return !image.includes("$") && migrateImage(image, "slim-trixie").kind !== "not-alpine";
+  return migrateImage(image, "slim-trixie").kind !== "not-alpine";
 }
 
 function merge(into: Sink, from: Sink): void {
@@ -202,6 +211,11 @@ function decideStage(
     });
     return NONE;
   }
+  const unpublished = variableTagCheck(ctx, stage, image, migration, out);
+  if (unpublished) {
+    out.notes.push(unpublished);
+    return NONE;
+  }
   const name = parseImage(image).name;
   const python = name === "python" || (name === "uv" && /python/.test(image));
   if (!python && !installsPython(ctx, stage) && !options.allStages) {
@@ -215,6 +229,58 @@ function decideStage(
   }
   writeBaseImage({ stage, image, fromArg, migration, python }, editedArgs, out);
   return { migrated: true, python };
+}
+
+/**
+ * An image whose tag takes a global ARG (`python:${PYTHON_VERSION}-alpine`): the migration keeps
+ * the variable, so the image built is the one its default gives. A default with no trixie image
+ * (3.8), or one never published as trixie (3.11.7 where trixie images start at 3.11.9), leaves the
+ * stage as it is with a note; dfmod does not change the ARG, which may serve more than this image.
+ * A variable with no default is the build's to give: said in a note.
+ */
+function variableTagCheck(
+  ctx: Context,
+  stage: Stage,
+  image: string,
+  migration: Extract<Migration, { kind: "migrate" }>,
+  out: Sink,
+): NoteInput | undefined {
+  // The tag's variables: those of a registry prefix (`${ARCH}/`) do not choose a release.
+  const tag = parseImage(image).tag;
+  if (tag === undefined || !tag.includes("$") || targetMinor(ctx.options) !== undefined) return undefined;
+  const names = [...tag.matchAll(/\$(\{)?(\w+)(\})?/g)];
+  // `${VAR:-default}` and other expansions: not followed.
+  if (names.some((m) => (m[1] === "{") !== (m[3] === "}")) || /\$\{\w+[^\w}]/.test(tag)) return undefined;
+  const values = new Map(names.map((m) => [m[2]!, globalArg(ctx.dockerfile, m[2]!)?.value]));
+  const unset = [...values].filter(([, v]) => !v).map(([k]) => k);
+  if (unset.length > 0) {
+    out.notes.push({
+      id: "tag-from-build-arg",
+      severity: "info",
+      line: stage.from.line,
+      message: `${migration.image}: ${unset.join(", ")} has no default dfmod can see; the value given at build time must name a release that has a Debian trixie image`,
+    });
+    return undefined;
+  }
+  const resolve = (text: string): string =>
+    text.replace(/\$\{?(\w+)\}?/g, (whole, n: string) => values.get(n) ?? whole);
+  const resolved = migrateImage(resolve(image), ctx.options.targetVariant);
+  const given = [...values].map(([k, v]) => `${k}=${v}`).join(", ");
+  if (resolved.kind === "leave")
+    return {
+      id: resolved.id,
+      severity: resolved.severity,
+      line: stage.from.line,
+      message: `${image} with ${given}: ${resolved.message}`,
+    };
+  if (resolved.kind === "migrate" && resolved.image !== resolve(migration.image))
+    return {
+      id: "tag-from-arg-unpublished",
+      severity: "action-needed",
+      line: stage.from.line,
+      message: `${image} with ${given} would become ${resolve(migration.image)}, which was never published (${resolved.image} is its counterpart): left on Alpine. dfmod does not change the ARG, which may serve more than this image: set it, then run dfmod again`,
+    };
+  return undefined;
 }
 
 /** A stage's base image and where it is written: in its FROM, or as the default of a global ARG. */
@@ -265,6 +331,50 @@ function installsPython(ctx: Context, stage: Stage): boolean {
   return false;
 }
 
+/** Debian trixie's python3: a stage on Debian's own Python has this minor and no other. */
+const TRIXIE_PYTHON = "python3.13";
+
+/**
+ * A stage on the distribution's Python (not a python:* image) that runs a Python by its minor
+ * (`python3.11`, `python${PYTHON_VERSION}`): Alpine's python3 of that release, which trixie does
+ * not have (its python3 is 3.13).
+ */
+function pythonMinorRuns(stage: Stage): NoteInput[] {
+  const out: NoteInput[] = [];
+  for (const instruction of stage.instructions) {
+    if (!["RUN", "CMD", "ENTRYPOINT"].includes(instruction.keyword)) continue;
+    const named = instruction.isJson
+      ? (instruction.jsonArgs() ?? []).map((a) => a.split(/\s+/)[0]!)
+      : (instruction.shell()?.commands ?? []).map((c) => c.words[0]?.raw ?? "");
+    const minor = named
+      .map((w) => w.slice(w.lastIndexOf("/") + 1))
+      .find((w) => /^python(?:3\.\d+|\$\{?\w+\}?)$/.test(w) && w !== TRIXIE_PYTHON);
+    if (minor === undefined) continue;
+    out.push({
+      id: "python-minor-not-in-trixie",
+      severity: "action-needed",
+      line: instruction.line,
+      message: `\`${minor}\`: the stage runs the distribution's Python by its minor version; Debian trixie's python3 is ${TRIXIE_PYTHON.slice(6)}, with no other. Run python3, or build on a python:*-slim-trixie image, then run dfmod again`,
+    });
+  }
+  return out;
+}
+
+/** crond run by the stage (RUN, ENTRYPOINT, CMD, behind tini or su-exec): no Debian command does what it did. */
+function crondRuns(stage: Stage): NoteInput[] {
+  const lines = new Set<number>();
+  for (const run of stageRuns(stage)) {
+    const name = unwrap(run.words)[0];
+    if (name !== undefined && baseName(name) === "crond") lines.add(run.instruction.line);
+  }
+  return [...lines].map((line) => ({
+    id: "crond-not-converted",
+    severity: "action-needed" as const,
+    line,
+    message: `${CROND}; move the stage to Debian's cron by hand (or to a scheduler outside the image), then run dfmod again`,
+  }));
+}
+
 function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): void {
   const scripts = contextScripts(stage, ctx.context);
   const state: StageState = {
@@ -273,7 +383,8 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     virtuals: new Map(),
     pending: missingTools(stage, python, scripts.tools, ctx.options.packages),
   };
-  out.blockers.push(...alpineOnlyGroups(stage));
+  out.blockers.push(...alpineOnlyGroups(stage), ...crondRuns(stage));
+  if (!python) out.blockers.push(...pythonMinorRuns(stage));
   for (const f of scripts.findings) {
     out.blockers.push({
       id: "script-uses-alpine",

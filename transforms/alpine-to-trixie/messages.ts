@@ -72,6 +72,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "A command or path that Debian has elsewhere or under another name was renamed: /sbin/tini to /usr/bin/tini, su-exec to gosu, ash to bash.",
   },
+  "crond-not-converted": {
+    severity: "action-needed",
+    description:
+      "The stage runs crond, the cron daemon of BusyBox or dcron. Debian has no crond: its cron package runs as `cron`, takes other options, and reads /etc/crontab, /etc/cron.d and /var/spool/cron/crontabs rather than /etc/crontabs, so a renamed command would start nothing or fail. The stage stays on Alpine. Move it to Debian's cron by hand (or run the schedule outside the image), then run dfmod again.",
+  },
   "digest-dropped": {
     severity: "warning",
     description:
@@ -137,6 +142,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "A Python tool that Alpine packages (such as Poetry) is now installed with pip into the image's own Python: Debian's package would run on Debian's python3, not the image's.",
   },
+  "python-minor-not-in-trixie": {
+    severity: "action-needed",
+    description:
+      "A stage on the distribution's own Python (an alpine image with python3 installed, not a python:* image) runs Python by its minor version (python3.11, python${PYTHON_VERSION}): that is Alpine's python3 of that release, and Debian trixie has only python3.13, so the stage stays on Alpine. Run python3, or build on a python:*-slim-trixie image, then run dfmod again.",
+  },
   "rust-toolchain-dropped": {
     severity: "info",
     description:
@@ -161,6 +171,16 @@ export const messages: Record<string, MessageSchema> = {
     severity: "warning",
     description:
       "The Node.js image is pinned to a minor or patch release, and trixie-slim tags of those exist only for releases since mid-2025. Check that the tag exists, or pin the major version.",
+  },
+  "tag-from-arg-unpublished": {
+    severity: "action-needed",
+    description:
+      "The image's tag takes a global ARG whose default names a release never published as a Debian trixie image (a patch release older than the first trixie one, such as python 3.11.7). dfmod keeps the variable and does not change the ARG, which may serve more than this image, so the stage stays on Alpine. Set the ARG's default to the release the note names, then run dfmod again.",
+  },
+  "tag-from-build-arg": {
+    severity: "info",
+    description:
+      "The image's tag takes a variable with no default dfmod can see: the release comes from the build (--build-arg), and must be one that has a Debian trixie image (Python 3.9 or newer, Node.js 20 or newer...).",
   },
   "tag-never-published": {
     severity: "info",

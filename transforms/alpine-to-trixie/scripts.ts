@@ -1,7 +1,7 @@
 /**
  * Scripts from the build context that an image runs (an ENTRYPOINT script, `RUN ./install.sh`,
  * `sh /app/start.sh`): where the stage's COPY / ADD put them, and what in them needs Alpine
- * (`#!/bin/ash`, su-exec, apk, /sbin/tini, BusyBox adduser / addgroup options).
+ * (`#!/bin/ash`, su-exec, apk, /sbin/tini, crond, BusyBox adduser / addgroup options).
  */
 import * as path from "node:path";
 import type { BuildContext } from "../../src/engine/context";
@@ -28,7 +28,7 @@ const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
 const WRAPPERS: Record<string, number> = { tini: 0, "dumb-init": 0, gosu: 1, "su-exec": 1, exec: 0, env: 0 };
 
 /** The words of the command a wrapper runs (the words themselves when there is no wrapper). */
-function unwrap(words: (string | undefined)[]): (string | undefined)[] {
+export function unwrap(words: (string | undefined)[]): (string | undefined)[] {
   const name = words[0] === undefined ? undefined : baseName(words[0]);
   const skip = name === undefined ? undefined : WRAPPERS[name];
   if (skip === undefined) return words;
@@ -113,6 +113,10 @@ function contextFileAt(copies: Copy[], target: string, context: BuildContext): s
   return undefined;
 }
 
+/** Why crond stops a migration (a script's finding, and the Dockerfile's own note). */
+export const CROND =
+  "crond, the cron daemon of BusyBox or dcron: Debian's cron runs as `cron`, takes other options and reads /etc/crontab, /etc/cron.d and /var/spool/cron/crontabs, not /etc/crontabs";
+
 const BUSYBOX_USER = /^\s*(?:.*[;&|]\s*)?(adduser|addgroup)\s+(?:-[A-Za-z]*[SDHGhgsuk]\b)/;
 /** A BusyBox tool where a command starts (line start, after ; && || | ( ` ! or a shell keyword). */
 const TOOL = new RegExp(
@@ -142,6 +146,7 @@ export function alpineIsms(text: string): { line: number; what: string }[] {
     if (/(^|[\s;&|(`])su-exec(\s|$)/.test(code)) out.push({ line, what: "su-exec (on Debian: gosu)" });
     if (/(^|[\s;&|(`])apk\s+(?:-\S+\s+)*[a-z]+\b/.test(code)) out.push({ line, what: "apk (on Debian: apt-get)" });
     if (/\/sbin\/tini\b/.test(code)) out.push({ line, what: "/sbin/tini (on Debian: /usr/bin/tini)" });
+    if (/(^|[\s;&|(`/])crond(\s|$)/.test(code)) out.push({ line, what: CROND });
     const user = BUSYBOX_USER.exec(code);
     if (user) out.push({ line, what: `BusyBox \`${user[1]}\` options (on Debian: useradd / groupadd)` });
   });

@@ -47,6 +47,7 @@ export function splitEdits(scene: Scene, plan: SplitPlan): Edit[] {
     if (role === "builder" || role === "drop" || movedUp(plan, p) || own === "drop")
       edits.push(removal(scene, instruction));
     else if (own) edits.push(...own);
+    else edits.push(...(p.runtimeEdits ?? []));
   }
   if (plan.distroless && plan.distroless.libraries.length > 0)
     toBuilder.push(stageLibrariesRun(plan.distroless.libraries, scene.file.escape));
@@ -138,8 +139,9 @@ function runtimeHeader(scene: Scene, plan: SplitPlan): string[] {
     const own = plan.distroless?.runtime.get(instruction);
     if (own === "drop") continue;
     // The code comes after the virtual environment, not before it.
-    if (!venvPlaced && isWholeContextCopy(instruction)) deferred.push(chunk(scene, instruction, own));
-    else out.push(chunk(scene, instruction, own));
+    const edits = own ?? p.runtimeEdits;
+    if (!venvPlaced && isWholeContextCopy(instruction)) deferred.push(chunk(scene, instruction, edits));
+    else out.push(chunk(scene, instruction, edits));
   }
   if (packages !== undefined && !out.includes(packages))
     out.splice(plan.distroless?.resetEntrypoint ? 2 : 1, 0, packages);

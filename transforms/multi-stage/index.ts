@@ -14,7 +14,7 @@ import type { Context, Transform } from "../options";
 import { meta } from "./meta";
 import { splitEdits, type SplitPlan } from "./edits";
 import { findBuild, installOwner, locateVenv, NotSplit, sceneOf, type Scene } from "./plan";
-import { placeAll } from "./place";
+import { placeAll, runtimePurges } from "./place";
 import { checkRuntimeRuns, gitAtRuntime, keptOut, runtimePackages, upgradesPackages, venvOwner } from "./runtime";
 import { HEALTHCHECK_TOOLS } from "./commands";
 import { DISTROLESS_BUILDER, DISTROLESS_IMAGE, NotDistroless, planDistroless } from "./distroless";
@@ -67,7 +67,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit[] | undefin
 }
 
 /** Decides the split: the build, the environment, each instruction's stage, what the runtime stage needs. */
-function planSplit(scene: Scene): SplitPlan & { keptOut: string[] } {
+function planSplit(scene: Scene): SplitPlan & { keptOut: string[]; runtimePurged: boolean } {
   const build = findBuild(scene);
   const venv = locateVenv(scene, build);
   const { owner, ownerRun } = installOwner(scene, build);
@@ -83,8 +83,18 @@ function planSplit(scene: Scene): SplitPlan & { keptOut: string[] } {
   const packages = runtimePackages(scene, placement);
   const ownerOfVenv = venvOwner(scene, build, placement, owner);
   gitAtRuntime(scene, placement, packages);
+  const runtimePurged = runtimePurges(placement, packages.has);
   const upgraded = upgradesPackages(placement);
-  const plan = { build, venv, placement, owner: ownerOfVenv, packages: packages.list, upgraded, keptOut: out };
+  const plan = {
+    build,
+    venv,
+    placement,
+    owner: ownerOfVenv,
+    packages: packages.list,
+    upgraded,
+    keptOut: out,
+    runtimePurged,
+  };
   if (!distroless) return plan;
   // Distroless replaces the base image: a split pays for itself even when the builder keeps nothing else out.
   try {
@@ -113,7 +123,7 @@ function planSplit(scene: Scene): SplitPlan & { keptOut: string[] } {
 const NOTHING_KEPT =
   "a builder stage would keep nothing out of the final image (no build packages, compiler step or build tool), and the runtime stage would carry the virtual environment's own pip; --split always splits it anyway";
 
-function notesOfSplit(scene: Scene, plan: SplitPlan & { keptOut: string[] }): void {
+function notesOfSplit(scene: Scene, plan: SplitPlan & { keptOut: string[]; runtimePurged: boolean }): void {
   const { notes } = scene;
   const { keptOut, packages, build } = plan;
   const venv = plan.venv.path;
@@ -149,7 +159,7 @@ function notesOfSplit(scene: Scene, plan: SplitPlan & { keptOut: string[] }): vo
       message: `the install went into the image's Python; it now goes into ${venv}, which the runtime stage copies`,
     });
   }
-  if (plan.placement.purged.size > 0) {
+  if (plan.placement.purged.size > 0 || plan.runtimePurged) {
     notes.push({
       id: "build-package-purge-dropped",
       severity: "info",

@@ -23,6 +23,8 @@ export interface Placed {
   role: Role;
   /** Edits to the instruction's own text in the builder (purges removed, --system dropped, --chown dropped). */
   builderEdits?: Edit[];
+  /** Edits to a runtime RUN's own text: its purges of the builder's packages removed. */
+  runtimeEdits?: Edit[];
 }
 
 export interface Placement {
@@ -61,6 +63,47 @@ export function placeAll(scene: Scene, build: Build, ownerRun: Instruction | und
     placement.placed.push({ instruction, role, builderEdits: builderEditsOf(instruction, role) });
   }
   return placement;
+}
+
+/**
+ * Runtime RUNs that purge packages the builder installed (`apk del .build-deps` at the end of a step
+ * that needs the code, such as collectstatic): the runtime stage never had them, and apt-get fails
+ * on a package it does not know (the stage has no package lists). Such packages leave the purge,
+ * those the runtime stage has stay in it; a purge left empty goes. Sets each RUN's runtimeEdits;
+ * true when a purge changed. A purge dfmod cannot take out of its RUN (after `||`) is not split.
+ */
+export function runtimePurges(placement: Placement, has: (pkg: string) => boolean): boolean {
+  let changed = false;
+  for (const p of placement.placed) {
+    const script = p.instruction.shell();
+    if (p.role !== "runtime" || p.instruction.keyword !== "RUN" || !script) continue;
+    const remove = new Set<number>();
+    const replace = new Map<number, string>();
+    script.items.forEach((item, i) => {
+      if (!item.command || !isPurge(item.command)) return;
+      const packages = aptPurges(item.command);
+      const gone = packages.filter((pkg) => placement.installed.includes(pkg) && !has(pkg));
+      if (gone.length === 0) return;
+      if (gone.length === packages.length) remove.add(i);
+      else
+        replace.set(
+          i,
+          item.command.words
+            .filter((w) => w.text === undefined || !gone.includes(w.text))
+            .map((w) => w.raw)
+            .join(" "),
+        );
+    });
+    if (remove.size === 0 && replace.size === 0) continue;
+    const edits = editChain(p.instruction, script, remove, replace);
+    if (!edits)
+      throw new NotSplit(
+        `the RUN at line ${p.instruction.line} purges the builder stage's packages in a way dfmod cannot take out of it (after || or in a pipe)`,
+      );
+    p.runtimeEdits = edits;
+    changed = true;
+  }
+  return changed;
 }
 
 function roleOf(scene: Scene, build: Build, instruction: Instruction, at: Position): Role {

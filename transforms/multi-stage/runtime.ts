@@ -3,7 +3,7 @@
  * system packages (runtime libraries of the builder's -dev packages), the owner of the copied
  * environment, and the user that owner is.
  */
-import { parsePipInstall } from "../../src/engine/commands";
+import { dependencyInstall, parsePipInstall } from "../../src/engine/commands";
 import { inBase } from "../alpine-to-trixie/packages";
 import { ownerExists } from "../../src/engine/stage";
 import {
@@ -66,6 +66,8 @@ export function keptOut(build: Build, { placed, installed }: Placement): string[
 export interface RuntimePackages {
   list: string[];
   add(pkg: string): void;
+  /** Whether the runtime stage has the package: its base image, its list, or a RUN of its own installs it. */
+  has(pkg: string): boolean;
 }
 
 /**
@@ -79,8 +81,9 @@ export function runtimePackages(scene: Scene, { placed, installed, purged }: Pla
       .flatMap((p) => (p.instruction.shell()?.commands ?? []).flatMap(aptInstalls)),
   );
   const list: string[] = [];
+  const has = (pkg: string): boolean => list.includes(pkg) || inBase(pkg, true) || runtimeInstalls.has(pkg);
   const add = (pkg: string): void => {
-    if (!list.includes(pkg) && !inBase(pkg, true) && !runtimeInstalls.has(pkg)) list.push(pkg);
+    if (!has(pkg)) list.push(pkg);
   };
   const unknownDev: string[] = [];
   for (const pkg of installed) {
@@ -98,7 +101,7 @@ export function runtimePackages(scene: Scene, { placed, installed, purged }: Pla
       "warning",
     );
   }
-  return { list, add };
+  return { list, add, has };
 }
 
 /** Tools a HEALTHCHECK calls that slim images lack (BusyBox had wget and nc built in). */
@@ -124,23 +127,41 @@ function healthcheckTools(scene: Scene, installed: string[], packages: string[],
 }
 
 /**
- * git the original kept in its image: the runtime stage gets it only when the image's own command
- * runs it; otherwise the user is told, since the application may run it in ways no file shows.
+ * git the original kept in its image: the runtime stage gets it when the image's own command runs
+ * it, or when the original installs it after the dependency install (so not for pip's git+ URLs,
+ * but for the application); otherwise the user is told, since the application may run it in ways
+ * no file shows.
  */
-export function gitAtRuntime(scene: Scene, { installed, purged }: Placement, packages: RuntimePackages): void {
+export function gitAtRuntime(scene: Scene, { placed, installed, purged }: Placement, packages: RuntimePackages): void {
   if (!installed.includes("git") || purged.has("git")) return;
   const runsGit = scene.list.some(
     (i) => ["CMD", "ENTRYPOINT"].includes(i.keyword) && /(?:^|[\s"'\[;&|/])git(?:[\s"',\]]|$)/.test(i.args),
   );
-  if (runsGit) packages.add("git");
+  const afterInstall = !runsGit && gitAfterInstall(placed);
+  if (runsGit || afterInstall) packages.add("git");
   scene.notes.push({
     id: "git-in-builder",
     severity: "info",
     line: scene.stage.from.line,
     message: runsGit
       ? "git is installed in the runtime stage too: the image's command runs it"
-      : "git stays in the builder stage (pip needs it for git+ URLs); the runtime stage does not get it: add it there if the application runs git",
+      : afterInstall
+        ? "git is installed in the runtime stage too: the original installs it after the dependency install, so for the application"
+        : "git stays in the builder stage (pip needs it for git+ URLs); the runtime stage does not get it: add it there if the application runs git",
   });
+}
+
+/** An install of git after the dependency install, in the builder's RUNs (`... && pip install ... && apt-get install git`). */
+function gitAfterInstall(placed: Placed[]): boolean {
+  let installed = false;
+  for (const { instruction, role } of placed) {
+    if (role !== "builder" && role !== "drop") continue;
+    for (const command of instruction.shell()?.commands ?? []) {
+      if (dependencyInstall(command) || parsePipInstall(command)) installed = true;
+      else if (installed && aptInstalls(command).includes("git")) return true;
+    }
+  }
+  return false;
 }
 
 /** The runtime's copy of the environment: its owner, and the RUNs that create users (moved above it when it names one). */

@@ -134,7 +134,10 @@ export function migrateImage(text: string, variant: Variant, python?: PythonTarg
   if (ref.name === "uv" && ref.prefix.endsWith("astral-sh/")) return migrateUv(ref, done);
   const version = alpineVersion(ref.tag);
   if (version === undefined) {
-    return ref.tag !== undefined && /alpine/.test(ref.tag) ? unknownAlpineImage(text) : { kind: "not-alpine" };
+    // nginx:alpine, crazymax/alpine-s6-dist, alpine/git: Alpine images of other projects.
+    return (ref.tag !== undefined && /alpine/.test(ref.tag)) || /alpine/i.test(ref.prefix + ref.name)
+      ? unknownAlpineImage(text)
+      : { kind: "not-alpine" };
   }
   const tagged: Tagged = { ref, version, dynamic: version.includes("$"), variant, notes, done, python };
   switch (ref.name) {

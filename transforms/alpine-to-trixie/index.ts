@@ -331,6 +331,28 @@ function installsPython(ctx: Context, stage: Stage): boolean {
   return false;
 }
 
+/**
+ * Files copied from an Alpine image outside the file (`COPY --from=crazymax/alpine-s6-dist / /`):
+ * unless they are static, what was built against musl does not run on glibc, and dfmod cannot see
+ * which they are. uv's images are known (its binary is static).
+ */
+function alpineImageCopies(file: Dockerfile, stage: Stage): NoteInput[] {
+  const out: NoteInput[] = [];
+  for (const instruction of stage.instructions) {
+    if (instruction.keyword !== "COPY" && instruction.keyword !== "ADD") continue;
+    const from = instruction.flag("from")?.value;
+    if (from === undefined || file.stageByName(from) || /^\d+$/.test(from)) continue;
+    if (!/alpine/i.test(from) || /(?:^|\/)astral-sh\/uv(?::|@|$)/.test(from)) continue;
+    out.push({
+      id: "copy-from-alpine-image",
+      severity: "action-needed",
+      line: instruction.line,
+      message: `files copied from ${from}, an Alpine image: unless they are static binaries, what was built against musl does not run on glibc, and dfmod cannot tell. Copy from a Debian (glibc) build of it, or check the files and migrate by hand`,
+    });
+  }
+  return out;
+}
+
 /** Debian trixie's python3: a stage on Debian's own Python has this minor and no other. */
 const TRIXIE_PYTHON = "python3.13";
 
@@ -383,7 +405,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     virtuals: new Map(),
     pending: missingTools(stage, python, scripts.tools, ctx.options.packages),
   };
-  out.blockers.push(...alpineOnlyGroups(stage), ...crondRuns(stage));
+  out.blockers.push(...alpineOnlyGroups(stage), ...crondRuns(stage), ...alpineImageCopies(ctx.dockerfile, stage));
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
   for (const f of scripts.findings) {
     out.blockers.push({

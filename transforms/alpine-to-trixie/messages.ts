@@ -72,6 +72,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "A command or path that Debian has elsewhere or under another name was renamed: /sbin/tini to /usr/bin/tini, su-exec to gosu, ash to bash.",
   },
+  "copy-from-alpine-image": {
+    severity: "action-needed",
+    description:
+      "The stage copies files from an Alpine image outside the Dockerfile (COPY --from=some/alpine-image). Unless they are static binaries, what was built against musl does not run on glibc, and dfmod cannot tell which they are, so the stage stays on Alpine. Copy from a Debian (glibc) build of that image, or check the files and migrate by hand.",
+  },
   "crond-not-converted": {
     severity: "action-needed",
     description:

@@ -21,15 +21,8 @@ import { baseStage, copySourceStage, stagesBuiltOn, venvOnPath } from "../../src
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage, type Migration, type PythonTarget } from "./images";
-import {
-  alpinePython,
-  downgradeNote,
-  globalArg,
-  imageMinor,
-  newerPython,
-  pinEdits,
-  targetMinor,
-} from "../python-version";
+import { alpinePython, downgradeNote, imageMinor, newerPython, pinEdits, targetMinor } from "../python-version";
+import { tagFromArgs } from "../tag-args";
 import { leftovers } from "./leftovers";
 import { aptInstallRun, convertRun, mentionsApkOrBusyboxUsers, RENAMES, sink, Sink, StageState } from "./run";
 import { contextScripts, CROND, unwrap } from "./scripts";
@@ -232,11 +225,8 @@ function decideStage(
 }
 
 /**
- * An image whose tag takes a global ARG (`python:${PYTHON_VERSION}-alpine`): the migration keeps
- * the variable, so the image built is the one its default gives. A default with no trixie image
- * (3.8), or one never published as trixie (3.11.7 where trixie images start at 3.11.9), leaves the
- * stage as it is with a note; dfmod does not change the ARG, which may serve more than this image.
- * A variable with no default is the build's to give: said in a note.
+ * An image whose tag takes a global ARG (`python:${PYTHON_VERSION}-alpine`): the default is checked
+ * as a literal tag would be (tagFromArgs); a variable with no default is said in a note.
  */
 function variableTagCheck(
   ctx: Context,
@@ -245,42 +235,15 @@ function variableTagCheck(
   migration: Extract<Migration, { kind: "migrate" }>,
   out: Sink,
 ): NoteInput | undefined {
-  // The tag's variables: those of a registry prefix (`${ARCH}/`) do not choose a release.
-  const tag = parseImage(image).tag;
-  if (tag === undefined || !tag.includes("$") || targetMinor(ctx.options) !== undefined) return undefined;
-  const names = [...tag.matchAll(/\$(\{)?(\w+)(\})?/g)];
-  // `${VAR:-default}` and other expansions: not followed.
-  if (names.some((m) => (m[1] === "{") !== (m[3] === "}")) || /\$\{\w+[^\w}]/.test(tag)) return undefined;
-  const values = new Map(names.map((m) => [m[2]!, globalArg(ctx.dockerfile, m[2]!)?.value]));
-  const unset = [...values].filter(([, v]) => !v).map(([k]) => k);
-  if (unset.length > 0) {
-    out.notes.push({
-      id: "tag-from-build-arg",
-      severity: "info",
-      line: stage.from.line,
-      message: `${migration.image}: ${unset.join(", ")} has no default dfmod can see; the value given at build time must name a release that has a Debian trixie image`,
-    });
+  if (targetMinor(ctx.options) !== undefined) return undefined;
+  const check = tagFromArgs(ctx.dockerfile, image, migration.image, (resolved) =>
+    migrateImage(resolved, ctx.options.targetVariant),
+  );
+  if (check?.kind === "unset") {
+    out.notes.push({ ...check.note, line: stage.from.line });
     return undefined;
   }
-  const resolve = (text: string): string =>
-    text.replace(/\$\{?(\w+)\}?/g, (whole, n: string) => values.get(n) ?? whole);
-  const resolved = migrateImage(resolve(image), ctx.options.targetVariant);
-  const given = [...values].map(([k, v]) => `${k}=${v}`).join(", ");
-  if (resolved.kind === "leave")
-    return {
-      id: resolved.id,
-      severity: resolved.severity,
-      line: stage.from.line,
-      message: `${image} with ${given}: ${resolved.message}`,
-    };
-  if (resolved.kind === "migrate" && resolved.image !== resolve(migration.image))
-    return {
-      id: "tag-from-arg-unpublished",
-      severity: "action-needed",
-      line: stage.from.line,
-      message: `${image} with ${given} would become ${resolve(migration.image)}, which was never published (${resolved.image} is its counterpart): left on Alpine. dfmod does not change the ARG, which may serve more than this image: set it, then run dfmod again`,
-    };
-  return undefined;
+  return check && { ...check.note, line: stage.from.line };
 }
 
 /** A stage's base image and where it is written: in its FROM, or as the default of a global ARG. */

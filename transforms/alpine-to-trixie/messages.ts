@@ -1,5 +1,6 @@
 import type { MessageSchema } from "../../src/engine/types";
 import { pythonMessages } from "../python-version";
+import { tagArgMessages } from "../tag-args";
 
 /** The notes alpine-to-trixie makes, by id. */
 export const messages: Record<string, MessageSchema> = {
@@ -177,16 +178,6 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The Node.js image is pinned to a minor or patch release, and trixie-slim tags of those exist only for releases since mid-2025. Check that the tag exists, or pin the major version.",
   },
-  "tag-from-arg-unpublished": {
-    severity: "action-needed",
-    description:
-      "The image's tag takes a global ARG whose default names a release never published as a Debian trixie image (a patch release older than the first trixie one, such as python 3.11.7). dfmod keeps the variable and does not change the ARG, which may serve more than this image, so the stage stays on Alpine. Set the ARG's default to the release the note names, then run dfmod again.",
-  },
-  "tag-from-build-arg": {
-    severity: "info",
-    description:
-      "The image's tag takes a variable with no default dfmod can see: the release comes from the build (--build-arg), and must be one that has a Debian trixie image (Python 3.9 or newer, Node.js 20 or newer...).",
-  },
   "tag-never-published": {
     severity: "info",
     description:
@@ -228,4 +219,5 @@ export const messages: Record<string, MessageSchema> = {
       "apt has no virtual packages: the packages of `apk add --virtual NAME` are installed one by one, and `apk del NAME` becomes an apt-get purge of those packages.",
   },
   ...pythonMessages,
+  ...tagArgMessages,
 };

@@ -11,6 +11,7 @@ import { copySourceStage, stagesBuiltOn } from "../../src/engine/stage";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context, Transform } from "../options";
 import { alpinePython, downgradeNote, imageMinor, newerPython, pinEdits, targetMinor } from "../python-version";
+import { tagFromArgs } from "../tag-args";
 import { migrateDebianImage } from "./images";
 import { meta } from "./meta";
 import { renames } from "./renames";
@@ -68,6 +69,15 @@ function planStage(ctx: Context, stage: Stage): Plan | undefined {
   if (migration.kind === "leave") {
     plan.blockers.push({ id: migration.id, line: stage.from.line, message: migration.message });
     return plan;
+  }
+  if (target === undefined) {
+    const check = tagFromArgs(file, image, migration.image, (literal) => migrateDebianImage(literal, undefined));
+    const note = check && { id: check.note.id, line: stage.from.line, message: check.note.message };
+    if (check?.kind === "leave") {
+      plan.blockers.push(note!);
+      return plan;
+    }
+    if (note) plan.out.notes.push(note);
   }
   const line = fromArg ? fromArg.arg.line : stage.from.line;
   const word = stage.from.words()[0]!;

@@ -1,5 +1,6 @@
 import type { MessageSchema } from "../../src/engine/types";
 import { pythonMessages } from "../python-version";
+import { tagArgMessages } from "../tag-args";
 
 /** The notes debian-to-trixie makes, by id. */
 export const messages: Record<string, MessageSchema> = {
@@ -44,4 +45,5 @@ export const messages: Record<string, MessageSchema> = {
       "The stage pins an apt package version, names its old release (apt sources, a backports suite, `-t bookworm`) or installs packages in a heredoc dfmod does not read: on trixie that would not build, so the stage was left as it was. Change it by hand, then run dfmod again.",
   },
   ...pythonMessages,
+  ...tagArgMessages,
 };

@@ -30,6 +30,28 @@ function ownIgnoreFile(dockerfile: string): { file: string; folder: BuildContext
   return folder.present(name) ? { file: path.join(folder.dir, name), folder } : undefined;
 }
 
+/** Build back ends and tools that take the project's version from git, as their configuration names them. */
+const VCS_VERSIONING: [RegExp, string][] = [
+  [/setuptools[-_]scm|use_scm_version/, "setuptools-scm"],
+  [/hatch[-_]vcs/, "hatch-vcs"],
+  [/poetry[-_]dynamic[-_]versioning/, "poetry-dynamic-versioning"],
+  [/uv[-_]dynamic[-_]versioning/, "uv-dynamic-versioning"],
+  [/versioneer/, "versioneer"],
+  [/\bpbr\b/, "pbr"],
+  [/dunamai/, "dunamai"],
+  [/pdm[-_]backend[\s\S]*source\s*=\s*["']scm["']/, "pdm-backend (scm)"],
+];
+
+/** The tool that reads the project's version from git, if the context's project files name one. */
+function vcsVersioning(context: BuildContext): string | undefined {
+  for (const file of ["pyproject.toml", "setup.py", "setup.cfg"]) {
+    const text = context.read(file);
+    if (text === undefined) continue;
+    for (const [pattern, tool] of VCS_VERSIONING) if (pattern.test(text)) return tool;
+  }
+  return undefined;
+}
+
 export const dockerignore: Transform = {
   id: "dockerignore",
   summary: "add .venv, .git, __pycache__ and friends to the .dockerignore of a context that COPY . . copies",
@@ -48,7 +70,12 @@ export const dockerignore: Transform = {
     // There, but not readable (no permission, a FIFO): the run reports it as an error of that file.
     const unreadable = existing === undefined && where.present(name);
     const have = new Set((existing ?? "").split(/\r?\n/).map(normal));
-    const wanted = [...ENTRIES, ...(context.exists("package.json") ? ["node_modules"] : [])];
+    // A version read from git (setuptools-scm, hatch-vcs...) needs .git in the context.
+    const vcs = vcsVersioning(context);
+    const wanted = [
+      ...ENTRIES.filter((e) => !(vcs && e === ".git")),
+      ...(context.exists("package.json") ? ["node_modules"] : []),
+    ];
     const missing = wanted.filter((e) => !have.has(normal(e)));
     if (missing.length === 0) return undefined;
     const venv = missing.some((e) => normal(e) === ".venv")
@@ -67,7 +94,9 @@ export const dockerignore: Transform = {
           line: copy.line,
           message: unreadable
             ? `${name} is there but dfmod cannot read it, so it cannot add ${missing.join(", ")}: it is left as it is`
-            : `${existing === undefined ? `created ${name} with` : `added to ${name}:`} ${missing.join(", ")}.${venv}`,
+            : `${existing === undefined ? `created ${name} with` : `added to ${name}:`} ${missing.join(", ")}.${venv}${
+                vcs && !have.has(".git") ? ` .git is left in: ${vcs} reads the version from it.` : ""
+              }`,
         },
       ],
       companions: [{ path: file, lines: missing, note: "" }],

@@ -74,8 +74,11 @@ export const TOOL_COMMANDS: Record<string, string[]> = {
  * What a command needs of the builder: a compiler or build tool the runtime stage lacks
  * (`make`, `gcc`, `git`...), or a build of C code (`setup.py build_ext`, `cythonize`...).
  */
-export function needsBuilder(command: ShellCommand, builderOnly: Set<string>): string | undefined {
-  const t = words(command);
+export function needsBuilder(
+  command: ShellCommand | (string | undefined)[],
+  builderOnly: Set<string>,
+): string | undefined {
+  const t = Array.isArray(command) ? command : words(command);
   const name = t[0]?.slice(t[0].lastIndexOf("/") + 1);
   if (name === undefined) return undefined;
   if (builderOnly.has(name)) return name;

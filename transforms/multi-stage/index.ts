@@ -15,7 +15,15 @@ import { meta } from "./meta";
 import { splitEdits, type SplitPlan } from "./edits";
 import { findBuild, installOwner, locateVenv, NotSplit, sceneOf, type Scene } from "./plan";
 import { placeAll, runtimePurges } from "./place";
-import { checkRuntimeRuns, gitAtRuntime, keptOut, runtimePackages, upgradesPackages, venvOwner } from "./runtime";
+import {
+  checkRuntimeRuns,
+  checkSystemPaths,
+  gitAtRuntime,
+  keptOut,
+  runtimePackages,
+  upgradesPackages,
+  venvOwner,
+} from "./runtime";
 import { HEALTHCHECK_TOOLS } from "./commands";
 import { DISTROLESS_BUILDER, DISTROLESS_IMAGE, NotDistroless, planDistroless } from "./distroless";
 
@@ -72,7 +80,8 @@ function planSplit(scene: Scene): SplitPlan & { keptOut: string[]; runtimePurged
   const venv = locateVenv(scene, build);
   const { owner, ownerRun } = installOwner(scene, build);
   const placement = placeAll(scene, build, ownerRun);
-  checkRuntimeRuns(placement);
+  checkRuntimeRuns(scene, placement);
+  checkSystemPaths(scene, build, venv);
   // A split pays for itself by what the builder keeps out of the final image. Without any of it, the
   // runtime stage would hold the same packages plus the environment's own pip: it is not made.
   const out = keptOut(build, placement);

@@ -5,6 +5,8 @@
  */
 import { dependencyInstall, parsePipInstall } from "../../src/engine/commands";
 import { inBase } from "../alpine-to-trixie/packages";
+import { parseImage } from "../alpine-to-trixie/images";
+import { renames } from "../debian-to-trixie/renames";
 import { ownerExists } from "../../src/engine/stage";
 import {
   aptInstalls,
@@ -17,12 +19,13 @@ import {
   words,
 } from "./commands";
 import { NotSplit, type Build, type Scene } from "./plan";
+import { runsOf } from "../alpine-to-trixie/commands-run";
 import type { Placed, Placement } from "./place";
 
 const UV_IMAGE = /astral-sh\/uv/;
 
 /** A RUN of the runtime stage that compiles needs the builder's tools: the stage is not split. */
-export function checkRuntimeRuns({ placed, installed }: Placement): void {
+export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement): void {
   const builderOnly = new Set(installed.filter((p) => BUILD_TOOLS.has(p)).flatMap((p) => TOOL_COMMANDS[p] ?? [p]));
   for (const p of placed.filter((x) => x.role === "runtime" && x.instruction.keyword === "RUN")) {
     for (const command of p.instruction.shell()?.commands ?? []) {
@@ -34,6 +37,48 @@ export function checkRuntimeRuns({ placed, installed }: Placement): void {
         );
       }
     }
+  }
+  // What the container runs: a build tool (`make serve`), or Poetry / Pipenv, which the builder
+  // keeps (git the runtime stage gets when the command runs it: gitAtRuntime).
+  const kept = new Set([...builderOnly, "poetry", "pipenv"]);
+  kept.delete("git");
+  for (const instruction of scene.list) {
+    if (!["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(instruction.keyword)) continue;
+    for (const run of runsOf(instruction)) {
+      const tool = needsBuilder(run.words, kept);
+      if (tool)
+        throw new NotSplit(
+          `the ${instruction.keyword} at line ${instruction.line} runs \`${tool}\`, which the split would keep in the builder stage, out of the final image: split the stage by hand`,
+          "warning",
+        );
+    }
+  }
+}
+
+/**
+ * An install that moves from the image's Python into a new virtual environment: what names the old
+ * place after it (`/usr/local/bin/gunicorn` in the ENTRYPOINT, a sed on
+ * `/usr/local/lib/python3.11/site-packages/...`) would find nothing there.
+ */
+export function checkSystemPaths(scene: Scene, build: Build, venv: { path: string; created: boolean }): void {
+  if (!venv.created) return;
+  const copiedToBin = scene.list.some(
+    (i) => (i.keyword === "COPY" || i.keyword === "ADD") && /^\/usr\/local\/bin(?:\/|$)/.test(i.copyDestination()),
+  );
+  for (const instruction of scene.list) {
+    const atRun = ["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(instruction.keyword);
+    if (!atRun && instruction.index <= build.depsRun.index) continue;
+    if (instruction.keyword === "COPY" || instruction.keyword === "ADD") continue;
+    const text = instruction.logical.slice(instruction.argsStart);
+    const site = /\S*site-packages\S*/.exec(text)?.[0];
+    const bin = copiedToBin ? undefined : /\/usr\/local\/bin\/(?!python[\d.]*\b)[\w.-]+/.exec(text)?.[0];
+    const python = /\/usr\/local\/bin\/python[\d.]*\b/.exec(text)?.[0];
+    const named = site ?? python ?? bin;
+    if (named && !named.includes(venv.path))
+      throw new NotSplit(
+        `the ${instruction.keyword} at line ${instruction.line} names ${named}, where the install put things; after the split the install goes into ${venv.path}: change the path, or split the stage by hand`,
+        "warning",
+      );
   }
 }
 
@@ -86,13 +131,22 @@ export function runtimePackages(scene: Scene, { placed, installed, purged }: Pla
     if (!has(pkg)) list.push(pkg);
   };
   const unknownDev: string[] = [];
+  const release = olderRelease(scene.file.baseImage(scene.stage));
+  const trixieNames: string[] = [];
   for (const pkg of installed) {
     if (BUILD_TOOLS.has(pkg)) continue;
     if (/-dev$/.test(pkg)) {
       const runtime = runtimeOf(pkg, scene.ctx.options.packages);
       if (runtime) runtime.forEach(add);
       else unknownDev.push(pkg);
+      if (release) trixieNames.push(...(runtime ?? []).filter((lib) => list.includes(lib) && onlyInTrixie(lib)));
     } else if (!purged.has(pkg)) add(pkg);
+  }
+  if (trixieNames.length > 0) {
+    throw new NotSplit(
+      `the stage is on Debian ${release}, and the runtime libraries dfmod knows for its -dev packages are trixie's (${trixieNames.join(", ")}), which ${release} does not have: move it to trixie first (-t debian-to-trixie), or split it by hand`,
+      "warning",
+    );
   }
   healthcheckTools(scene, installed, list, add);
   if (unknownDev.length > 0) {
@@ -102,6 +156,26 @@ export function runtimePackages(scene: Scene, { placed, installed, purged }: Pla
     );
   }
   return { list, add, has };
+}
+
+/**
+ * The Debian release of a python:* or uv image older than trixie (`3.11-slim-bookworm`, `3.8-slim`:
+ * Python 3.8 and older have no trixie images), or undefined for trixie and tags that follow it.
+ */
+function olderRelease(image: string): string | undefined {
+  const tag = parseImage(image).tag ?? "";
+  const codename = /(?:^|-)(bookworm|bullseye|buster|stretch)(?:-|$)/.exec(tag)?.[1];
+  if (codename) return codename;
+  const minor = /^(?:python)?3\.(\d+)(?:[.-]|$)/.exec(tag)?.[1];
+  return minor !== undefined && Number(minor) <= 8 ? "bookworm or older" : undefined;
+}
+
+let trixieOnly: Set<string> | undefined;
+
+/** A package name trixie has in place of an older release's (libmagic1t64 for libmagic1, libgdal36 for libgdal32). */
+function onlyInTrixie(name: string): boolean {
+  trixieOnly ??= new Set([...renames().values()].flatMap((r) => r.to));
+  return trixieOnly.has(name);
 }
 
 /** Tools a HEALTHCHECK calls that slim images lack (BusyBox had wget and nc built in). */

@@ -15,6 +15,7 @@ import { tagFromArgs } from "../tag-args";
 import { migrateDebianImage } from "./images";
 import { meta } from "./meta";
 import { renames } from "./renames";
+import { trixiePackages } from "../alpine-to-trixie/packages";
 import { replaceRange } from "../../src/engine/fixer";
 
 interface Out {
@@ -86,7 +87,7 @@ function planStage(ctx: Context, stage: Stage): Plan | undefined {
     : replaceRange(stage.from, word.start, word.end, migration.image);
   plan.out.notes.push({ id: "image-migrated", line, message: `${image} -> ${migration.image}: Debian 13 (trixie)` });
   plan.out.notes.push(...migration.notes.map((n) => ({ ...n, line })));
-  const packages = { ...plan.out, blockers: plan.blockers };
+  const packages = { ...plan.out, blockers: plan.blockers, addsSource: addsAptSource(file, stage) };
   for (const s of [stage, ...stagesBuiltOn(file, stage)])
     for (const instruction of s.instructions) if (instruction.keyword === "RUN") aptRun(instruction, packages);
   return plan;
@@ -139,13 +140,23 @@ function packageWords(command: ShellCommand): ShellCommand["words"] {
   return out;
 }
 
+/** The stage (or one built on it) adds an apt repository: packages may come from it, not from trixie. */
+function addsAptSource(file: Dockerfile, stage: Stage): boolean {
+  return [stage, ...stagesBuiltOn(file, stage)].some((s) =>
+    s.instructions.some((i) =>
+      /sources\.list|\/etc\/apt\/|apt-key|signed-by|add-apt-repository|extrepo/.test(file.text.slice(i.start, i.end)),
+    ),
+  );
+}
+
 /** One RUN: its apt package names renamed (edits, notes), or why the stage must stay (blockers). */
-function aptRun(instruction: Instruction, out: Out & { blockers: NoteInput[] }): void {
+function aptRun(instruction: Instruction, out: Out & { blockers: NoteInput[]; addsSource: boolean }): void {
   const line = instruction.line;
   const stay = (message: string): void => void out.blockers.push({ id: "stage-left", line, message });
   // A heredoc's body is not in its logical line: the instruction's text is.
   const text = instruction.file.text.slice(instruction.start, instruction.end);
-  const release = /\b(bookworm|bullseye|buster)\b/.exec(text);
+  // By codename, or by number in a repository's path (packages.microsoft.com/config/debian/12/prod.list).
+  const release = /\b(bookworm|bullseye|buster)\b/.exec(text) ?? /\b(debian[/ _-]?(?:10|11|12))(?![\d.])/i.exec(text);
   if (release)
     stay(
       `this RUN names ${release[1]} (apt sources, a backports suite or a release option): stage left as it was; change it for trixie by hand`,
@@ -161,7 +172,16 @@ function aptRun(instruction: Instruction, out: Out & { blockers: NoteInput[] }):
       const rename = renames().get(base);
       if (/[=/]/.test(name))
         stay(`${name}: a pinned version (or release) of a package does not carry over to trixie; stage left as it was`);
-      if (!rename) continue;
+      if (!rename) {
+        // Not renamed, and not a trixie package: a name trixie dropped, or one from a repository the stage adds.
+        if (!/[=/]/.test(name) && !trixiePackages().has(base) && !out.addsSource)
+          out.blockers.push({
+            id: "package-not-in-trixie",
+            line,
+            message: `${base} is not a trixie package, and dfmod knows no trixie name for it: stage left as it was; find what takes its place in trixie, then run dfmod again`,
+          });
+        continue;
+      }
       if (rename.kind === "removed") {
         out.blockers.push({
           id: "package-removed",

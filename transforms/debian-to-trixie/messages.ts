@@ -24,6 +24,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The image's version has no trixie image (Python 3.8 and older, Python 2), so the stage was left as it is. Upgrade Python (--python 3.12, for instance) and run dfmod again.",
   },
+  "package-not-in-trixie": {
+    severity: "action-needed",
+    description:
+      "An apt package the stage installs is not in trixie's package list, and dfmod knows no trixie name for it (a package trixie dropped or renamed in a way dfmod has no row for), so the stage (FROM included) was left as it was. Find what takes its place in trixie, then run dfmod again. Stages that add an apt repository are not checked: their packages may come from it.",
+  },
   "package-removed": {
     severity: "action-needed",
     description:

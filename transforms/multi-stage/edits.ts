@@ -169,7 +169,10 @@ function packagesLine(scene: Scene, plan: SplitPlan): string | undefined {
       : undefined;
   const steps = [
     ...(plan.upgraded ? ["apt-get upgrade -y"] : []),
-    ...(plan.packages.length > 0 ? [`apt-get install -y --no-install-recommends ${plan.packages.join(" ")}`] : []),
+    // Recommended packages as the original took them (ImageMagick's ghostscript, for one).
+    ...(plan.packages.length > 0
+      ? [`apt-get install -y ${plan.placement.recommends ? "" : "--no-install-recommends "}${plan.packages.join(" ")}`]
+      : []),
   ];
   if (steps.length === 0) return undefined;
   return `RUN apt-get update && ${steps.join(" && ")} && rm -rf /var/lib/apt/lists/*`;

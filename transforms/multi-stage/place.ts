@@ -1,6 +1,7 @@
 /** Which stage each instruction goes to, and what the builder's copy of it loses. */
 import { isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
 import type { Edit } from "../../src/engine/edits";
+import type { ShellCommand } from "../../src/engine/shell";
 import { dependencyInstall, isCacheCleanup, resolvePath } from "../../src/engine/commands";
 import {
   aptInstalls,
@@ -32,6 +33,8 @@ export interface Placement {
   /** Debian packages the builder installs, and those its RUNs purge again. */
   installed: string[];
   purged: Set<string>;
+  /** An install of the builder's takes apt's recommended packages too: the runtime stage's install does the same. */
+  recommends: boolean;
 }
 
 /** Where an instruction stands relative to the build. */
@@ -51,12 +54,14 @@ export function placeAll(scene: Scene, build: Build, ownerRun: Instruction | und
     .map((c) => resolvePath(states.get(c)!.workdir, c.copyDestination()));
   const depsIndex = list.indexOf(build.depsRun);
   const buildEnd = list.indexOf(build.lastBuildRun);
-  const placement: Placement = { placed: [], installed: [], purged: new Set() };
+  const placement: Placement = { placed: [], installed: [], purged: new Set(), recommends: false };
   for (const [index, instruction] of list.entries()) {
     const role = roleOf(scene, build, instruction, { index, depsIndex, buildEnd, codeRoots, ownerRun });
     if (role === "builder" || role === "drop") {
       for (const command of instruction.shell()?.commands ?? []) {
-        placement.installed.push(...aptInstalls(command));
+        const installs = aptInstalls(command);
+        placement.installed.push(...installs);
+        if (installs.length > 0 && !withoutRecommends(command)) placement.recommends = true;
         for (const p of aptPurges(command)) placement.purged.add(p);
       }
     }
@@ -104,6 +109,13 @@ export function runtimePurges(placement: Placement, has: (pkg: string) => boolea
     changed = true;
   }
   return changed;
+}
+
+/** `apt-get install --no-install-recommends` (or `-o APT::Install-Recommends=false`). */
+function withoutRecommends(command: ShellCommand): boolean {
+  return command.words.some(
+    (w) => w.text === "--no-install-recommends" || /^APT::Install-Recommends=(?:false|0|no)$/i.test(w.text ?? ""),
+  );
 }
 
 function roleOf(scene: Scene, build: Build, instruction: Instruction, at: Position): Role {

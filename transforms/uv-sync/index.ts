@@ -3,7 +3,7 @@
  * `uv sync --frozen --no-dev --no-install-project`, with uv's cache in a BuildKit cache mount.
  */
 import type { Edit } from "../../src/engine/edits";
-import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import type { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context, Transform } from "../options";
 import type { ConfigKey } from "../../src/engine/image";
@@ -121,9 +121,39 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
     chains: new ChainEdits(),
   };
   replaceUvSelfInstalls(work);
+  const old = olderUv(ctx.dockerfile, stage);
+  if (old) {
+    const at = stage.instructions.find((i) => cleanCommands(work, i).some((f) => f.install?.tool === "uv-pip"));
+    if (at)
+      notes.push({
+        id: "uv-too-old",
+        severity: "warning",
+        line: at.line,
+        message: `\`uv pip install\` left as it is: the stage's uv is ${old}, older than 0.4, whose project handling (uv sync of a project that is not a package, uv.lock as uv writes it now) the uv sync dfmod writes needs. Move the uv image to a current version, then run dfmod again`,
+      });
+    applyChainEdits(work);
+    return;
+  }
   const conversions = findConversions(work);
   if (conversions.length > 0) convertInstalls(work, conversions);
   applyChainEdits(work);
+}
+
+/**
+ * The version of uv the stage gets from the uv image (`COPY --from=ghcr.io/astral-sh/uv:0.2.37`, a
+ * FROM of a uv image) or from `pip install uv==0.2.37`, when it is older than 0.4.
+ */
+function olderUv(file: Dockerfile, stage: Stage): string | undefined {
+  const images = [file.baseImage(stage), ...stage.instructions.map((i) => i.flag("from")?.value ?? "")];
+  const versions = images
+    .filter((image) => image.startsWith(UV_IMAGE + ":"))
+    .map((image) => image.slice(UV_IMAGE.length + 1));
+  for (const i of stage.instructions)
+    if (i.keyword === "RUN") versions.push(...[...i.args.matchAll(/\buv==([0-9][0-9.]*)/g)].map((m) => m[1]!));
+  return versions.find((v) => {
+    const m = /^0\.(\d+)(?:[.-]|$)/.exec(v);
+    return m !== null && Number(m[1]) < 4;
+  });
 }
 
 /**

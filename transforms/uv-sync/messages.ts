@@ -27,6 +27,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "`pip install uv` was kept: the stage calls uv by the path pip put it at (`/usr/local/bin/uv`, `python -m uv`), which the uv image would not provide, or the install puts uv somewhere of its own (--user, --target, --prefix).",
   },
+  "uv-too-old": {
+    severity: "warning",
+    description:
+      "The stage's uv (from the uv image's tag, or pip install uv==...) is older than 0.4. uv 0.4 changed how uv sync handles projects (a project that is not a package is no longer built and installed), and uv.lock files written by current uv are what uv sync reads, so the uv pip install is left as it is. Move the uv image to a current version, then run dfmod again.",
+  },
   "uv-binary-copy": {
     severity: "info",
     description:

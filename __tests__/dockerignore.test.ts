@@ -3,6 +3,7 @@
  * .dockerignore after the run is <case>.dockerignore (byte for byte), none when the file is absent.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { folderContext } from "../src/engine/context";
 import { runPipeline } from "../src/engine/pipeline";
@@ -11,6 +12,7 @@ import { defaultOptions } from "../transforms";
 import { companionText } from "../src/run";
 import { dockerignore } from "../transforms/dockerignore";
 import { listCases } from "./support/harness";
+import { dfmod } from "./support/cli";
 
 const dir = path.join(__dirname, "fixtures", "dockerignore");
 
@@ -50,4 +52,19 @@ test("the note says why .venv matters", () => {
   expect(r.notes[0]!.message).toContain(
     "A host .venv copied by COPY . . would be dead weight in the image, or replace its virtual environment where it has one.",
   );
+});
+
+test("the text report shows why a .dockerignore changes, also when its Dockerfile does not", () => {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-ignore-note-"));
+  try {
+    // A Dockerfile no other transform changes: the .dockerignore is the run's only change.
+    fs.writeFileSync(path.join(temp, "Dockerfile"), "FROM debian:trixie-slim\nCOPY . /srv\n");
+    const r = dfmod(["--check", "."], temp);
+    expect(r.stdout).toBe(".dockerignore\n");
+    expect(r.stderr).toMatch(/^Dockerfile:2:1: info dockerignore: created \.dockerignore with /m);
+    // --quiet: warnings and action-needed only.
+    expect(dfmod(["--check", "--quiet", "."], temp).stderr).not.toMatch(/dockerignore:/);
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
 });

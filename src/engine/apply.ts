@@ -39,6 +39,7 @@ function checked(transform: Transform, notes: NoteInput[]): ReportedNote[] {
     };
     if (note.supersedes) out.supersedes = note.supersedes;
     if (note.packages) out.packages = note.packages;
+    if (note.companion) out.companion = true;
     return out;
   });
 }

@@ -40,6 +40,7 @@ function keepNotes(
       message: note.message,
     };
     if (note.packages) out.packages = note.packages;
+    if (note.companion) out.companion = true;
     notes.push(out);
   }
 }

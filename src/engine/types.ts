@@ -16,6 +16,8 @@ export interface Note {
   message: string;
   /** The Alpine packages with no known Debian name that the note is about (fleet reports gather them). */
   packages?: string[];
+  /** The note explains the change of a companion file (the .dockerignore created): shown even when the Dockerfile is unchanged. */
+  companion?: true;
 }
 
 /** The options of a run: every transform's options by key (`uvCheck`), each transform reading its own. */

@@ -38,11 +38,13 @@ const COLORS: Record<Severity | "error" | "skipped", string> = {
 
 /**
  * What the text report shows of a file's notes: with --quiet, warnings and action-needed only; of
- * a file left unchanged, the same (an unchanged file is quiet unless something is left to do).
+ * a file left unchanged, the same (an unchanged file is quiet unless something is left to do), and
+ * the notes that explain a change of a companion file it asked for (the .dockerignore created).
  */
 export function shownNotes(r: FileResult, quiet: boolean): Note[] {
-  const loud = quiet || (!r.changed && !r.error);
-  return loud ? r.notes.filter((n) => n.severity !== "info") : r.notes;
+  if (quiet) return r.notes.filter((n) => n.severity !== "info");
+  if (!r.changed && !r.error) return r.notes.filter((n) => n.severity !== "info" || n.companion);
+  return r.notes;
 }
 
 /** One line of the report: `path:line:1: severity transform: message` (`path: severity: message` without a line). */

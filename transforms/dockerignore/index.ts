@@ -92,6 +92,7 @@ export const dockerignore: Transform = {
               : "dockerignore-extended",
           severity: unreadable ? "warning" : "info",
           line: copy.line,
+          companion: true,
           message: unreadable
             ? `${name} is there but dfmod cannot read it, so it cannot add ${missing.join(", ")}: it is left as it is`
             : `${existing === undefined ? `created ${name} with` : `added to ${name}:`} ${missing.join(", ")}.${venv}${

@@ -133,3 +133,13 @@ test("./dev/Dockerfile and dev/Dockerfile are one build", () => {
   );
   expect(r.shared.map((s) => s.services)).toEqual([["a", "b"]]);
 });
+
+test("a build that carries an anchor stays, with the reason", () => {
+  const r = run(fs.readFileSync(path.join(dir, "build-anchor.input.yaml"), "utf8"));
+  expect(r.result.notes.map((n) => [n.id, n.message])).toEqual([
+    [
+      "shared-image-left",
+      "web, worker build the same image, but the build of worker carries a YAML anchor, which other parts of the file may use: left as they are",
+    ],
+  ]);
+});

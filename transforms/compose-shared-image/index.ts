@@ -174,12 +174,14 @@ function readServices(services: YAMLMap): Service[] {
     // `build` may also come in through a merge key (`<<: *base`): then it is not this service's to drop.
     const merged = !buildPair && map.items.some((p) => str(p.key) === "<<");
     const key = buildPair ? buildKey(buildPair.value) : undefined;
+    // Services for other platforms build other images from the same settings.
+    const platform = str(map.get("platform", true)) ?? "";
     list.push({
       name,
       pair,
       map,
       buildPair: merged ? undefined : buildPair,
-      key: key?.key,
+      key: key && key.key + JSON.stringify(platform),
       image: str(map.get("image", true)),
       healthcheck: map.items.some((p) => str(p.key) === "healthcheck"),
       profiles: map.items.some((p) => str(p.key) === "profiles"),
@@ -205,7 +207,26 @@ function whyLeft([first, ...rest]: [Service, ...Service[]]): string | undefined 
   if (members.some((m) => m.profiles)) return "some have profiles, so no one of them is sure to build it";
   if (members.some((m) => m.map.flow) || rest.some((m) => m.image !== undefined && m.image !== first.image))
     return "have image names of their own or flow-style mappings";
+  // Sharing drops the others' `build:`; an anchor in it (`build: &app`) may be what aliases elsewhere name.
+  const anchored = rest.find((m) => m.buildPair && hasAnchor(m.buildPair));
+  if (anchored) return `the build of ${anchored.name} carries a YAML anchor, which other parts of the file may use`;
   return undefined;
+}
+
+function hasAnchor(pair: Pair): boolean {
+  let found = false;
+  const value = pair.value;
+  if (!yaml().isNode(value)) return false;
+  yaml().visit(value, {
+    Node(_, node) {
+      if (node.anchor) {
+        found = true;
+        return yaml().visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** The edits that share one image: the first service gets its name, the others drop `build:` and use it. */

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { trixiePackages } from "../transforms/alpine-to-trixie/packages";
 import { renames } from "../transforms/debian-to-trixie/renames";
-import { pythonProblem } from "../transforms/python-version";
+import { allows, pythonProblem } from "../transforms/python-version";
 import { migrate } from "../src/index";
 import { dfmod } from "./support/cli";
 
@@ -82,4 +82,24 @@ test("migrate(): options.python turns debian-to-trixie on; an invalid value is a
   await expect(migrate("FROM python:3.10-alpine\n", { options: { python: "3.1" } })).rejects.toThrow(
     /option python 3\.1: there is no official/,
   );
+});
+
+describe("requires-python clauses (--python refuses a minor the project excludes)", () => {
+  const v313 = [3, 13, 5];
+  test.each([
+    [">=3.10,<3.13", false],
+    [">=3.10", true],
+    ["<=3.13", false],
+    ["<3.14", true],
+    ["==3.11.*", false],
+    ["!=3.13.*", false],
+    ["~=3.11", true],
+    ["~=3.11.2", false],
+    [">=3.9, <4", true],
+    ["==3.13.5", true],
+    [">=3.10,<3.13,", false],
+    ["something else", true],
+  ])("%s allows 3.13.5: %s", (spec, expected) => {
+    expect(allows(spec, v313)).toBe(expected);
+  });
 });

@@ -4,11 +4,12 @@
  * whose Python would go down a version, and both bring the pins that name the old minor along
  * (uv's `--python`, `ARG PYTHON_VERSION=` defaults) once the stage runs the new one.
  */
-import type { Dockerfile, Instruction, Stage } from "../src/engine/dockerfile";
+import { isWholeContextCopy, type Dockerfile, type Instruction, type Stage } from "../src/engine/dockerfile";
+import type { BuildContext } from "../src/engine/context";
 import type { Edit } from "../src/engine/edits";
 import type { MessageSchema, NoteInput, OptionSchema } from "../src/engine/types";
 import { baseStage } from "../src/engine/stage";
-import { parseImage } from "./alpine-to-trixie/images";
+import { parseImage, PYTHON_PATCHES } from "./alpine-to-trixie/images";
 import { replaceRange } from "../src/engine/fixer";
 
 /** Python minors (3.N) with an official python:3.N-slim-trixie image. */
@@ -53,6 +54,11 @@ export const pythonMessages: Record<string, MessageSchema> = {
     severity: "action-needed",
     description:
       "The file has a Python newer than --python asks for (an image, an ARG PYTHON_VERSION default or uv's --python): dfmod does not move Python down a version, so the file was left as it was. Give the version it has, or a newer one.",
+  },
+  "python-target-refused": {
+    severity: "action-needed",
+    description:
+      "--python asks for a minor the project cannot run on as it is: the requires-python of its pyproject.toml (or python_requires) excludes it, the .python-version the image copies names another minor (uv sync would look for that Python and find none), or the file names a path of the old minor (/usr/local/lib/python3.10/site-packages). The file was left as it was. Change that, then run dfmod again.",
   },
   "python-2-left": {
     severity: "action-needed",
@@ -245,5 +251,103 @@ export function alpinePython(file: Dockerfile): boolean {
   return file.stages.some((s) => {
     const ref = parseImage(file.baseImage(s));
     return ref.name === "python" && /alpine/.test(ref.tag ?? "");
+  });
+}
+
+/**
+ * What keeps a file from moving to 3.target: the context's requires-python (pyproject.toml, or
+ * python_requires) excludes it, a .python-version the image copies names another minor, or the file
+ * names a path or command of another minor (`/usr/local/lib/python3.10/site-packages`, `python3.10`).
+ */
+export function targetConflict(
+  file: Dockerfile,
+  context: BuildContext | undefined,
+  target: number,
+): { line: number; what: string } | undefined {
+  const firstLine = file.stages[0]?.from.line ?? 1;
+  const required = context && requiresPython(context);
+  if (required && !allows(required.spec, [3, target, PYTHON_PATCHES[`3.${target}`] ?? 0]))
+    return { line: firstLine, what: `${required.file} requires Python ${required.spec}, which 3.${target} is not` };
+  const pinned = context?.read(".python-version");
+  const minor =
+    pinned === undefined ? undefined : minorOf((/^\s*(?:cpython-)?([^\s#]+)/m.exec(pinned)?.[1] ?? "").trim());
+  if (minor !== undefined && minor !== target) {
+    const copy = file.instructions.find(
+      (i) =>
+        (i.keyword === "COPY" || i.keyword === "ADD") &&
+        !i.flag("from") &&
+        (isWholeContextCopy(i) || i.copySources().some((s) => /(?:^|\/)\.python-version$/.test(s))),
+    );
+    if (copy)
+      return {
+        line: copy.line,
+        what: `the image copies .python-version, which names 3.${minor} (uv sync would look for that Python)`,
+      };
+  }
+  for (const i of file.instructions) {
+    if (i.keyword === "FROM" || i.keyword === "ARG") continue;
+    const text = file.text.slice(i.start, i.end).replace(/--from=\S+/g, "");
+    for (const m of text.matchAll(/python3\.(\d+)(?![\d])/g)) {
+      if (Number(m[1]) !== target) return { line: i.line, what: `${i.keyword} names ${m[0]}` };
+    }
+  }
+  return undefined;
+}
+
+export function conflictNote(found: { line: number; what: string }, target: number): NoteInput {
+  return {
+    id: "python-target-refused",
+    severity: "action-needed",
+    line: found.line,
+    message: `--python 3.${target}: ${found.what}; file left as it was`,
+  };
+}
+
+/** The project's requires-python, from pyproject.toml (or setup.cfg / setup.py's python_requires). */
+function requiresPython(context: BuildContext): { file: string; spec: string } | undefined {
+  const pyproject = context.read("pyproject.toml");
+  const m = pyproject && /^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(pyproject);
+  if (m) return { file: "pyproject.toml", spec: m[1]! };
+  for (const file of ["setup.cfg", "setup.py"]) {
+    const text = context.read(file);
+    const r = text && /python_requires\s*=\s*["']?([^"'\n]+)/.exec(text);
+    if (r) return { file, spec: r[1]!.trim() };
+  }
+  return undefined;
+}
+
+/** Whether a version (3, minor, patch) meets a PEP 440 specifier set; a clause dfmod cannot read allows it. */
+export function allows(spec: string, version: number[]): boolean {
+  const cmp = (a: number[], b: number[]): number => {
+    for (let k = 0; k < Math.max(a.length, b.length); k++) {
+      const d = (a[k] ?? 0) - (b[k] ?? 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+  return spec.split(",").every((clause) => {
+    const m = /^\s*(===|==|!=|~=|<=|>=|<|>)\s*([\d.]+)(\.\*)?\s*$/.exec(clause);
+    if (!m) return true;
+    const [, op, raw, star] = m;
+    const v = raw!.split(".").map(Number);
+    const prefix = (): boolean => v.every((n, k) => version[k] === n);
+    switch (op) {
+      case "==":
+      case "===":
+        return star ? prefix() : cmp(version, v) === 0;
+      case "!=":
+        return star ? !prefix() : cmp(version, v) !== 0;
+      case "<":
+        return cmp(version, v) < 0;
+      case "<=":
+        return cmp(version, v) <= 0;
+      case ">":
+        return cmp(version, v) > 0;
+      case ">=":
+        return cmp(version, v) >= 0;
+      default:
+        // ~=X.Y: >= X.Y and == X.*; ~=X.Y.Z: >= X.Y.Z and == X.Y.*
+        return cmp(version, v) >= 0 && v.slice(0, -1).every((n, k) => version[k] === n);
+    }
   });
 }

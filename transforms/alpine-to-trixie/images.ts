@@ -50,7 +50,7 @@ export type Migration =
   | { kind: "not-alpine" };
 
 /** Patch releases that have trixie tags (the newest of each line at the time the data was taken). */
-const PYTHON_PATCHES: Record<string, number> = {
+export const PYTHON_PATCHES: Record<string, number> = {
   "3.9": 25,
   "3.10": 21,
   "3.11": 16,

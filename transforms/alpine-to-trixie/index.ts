@@ -21,7 +21,17 @@ import { baseStage, copySourceStage, stagesBuiltOn, venvOnPath } from "../../src
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage, type Migration, type PythonTarget } from "./images";
-import { alpinePython, downgradeNote, imageMinor, newerPython, pinEdits, targetMinor } from "../python-version";
+import {
+  alpinePython,
+  conflictNote,
+  downgradeNote,
+  imageMinor,
+  newerPython,
+  pinEdits,
+  targetConflict,
+  targetMinor,
+} from "../python-version";
+import type { BuildContext } from "../../src/engine/context";
 import { tagFromArgs } from "../tag-args";
 import { leftovers } from "./leftovers";
 import { aptInstallRun, convertRun, mentionsApkOrBusyboxUsers, RENAMES, sink, Sink, StageState } from "./run";
@@ -47,7 +57,7 @@ export const alpineToTrixie: Transform = {
   apply(ctx: Context): Change {
     const file = ctx.dockerfile;
     const target = targetMinor(ctx.options);
-    const refused = target === undefined ? undefined : refusal(file, target);
+    const refused = target === undefined ? undefined : refusal(file, ctx.context, target);
     if (refused) return { edits: [], notes: refused };
     const out = sink();
     const decisions = new Map<Stage, Decision>();
@@ -95,10 +105,12 @@ export const alpineToTrixie: Transform = {
  * --python and a file with a newer Python: the file stays as it was. The note is this transform's
  * when the file has an Alpine Python image (else debian-to-trixie's).
  */
-function refusal(file: Dockerfile, target: number): NoteInput[] | undefined {
+function refusal(file: Dockerfile, context: BuildContext | undefined, target: number): NoteInput[] | undefined {
   const newer = newerPython(file, target);
-  if (!newer) return undefined;
-  return alpinePython(file) ? [downgradeNote(newer, target)] : [];
+  const conflict = newer ? undefined : targetConflict(file, context, target);
+  if (!newer && !conflict) return undefined;
+  if (!alpinePython(file)) return [];
+  return [newer ? downgradeNote(newer, target) : conflictNote(conflict!, target)];
 }
 
 /** --python for an image: the minor asked for, and the image's own. */

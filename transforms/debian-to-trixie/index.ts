@@ -10,7 +10,16 @@ import type { ShellCommand } from "../../src/engine/shell";
 import { copySourceStage, stagesBuiltOn } from "../../src/engine/stage";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context, Transform } from "../options";
-import { alpinePython, downgradeNote, imageMinor, newerPython, pinEdits, targetMinor } from "../python-version";
+import {
+  alpinePython,
+  conflictNote,
+  downgradeNote,
+  imageMinor,
+  newerPython,
+  pinEdits,
+  targetConflict,
+  targetMinor,
+} from "../python-version";
 import { tagFromArgs } from "../tag-args";
 import { migrateDebianImage } from "./images";
 import { meta } from "./meta";
@@ -33,6 +42,9 @@ export const debianToTrixie: Transform = {
     const newer = target === undefined ? undefined : newerPython(file, target);
     // Python never goes down a version: the file stays as it was (alpine-to-trixie says so for Alpine files).
     if (newer) return { edits: [], notes: alpinePython(file) ? [] : [downgradeNote(newer, target!)] };
+    // Nor to a minor the project cannot run on as it is.
+    const conflict = target === undefined ? undefined : targetConflict(file, ctx.context, target);
+    if (conflict) return { edits: [], notes: alpinePython(file) ? [] : [conflictNote(conflict, target!)] };
     const out: Out = { edits: [], notes: [] };
     const editedArgs = new Set<Instruction>();
     for (const family of families(file)) moveFamily(ctx, family, editedArgs, out);

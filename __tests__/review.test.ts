@@ -223,3 +223,47 @@ test("a compose build tagged with an Alpine name gets a warning when its image b
     expect.objectContaining({ id: "alpine-tag-on-debian-build", severity: "warning" }),
   );
 });
+
+describe("a compose service that runs what the migrated image no longer has: the Dockerfile is left as it is", () => {
+  const cases: [string, string, string, RegExp][] = [
+    [
+      "usr-local",
+      'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD ["gunicorn", "app:app"]\n',
+      "    command: /usr/local/bin/gunicorn app:app\n",
+      /its command \(\/usr\/local\/bin\/gunicorn app:app\) names \/usr\/local\/bin\/gunicorn/,
+    ],
+    [
+      "poetry",
+      'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*\nRUN pip install poetry\nWORKDIR /app\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install --no-root --only main\nCOPY . .\nCMD ["python", "-m", "app"]\n',
+      "    command: poetry run python -m app\n",
+      /runs poetry, which the split keeps in the builder stage/,
+    ],
+    [
+      "busybox",
+      'FROM python:3.12-alpine\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD ["python", "-m", "app"]\n',
+      '    healthcheck:\n      test: ["CMD-SHELL", "wget -qO- http://localhost:8000/ || exit 1"]\n',
+      /runs wget, which BusyBox had built in/,
+    ],
+  ];
+  test.each(cases)("%s", (name, dockerfile, service, message) => {
+    const app = path.join(dir, `override-${name}`);
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, "requirements.txt"), "flask\n");
+    fs.writeFileSync(path.join(app, "pyproject.toml"), "[project]\nname = 'app'\nversion = '1'\n");
+    fs.writeFileSync(path.join(app, "poetry.lock"), "");
+    fs.writeFileSync(path.join(app, "Dockerfile"), dockerfile);
+    fs.writeFileSync(path.join(app, "compose.yaml"), `services:\n  app:\n    build: .\n${service}`);
+    const json = JSON.parse(dfmod(["--check", "--format", "json", "Dockerfile"], app).stdout) as {
+      files: { path: string; changed: boolean; notes: { id: string; message: string }[] }[];
+    };
+    const file = json.files.find((f) => f.path === "Dockerfile")!;
+    expect(file.changed).toBe(false);
+    expect(file.notes).toEqual([
+      expect.objectContaining({ id: "compose-override-breaks", message: expect.stringMatching(message) }),
+    ]);
+    // Without the override, the same Dockerfile migrates.
+    fs.writeFileSync(path.join(app, "compose.yaml"), "services:\n  app:\n    build: .\n");
+    const plain = JSON.parse(dfmod(["--check", "--format", "json", "Dockerfile"], app).stdout) as typeof json;
+    expect(plain.files.find((f) => f.path === "Dockerfile")!.changed).toBe(true);
+  });
+});

@@ -34,6 +34,31 @@ export interface BuildDef {
    * docker-compose.override.yml, which Compose merges); compose only.
    */
   mounts: Mount[];
+  /** What a compose service runs in place of the image's own: its command, entrypoint and healthcheck test. */
+  runs?: ServiceRun[];
+}
+
+/** A compose service's `command:`, `entrypoint:` or healthcheck `test:`, as text; `shell`: run by /bin/sh (CMD-SHELL). */
+export interface ServiceRun {
+  what: "command" | "entrypoint" | "healthcheck";
+  text: string;
+  shell: boolean;
+}
+
+/** The service's own commands (`command:`, `entrypoint:`, the healthcheck's `test:`). */
+function serviceRuns(service: Record<string, unknown>): ServiceRun[] {
+  const out: ServiceRun[] = [];
+  const words = (v: unknown): string | undefined =>
+    typeof v === "string" ? v : Array.isArray(v) ? v.map((w) => String(w)).join(" ") : undefined;
+  for (const what of ["command", "entrypoint"] as const) {
+    const text = words(service[what]);
+    if (text) out.push({ what, text, shell: false });
+  }
+  const health = record(service.healthcheck) ? service.healthcheck.test : undefined;
+  if (typeof health === "string") out.push({ what: "healthcheck", text: health, shell: true });
+  else if (Array.isArray(health) && health.length > 1 && (health[0] === "CMD" || health[0] === "CMD-SHELL"))
+    out.push({ what: "healthcheck", text: health.slice(1).map(String).join(" "), shell: health[0] === "CMD-SHELL" });
+  return out;
 }
 
 export interface Mount {
@@ -174,9 +199,11 @@ export function composeBuilds(file: string, text: string): BuildFile {
     const mounts = bindMounts(service.volumes, file);
     if (mounts.length) allMounts[name] = mounts;
     const image = scalar(service.image);
+    const runs = serviceRuns(service);
+    const extra = { ...(image ? { image } : {}), ...(runs.length ? { runs } : {}) };
     if (literal !== undefined) {
       const d = def(file, "compose", name, base, literal, "Dockerfile", undefined, {}, {});
-      if (d) builds.push({ ...d, mounts, ...(image ? { image } : {}) });
+      if (d) builds.push({ ...d, mounts, ...extra });
       continue;
     }
     if (!record(build) || build.dockerfile_inline !== undefined) continue;
@@ -192,7 +219,7 @@ export function composeBuilds(file: string, text: string): BuildFile {
       pairs(build.args),
       pairs(build.additional_contexts),
     );
-    if (d) builds.push({ ...d, mounts, ...(image ? { image } : {}) });
+    if (d) builds.push({ ...d, mounts, ...extra });
   }
   const project = scalar(doc.name);
   return { builds, mounts: allMounts, ...(project !== undefined && !interpolated(project) ? { project } : {}) };

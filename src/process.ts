@@ -1,5 +1,6 @@
 /** Processing one file: read, run the transforms, diff. Used by the main thread and by workers. */
 import * as fs from "node:fs";
+import type { ServiceRun } from "./builds";
 import { folderContext } from "./engine/context";
 import { Dockerfile, DockerfileError, Instruction } from "./engine/dockerfile";
 import { envPairs } from "./engine/stage";
@@ -81,6 +82,8 @@ export interface BuildRef {
   image?: string;
   /** Container paths the service bind-mounts host folders over, with the compose file that says so. */
   mounts: { target: string; file: string; readOnly?: boolean }[];
+  /** A compose service's own command, entrypoint and healthcheck test. */
+  runs?: ServiceRun[];
 }
 
 /** An anonymous volume a compose service needs so that its bind mount does not hide the image's environment. */
@@ -215,6 +218,8 @@ export function buildProblem(
     };
   const before = new Dockerfile(input);
   const after = new Dockerfile(output);
+  const overridden = overrideProblem(before, after, builds);
+  if (overridden) return overridden;
   for (const b of builds) {
     if (b.target && before.stageByName(b.target) && !after.stageByName(b.target))
       return {
@@ -253,6 +258,55 @@ export function buildProblem(
           severity: "warning",
           line: declared[0]!.line,
           message: `${b.label} sets build arg ${name}${value === undefined ? " (from the environment)" : `=${value}`}, which a FROM uses: with that value the migrated file would not be what dfmod checked (the arg overrides the ARG's default), so it is left as it is; change the arg along with the Dockerfile, or drop it`,
+        };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A compose service that runs, in place of the image's command, something the migrated image no
+ * longer has: the split moved the install into a virtual environment (`/usr/local/bin/gunicorn`,
+ * site-packages) and keeps Poetry, Pipenv and uv in the builder; Debian slim has no BusyBox wget or
+ * nc; distroless has no shell. The Dockerfile's own commands are the transforms' to check; these
+ * are not in the Dockerfile, so the file is left as it is.
+ */
+function overrideProblem(
+  before: Dockerfile,
+  after: Dockerfile,
+  builds: BuildRef[],
+): { id: string; severity: "warning"; line: number; message: string } | undefined {
+  const finalText = (d: Dockerfile): string => {
+    const last = d.stages[d.stages.length - 1];
+    return last ? last.instructions.map((i) => d.text.slice(i.start, i.end)).join("\n") : "";
+  };
+  const split = after.stages.length > before.stages.length;
+  const runtime = finalText(after);
+  const fromAlpine =
+    before.stages.some((s) => /alpine/i.test(s.image)) && !after.stages.some((s) => /alpine/i.test(s.image));
+  const distroless = /distroless/.test(after.stages[after.stages.length - 1]?.image ?? "");
+  for (const b of builds) {
+    for (const r of b.runs ?? []) {
+      let why: string | undefined;
+      const named = /\/usr\/local\/(?:bin\/[\w.-]+|lib\/python[\d.]*)|\S*site-packages\S*/.exec(r.text)?.[0];
+      const tool = /(?:^|[\s;&|(])(poetry|pipenv|uv|uvx)(?=\s|$)/.exec(r.text)?.[1];
+      const busybox = /(?:^|[\s;&|(])(wget|nc)(?=\s|$)/.exec(r.text)?.[1];
+      // A script the runtime stage copies there (`COPY entrypoint.sh /usr/local/bin/`) is still there.
+      const copiedThere =
+        named !== undefined && (runtime.includes(named) || /\s\/usr\/local\/bin\/?(?:\s|$)/.test(runtime));
+      if (split && named && !copiedThere) why = `names ${named}, and the install now goes into a virtual environment`;
+      else if (split && tool && !new RegExp(`(?:^|[\\s/"])${tool}(?:[\\s"]|$)`).test(runtime))
+        why = `runs ${tool}, which the split keeps in the builder stage`;
+      else if (fromAlpine && busybox && !new RegExp(busybox === "nc" ? "netcat" : "\\bwget\\b").test(runtime))
+        why = `runs ${busybox}, which BusyBox had built in and Debian slim does not have`;
+      else if (distroless && (r.shell || /^\s*(?:\/bin\/)?(?:sh|bash)\b/.test(r.text)))
+        why = "needs a shell, which distroless does not have";
+      if (why)
+        return {
+          id: "compose-override-breaks",
+          severity: "warning",
+          line: 1,
+          message: `${b.label}: its ${r.what} (${r.text.length > 80 ? `${r.text.slice(0, 77)}...` : r.text}) ${why}: left as it is; change the compose file, or migrate by hand`,
         };
     }
   }

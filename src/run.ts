@@ -272,6 +272,7 @@ export function buildRef(b: BuildDef, cwd: string): BuildRef {
     ...(b.image ? { image: b.image } : {}),
     ...(b.kind === "compose" ? { compose: { file: b.file, service: b.name } } : {}),
     mounts: b.mounts,
+    ...(b.runs ? { runs: b.runs } : {}),
   };
 }
 

@@ -28,6 +28,16 @@ export function migrateDebianImage(text: string, python: PythonTarget | undefine
     return { kind: "migrate", image: `${ref.prefix}${ref.name}:${tag}`, notes };
   };
   if (ref.tag === undefined) return { kind: "none" };
+  // Releases before bullseye: their package names are not in the renames table.
+  const older =
+    /(?:^|-)(buster|stretch|jessie)(?:-|$)/.exec(ref.tag)?.[1] ??
+    (ref.name === "debian" && /^(?:10|9|8)(?:[.-]|$)/.test(ref.tag) ? ref.tag : undefined);
+  if (older && ["python", "debian", "uv"].includes(ref.name))
+    return {
+      kind: "leave",
+      id: "release-too-old",
+      message: `${text}: Debian ${older} is older than bullseye, and dfmod knows the package renames from bookworm and bullseye only; left as it is: move it to bookworm by hand first, or to trixie`,
+    };
   if (ref.name === "python") return migratePython(ref.tag, python, notes, done);
   if (ref.name === "debian") {
     const m = /^(bookworm|bullseye|12|11)(?:[.-]\d+)*(-slim)?$/.exec(ref.tag);

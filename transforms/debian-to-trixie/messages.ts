@@ -44,6 +44,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "An apt package trixie no longer has became the one that takes its place, another version or program (libssl1.1 -> libssl3t64, libpcre3 -> libpcre2-8-0): what the image builds links the new one, and a prebuilt binary for the old one must be rebuilt. The note says what to check.",
   },
+  "release-too-old": {
+    severity: "warning",
+    description:
+      "The image is on a Debian release older than bullseye (buster, stretch): the package renames dfmod knows start at bullseye, so the stage was left as it is. Move it to bookworm or trixie by hand.",
+  },
   "stage-left": {
     severity: "action-needed",
     description:

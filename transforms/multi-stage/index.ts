@@ -66,7 +66,8 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit[] | undefin
     if (!(err instanceof NotSplit)) throw err;
     notes.push({
       id: "not-split",
-      severity: err.severity,
+      // Asked for with --split always: not doing it is worth a warning.
+      severity: err.severity === "info" && ctx.options.split === "always" ? "warning" : err.severity,
       line: stage.from.line,
       message: `not split into builder and runtime stages: ${err.message}`,
     });

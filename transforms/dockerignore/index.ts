@@ -42,14 +42,24 @@ const VCS_VERSIONING: [RegExp, string][] = [
   [/pdm[-_]backend[\s\S]*source\s*=\s*["']scm["']/, "pdm-backend (scm)"],
 ];
 
-/** The tool that reads the project's version from git, if the context's project files name one. */
+const vcsOf = new WeakMap<BuildContext, string | null>();
+
+/** The tool that reads the project's version from git, if the context's project files name one (once per context). */
 function vcsVersioning(context: BuildContext): string | undefined {
-  for (const file of ["pyproject.toml", "setup.py", "setup.cfg"]) {
-    const text = context.read(file);
-    if (text === undefined) continue;
-    for (const [pattern, tool] of VCS_VERSIONING) if (pattern.test(text)) return tool;
+  let tool = vcsOf.get(context);
+  if (tool === undefined) {
+    tool = null;
+    for (const file of ["pyproject.toml", "setup.py", "setup.cfg"]) {
+      const text = context.read(file);
+      const found = text === undefined ? undefined : VCS_VERSIONING.find(([pattern]) => pattern.test(text));
+      if (found) {
+        tool = found[1];
+        break;
+      }
+    }
+    vcsOf.set(context, tool);
   }
-  return undefined;
+  return tool ?? undefined;
 }
 
 export const dockerignore: Transform = {
@@ -71,7 +81,7 @@ export const dockerignore: Transform = {
     const unreadable = existing === undefined && where.present(name);
     const have = new Set((existing ?? "").split(/\r?\n/).map(normal));
     // A version read from git (setuptools-scm, hatch-vcs...) needs .git in the context.
-    const vcs = vcsVersioning(context);
+    const vcs = have.has(".git") ? undefined : vcsVersioning(context);
     const wanted = [
       ...ENTRIES.filter((e) => !(vcs && e === ".git")),
       ...(context.exists("package.json") ? ["node_modules"] : []),

@@ -121,16 +121,15 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
     chains: new ChainEdits(),
   };
   replaceUvSelfInstalls(work);
-  const old = olderUv(ctx.dockerfile, stage);
-  if (old) {
-    const at = stage.instructions.find((i) => cleanCommands(work, i).some((f) => f.install?.tool === "uv-pip"));
-    if (at)
-      notes.push({
-        id: "uv-too-old",
-        severity: "warning",
-        line: at.line,
-        message: `\`uv pip install\` left as it is: the stage's uv is ${old}, older than 0.4, whose project handling (uv sync of a project that is not a package, uv.lock as uv writes it now) the uv sync dfmod writes needs. Move the uv image to a current version, then run dfmod again`,
-      });
+  const at = stage.instructions.find((i) => cleanCommands(work, i).some((f) => f.install?.tool === "uv-pip"));
+  const old = at && olderUv(ctx.dockerfile, stage);
+  if (at && old) {
+    notes.push({
+      id: "uv-too-old",
+      severity: "warning",
+      line: at.line,
+      message: `\`uv pip install\` left as it is: the stage's uv is ${old}, older than 0.4, whose project handling (uv sync of a project that is not a package, uv.lock as uv writes it now) the uv sync dfmod writes needs. Move the uv image to a current version, then run dfmod again`,
+    });
     applyChainEdits(work);
     return;
   }

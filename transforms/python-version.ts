@@ -191,10 +191,7 @@ function pins(file: Dockerfile): { pin: Pin; stage: Stage | undefined }[] {
 }
 
 /** The first thing in the file that has a newer Python than 3.target: an image or a pin. */
-export function newerPython(
-  file: Dockerfile,
-  target: number,
-): { line: number; what: string; image?: string } | undefined {
+function newerPython(file: Dockerfile, target: number): { line: number; what: string; image?: string } | undefined {
   for (const stage of file.stages) {
     const image = file.baseImage(stage);
     const minor = imageMinor(file, image);
@@ -204,7 +201,7 @@ export function newerPython(
   return pin && { line: pin.pin.instruction.line, what: pin.pin.what };
 }
 
-export function downgradeNote(found: { line: number; what: string }, target: number): NoteInput {
+function downgradeNote(found: { line: number; what: string }, target: number): NoteInput {
   return {
     id: "python-downgrade-refused",
     severity: "action-needed",
@@ -247,7 +244,7 @@ export function pinEdits(file: Dockerfile, target: number): { edits: Edit[]; not
 }
 
 /** Whether the file has a stage on an Alpine python:* image (alpine-to-trixie's domain). */
-export function alpinePython(file: Dockerfile): boolean {
+function alpinePython(file: Dockerfile): boolean {
   return file.stages.some((s) => {
     const ref = parseImage(file.baseImage(s));
     return ref.name === "python" && /alpine/.test(ref.tag ?? "");
@@ -259,7 +256,7 @@ export function alpinePython(file: Dockerfile): boolean {
  * python_requires) excludes it, a .python-version the image copies names another minor, or the file
  * names a path or command of another minor (`/usr/local/lib/python3.10/site-packages`, `python3.10`).
  */
-export function targetConflict(
+function targetConflict(
   file: Dockerfile,
   context: BuildContext | undefined,
   target: number,
@@ -294,7 +291,26 @@ export function targetConflict(
   return undefined;
 }
 
-export function conflictNote(found: { line: number; what: string }, target: number): NoteInput {
+/**
+ * --python and a file that must stay as it was: one with a newer Python (dfmod does not move Python
+ * down), or one whose project cannot run on the minor asked for (targetConflict). undefined when the
+ * file can move; else the note, from alpine-to-trixie when the file has an Alpine Python image and
+ * from debian-to-trixie otherwise (the other transform returns no note, and no edits either).
+ */
+export function pythonRefusal(
+  file: Dockerfile,
+  context: BuildContext | undefined,
+  target: number,
+  from: "alpine-to-trixie" | "debian-to-trixie",
+): NoteInput[] | undefined {
+  const newer = newerPython(file, target);
+  const conflict = newer ? undefined : targetConflict(file, context, target);
+  if (!newer && !conflict) return undefined;
+  if (alpinePython(file) !== (from === "alpine-to-trixie")) return [];
+  return [newer ? downgradeNote(newer, target) : conflictNote(conflict!, target)];
+}
+
+function conflictNote(found: { line: number; what: string }, target: number): NoteInput {
   return {
     id: "python-target-refused",
     severity: "action-needed",

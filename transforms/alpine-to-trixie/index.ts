@@ -21,17 +21,7 @@ import { baseStage, copySourceStage, stagesBuiltOn, venvOnPath } from "../../src
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage, type Migration, type PythonTarget } from "./images";
-import {
-  alpinePython,
-  conflictNote,
-  downgradeNote,
-  imageMinor,
-  newerPython,
-  pinEdits,
-  targetConflict,
-  targetMinor,
-} from "../python-version";
-import type { BuildContext } from "../../src/engine/context";
+import { imageMinor, pinEdits, pythonRefusal, targetMinor } from "../python-version";
 import { tagFromArgs } from "../tag-args";
 import { leftovers } from "./leftovers";
 import { aptInstallRun, convertRun, mentionsApkOrBusyboxUsers, RENAMES, sink, Sink, StageState } from "./run";
@@ -57,7 +47,7 @@ export const alpineToTrixie: Transform = {
   apply(ctx: Context): Change {
     const file = ctx.dockerfile;
     const target = targetMinor(ctx.options);
-    const refused = target === undefined ? undefined : refusal(file, ctx.context, target);
+    const refused = target === undefined ? undefined : pythonRefusal(file, ctx.context, target, "alpine-to-trixie");
     if (refused) return { edits: [], notes: refused };
     const out = sink();
     const decisions = new Map<Stage, Decision>();
@@ -100,18 +90,6 @@ export const alpineToTrixie: Transform = {
     return { edits: out.edits, notes: out.notes, declares: out.declares };
   },
 };
-
-/**
- * --python and a file with a newer Python: the file stays as it was. The note is this transform's
- * when the file has an Alpine Python image (else debian-to-trixie's).
- */
-function refusal(file: Dockerfile, context: BuildContext | undefined, target: number): NoteInput[] | undefined {
-  const newer = newerPython(file, target);
-  const conflict = newer ? undefined : targetConflict(file, context, target);
-  if (!newer && !conflict) return undefined;
-  if (!alpinePython(file)) return [];
-  return [newer ? downgradeNote(newer, target) : conflictNote(conflict!, target)];
-}
 
 /** --python for an image: the minor asked for, and the image's own. */
 function pythonTarget(ctx: Context, image: string): PythonTarget | undefined {

@@ -10,16 +10,7 @@ import type { ShellCommand } from "../../src/engine/shell";
 import { copySourceStage, stagesBuiltOn } from "../../src/engine/stage";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context, Transform } from "../options";
-import {
-  alpinePython,
-  conflictNote,
-  downgradeNote,
-  imageMinor,
-  newerPython,
-  pinEdits,
-  targetConflict,
-  targetMinor,
-} from "../python-version";
+import { imageMinor, pinEdits, pythonRefusal, targetMinor } from "../python-version";
 import { tagFromArgs } from "../tag-args";
 import { migrateDebianImage } from "./images";
 import { meta } from "./meta";
@@ -39,12 +30,10 @@ export const debianToTrixie: Transform = {
   apply(ctx: Context) {
     const file = ctx.dockerfile;
     const target = targetMinor(ctx.options);
-    const newer = target === undefined ? undefined : newerPython(file, target);
-    // Python never goes down a version: the file stays as it was (alpine-to-trixie says so for Alpine files).
-    if (newer) return { edits: [], notes: alpinePython(file) ? [] : [downgradeNote(newer, target!)] };
-    // Nor to a minor the project cannot run on as it is.
-    const conflict = target === undefined ? undefined : targetConflict(file, ctx.context, target);
-    if (conflict) return { edits: [], notes: alpinePython(file) ? [] : [conflictNote(conflict, target!)] };
+    // Python never goes down a version, nor to one the project cannot run on: the file stays as it
+    // was (alpine-to-trixie says so for Alpine files).
+    const refused = target === undefined ? undefined : pythonRefusal(file, ctx.context, target, "debian-to-trixie");
+    if (refused) return { edits: [], notes: refused };
     const out: Out = { edits: [], notes: [] };
     const editedArgs = new Set<Instruction>();
     for (const family of families(file)) moveFamily(ctx, family, editedArgs, out);

@@ -106,7 +106,7 @@ export const dockerignore: Transform = {
           message: unreadable
             ? `${name} is there but dfmod cannot read it, so it cannot add ${missing.join(", ")}: it is left as it is`
             : `${existing === undefined ? `created ${name} with` : `added to ${name}:`} ${missing.join(", ")}.${venv}${
-                vcs && !have.has(".git") ? ` .git is left in: ${vcs} reads the version from it.` : ""
+                vcs ? ` .git is left in: ${vcs} reads the version from it.` : ""
               }`,
         },
       ],

@@ -7,6 +7,7 @@ import { commandOf, type Flag } from "./command";
 import * as facts from "./facts";
 import type { DependencyInstall } from "./facts";
 import type { ShellCommand } from "./shell";
+import type { Instruction } from "./dockerfile";
 
 export { packageName, type DependencyInstall } from "./facts";
 
@@ -118,5 +119,24 @@ export function isCacheCleanup(command: ShellCommand): boolean {
       (p) =>
         p !== undefined && /^(?:\/root\/\.cache|~\/\.cache|\/tmp|\/var\/cache|\/var\/lib\/apt\/lists)(?:\/|$)/.test(p),
     )
+  );
+}
+
+/**
+ * A path of the image's own Python that a text names: site-packages, /usr/local/bin/python*, or
+ * another /usr/local/bin command (unless `binCopied`: the stage copies files of its own there);
+ * undefined when it names none. An install moved into a virtual environment leaves these behind.
+ */
+export function systemPythonPath(text: string, binCopied: boolean): string | undefined {
+  const site = /\S*site-packages\S*/.exec(text)?.[0];
+  const python = /\/usr\/local\/bin\/python[\d.]*\b/.exec(text)?.[0];
+  const bin = binCopied ? undefined : /\/usr\/local\/bin\/(?!python[\d.]*\b)[\w.-]+/.exec(text)?.[0];
+  return site ?? python ?? bin;
+}
+
+/** The stage copies files of its own into /usr/local/bin (`COPY entrypoint.sh /usr/local/bin/`). */
+export function copiesToLocalBin(instructions: Instruction[]): boolean {
+  return instructions.some(
+    (i) => (i.keyword === "COPY" || i.keyword === "ADD") && /^\/usr\/local\/bin(?:\/|$)/.test(i.copyDestination()),
   );
 }

@@ -84,3 +84,17 @@ export function stageRuns(stage: Stage): Run[] {
 
 /** The command's name without its folder (`/usr/bin/wget` -> `wget`). */
 export const baseName = (name: string): string => name.slice(name.lastIndexOf("/") + 1);
+
+/** Commands that run the command after them: `tini -- cmd`, `dumb-init cmd`, `gosu user cmd`, `su-exec user cmd`. */
+const WRAPPERS: Record<string, number> = { tini: 0, "dumb-init": 0, gosu: 1, "su-exec": 1, exec: 0, env: 0 };
+
+/** The words of the command a wrapper runs (the words themselves when there is no wrapper). */
+export function unwrap(words: (string | undefined)[]): (string | undefined)[] {
+  const name = words[0] === undefined ? undefined : baseName(words[0]);
+  const skip = name === undefined ? undefined : WRAPPERS[name];
+  if (skip === undefined) return words;
+  let at = 1;
+  while (words[at]?.startsWith("-") || (name === "env" && words[at]?.includes("="))) at++;
+  if (words[at - 1] === "--") at = Math.max(at, 1);
+  return unwrap(words.slice(at + skip));
+}

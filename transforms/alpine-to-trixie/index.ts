@@ -9,6 +9,7 @@
 import { applyEdits } from "../../src/engine/edits";
 import { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
 import type { Change, NoteInput } from "../../src/engine/types";
+import type { ConfigKey } from "../../src/engine/image";
 import type { Context, Transform } from "../options";
 import {
   parsePipInstall,
@@ -24,9 +25,19 @@ import { migrateImage, parseImage, type Migration, type PythonTarget } from "./i
 import { imageMinor, pinEdits, pythonRefusal, targetMinor } from "../python-version";
 import { tagFromArgs } from "../tag-args";
 import { leftovers } from "./leftovers";
-import { aptInstallRun, convertRun, mentionsApkOrBusyboxUsers, RENAMES, sink, Sink, StageState } from "./run";
-import { contextScripts, CROND, unwrap } from "./scripts";
-import { baseName, stageRuns } from "./commands-run";
+import {
+  addCertificates,
+  aptInstallRun,
+  convertRun,
+  mentionsApkOrBusyboxUsers,
+  noteCertificates,
+  renameFor,
+  sink,
+  Sink,
+  StageState,
+} from "./run";
+import { alpineIsms, contextScripts, CROND } from "./scripts";
+import { baseName, stageRuns, unwrap } from "./commands-run";
 import { alpineOnlyGroups } from "./groups";
 import { busyboxTools } from "./tools";
 import { meta } from "./meta";
@@ -357,6 +368,8 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     packages: ctx.options.packages,
     virtuals: new Map(),
     pending: missingTools(stage, python, scripts.tools, ctx.options.packages),
+    apkAdded: apkAdded(ctx.dockerfile, stage),
+    bareDebian: parseImage(ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage))).name === "alpine",
   };
   out.blockers.push(...alpineOnlyGroups(stage), ...crondRuns(stage), ...alpineImageCopies(ctx.dockerfile, stage));
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
@@ -374,13 +387,10 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     else if (instruction.keyword === "RUN" && instruction.isJson) convertExecRun(ctx, instruction, state, out);
     else if (instruction.keyword === "RUN") convertRun(ctx, instruction, state, out);
     else if (instruction.keyword === "ONBUILD") convertOnbuild(ctx, instruction, state, out);
-    else if (["ENTRYPOINT", "CMD", "SHELL"].includes(instruction.keyword)) {
+    else if (["ENTRYPOINT", "CMD", "SHELL", "HEALTHCHECK"].includes(instruction.keyword)) {
       const count = out.edits.length;
-      renameExec(instruction, out);
-      if (out.edits.length > count)
-        out.declares.push(
-          instruction.keyword === "SHELL" ? "shell" : instruction.keyword === "CMD" ? "cmd" : "entrypoint",
-        );
+      renameExec(instruction, state, out);
+      if (out.edits.length > count) out.declares.push(CONFIG_KEYS[instruction.keyword]!);
     }
   }
   if (
@@ -397,7 +407,10 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     });
   }
   if (state.pending.packages.length > 0) {
-    out.edits.push(insertAfter(stage.from, [aptInstallRun(state.pending.packages)]));
+    const packages = [...state.pending.packages];
+    // This RUN goes first in the stage: before any install that added ca-certificates.
+    if (addCertificates(packages, { ...state, certificates: false })) noteCertificates(out, stage.from.line);
+    out.edits.push(insertAfter(stage.from, [aptInstallRun(packages)]));
     out.notes.push({
       id: "busybox-tools-added",
       severity: "info",
@@ -405,6 +418,27 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
       message: `added a RUN that installs ${state.pending.packages.join(", ")}: the image needs ${state.pending.packages.length > 1 ? "them" : "it"}, and Alpine had ${state.pending.packages.length > 1 ? "them" : "it"} built in; Debian slim does not`,
     });
   }
+}
+
+/** The config key an edit of a run-time instruction changes. */
+const CONFIG_KEYS: Record<string, ConfigKey> = {
+  ENTRYPOINT: "entrypoint",
+  CMD: "cmd",
+  SHELL: "shell",
+  HEALTHCHECK: "healthcheck",
+};
+
+/** Alpine packages that `apk add` installs in the stage and in the stages of the file it is built on. */
+function apkAdded(file: Dockerfile, stage: Stage): Set<string> {
+  const out = new Set<string>();
+  for (let s: Stage | undefined = stage; s; s = file.parentStage(s))
+    for (const instruction of s.instructions)
+      for (const command of instruction.shell()?.commands ?? []) {
+        const apk = parseApk(command);
+        if (apk?.verb === "add")
+          for (const p of apk.packages) if (p.text !== undefined) out.add(p.text.split(/[=<>~]/)[0]!);
+      }
+  return out;
 }
 
 /** BusyBox tools the stage runs that its installs do not bring on Debian, and the first instruction that needs one. */
@@ -443,17 +477,38 @@ function missingTools(
   };
 }
 
-/** Heredoc bodies are not rewritten: one with apk or BusyBox user commands keeps the stage on Alpine. */
+/**
+ * Heredoc bodies are not rewritten: one with apk or BusyBox user commands keeps the stage on Alpine,
+ * and so does one that needs Alpine to run (ash as its interpreter, su-exec, /sbin/tini, crond):
+ * a RUN heredoc runs at build time, a COPY heredoc is a file the image may run.
+ */
 function heredoc(ctx: Context, instruction: Instruction, out: Sink): void {
-  const body = ctx.dockerfile.text.slice(instruction.start, instruction.end);
-  if (mentionsApkOrBusyboxUsers(body)) {
+  const text = ctx.dockerfile.text.slice(instruction.start, instruction.end);
+  if (instruction.keyword === "RUN" && mentionsApkOrBusyboxUsers(text)) {
     out.blockers.push({
       id: "heredoc-not-rewritten",
       severity: "action-needed",
       line: instruction.line,
       message: "a heredoc RUN with apk or BusyBox user commands: dfmod does not rewrite heredoc bodies yet",
     });
+    return;
   }
+  const what = heredocAlpineIsm(instruction.keyword, text);
+  if (what)
+    out.blockers.push({
+      id: "heredoc-uses-alpine",
+      severity: "action-needed",
+      line: instruction.line,
+      message: `a heredoc ${instruction.keyword}: ${what}; dfmod does not rewrite heredoc bodies`,
+    });
+}
+
+/** What in a heredoc needs Alpine: ash named on its RUN line (`RUN <<EOF ash`, `RUN ash <<EOF`), or in its body. */
+function heredocAlpineIsm(keyword: string, text: string): string | undefined {
+  const [first = "", ...rest] = text.split(/\r?\n/);
+  if (keyword === "RUN" && /(?:^|[\s/])ash(?:\s|$)/.test(first.replace(/^\s*\S+/, "")))
+    return "it runs ash, which Debian does not have";
+  return alpineIsms(rest.join("\n"))[0]?.what;
 }
 
 /** Debian's own python3 refuses `pip install` into the system (PEP 668); Alpine's older ones did not. */
@@ -532,7 +587,7 @@ function convertExecRun(ctx: Context, instruction: Instruction, state: StageStat
   const shellForm = /^(?:\/bin\/)?(?:sh|ash|bash)$/.test(json[0]!) && json[1] === "-c" && json.length === 3;
   if (shellForm) {
     const converted = convertBody(ctx, instruction, json[2]!, state, out);
-    const shell = RENAMES[json[0]!] ?? json[0]!;
+    const shell = renameFor(json[0]!, state) ?? json[0]!;
     if (converted === undefined && shell === json[0]) return;
     const args = [shell, "-c", converted ?? json[2]!].map((a) => JSON.stringify(a)).join(", ");
     out.edits.push(...replaceRange(instruction, instruction.argsStart, instruction.logical.length, `[${args}]`));
@@ -560,11 +615,12 @@ function convertExecRun(ctx: Context, instruction: Instruction, state: StageStat
 }
 
 /**
- * /sbin/tini, su-exec and ash in ENTRYPOINT / CMD / SHELL, exec form or shell form. A SHELL that
+ * /sbin/tini, su-exec and ash in ENTRYPOINT / CMD / SHELL / HEALTHCHECK, exec form or shell form. A SHELL that
  * runs ash, or sh with `-o pipefail`, becomes bash: Debian's sh is dash, bash is what ash's
  * extensions (`[[ ]]`, `source`, pipefail) need.
  */
-function renameExec(instruction: Instruction, out: Sink): void {
+function renameExec(instruction: Instruction, state: StageState, out: Sink): void {
+  if (instruction.keyword === "HEALTHCHECK") return renameHealthcheck(instruction, state, out);
   const json = instruction.jsonArgs();
   const line = instruction.line;
   if (json && instruction.keyword === "SHELL") {
@@ -583,25 +639,47 @@ function renameExec(instruction: Instruction, out: Sink): void {
     });
     return;
   }
-  if (json) {
-    const text = instruction.logical;
-    const re = /"((?:[^"\\]|\\.)*)"/g;
-    re.lastIndex = instruction.argsStart;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const to = RENAMES[m[1]!];
-      if (to === undefined) continue;
-      out.edits.push(...replaceRange(instruction, m.index + 1, m.index + 1 + m[1]!.length, to));
-      out.notes.push({
-        id: "command-renamed",
-        severity: "info",
-        line,
-        message: `${m[1]} -> ${to}: where Debian has it`,
-      });
-    }
-    return;
+  if (json) return renameJsonWords(instruction, instruction.argsStart, state, out);
+  renameFirstWord(instruction, instruction.words()[0], state, out);
+}
+
+/** HEALTHCHECK [options] CMD ...: its command, exec form or shell form, as ENTRYPOINT's. */
+function renameHealthcheck(instruction: Instruction, state: StageState, out: Sink): void {
+  const words = instruction.words();
+  const cmd = words.findIndex((w) => w.text.toUpperCase() === "CMD");
+  if (cmd === -1) return;
+  const after = instruction.logical.slice(words[cmd]!.end).trimStart();
+  if (after.startsWith("[")) renameJsonWords(instruction, words[cmd]!.end, state, out);
+  else renameFirstWord(instruction, words[cmd + 1], state, out);
+}
+
+/** Renames the strings of an exec-form array that starts after `from`. */
+function renameJsonWords(instruction: Instruction, from: number, state: StageState, out: Sink): void {
+  const text = instruction.logical;
+  const re = /"((?:[^"\\]|\\.)*)"/g;
+  re.lastIndex = from;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const to = renameFor(m[1]!, state);
+    if (to === undefined) continue;
+    out.edits.push(...replaceRange(instruction, m.index + 1, m.index + 1 + m[1]!.length, to));
+    out.notes.push({
+      id: "command-renamed",
+      severity: "info",
+      line: instruction.line,
+      message: `${m[1]} -> ${to}: where Debian has it`,
+    });
   }
-  const first = instruction.words()[0];
-  const to = first && RENAMES[first.text];
+}
+
+/** Renames a shell-form command's first word. */
+function renameFirstWord(
+  instruction: Instruction,
+  first: ReturnType<Instruction["words"]>[number] | undefined,
+  state: StageState,
+  out: Sink,
+): void {
+  const line = instruction.line;
+  const to = first && renameFor(first.text, state);
   if (first && to) {
     out.edits.push(...replaceRange(instruction, first.start, first.end, to));
     out.notes.push({

@@ -29,6 +29,16 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The RUN's /var/cache/apk cache mount was removed: it means nothing on Debian, where apt-get's lists are removed in the same RUN instead.",
   },
+  "apk-config-dropped": {
+    severity: "warning",
+    description:
+      "A command that edits Alpine's package sources (`sed -i ... /etc/apk/repositories`, `echo ... >> /etc/apk/repositories`) was removed: Debian has no /etc/apk, so it would fail the build. If it set a mirror, give apt one in /etc/apt/sources.list.d/debian.sources.",
+  },
+  "apk-config-not-converted": {
+    severity: "action-needed",
+    description:
+      "A command that edits Alpine's package sources (/etc/apk) stands inside an if, a pipe or a subshell, which dfmod does not take apart, so the stage stays on Alpine. Remove it (Debian has no /etc/apk), then run dfmod again.",
+  },
   "apk-del-removed": {
     severity: "info",
     description: "An `apk del` that names no package Debian has was removed.",
@@ -67,6 +77,11 @@ export const messages: Record<string, MessageSchema> = {
     severity: "info",
     description:
       "A BusyBox user or group command (adduser, addgroup, deluser, delgroup) was converted to its Debian counterpart (useradd, groupadd, usermod, userdel, groupdel, gpasswd), option by option.",
+  },
+  "ca-certificates-added": {
+    severity: "info",
+    description:
+      "On a debian:trixie-slim stage, an install of curl, wget, git or another https client got ca-certificates too: every Alpine image has the CA bundle, Debian's slim image does not, and apt installs it with those tools only as a recommendation, which --no-install-recommends leaves out.",
   },
   "command-renamed": {
     severity: "info",
@@ -107,6 +122,11 @@ export const messages: Record<string, MessageSchema> = {
     severity: "action-needed",
     description:
       "A heredoc RUN has apk or BusyBox user commands, and dfmod does not rewrite heredoc bodies, so the stage stays on Alpine. Convert the heredoc by hand or write it as a plain RUN, then run dfmod again.",
+  },
+  "heredoc-uses-alpine": {
+    severity: "action-needed",
+    description:
+      "A heredoc needs Alpine where it runs: a RUN heredoc run by ash (`RUN <<EOF ash`, `#!/bin/ash`), or a heredoc with su-exec, /sbin/tini or crond in it, or a file written by a COPY heredoc that uses them. dfmod does not rewrite heredoc bodies, so the stage stays on Alpine. Change the heredoc by hand, then run dfmod again.",
   },
   "image-migrated": {
     severity: "info",

@@ -42,6 +42,12 @@ export interface StageState {
   uvImage?: boolean;
   /** Packages the stage needs that Alpine had (BusyBox tools), for the first install before `before`. */
   pending: { packages: string[]; before: number };
+  /** Alpine packages `apk add` installs in the stage or the stages it is built on. */
+  apkAdded: Set<string>;
+  /** The stage is built on alpine:*, which becomes debian:* (no CA certificates). */
+  bareDebian: boolean;
+  /** The stage installs ca-certificates already (or dfmod added it). */
+  certificates?: boolean;
 }
 
 /** Paths and commands that differ between Alpine and Debian images. */
@@ -52,6 +58,24 @@ export const RENAMES: Record<string, string> = {
   "/bin/ash": "/bin/bash",
   ash: "bash",
 };
+
+/** The Alpine package a rename stands for: the Debian name exists only where apt installs its counterpart. */
+const RENAMED_PACKAGE: Record<string, string> = {
+  "/sbin/tini": "tini",
+  "su-exec": "su-exec",
+  "/sbin/su-exec": "su-exec",
+};
+
+/**
+ * What a command or path becomes on Debian, or undefined. tini and su-exec are renamed only when the
+ * stage installs them with apk: a binary the image downloads or copies (`ADD .../tini-static
+ * /sbin/tini`) stays where it was put.
+ */
+export function renameFor(name: string, state: Pick<StageState, "apkAdded">): string | undefined {
+  const to = Object.hasOwn(RENAMES, name) ? RENAMES[name] : undefined;
+  const pkg = RENAMED_PACKAGE[name];
+  return to !== undefined && (pkg === undefined || state.apkAdded.has(pkg)) ? to : undefined;
+}
 
 type Plan =
   | {
@@ -88,6 +112,13 @@ function apkCacheMountEdits(instruction: Instruction, out: Sink): Edit[] {
   return edits;
 }
 
+/** A command that writes Alpine's package configuration: `sed -i ... /etc/apk/repositories`, `echo ... >> /etc/apk/repositories`. */
+function editsApkConfig(command: ShellCommand): boolean {
+  const inApk = (text: string | undefined): boolean =>
+    text !== undefined && /(?:^|[\s=>])\/etc\/apk\//.test(` ${text}`);
+  return command.words.slice(1).some((w) => inApk(w.text)) || (command.redirected?.redirects ?? []).some(inApk);
+}
+
 /** Plans for the apk commands of a script; BusyBox user commands and renamed paths are edited at once. */
 function planCommands(
   ctx: Context,
@@ -99,6 +130,29 @@ function planCommands(
   const line = instruction.line;
   const plans: Plan[] = [];
   for (const command of script.commands) {
+    if (editsApkConfig(command)) {
+      const written = script.source.slice(
+        (command.redirected ?? command).start - script.base,
+        (command.redirected ?? command).end - script.base,
+      );
+      if (!command.topLevel) {
+        out.blockers.push({
+          id: "apk-config-not-converted",
+          severity: "action-needed",
+          line,
+          message: `\`${written}\` edits Alpine's package sources (/etc/apk), which Debian does not have, inside a compound command dfmod does not take apart`,
+        });
+        continue;
+      }
+      plans.push({ kind: "drop", command });
+      out.notes.push({
+        id: "apk-config-dropped",
+        severity: "warning",
+        line,
+        message: `removed \`${written}\`: it edits Alpine's package sources (/etc/apk), which Debian does not have; if it set a mirror, give apt one in /etc/apt/sources.list.d/debian.sources`,
+      });
+      continue;
+    }
     const apk = parseApk(command);
     if (apk) {
       const plan = planApk(ctx, instruction, apk, state, out);
@@ -122,7 +176,7 @@ function planCommands(
       out.notes.push({ id: "busybox-user-converted", severity: "info", line, message: user.why });
       continue;
     }
-    const to = name?.text !== undefined ? RENAMES[name.text] : undefined;
+    const to = name?.text !== undefined ? renameFor(name.text, state) : undefined;
     if (name && to) {
       out.edits.push(...replaceRange(instruction, name.start, name.end, to));
       out.notes.push({
@@ -175,6 +229,11 @@ export function convertRun(ctx: Context, instruction: Instruction, state: StageS
     }
   }
   addPending(instruction, plans, state, out);
+  for (const plan of plans)
+    if (plan.kind === "apt" && plan.verb === "install" && addCertificates(plan.packages, state)) {
+      plan.extra = [...(plan.extra ?? []), "ca-certificates"];
+      noteCertificates(out, line);
+    }
   const removeItems = writePlans(instruction, script, plans, out);
   const wholeRunGoes = removeItems.size > 0 && removeItems.size === script.items.length;
   if (!wholeRunGoes) out.edits.push(...flagEdits);
@@ -421,6 +480,36 @@ function planAdd(step: ApkStep, { specs, versionRedirects, range }: ApkSpecs): P
     words: versionRedirects.length === 0 ? namesPerWord(step) : undefined,
     after: pip && ` && ${pip}`,
   };
+}
+
+/** Tools that fetch over https and take their CA certificates from the ca-certificates package. */
+const HTTPS_CLIENTS = new Set(["curl", "wget", "git", "aria2", "httpie"]);
+
+/**
+ * Every Alpine image has its CA bundle; debian:trixie-slim has none, and apt installs it with curl,
+ * wget or git only as a recommendation, which --no-install-recommends leaves out. On a stage built on
+ * alpine:* (now debian:*), the stage's first install of one of them gets ca-certificates too (pushed onto
+ * `packages`); true when it was added.
+ */
+export function addCertificates(packages: string[], state: StageState): boolean {
+  if (!state.bareDebian || state.certificates) return false;
+  if (packages.includes("ca-certificates")) state.certificates = true;
+  else if (packages.some((p) => HTTPS_CLIENTS.has(p))) {
+    packages.push("ca-certificates");
+    state.certificates = true;
+    return true;
+  }
+  return false;
+}
+
+export function noteCertificates(out: Sink, line: number): void {
+  out.notes.push({
+    id: "ca-certificates-added",
+    severity: "info",
+    line,
+    message:
+      "added ca-certificates: Alpine images have the CA bundle, debian:trixie-slim does not, and curl, wget and git need it for https",
+  });
 }
 
 /** Why names have no Debian package: those dfmod knows trixie lacks (with what to do), and those it cannot place. */

@@ -8,7 +8,7 @@ import type { BuildContext } from "../../src/engine/context";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import { resolvePath } from "../../src/engine/commands";
 import { stageStates } from "../../src/engine/stage";
-import { baseName, runsOf } from "./commands-run";
+import { baseName, runsOf, unwrap } from "./commands-run";
 import { BUSYBOX_TOOLS } from "./tools";
 
 export interface Finding {
@@ -23,20 +23,6 @@ export interface Finding {
 const SHELLS = new Set(["sh", "ash", "bash", "dash"]);
 /** Where a command named without a folder is looked for (the PATH of Debian and Alpine images). */
 const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-
-/** Commands that run the command after them: `tini -- cmd`, `dumb-init cmd`, `gosu user cmd`, `su-exec user cmd`. */
-const WRAPPERS: Record<string, number> = { tini: 0, "dumb-init": 0, gosu: 1, "su-exec": 1, exec: 0, env: 0 };
-
-/** The words of the command a wrapper runs (the words themselves when there is no wrapper). */
-export function unwrap(words: (string | undefined)[]): (string | undefined)[] {
-  const name = words[0] === undefined ? undefined : baseName(words[0]);
-  const skip = name === undefined ? undefined : WRAPPERS[name];
-  if (skip === undefined) return words;
-  let at = 1;
-  while (words[at]?.startsWith("-") || (name === "env" && words[at]?.includes("="))) at++;
-  if (words[at - 1] === "--") at = Math.max(at, 1);
-  return unwrap(words.slice(at + skip));
-}
 
 /** Paths in the image that the stage runs as scripts, with the instruction that runs each. */
 function executedPaths(stage: Stage): { path: string; instruction: Instruction }[] {
@@ -163,7 +149,20 @@ export function contextScripts(
 ): { findings: Finding[]; tools: { pkg: string; instruction: Instruction }[] } {
   const findings: Finding[] = [];
   const tools: { pkg: string; instruction: Instruction }[] = [];
-  if (!context) return { findings, tools };
+  for (const { file, text, instruction } of scriptsRun(stage, context)) {
+    for (const f of alpineIsms(text)) findings.push({ file, ...f, instruction });
+    for (const pkg of toolsIn(text)) tools.push({ pkg, instruction });
+  }
+  return { findings, tools };
+}
+
+/** The build context's scripts that the stage runs (each once), with their text and the instruction that runs each. */
+export function scriptsRun(
+  stage: Stage,
+  context: BuildContext | undefined,
+): { file: string; text: string; instruction: Instruction }[] {
+  const out: { file: string; text: string; instruction: Instruction }[] = [];
+  if (!context) return out;
   const seen = new Set<string>();
   const runs = executedPaths(stage);
   const copies = runs.length > 0 ? contextCopies(stage) : [];
@@ -172,9 +171,7 @@ export function contextScripts(
     if (!file || seen.has(file)) continue;
     seen.add(file);
     const text = context.read(file);
-    if (text === undefined) continue;
-    for (const f of alpineIsms(text)) findings.push({ file, ...f, instruction });
-    for (const pkg of toolsIn(text)) tools.push({ pkg, instruction });
+    if (text !== undefined) out.push({ file, text, instruction });
   }
-  return { findings, tools };
+  return out;
 }

@@ -4,7 +4,7 @@
  * package once it is on Debian.
  */
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
-import { baseName, stageRuns } from "./commands-run";
+import { baseName, stageRuns, unwrap } from "./commands-run";
 
 export const BUSYBOX_TOOLS: Record<string, string> = {
   wget: "wget",
@@ -46,10 +46,14 @@ export function busyboxTools(stage: Stage): ToolUse[] {
   const text = file.text.slice(stage.from.start, stage.instructions[stage.instructions.length - 1]!.end);
   if (!MENTIONED.test(text)) return [];
   for (const run of stageRuns(stage)) {
-    const name = run.name.includes("/") && !/^\/(?:usr\/)?s?bin\//.test(run.name) ? undefined : baseName(run.name);
-    const pkg = name !== undefined ? BUSYBOX_TOOLS[name] : undefined;
-    if (!pkg || out.has(pkg)) continue;
-    out.set(pkg, { tool: name!, pkg, first: run.instruction, atRuntime: run.atRuntime });
+    // The command itself, and the one a wrapper runs (`su-exec app wget ...`, `tini -- nc ...`).
+    for (const written of new Set([run.name, unwrap(run.words)[0]])) {
+      if (written === undefined) continue;
+      const name = written.includes("/") && !/^\/(?:usr\/)?s?bin\//.test(written) ? undefined : baseName(written);
+      const pkg = name !== undefined ? BUSYBOX_TOOLS[name] : undefined;
+      if (!pkg || out.has(pkg)) continue;
+      out.set(pkg, { tool: name!, pkg, first: run.instruction, atRuntime: run.atRuntime });
+    }
   }
   return [...out.values()];
 }

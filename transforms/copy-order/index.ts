@@ -110,12 +110,17 @@ function isProjectRoot(p: string): boolean {
   return /^(?:file:)?\.\/?(?:\[[^\]]*\])?$/.test(p);
 }
 
-/** A requirement line that names a local folder: `./libs/x`, `-e ./libs/x`, `file:libs/x`, `-f wheels`. */
+/**
+ * A requirement line that names a local folder: `./libs/x`, `.[extra]`, `-e ./libs/x`, `file:libs/x`,
+ * `-f wheels`, `name @ file:///app/libs/x`.
+ */
 function localPath(line: string): string | undefined {
+  const direct = /^[A-Za-z0-9][\w.-]*(?:\[[^\]]*\])?\s*@\s*file:(?:\/\/(?:localhost)?)?(\/?[^\s;]+)/.exec(line);
+  if (direct) return direct[1];
   const m = /^(?:(?:-e|--editable|-f|--find-links)(?:\s+|=))?(?:file:)?(\S+)$/.exec(line);
   const p = m?.[1];
   if (!p || p.includes("://") || p.startsWith("-")) return undefined;
-  if (/^(?:\.{1,2}(?:\/|$)|\/)/.test(p) || (p.includes("/") && !/[=<>~!;@]/.test(p)))
+  if (/^(?:\.{1,2}(?:[/[]|$)|\/)/.test(p) || (p.includes("/") && !/[=<>~!;@]/.test(p)))
     return p.replace(/\[[^\]]*\]$/, "");
   if (/^(?:-e|--editable|-f|--find-links)\b/.test(line)) return p;
   return undefined;

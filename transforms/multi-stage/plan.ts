@@ -60,6 +60,13 @@ export interface Build {
 
 type Found = { instruction: Instruction; install: DependencyInstall };
 
+/** pip's settings, as environment variables, that install somewhere other than the active environment. */
+const PIP_LOCATION_ENV = ["PIP_USER", "PIP_TARGET", "PIP_PREFIX", "PIP_ROOT"];
+
+/** An ENV value that turns a pip location setting on (`PIP_USER=0`, `false`, `no`, `off` or empty do not). */
+const pipLocationSet = (value: string | undefined): boolean =>
+  value !== undefined && !/^(?:|0|false|no|off)$/i.test(value.replace(/^["']|["']$/g, ""));
+
 export function findBuild(scene: Scene): Build {
   const installs = collectInstalls(scene);
   checkStage(scene, installs.length > 0);
@@ -70,6 +77,16 @@ export function findBuild(scene: Scene): Build {
   const first = installs[0]!;
   if (installs.some((i) => i.install.command.words.some((w) => w.text === "--user")))
     throw new NotSplit("`pip install --user` installs are not split");
+  const own = installs.find((i) => i.install.target !== undefined || i.install.options.hasFlag("--root"));
+  if (own)
+    throw new NotSplit(
+      `the install at line ${own.instruction.line} puts the packages in a folder of its own (--target, --prefix or --root), not in the environment the runtime stage would copy`,
+    );
+  const pipEnv = PIP_LOCATION_ENV.find((key) => pipLocationSet(envValue(scene, key)));
+  if (pipEnv)
+    throw new NotSplit(
+      `ENV ${pipEnv} tells pip where to install (its user site or a folder of its own), which a virtual environment does not follow`,
+    );
   const depsRun = first.instruction;
   checkOwnRun(depsRun);
   const projectRuns = [

@@ -3,7 +3,10 @@
  * system packages (runtime libraries of the builder's -dev packages), the owner of the copied
  * environment, and the user that owner is.
  */
-import { dependencyInstall, parsePipInstall } from "../../src/engine/commands";
+import { copiesToLocalBin, dependencyInstall, parsePipInstall, systemPythonPath } from "../../src/engine/commands";
+import type { BuildContext } from "../../src/engine/context";
+import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import { scriptsRun } from "../alpine-to-trixie/scripts";
 import { inBase } from "../alpine-to-trixie/packages";
 import { parseImage } from "../alpine-to-trixie/images";
 import { renames } from "../debian-to-trixie/renames";
@@ -62,24 +65,51 @@ export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement)
  */
 export function checkSystemPaths(scene: Scene, build: Build, venv: { path: string; created: boolean }): void {
   if (!venv.created) return;
-  const copiedToBin = scene.list.some(
-    (i) => (i.keyword === "COPY" || i.keyword === "ADD") && /^\/usr\/local\/bin(?:\/|$)/.test(i.copyDestination()),
+  const named = systemPathsNamed(scene.stage, scene.ctx.context, build.depsRun).find(
+    (n) => !n.path.includes(venv.path),
   );
-  for (const instruction of scene.list) {
+  if (named)
+    throw new NotSplit(
+      `${named.where} names ${named.path}, where the install put things; after the split the install goes into ${venv.path}: change the path, or split the stage by hand`,
+      "warning",
+    );
+}
+
+/**
+ * The paths of the image's own Python (site-packages, /usr/local/bin/...) that the stage names
+ * after `install` or at run time (CMD, ENTRYPOINT, HEALTHCHECK, and the build context's scripts
+ * they run), each with where it is named.
+ */
+export function systemPathsNamed(
+  stage: Stage,
+  context: BuildContext | undefined,
+  install: Instruction,
+): { path: string; where: string }[] {
+  const list = stage.instructions.slice(1);
+  const binCopied = copiesToLocalBin(list);
+  const out: { path: string; where: string }[] = [];
+  for (const instruction of list) {
     const atRun = ["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(instruction.keyword);
-    if (!atRun && instruction.index <= build.depsRun.index) continue;
+    if (!atRun && instruction.index <= install.index) continue;
     if (instruction.keyword === "COPY" || instruction.keyword === "ADD") continue;
-    const text = instruction.logical.slice(instruction.argsStart);
-    const site = /\S*site-packages\S*/.exec(text)?.[0];
-    const bin = copiedToBin ? undefined : /\/usr\/local\/bin\/(?!python[\d.]*\b)[\w.-]+/.exec(text)?.[0];
-    const python = /\/usr\/local\/bin\/python[\d.]*\b/.exec(text)?.[0];
-    const named = site ?? python ?? bin;
-    if (named && !named.includes(venv.path))
-      throw new NotSplit(
-        `the ${instruction.keyword} at line ${instruction.line} names ${named}, where the install put things; after the split the install goes into ${venv.path}: change the path, or split the stage by hand`,
-        "warning",
-      );
+    const path = systemPythonPath(instruction.logical.slice(instruction.argsStart), binCopied);
+    if (path) out.push({ path, where: `the ${instruction.keyword} at line ${instruction.line}` });
   }
+  for (const script of scriptsRun(stage, context)) {
+    if (
+      !["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(script.instruction.keyword) &&
+      script.instruction.index <= install.index
+    )
+      continue;
+    const code = script.text
+      .split(/\r?\n/)
+      // Comments go, but not the #! line: `#!/usr/local/bin/python` runs the image's own Python.
+      .map((l, i) => (i === 0 && l.startsWith("#!") ? l : l.replace(/(^|\s)#.*$/, "")))
+      .join("\n");
+    const path = systemPythonPath(code, binCopied);
+    if (path) out.push({ path, where: `${script.file} (run by line ${script.instruction.line})` });
+  }
+  return out;
 }
 
 /**

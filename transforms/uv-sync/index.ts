@@ -12,6 +12,8 @@ import { packageName, resolvePath } from "../../src/engine/commands";
 import { stageFacts, type CommandFacts, type DependencyInstall, type StageFacts } from "../../src/engine/facts";
 import { changePerStage, envPairs, stageStates, type StageState } from "../../src/engine/stage";
 import { meta } from "./meta";
+import { allowsVersion } from "../multi-stage/requires-python";
+import { systemPathsNamed } from "../multi-stage/runtime";
 import { editChain, insertAfter, insertBefore, removeInstruction, replaceRange } from "../../src/engine/fixer";
 
 export const UV_CACHE = "/root/.cache/uv";
@@ -123,19 +125,53 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
   replaceUvSelfInstalls(work);
   const at = stage.instructions.find((i) => cleanCommands(work, i).some((f) => f.install?.tool === "uv-pip"));
   const old = at && olderUv(ctx.dockerfile, stage);
-  if (at && old) {
+  const range = at && !old ? uvRange(work) : undefined;
+  if (at && (old || range)) {
     notes.push({
       id: "uv-too-old",
       severity: "warning",
       line: at.line,
-      message: `\`uv pip install\` left as it is: the stage's uv is ${old}, older than 0.4, whose project handling (uv sync of a project that is not a package, uv.lock as uv writes it now) the uv sync dfmod writes needs. Move the uv image to a current version, then run dfmod again`,
+      message: old
+        ? `\`uv pip install\` left as it is: the stage's uv is ${old}, older than 0.4, whose project handling (uv sync of a project that is not a package, uv.lock as uv writes it now) the uv sync dfmod writes needs. Move the uv image to a current version, then run dfmod again`
+        : `\`uv pip install\` left as it is: the stage installs ${range}, a range without uv ${ctx.options.uvVersion}, and dfmod writes uv sync for current uv (an older one may not read the uv.lock current uv writes). Move uv to a current version, then run dfmod again`,
     });
     applyChainEdits(work);
     return;
   }
   const conversions = findConversions(work);
-  if (conversions.length > 0) convertInstalls(work, conversions);
+  const other = conversions.length > 0 ? otherInstall(work, conversions) : undefined;
+  const named =
+    conversions.length > 0 ? systemPathsNamed(stage, ctx.context, conversions[0]!.fact.instruction)[0] : undefined;
+  if (named && !other) {
+    notes.push({
+      id: "system-path-left",
+      severity: "warning",
+      line: conversions[0]!.fact.instruction.line,
+      message: `\`uv pip install\` left as it is: ${named.where} names ${named.path}, where the install put things; uv sync installs into a virtual environment instead. Change the path, then run dfmod again`,
+    });
+  } else if (other) {
+    notes.push({
+      id: "other-install-left",
+      severity: "warning",
+      line: conversions[0]!.fact.instruction.line,
+      message: `\`uv pip install\` left as it is: the stage also installs with \`${other.text}\` (line ${other.line}), which would not go into the virtual environment uv sync makes (it has no pip, and \`--system\` means the image's Python). Install everything through uv sync, then run dfmod again`,
+    });
+  } else if (conversions.length > 0) convertInstalls(work, conversions);
   applyChainEdits(work);
+}
+
+/** An install of dependencies with pip or uv pip that is not one of the conversions (`pip install --no-deps .` after them). */
+function otherInstall(work: Work, conversions: Conversion[]): { text: string; line: number } | undefined {
+  const converted = new Set(conversions.map((c) => c.fact.command));
+  for (const instruction of work.stage.instructions)
+    for (const fact of cleanCommands(work, instruction)) {
+      const install = fact.install;
+      if (!install || install.tooling || converted.has(fact.command)) continue;
+      if (install.tool !== "pip" && install.tool !== "uv-pip") continue;
+      const text = fact.command.words.map((w) => w.raw).join(" ");
+      return { text: text.length > 60 ? `${text.slice(0, 57)}...` : text, line: instruction.line };
+    }
+  return undefined;
 }
 
 /**
@@ -210,10 +246,66 @@ function selfInstallVersion(
   };
   if (fact.item === undefined) return compound("`pip install uv` inside a compound command is left as it is");
   const spec = install.packages.find((p) => packageName(p) === "uv") ?? "uv";
-  const pinned = /==\s*([0-9][0-9A-Za-z.]*)$/.exec(spec)?.[1];
+  const version = uvImageVersion(spec, work.ctx.options.uvVersion);
+  if (!("tag" in version)) {
+    work.notes.push({
+      id: "pip-install-uv-left",
+      severity: "info",
+      line: instruction.line,
+      message: `\`pip install uv\` left as it is: ${version.why}`,
+    });
+    return undefined;
+  }
   if (!editChain(instruction, fact.script, new Set([fact.item])))
     return compound("`pip install uv` joined with `||` or a pipe is left as it is");
-  return pinned ?? work.ctx.options.uvVersion;
+  return version.tag;
+}
+
+/** What follows the name (and extras) of a requirement: its version specifiers (`==0.4.1`, `<0.5`), or "". */
+const specifierOf = (spec: string): string =>
+  spec
+    .replace(/^[A-Za-z0-9._-]+(?:\[[^\]]*\])?\s*/, "")
+    .split(";")[0]!
+    .trim();
+
+/** A version's numbers (`0.4.1` -> [0, 4, 1]); undefined for anything else. */
+const numbersOf = (version: string): number[] | undefined =>
+  /^\d+(?:\.\d+)*$/.test(version) ? version.split(".").map(Number) : undefined;
+
+const older = (version: number[]): boolean => version[0] === 0 && (version[1] ?? 0) < 4;
+
+/**
+ * The uv image tag that stands for a `pip install uv` requirement: its exact pin, or the default
+ * when it has none or its range allows the default; else why none does (a pin older than 0.4, whose
+ * image lacks what the copy takes and whose uv sync dfmod does not write; a range no tag names).
+ */
+function uvImageVersion(spec: string, fallback: string): { tag: string } | { why: string } {
+  const specifier = specifierOf(spec);
+  if (specifier === "") return { tag: fallback };
+  const exact = /^===?\s*([0-9][0-9A-Za-z.]*)$/.exec(specifier)?.[1];
+  if (exact !== undefined) {
+    const numbers = numbersOf(exact);
+    return numbers && older(numbers) ? { why: `uv ${exact} is older than 0.4` } : { tag: exact };
+  }
+  const wanted = numbersOf(fallback);
+  if (wanted && allowsVersion(specifier, wanted)) return { tag: fallback };
+  return { why: `it asks for uv ${specifier}, which uv ${fallback} (the image dfmod would copy) does not meet` };
+}
+
+/**
+ * A `pip install uv` of the stage whose version dfmod cannot tell is 0.4 or newer: a range that
+ * does not take the default image's version (`uv<0.5`, `uv~=0.4.0`). Its uv pip install stays.
+ */
+function uvRange(work: Work): string | undefined {
+  for (const instruction of work.stage.instructions)
+    for (const fact of cleanCommands(work, instruction)) {
+      const install = fact.install;
+      if (!install || !isUvSelfInstall(install)) continue;
+      const spec = install.packages.find((p) => packageName(p) === "uv") ?? "uv";
+      const version = uvImageVersion(spec, work.ctx.options.uvVersion);
+      if ("why" in version && !/^===?/.test(specifierOf(spec))) return `uv${specifierOf(spec)}`;
+    }
+  return undefined;
 }
 
 /** 2. The uv pip installs that can become uv sync. */
@@ -234,7 +326,7 @@ function findConversions(work: Work): Conversion[] {
     }
     for (const fact of cleanCommands(work, instruction)) {
       if (fact.install?.tool !== "uv-pip") continue;
-      const conversion = classify(fact, fact.install, work.notes, ctx.options.cacheMounts);
+      const conversion = classify(fact, fact.install, work.notes, mounted(work, instruction));
       if (conversion) conversions.push(conversion);
     }
   }
@@ -349,7 +441,7 @@ function writeSync(work: Work, c: Conversion, environment: Environment, first: b
   const deps = `uv sync ${check} --no-dev --no-install-project${carried}`;
   const project = `uv sync ${check} --no-dev${c.editable ? "" : " --no-editable"}${carried}`;
   const user = work.states.get(instruction)!.user;
-  const mount = cacheMount(instruction, options.cacheMounts && !user);
+  const mount = cacheMount(instruction, mounted(work, instruction));
   if (options.cacheMounts && user) {
     work.notes.push({
       id: "no-uv-cache-mount",
@@ -383,14 +475,24 @@ function writeSync(work: Work, c: Conversion, environment: Environment, first: b
   });
 }
 
-/** 7. ENV: UV_NO_CACHE is pointless with a cache mount; PATH must reach the environment. */
+/**
+ * uv's cache goes into a cache mount at this install: --cache-mounts is on and the install runs as
+ * root (another user's cache folder is not /root/.cache/uv). Without a mount, `--no-cache` and
+ * UV_NO_CACHE stay, or uv's cache would stay in the image.
+ */
+function mounted(work: Work, instruction: Instruction): boolean {
+  return work.ctx.options.cacheMounts && !work.states.get(instruction)!.user;
+}
+
+/** 7. ENV: UV_NO_CACHE is pointless when every install has a cache mount; PATH must reach the environment. */
 function fixEnv(work: Work, conversions: Conversion[], env: string): void {
-  const { ctx, stage } = work;
+  const { stage } = work;
+  const allMounted = conversions.every((c) => mounted(work, c.fact.instruction));
   for (const instruction of stage.instructions) {
     if (instruction.keyword !== "ENV") continue;
     const pairs = envPairs(instruction);
     for (const pair of pairs) {
-      if (pair.key === "UV_NO_CACHE" && ctx.options.cacheMounts) {
+      if (pair.key === "UV_NO_CACHE" && allMounted) {
         if (pairs.length === 1) work.edits.push(removeInstruction(instruction));
         else work.edits.push(...replaceRange(instruction, pair.start, trailingSpace(instruction, pair.end), ""));
         work.declares.push("env UV_NO_CACHE");
@@ -432,7 +534,7 @@ function uvCalledByPath(work: Work, locked: boolean): string | undefined {
     for (const fact of work.facts.of(instruction)) {
       // A `uv pip install` that becomes `uv sync` calls uv by its name from then on.
       const install = fact.install;
-      if (locked && install?.tool === "uv-pip" && classify(fact, install, [], work.ctx.options.cacheMounts)) continue;
+      if (locked && install?.tool === "uv-pip" && classify(fact, install, [], mounted(work, instruction))) continue;
       const [name, a, b] = fact.command.words.map((w) => w.text ?? w.raw);
       if (/\/uvx?$/.test(name ?? "") && !/^\/bin\/uvx?$/.test(name!)) return name;
       if (/^(?:.*\/)?python[\d.]*$/.test(name ?? "") && a === "-m" && b === "uv") return `${name} -m uv`;
@@ -462,7 +564,7 @@ function classify(
   fact: CommandFacts,
   install: DependencyInstall,
   notes: NoteInput[],
-  cacheMounts: boolean,
+  mount: boolean,
 ): Conversion | undefined {
   const leave = (why: string): undefined => {
     notes.push({
@@ -480,7 +582,7 @@ function classify(
   const carried: string[] = [];
   for (const option of install.options.flags) {
     if (["-r", "--requirement", "-e", "--editable"].includes(option.name)) continue;
-    if (DROPPED.has(option.name) || (cacheMounts && NO_CACHE.has(option.name))) continue;
+    if (DROPPED.has(option.name) || (mount && NO_CACHE.has(option.name))) continue;
     if (CARRIED.has(option.name) || NO_CACHE.has(option.name)) {
       carried.push(written(option.words));
       continue;

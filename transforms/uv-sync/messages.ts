@@ -17,6 +17,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "No uv cache mount was added: the install runs as a non-root user, whose cache folder is not /root/.cache/uv.",
   },
+  "other-install-left": {
+    severity: "warning",
+    description:
+      "The stage installs with pip or uv pip besides the installs that would become uv sync (`pip install --no-deps .`, `uv pip install --system gunicorn`). Those would not go into the virtual environment uv sync makes (it has no pip; `--system` is the image's Python), so nothing is converted. Install everything through uv sync (uv add the extra packages), then run dfmod again.",
+  },
   "pip-install-uv-compound": {
     severity: "warning",
     description:
@@ -25,12 +30,17 @@ export const messages: Record<string, MessageSchema> = {
   "pip-install-uv-left": {
     severity: "info",
     description:
-      "`pip install uv` was kept: the stage calls uv by the path pip put it at (`/usr/local/bin/uv`, `python -m uv`), which the uv image would not provide, or the install puts uv somewhere of its own (--user, --target, --prefix).",
+      "`pip install uv` was kept: the stage calls uv by the path pip put it at (`/usr/local/bin/uv`, `python -m uv`), which the uv image would not provide, or the install puts uv somewhere of its own (--user, --target, --prefix), or it asks for a uv older than 0.4 (whose image has no uvx) or a version range that the uv image dfmod would copy does not meet.",
+  },
+  "system-path-left": {
+    severity: "warning",
+    description:
+      "The stage names a path of the image's own Python after the install or at run time (`/usr/local/bin/gunicorn`, `/usr/local/bin/python`, site-packages; in CMD, ENTRYPOINT, HEALTHCHECK, a later RUN or a script they run). uv sync installs into a virtual environment, where that path would not lead, so the uv pip install is left as it is. Change the path (a command name found on PATH works), then run dfmod again.",
   },
   "uv-too-old": {
     severity: "warning",
     description:
-      "The stage's uv (from the uv image's tag, or pip install uv==...) is older than 0.4. uv 0.4 changed how uv sync handles projects (a project that is not a package is no longer built and installed), and uv.lock files written by current uv are what uv sync reads, so the uv pip install is left as it is. Move the uv image to a current version, then run dfmod again.",
+      "The stage's uv (from the uv image's tag, or pip install uv==...) is older than 0.4, or pip installs it with a version range that may give one (`uv<0.5`). uv 0.4 changed how uv sync handles projects (a project that is not a package is no longer built and installed), and uv.lock files written by current uv are what uv sync reads, so the uv pip install is left as it is. Move the uv image to a current version, then run dfmod again.",
   },
   "uv-binary-copy": {
     severity: "info",

@@ -31,6 +31,7 @@ import {
   convertRun,
   mentionsApkOrBusyboxUsers,
   noteCertificates,
+  RENAMES,
   renameFor,
   sink,
   Sink,
@@ -388,6 +389,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     else if (instruction.keyword === "RUN") convertRun(ctx, instruction, state, out);
     else if (instruction.keyword === "ONBUILD") convertOnbuild(ctx, instruction, state, out);
     else if (["ENTRYPOINT", "CMD", "SHELL", "HEALTHCHECK"].includes(instruction.keyword)) {
+      if (instruction.keyword === "SHELL") state.shell = true;
       const count = out.edits.length;
       renameExec(instruction, state, out);
       if (out.edits.length > count) out.declares.push(CONFIG_KEYS[instruction.keyword]!);
@@ -639,54 +641,43 @@ function renameExec(instruction: Instruction, state: StageState, out: Sink): voi
     });
     return;
   }
-  if (json) return renameJsonWords(instruction, instruction.argsStart, state, out);
-  renameFirstWord(instruction, instruction.words()[0], state, out);
+  renameTokens(instruction, instruction.argsStart, state, out);
 }
 
 /** HEALTHCHECK [options] CMD ...: its command, exec form or shell form, as ENTRYPOINT's. */
 function renameHealthcheck(instruction: Instruction, state: StageState, out: Sink): void {
-  const words = instruction.words();
-  const cmd = words.findIndex((w) => w.text.toUpperCase() === "CMD");
-  if (cmd === -1) return;
-  const after = instruction.logical.slice(words[cmd]!.end).trimStart();
-  if (after.startsWith("[")) renameJsonWords(instruction, words[cmd]!.end, state, out);
-  else renameFirstWord(instruction, words[cmd + 1], state, out);
+  const cmd = instruction.words().find((w) => w.text.toUpperCase() === "CMD");
+  if (cmd) renameTokens(instruction, cmd.end, state, out);
 }
 
-/** Renames the strings of an exec-form array that starts after `from`. */
-function renameJsonWords(instruction: Instruction, from: number, state: StageState, out: Sink): void {
+/** The names RENAMES knows, longest first (`/sbin/su-exec` before `su-exec`). */
+const RENAMED = Object.keys(RENAMES).sort((a, b) => b.length - a.length);
+const RENAMED_TOKEN = new RegExp(
+  `(?<=^|[\\s"'(;&|])(${RENAMED.map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|")})(?=$|[\\s"';&|)])`,
+  "g",
+);
+
+/**
+ * Renames what RENAMES knows wherever it stands as a word after `from`: an exec-form array's
+ * strings, a shell-form command, the command after `exec`, or inside `sh -c "..."`.
+ */
+function renameTokens(instruction: Instruction, from: number, state: StageState, out: Sink): void {
   const text = instruction.logical;
-  const re = /"((?:[^"\\]|\\.)*)"/g;
+  const re = new RegExp(RENAMED_TOKEN.source, "g");
   re.lastIndex = from;
+  const noted = new Set<string>();
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const to = renameFor(m[1]!, state);
+    const name = m[1]!;
+    const to = renameFor(name, state);
     if (to === undefined) continue;
-    out.edits.push(...replaceRange(instruction, m.index + 1, m.index + 1 + m[1]!.length, to));
+    out.edits.push(...replaceRange(instruction, m.index, m.index + name.length, to));
+    if (noted.has(name)) continue;
+    noted.add(name);
     out.notes.push({
       id: "command-renamed",
       severity: "info",
       line: instruction.line,
-      message: `${m[1]} -> ${to}: where Debian has it`,
-    });
-  }
-}
-
-/** Renames a shell-form command's first word. */
-function renameFirstWord(
-  instruction: Instruction,
-  first: ReturnType<Instruction["words"]>[number] | undefined,
-  state: StageState,
-  out: Sink,
-): void {
-  const line = instruction.line;
-  const to = first && renameFor(first.text, state);
-  if (first && to) {
-    out.edits.push(...replaceRange(instruction, first.start, first.end, to));
-    out.notes.push({
-      id: "command-renamed",
-      severity: "info",
-      line,
-      message: `${first.text} -> ${to}: where Debian has it`,
+      message: `${name} -> ${to}: where Debian has it`,
     });
   }
 }

@@ -143,6 +143,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "This stage stays on Alpine while stages it copies files to or from would move to Debian; what is built against musl does not run on glibc, so none of them is migrated. Make this stage migratable (the note says why it is not), or stop copying files between them, then run dfmod again.",
   },
+  "localtime-copy": {
+    severity: "info",
+    description:
+      "`cp /usr/share/zoneinfo/<zone> /etc/localtime` became `cp --remove-destination ...`: on Debian /etc/localtime is a symbolic link to /usr/share/zoneinfo/Etc/UTC, and a plain cp writes through it, so UTC itself would tell the wrong time. Alpine has no such link.",
+  },
   "missing-group": {
     severity: "action-needed",
     description:
@@ -163,6 +168,7 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "An Alpine package has no exact Debian counterpart and was replaced by another version or library. Check that what the image uses from it still works.",
   },
+
   "py-package-to-pip": {
     severity: "info",
     description:
@@ -178,15 +184,26 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "Rust and Cargo were dropped from a Python image: on Debian, pip and uv install prebuilt wheels of Rust extensions (cryptography, pydantic-core, orjson...). Packages still built from source (psycopg2, mysqlclient, python-ldap, GDAL, pygraphviz) need gcc and headers.",
   },
+  "run-bashism": {
+    severity: "action-needed",
+    description:
+      'A RUN uses shell syntax that Alpine\'s sh (BusyBox ash) runs and Debian\'s sh (dash) does not: `[[ ]]`, `==` in `[ ]`, `${var/a/b}`, `${var:1:2}`, `function name`, `&>`. On Debian it would fail, or take the wrong branch without an error, so the stage stays on Alpine. Write it in POSIX sh, or add `SHELL ["/bin/bash", "-c"]` before it, then run dfmod again.',
+  },
   "script-uses-alpine": {
     severity: "action-needed",
     description:
       "A script from the build context that the image runs has something of Alpine in it (#!/bin/ash, su-exec, apk, /sbin/tini, BusyBox user options), so the stage stays on Alpine. Change the script where the note says (file and line) so that it runs on Debian, then run dfmod again.",
   },
+
   "shell-ash-to-bash": {
     severity: "info",
     description:
       "A SHELL that ran ash, or sh with -o pipefail, now runs bash: Debian's sh is dash, and bash runs what ash ran.",
+  },
+  "source-to-dot": {
+    severity: "info",
+    description:
+      "`source file` in a RUN became `. file`: RUN's shell on Debian is dash, which has no `source` (Alpine's BusyBox ash has it).",
   },
   "system-pip-refused": {
     severity: "action-needed",

@@ -11,6 +11,7 @@ import type { ConfigKey } from "../../src/engine/image";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context } from "../options";
 import { mapPackages, parseApk, UV_IMAGE, type ApkCommand, type Mapped } from "./apk";
+import { bashism } from "./scripts";
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { convertUserCommand } from "./users";
 import { editChain, replaceRange } from "../../src/engine/fixer";
@@ -48,6 +49,8 @@ export interface StageState {
   bareDebian: boolean;
   /** The stage installs ca-certificates already (or dfmod added it). */
   certificates?: boolean;
+  /** A SHELL instruction came before: RUNs no longer run by sh. */
+  shell?: boolean;
 }
 
 /** Paths and commands that differ between Alpine and Debian images. */
@@ -176,6 +179,30 @@ function planCommands(
       out.notes.push({ id: "busybox-user-converted", severity: "info", line, message: user.why });
       continue;
     }
+    if (name?.text === "cp" && command.words[command.words.length - 1]?.text === "/etc/localtime") {
+      // On Debian /etc/localtime is a link to /usr/share/zoneinfo/Etc/UTC: cp would write through it.
+      if (!command.words.some((w) => /^--remove-destination$|^-[a-zA-Z]*[fP]/.test(w.text ?? ""))) {
+        out.edits.push(...replaceRange(instruction, name.end, name.end, " --remove-destination"));
+        out.notes.push({
+          id: "localtime-copy",
+          severity: "info",
+          line,
+          message:
+            "cp ... /etc/localtime -> cp --remove-destination: on Debian /etc/localtime is a link to /usr/share/zoneinfo/Etc/UTC, and cp would overwrite UTC's zone file through it",
+        });
+      }
+      continue;
+    }
+    if (name?.text === "source") {
+      out.edits.push(...replaceRange(instruction, name.start, name.end, "."));
+      out.notes.push({
+        id: "source-to-dot",
+        severity: "info",
+        line,
+        message: "source -> .: RUN's shell on Debian is dash, which has no `source`",
+      });
+      continue;
+    }
     const to = name?.text !== undefined ? renameFor(name.text, state) : undefined;
     if (name && to) {
       out.edits.push(...replaceRange(instruction, name.start, name.end, to));
@@ -196,6 +223,15 @@ export function convertRun(ctx: Context, instruction: Instruction, state: StageS
   const flagEdits = apkCacheMountEdits(instruction, out);
   const script = instruction.shell();
   if (!script) return;
+  const bash = state.shell ? undefined : bashism(instruction.logical.slice(instruction.argsStart), false);
+  if (bash) {
+    out.blockers.push({
+      id: "run-bashism",
+      severity: "action-needed",
+      line,
+      message: `this RUN uses ${bash}, which Alpine's sh (ash) runs and Debian's sh (dash) does not: write it in POSIX sh, or add SHELL ["/bin/bash", "-c"] before it`,
+    });
+  }
   if (script.hasError) {
     out.edits.push(...flagEdits);
     if (mentionsApkOrBusyboxUsers(instruction.logical)) {

@@ -120,15 +120,40 @@ export function toolsIn(text: string): string[] {
   return [...out];
 }
 
+/**
+ * Shell syntax that Alpine's sh (BusyBox ash) runs and Debian's sh (dash) does not: `[[ ]]`, `==`
+ * in `[ ]`, `${var//a/b}` and `${var:1:2}`, `function name`, `&>`; `source` too unless
+ * `withSource` is false. What it is, or undefined. Text in quotes counts too: a false alarm leaves
+ * a file as it was, a miss breaks it.
+ */
+export function bashism(code: string, withSource = true): string | undefined {
+  if (/(?:^|[\s;&|(!])\[\[\s/.test(code)) return "`[[ ]]`";
+  if (/(?:^|[\s;&|(!])\[\s(?:[^\]\n]*\s)?==\s/.test(code)) return "`==` in `[ ]`";
+  // `${var:-5}` is POSIX (a default); `${var:5}` and `${var: -5}` are substrings.
+  if (/\$\{#?[A-Za-z_]\w*(?:\/|:\d|:\s+-?\d|\^|,)/.test(code)) return "`${var/...}` or `${var:offset}`";
+  if (/(?:^|[\s;&|])function\s+[\w-]+/.test(code)) return "`function name`";
+  if (/[^&>]&>/.test(code)) return "`&>`";
+  if (withSource && /(?:^|[\s;&|(!])source\s/.test(code)) return "`source`";
+  return undefined;
+}
+
 /** What in a script's text needs Alpine, line by line. */
 export function alpineIsms(text: string): { line: number; what: string }[] {
   const out: { line: number; what: string }[] = [];
+  // A script run by sh: on Debian that is dash, which lacks ash's bash extensions.
+  const bySh = /^#!\s*(?:\/usr\/bin\/env\s+|\/bin\/|\/usr\/bin\/)?sh(?:\s|$)/.test(text);
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = i + 1;
     if (i === 0 && /^#!.*[/\s]ash(?:\s|$)/.test(raw)) {
       out.push({ line, what: "its #! line runs ash, which Debian does not have (use /bin/sh or /bin/bash)" });
     }
     const code = raw.replace(/(^|\s)#.*$/, "");
+    const bash = bySh && i > 0 ? bashism(code) : undefined;
+    if (bash)
+      out.push({
+        line,
+        what: `${bash}, which Alpine's sh (ash) runs and Debian's sh (dash) does not (make its #! line /bin/bash)`,
+      });
     if (/(^|[\s;&|(`])su-exec(\s|$)/.test(code)) out.push({ line, what: "su-exec (on Debian: gosu)" });
     if (/(^|[\s;&|(`])apk\s+(?:-\S+\s+)*[a-z]+\b/.test(code)) out.push({ line, what: "apk (on Debian: apt-get)" });
     if (/\/sbin\/tini\b/.test(code)) out.push({ line, what: "/sbin/tini (on Debian: /usr/bin/tini)" });

@@ -104,7 +104,9 @@ export function convertUserCommand(command: ShellCommand): { text: string; why: 
     if (p.flags.has("no-create-home")) parts.push("--no-create-home");
     else parts.push("--create-home");
     if (p.options.has("skel") && !p.flags.has("no-create-home")) parts.push("--skel", p.options.get("skel")!);
-    if (p.options.has("shell")) parts.push("--shell", p.options.get("shell")!);
+    // Debian has no ash: a login shell of ash becomes bash (`su app -c ...` runs it).
+    if (p.options.has("shell"))
+      parts.push("--shell", p.options.get("shell")!.replace(/^(?:\/bin\/)?ash$/, "/bin/bash"));
     else if (system) parts.push("--shell", "/usr/sbin/nologin");
     parts.push("--no-log-init", p.positional[0]!);
     const home = p.flags.has("no-create-home")

@@ -51,6 +51,8 @@ export interface StageState {
   certificates?: boolean;
   /** A SHELL instruction came before: RUNs no longer run by sh. */
   shell?: boolean;
+  /** Debian packages an `apk add` without --virtual installed so far: deleting a virtual group keeps them, as apk does. */
+  explicit?: Set<string>;
 }
 
 /** Paths and commands that differ between Alpine and Debian images. */
@@ -130,30 +132,11 @@ function planCommands(
   state: StageState,
   out: Sink,
 ): Plan[] {
-  const line = instruction.line;
   const plans: Plan[] = [];
   for (const command of script.commands) {
     if (editsApkConfig(command)) {
-      const written = script.source.slice(
-        (command.redirected ?? command).start - script.base,
-        (command.redirected ?? command).end - script.base,
-      );
-      if (!command.topLevel) {
-        out.blockers.push({
-          id: "apk-config-not-converted",
-          severity: "action-needed",
-          line,
-          message: `\`${written}\` edits Alpine's package sources (/etc/apk), which Debian does not have, inside a compound command dfmod does not take apart`,
-        });
-        continue;
-      }
-      plans.push({ kind: "drop", command });
-      out.notes.push({
-        id: "apk-config-dropped",
-        severity: "warning",
-        line,
-        message: `removed \`${written}\`: it edits Alpine's package sources (/etc/apk), which Debian does not have; if it set a mirror, give apt one in /etc/apt/sources.list.d/debian.sources`,
-      });
+      const plan = planApkConfig(instruction, script, command, out);
+      if (plan) plans.push(plan);
       continue;
     }
     const apk = parseApk(command);
@@ -162,59 +145,84 @@ function planCommands(
       if (plan) plans.push(plan);
       continue;
     }
-    const name = command.words[0];
-    if (name?.text && BUSYBOX_USER_COMMANDS.has(name.text)) {
-      const user = convertUserCommand(command);
-      if (!user) {
-        const written = command.words.map((w) => w.raw).join(" ");
-        out.blockers.push({
-          id: "busybox-options-unknown",
-          severity: "action-needed",
-          line,
-          message: `\`${written}\`: BusyBox options dfmod cannot convert to useradd / groupadd`,
-        });
-        continue;
-      }
-      out.edits.push(...replaceRange(instruction, command.start, command.end, user.text));
-      out.notes.push({ id: "busybox-user-converted", severity: "info", line, message: user.why });
-      continue;
-    }
-    if (name?.text === "cp" && command.words[command.words.length - 1]?.text === "/etc/localtime") {
-      // On Debian /etc/localtime is a link to /usr/share/zoneinfo/Etc/UTC: cp would write through it.
-      if (!command.words.some((w) => /^--remove-destination$|^-[a-zA-Z]*[fP]/.test(w.text ?? ""))) {
-        out.edits.push(...replaceRange(instruction, name.end, name.end, " --remove-destination"));
-        out.notes.push({
-          id: "localtime-copy",
-          severity: "info",
-          line,
-          message:
-            "cp ... /etc/localtime -> cp --remove-destination: on Debian /etc/localtime is a link to /usr/share/zoneinfo/Etc/UTC, and cp would overwrite UTC's zone file through it",
-        });
-      }
-      continue;
-    }
-    if (name?.text === "source") {
-      out.edits.push(...replaceRange(instruction, name.start, name.end, "."));
-      out.notes.push({
-        id: "source-to-dot",
-        severity: "info",
-        line,
-        message: "source -> .: RUN's shell on Debian is dash, which has no `source`",
-      });
-      continue;
-    }
-    const to = name?.text !== undefined ? renameFor(name.text, state) : undefined;
-    if (name && to) {
-      out.edits.push(...replaceRange(instruction, name.start, name.end, to));
-      out.notes.push({
-        id: "command-renamed",
-        severity: "info",
-        line,
-        message: `${name.text} -> ${to}: where Debian has it`,
-      });
-    }
+    editCommand(instruction, command, state, out);
   }
   return plans;
+}
+
+/** A command editing /etc/apk goes (in the RUN's top-level list), or keeps the stage on Alpine. */
+function planApkConfig(
+  instruction: Instruction,
+  script: ShellScript,
+  command: ShellCommand,
+  out: Sink,
+): Plan | undefined {
+  const range = command.redirected ?? command;
+  const written = script.source.slice(range.start - script.base, range.end - script.base);
+  if (!command.topLevel) {
+    out.blockers.push({
+      id: "apk-config-not-converted",
+      severity: "action-needed",
+      line: instruction.line,
+      message: `\`${written}\` edits Alpine's package sources (/etc/apk), which Debian does not have, inside a compound command dfmod does not take apart`,
+    });
+    return undefined;
+  }
+  out.notes.push({
+    id: "apk-config-dropped",
+    severity: "warning",
+    line: instruction.line,
+    message: `removed \`${written}\`: it edits Alpine's package sources (/etc/apk), which Debian does not have; if it set a mirror, give apt one in /etc/apt/sources.list.d/debian.sources`,
+  });
+  return { kind: "drop", command };
+}
+
+/** A command other than apk, edited in place: BusyBox user commands, cp onto /etc/localtime, source, renamed paths. */
+function editCommand(instruction: Instruction, command: ShellCommand, state: StageState, out: Sink): void {
+  const line = instruction.line;
+  const name = command.words[0];
+  if (name?.text && BUSYBOX_USER_COMMANDS.has(name.text)) {
+    const user = convertUserCommand(command);
+    if (!user) {
+      const written = command.words.map((w) => w.raw).join(" ");
+      out.blockers.push({
+        id: "busybox-options-unknown",
+        severity: "action-needed",
+        line,
+        message: `\`${written}\`: BusyBox options dfmod cannot convert to useradd / groupadd`,
+      });
+      return;
+    }
+    out.edits.push(...replaceRange(instruction, command.start, command.end, user.text));
+    out.notes.push({ id: "busybox-user-converted", severity: "info", line, message: user.why });
+    return;
+  }
+  if (name?.text === "cp" && command.words[command.words.length - 1]?.text === "/etc/localtime") {
+    // On Debian /etc/localtime is a link to /usr/share/zoneinfo/Etc/UTC: cp would write through it.
+    if (command.words.some((w) => /^--remove-destination$|^-[a-zA-Z]*[fP]/.test(w.text ?? ""))) return;
+    out.edits.push(...replaceRange(instruction, name.end, name.end, " --remove-destination"));
+    out.notes.push({
+      id: "localtime-copy",
+      severity: "info",
+      line,
+      message:
+        "cp ... /etc/localtime -> cp --remove-destination: on Debian /etc/localtime is a link to /usr/share/zoneinfo/Etc/UTC, and cp would overwrite UTC's zone file through it",
+    });
+    return;
+  }
+  const to = name?.text === "source" ? "." : name?.text !== undefined ? renameFor(name.text, state) : undefined;
+  if (!name || to === undefined) return;
+  out.edits.push(...replaceRange(instruction, name.start, name.end, to));
+  out.notes.push(
+    to === "."
+      ? {
+          id: "source-to-dot",
+          severity: "info",
+          line,
+          message: "source -> .: RUN's shell on Debian is dash, which has no `source`",
+        }
+      : { id: "command-renamed", severity: "info", line, message: `${name.text} -> ${to}: where Debian has it` },
+  );
 }
 
 /** Converts one shell-form RUN of a migrated stage. */
@@ -457,7 +465,8 @@ function planDel(step: ApkStep, { specs, range }: ApkSpecs): Plan | undefined {
   const packages: string[] = [];
   for (const spec of specs) {
     const group = state.virtuals.get(spec);
-    if (group) packages.push(...group);
+    // apk keeps what the world file names outside the group (`apk add libxml2` before it).
+    if (group) packages.push(...group.filter((p) => !state.explicit?.has(p)));
     else if (spec.startsWith("."))
       return blockApk(step, `the virtual package ${spec} is not created by an apk add earlier in this stage`);
     else packages.push(...mapPackages([spec], state.python, "build", state.packages).packages);
@@ -501,6 +510,7 @@ function planAdd(step: ApkStep, { specs, versionRedirects, range }: ApkSpecs): P
     return blockApk(step, message, [...mapped.unknown].sort());
   }
   if (apk.virtual) state.virtuals.set(apk.virtual, mapped.packages);
+  else for (const p of mapped.packages) (state.explicit ??= new Set()).add(p);
   if (mapped.dropped.some((d) => d.why === UV_IMAGE)) state.uvImage = true;
   const pip = mapped.pip.length > 0 ? `pip install --no-cache-dir ${mapped.pip.join(" ")}` : undefined;
   noteConversion(step, mapped, pip);

@@ -292,9 +292,13 @@ function moveCodeCopy(work: Work, found: Found, prefix: number, manifests: Manif
   const depsRun = `${run.keywordText}${flags}${head}${install.depsOnly ? (head ? " && " : "") + install.depsOnly : ""}`;
   edits.push(insertBefore(run, [depsRun], run.indent));
   edits.push(insertBefore(run, [codeBlock], ""));
-  const removeSet = new Set<number>([...Array(keep + (chown ? 1 : 0)).keys()]);
-  if (removeSet.size > 0) edits.push(...editChain(run, script, removeSet)!);
+  const removeSet = new Set<number>([...Array(keep).keys()]);
+  const replace = new Map<number, string>(chown ? [[keep, folderChown(chown.spec, chown.dir)]] : []);
+  if (removeSet.size > 0 || replace.size > 0) edits.push(...editChain(run, script, removeSet, replace)!);
 }
+
+/** What is left of `chown -R SPEC DIR` once COPY --chown owns the copied files: the folder itself. */
+const folderChown = (spec: string, dir: string): string => `chown ${spec} ${dir}`;
 
 /** The code copy's block (comments and instruction), with `--chown=SPEC` when a chown folds into it. */
 function codeBlockText(copy: Instruction, chown: Chown | undefined, notes: NoteInput[]): string {
@@ -374,13 +378,13 @@ function note(notes: NoteInput[], chown: Chown, copy: Instruction): void {
     id: "chown-to-copy-chown",
     severity: "info",
     line: chown.line,
-    message: `\`chown -R ${chown.spec} ${chown.dir}\` -> COPY --chown=${copyChownSpec(chown.spec)}: a chown layer stores every copied file a second time`,
+    message: `\`chown -R ${chown.spec} ${chown.dir}\` -> COPY --chown=${copyChownSpec(chown.spec)}, and \`chown ${chown.spec} ${chown.dir}\` for the folder itself: a chown -R layer stores every copied file a second time`,
   });
   notes.push({
     id: "workdir-owner",
     severity: "warning",
     line: copy.line,
-    message: `${chown.dir} itself stays owned by root, and so does what was put in it before the code copy; if the app writes there at run time, add \`RUN chown ${chown.spec} ${chown.dir}\` (without -R)`,
+    message: `what was put in ${chown.dir} before the code copy stays owned by root; if the app writes there at run time, chown it (RUN chown -R ${chown.spec} on just that path)`,
   });
 }
 
@@ -418,7 +422,8 @@ function findChown(work: Work, run: Instruction | undefined, item: number, ancho
   const before = stage.instructions.slice(0, stage.instructions.indexOf(anchor) + 1);
   const creation = script.items.slice(0, users).map((i) => i.command!);
   if (!ownerExists(before, spec, creation)) return undefined;
-  const edits = editChain(run, script, new Set([...Array(at + 1).keys()]));
+  // The chown stays for the folder itself, without -R: the copied files get COPY --chown.
+  const edits = editChain(run, script, new Set([...Array(at).keys()]), new Map([[at, folderChown(spec, dir)]]));
   if (!edits) return undefined;
   const flags = run.logical.slice(run.keywordText.length, run.argsStart);
   // The RUN's comments (and its indentation) come along with the user creation.

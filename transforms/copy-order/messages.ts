@@ -5,7 +5,7 @@ export const messages: Record<string, MessageSchema> = {
   "chown-to-copy-chown": {
     severity: "info",
     description:
-      "A `chown -R` of the copied code became COPY --chown: a chown in a layer of its own stores every copied file a second time.",
+      "A `chown -R` of the copied code became COPY --chown, and a `chown` without -R of the folder itself (which COPY --chown does not change): a chown -R in a layer of its own stores every copied file a second time.",
   },
   "manifests-first": {
     severity: "info",
@@ -20,6 +20,6 @@ export const messages: Record<string, MessageSchema> = {
   "workdir-owner": {
     severity: "warning",
     description:
-      "COPY --chown changes the owner of the copied files, but not of the destination folder itself nor of what was put in it before the code copy: those stay owned by root. If the application writes there at run time, add `RUN chown USER DIR` (without -R).",
+      "COPY --chown changes the owner of the copied files, and the chown left without -R that of the folder itself, but what was put in the folder before the code copy stays owned by root. If the application writes there at run time, chown just that path.",
   },
 };

@@ -140,3 +140,14 @@ export function copiesToLocalBin(instructions: Instruction[]): boolean {
     (i) => (i.keyword === "COPY" || i.keyword === "ADD") && /^\/usr\/local\/bin(?:\/|$)/.test(i.copyDestination()),
   );
 }
+
+/** apt-get options whose value is the next word (`-o Dpkg::Options::=--force-confold`, `-t trixie`). */
+export const APT_VALUE_OPTIONS = new Set([
+  "-t",
+  "--target-release",
+  "--default-release",
+  "-o",
+  "--option",
+  "-c",
+  "--config-file",
+]);

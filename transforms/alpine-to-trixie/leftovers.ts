@@ -6,6 +6,7 @@
  */
 import type { Dockerfile, Stage } from "../../src/engine/dockerfile";
 import { baseStage } from "../../src/engine/stage";
+import { APT_VALUE_OPTIONS } from "../../src/engine/commands";
 import type { NoteInput } from "../../src/engine/types";
 import { parseImage } from "./images";
 import { baseName, runsOf } from "./commands-run";
@@ -28,16 +29,6 @@ export function baseFamily(file: Dockerfile, stage: Stage): Family {
 }
 
 const BUSYBOX_USER_OPTION = /^-[A-Za-z]*[SDHGhgsuk]$/;
-/** apt-get options whose value is the next word. */
-const APT_VALUE_OPTIONS = new Set([
-  "-t",
-  "--target-release",
-  "--default-release",
-  "-o",
-  "--option",
-  "-c",
-  "--config-file",
-]);
 
 /** The package names an `apt-get install` names (versions and options left out). */
 function aptPackages(words: (string | undefined)[]): string[] {

@@ -2,6 +2,7 @@
 import type { ShellCommand } from "../../src/engine/shell";
 import type { Instruction } from "../../src/engine/dockerfile";
 import {
+  APT_VALUE_OPTIONS,
   dependencyInstall,
   isCacheCleanup,
   parsePipInstall,
@@ -153,14 +154,27 @@ export function isBuildCommand(command: ShellCommand): boolean {
   return name === "set" || name === "true" || (name === "poetry" && sub === "config");
 }
 
-/** Packages an `apt-get install` names (options left out). */
-export function aptInstalls(command: ShellCommand): string[] {
+/**
+ * Packages an `apt-get install` names: options and their values left out, versions (`=1.2`) and
+ * architectures (`:amd64`) taken off. A word that is an expansion (`$(cat list)`, `$DEPS`) is
+ * undefined: dfmod cannot tell which packages it names.
+ */
+export function aptInstallWords(command: ShellCommand): (string | undefined)[] {
   const t = words(command);
   if ((t[0] !== "apt-get" && t[0] !== "apt") || !t.includes("install")) return [];
-  return t
-    .slice(t.indexOf("install") + 1)
-    .filter((w): w is string => w !== undefined && !w.startsWith("-"))
-    .map((w) => w.replace(/=.*$/, ""));
+  const out: (string | undefined)[] = [];
+  for (let i = 1; i < t.length; i++) {
+    const w = t[i];
+    if (w !== undefined && APT_VALUE_OPTIONS.has(w)) i++;
+    else if (i > t.indexOf("install") && (w === undefined || !w.startsWith("-")))
+      out.push(w?.replace(/=.*$/, "").replace(/:[a-z0-9]+$/, ""));
+  }
+  return out;
+}
+
+/** Packages an `apt-get install` names (expansions left out: see aptInstallWords). */
+export function aptInstalls(command: ShellCommand): string[] {
+  return aptInstallWords(command).filter((w): w is string => w !== undefined);
 }
 
 export function aptPurges(command: ShellCommand): string[] {

@@ -4,6 +4,7 @@ import type { Edit } from "../../src/engine/edits";
 import type { ShellCommand } from "../../src/engine/shell";
 import { dependencyInstall, isCacheCleanup, resolvePath } from "../../src/engine/commands";
 import {
+  aptInstallWords,
   aptInstalls,
   aptPurges,
   isAptOrApk,
@@ -59,6 +60,10 @@ export function placeAll(scene: Scene, build: Build, ownerRun: Instruction | und
     const role = roleOf(scene, build, instruction, { index, depsIndex, buildEnd, codeRoots, ownerRun });
     if (role === "builder" || role === "drop") {
       for (const command of instruction.shell()?.commands ?? []) {
+        if (aptInstallWords(command).includes(undefined))
+          throw new NotSplit(
+            `the apt-get install at line ${instruction.line} names packages through a shell expansion ($(...), \`...\`, $VAR): dfmod cannot tell which of them the runtime stage needs`,
+          );
         const installs = aptInstalls(command);
         placement.installed.push(...installs);
         if (installs.length > 0 && !withoutRecommends(command)) placement.recommends = true;

@@ -3,6 +3,8 @@
  * copy), where the virtual environment lives, and who owns it.
  */
 import type { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
+import * as path from "node:path";
+import type { BuildContext } from "../../src/engine/context";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context } from "../options";
 import { dependencyInstall, DependencyInstall, resolvePath, venvCreation } from "../../src/engine/commands";
@@ -60,6 +62,32 @@ export interface Build {
 
 type Found = { instruction: Instruction; install: DependencyInstall };
 
+/** The install puts the project itself in editable mode: `pip install -e .`, `uv sync` (without --no-editable), `poetry install`. */
+function editableProject(install: DependencyInstall): boolean {
+  if (install.tool === "pip" || install.tool === "uv-pip") return install.editables.length > 0;
+  if (!install.project) return false;
+  return install.tool === "poetry" || !install.options.hasFlag("--no-editable");
+}
+
+/** What marks a Python project that compiles native code (C, C++, Cython, Rust) when it is installed. */
+const NATIVE_BUILD =
+  /\bext_modules\b|\bExtension\(|ext-modules|\bcython|pybind11|scikit-build|meson-python|mesonpy|maturin|setuptools-rust|setuptools_rust|\bcffi_modules\b/i;
+
+/**
+ * Whether the project an editable install builds compiles native code, from its setup.py,
+ * setup.cfg and pyproject.toml in the build context (the editable paths' folders, and the root);
+ * without a build context (stdin) it is taken for pure Python, as most projects are.
+ */
+function nativeBuild(context: BuildContext | undefined, install: DependencyInstall): boolean {
+  if (!context) return false;
+  const folders = new Set([".", ...install.editables.filter((e) => !/^(?:\/|\.\.|[a-z+]+:)/.test(e))]);
+  return [...folders].some((dir) =>
+    ["setup.py", "setup.cfg", "pyproject.toml"].some((f) =>
+      NATIVE_BUILD.test(context.read(path.posix.join(dir.replace(/\[.*\]$/, ""), f)) ?? ""),
+    ),
+  );
+}
+
 /** pip's settings, as environment variables, that install somewhere other than the active environment. */
 const PIP_LOCATION_ENV = ["PIP_USER", "PIP_TARGET", "PIP_PREFIX", "PIP_ROOT"];
 
@@ -81,6 +109,11 @@ export function findBuild(scene: Scene): Build {
   if (own)
     throw new NotSplit(
       `the install at line ${own.instruction.line} puts the packages in a folder of its own (--target, --prefix or --root), not in the environment the runtime stage would copy`,
+    );
+  const editable = installs.find((i) => editableProject(i.install));
+  if (editable && nativeBuild(scene.ctx.context, editable.install))
+    throw new NotSplit(
+      `the install at line ${editable.instruction.line} installs the project in editable mode, and the project builds native code: the built files stay in the builder's source tree, which the runtime stage does not copy`,
     );
   const pipEnv = PIP_LOCATION_ENV.find((key) => pipLocationSet(envValue(scene, key)));
   if (pipEnv)

@@ -10,7 +10,7 @@ import { scriptsRun } from "../alpine-to-trixie/scripts";
 import { inBase } from "../alpine-to-trixie/packages";
 import { parseImage } from "../alpine-to-trixie/images";
 import { renames } from "../debian-to-trixie/renames";
-import { ownerExists } from "../../src/engine/stage";
+import { envPairs, ownerExists } from "../../src/engine/stage";
 import {
   aptInstalls,
   BUILD_TOOLS,
@@ -56,6 +56,31 @@ export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement)
         );
     }
   }
+  for (const script of runtimeScripts(scene)) {
+    const tool = commandIn(script.text, kept);
+    if (tool)
+      throw new NotSplit(
+        `${script.file}, which the ${script.instruction.keyword} at line ${script.instruction.line} runs, runs \`${tool}\`, which the split would keep in the builder stage, out of the final image: split the stage by hand`,
+        "warning",
+      );
+  }
+}
+
+/** The build context's scripts that the container runs (by ENTRYPOINT, CMD or HEALTHCHECK). */
+function runtimeScripts(scene: Scene): { file: string; text: string; instruction: Instruction }[] {
+  return scriptsRun(scene.stage, scene.ctx.context).filter((s) =>
+    ["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(s.instruction.keyword),
+  );
+}
+
+/** The first of `tools` a shell script runs as a command (at a line's start, after ; && || | ( or exec), comments left out. */
+function commandIn(text: string, tools: Set<string>): string | undefined {
+  for (const raw of text.split(/\r?\n/)) {
+    const code = raw.replace(/(^|\s)#.*$/, "");
+    for (const m of code.matchAll(/(?:^|[;&|(`]|\b(?:then|do|else|exec|if|while)\s)\s*(?:\S*\/)?([\w.+-]+)(?=\s|$|;)/g))
+      if (tools.has(m[1]!)) return m[1]!;
+  }
+  return undefined;
 }
 
 /**
@@ -65,6 +90,17 @@ export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement)
  */
 export function checkSystemPaths(scene: Scene, build: Build, venv: { path: string; created: boolean }): void {
   if (!venv.created) return;
+  // A later PATH that drops the one before, or puts /usr/local/bin first, hides the environment's python.
+  for (const i of scene.list.filter((x) => x.keyword === "ENV" && x.index > build.depsRun.index))
+    for (const pair of envPairs(i).filter((p) => p.key === "PATH")) {
+      const at = pair.value.search(/\$\{?PATH\b/);
+      const before = at === -1 ? pair.value : pair.value.slice(0, at);
+      if (at === -1 || /(?:^|:)\/usr\/local\/(?:s?bin)(?::|$)/.test(before))
+        throw new NotSplit(
+          `the ENV at line ${i.line} sets PATH so that ${at === -1 ? "it no longer has" : "/usr/local/bin comes before"} the virtual environment the install now goes into (${venv.path}/bin): change it, or split the stage by hand`,
+          "warning",
+        );
+    }
   const named = systemPathsNamed(scene.stage, scene.ctx.context, build.depsRun).find(
     (n) => !n.path.includes(venv.path),
   );
@@ -238,9 +274,10 @@ function healthcheckTools(scene: Scene, installed: string[], packages: string[],
  */
 export function gitAtRuntime(scene: Scene, { placed, installed, purged }: Placement, packages: RuntimePackages): void {
   if (!installed.includes("git") || purged.has("git")) return;
-  const runsGit = scene.list.some(
-    (i) => ["CMD", "ENTRYPOINT"].includes(i.keyword) && /(?:^|[\s"'\[;&|/])git(?:[\s"',\]]|$)/.test(i.args),
-  );
+  const runsGit =
+    scene.list.some(
+      (i) => ["CMD", "ENTRYPOINT"].includes(i.keyword) && /(?:^|[\s"'\[;&|/])git(?:[\s"',\]]|$)/.test(i.args),
+    ) || runtimeScripts(scene).some((s) => commandIn(s.text, new Set(["git"])) !== undefined);
   const afterInstall = !runsGit && gitAfterInstall(placed);
   if (runsGit || afterInstall) packages.add("git");
   scene.notes.push({

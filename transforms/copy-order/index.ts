@@ -16,6 +16,7 @@ import { stageFacts, type DependencyInstall, type StageFacts } from "../../src/e
 import {
   changePerStage,
   copyChownSpec,
+  envPairs,
   installTarget,
   ownerExists,
   recursiveChown,
@@ -153,6 +154,8 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
   // The manifests, as context-relative paths.
   const { run, install } = found;
   const dest = resolvePath(work.states.get(copy)!.workdir, copy.copyDestination());
+  const localIndex = localIndexEnv(stage, run);
+  if (localIndex) return leave(run.line, localIndex);
   const manifests = resolveManifests(install, work.states.get(run)!, dest, ctx.context);
   if (typeof manifests === "string") return leave(run.line, manifests);
   if (manifests.length === 0) return leave(run.line, "none of the files the install needs is in the build context");
@@ -550,6 +553,30 @@ function projectManifests(install: Install, context: BuildContext, rel: string, 
   return undefined;
 }
 
+/** pip's and uv's settings for where packages come from, as environment variables. */
+const INDEX_ENV = [
+  "PIP_FIND_LINKS",
+  "PIP_INDEX_URL",
+  "PIP_EXTRA_INDEX_URL",
+  "UV_FIND_LINKS",
+  "UV_INDEX_URL",
+  "UV_EXTRA_INDEX_URL",
+  "UV_INDEX",
+  "UV_DEFAULT_INDEX",
+];
+
+/** An ENV before the install that points pip or uv at a local folder (which may come with the code), as a reason. */
+function localIndexEnv(stage: Stage, run: Instruction): string | undefined {
+  for (const i of stage.instructions) {
+    if (i.index >= run.index) break;
+    if (i.keyword !== "ENV") continue;
+    for (const p of envPairs(i))
+      if (INDEX_ENV.includes(p.key) && !/^[a-z][a-z0-9+.-]*:\/\/(?!\/)/i.test(p.value))
+        return `ENV ${p.key} names a local folder (${p.value}), which the install reads and may come with the code`;
+  }
+  return undefined;
+}
+
 /** Context-relative manifests (files and folders), or a reason why they cannot be named. */
 function resolveManifests(
   install: Install,
@@ -575,10 +602,16 @@ function resolveManifests(
     if (!out.some((m) => m.path === rel)) out.push({ path: rel, directory: true });
     return undefined;
   };
-  for (const d of paths.map((p) => p.replace(/^file:/, ""))) {
+  // Local package sources on the command line: --find-links ./vendor, --index-url file:///app/wheels.
+  const sources = install.install.options
+    .flagValues("-f", "--find-links", "-i", "--index-url", "--extra-index-url", "--index", "--default-index")
+    .filter((v) => !/^[a-z][a-z0-9+.-]*:\/\/(?!\/)/i.test(v) || /^file:\/\/localhost\//.test(v))
+    .map((v) => v.replace(/^file:(?:\/\/(?:localhost)?)?/, ""));
+  for (const d of [...paths.map((p) => p.replace(/^file:/, "")), ...sources]) {
     const problem = addDirectory(d);
     if (problem) return problem;
   }
+
   const queue = reads.map((m) => resolvePath(state.workdir, m));
   while (queue.length > 0) {
     const abs = queue.shift()!;

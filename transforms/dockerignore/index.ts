@@ -5,7 +5,7 @@
  * (creating it when there is none), keeping what it already has.
  */
 import * as path from "node:path";
-import { isWholeContextCopy } from "../../src/engine/dockerfile";
+import { isWholeContextCopy, type Dockerfile } from "../../src/engine/dockerfile";
 import { BuildContext, folderContext } from "../../src/engine/context";
 import type { Context, Transform } from "../options";
 import { meta } from "./meta";
@@ -44,6 +44,25 @@ const VCS_VERSIONING: [RegExp, string][] = [
 
 const vcsOf = new WeakMap<BuildContext, string | null>();
 
+/** A RUN of the Dockerfile that runs git (`git rev-parse HEAD > VERSION`): it needs .git in the context. */
+function gitInBuild(file: Dockerfile): string | undefined {
+  const run = file.instructions.find(
+    (i) =>
+      i.keyword === "RUN" && (i.shell()?.commands ?? []).some((c) => /^(?:\S*\/)?git$/.test(c.words[0]?.text ?? "")),
+  );
+  return run && `the RUN at line ${run.line} runs git`;
+}
+
+/** Folders of ENTRIES that a COPY or ADD names as a source (`COPY .venv /app/.venv`): left in the context. */
+function copiedByName(file: Dockerfile): Set<string> {
+  const out = new Set<string>();
+  for (const i of file.instructions)
+    if ((i.keyword === "COPY" || i.keyword === "ADD") && !i.flag("from"))
+      for (const source of i.copySources())
+        for (const name of [".venv", "node_modules", ".git"]) if (source.split("/").includes(name)) out.add(name);
+  return out;
+}
+
 /** The tool that reads the project's version from git, if the context's project files name one (once per context). */
 function vcsVersioning(context: BuildContext): string | undefined {
   let tool = vcsOf.get(context);
@@ -80,11 +99,14 @@ export const dockerignore: Transform = {
     // There, but not readable (no permission, a FIFO): the run reports it as an error of that file.
     const unreadable = existing === undefined && where.present(name);
     const have = new Set((existing ?? "").split(/\r?\n/).map(normal));
-    // A version read from git (setuptools-scm, hatch-vcs...) needs .git in the context.
-    const vcs = have.has(".git") ? undefined : vcsVersioning(context);
+    // A version read from git (setuptools-scm, hatch-vcs...) needs .git in the context, and so
+    // does a RUN that runs git; a COPY that names .venv or node_modules needs them.
+    const tool = have.has(".git") ? undefined : vcsVersioning(context);
+    const vcs = have.has(".git") ? undefined : tool ? `${tool} reads the version from it` : gitInBuild(ctx.dockerfile);
+    const copied = copiedByName(ctx.dockerfile);
     const wanted = [
-      ...ENTRIES.filter((e) => !(vcs && e === ".git")),
-      ...(context.exists("package.json") ? ["node_modules"] : []),
+      ...ENTRIES.filter((e) => !(vcs && e === ".git") && !copied.has(normal(e))),
+      ...(context.exists("package.json") && !copied.has("node_modules") ? ["node_modules"] : []),
     ];
     const missing = wanted.filter((e) => !have.has(normal(e)));
     if (missing.length === 0) return undefined;
@@ -106,7 +128,7 @@ export const dockerignore: Transform = {
           message: unreadable
             ? `${name} is there but dfmod cannot read it, so it cannot add ${missing.join(", ")}: it is left as it is`
             : `${existing === undefined ? `created ${name} with` : `added to ${name}:`} ${missing.join(", ")}.${venv}${
-                vcs ? ` .git is left in: ${vcs} reads the version from it.` : ""
+                vcs ? ` .git is left in: ${vcs}.` : ""
               }`,
         },
       ],

@@ -347,6 +347,40 @@ function pythonMinorRuns(stage: Stage): NoteInput[] {
   return out;
 }
 
+/** The python3 of Alpine releases (3.11 to 3.23), by release. */
+const ALPINE_PYTHON: Record<string, string> = {
+  "3.11": "3.8",
+  "3.12": "3.8",
+  "3.13": "3.8",
+  "3.14": "3.9",
+  "3.15": "3.9",
+  "3.16": "3.10",
+  "3.17": "3.10",
+  "3.18": "3.11",
+  "3.19": "3.11",
+  "3.20": "3.12",
+  "3.21": "3.12",
+  "3.22": "3.12",
+  "3.23": "3.12",
+};
+
+/** An alpine:3.N stage's apk python3 becomes trixie's python3, another minor: a warning that says which. */
+function distroPythonMove(file: Dockerfile, stage: Stage): NoteInput[] {
+  const ref = parseImage(file.baseImage(baseStage(file, stage)));
+  const release = ref.name === "alpine" ? /^(3\.\d+)(?:\.\d+)?$/.exec(ref.tag ?? "")?.[1] : undefined;
+  const minor = release && ALPINE_PYTHON[release];
+  const trixie = TRIXIE_PYTHON.slice(6);
+  if (!minor || minor === trixie) return [];
+  return [
+    {
+      id: "distro-python-changes",
+      severity: "warning",
+      line: stage.from.line,
+      message: `python3 moves from ${minor} (Alpine ${release}) to ${trixie} (Debian trixie): pinned dependencies without ${trixie} wheels, and code that uses what Python removed since ${minor}${Number(minor.split(".")[1]) < 12 ? " (distutils and imp in 3.12, cgi, crypt and telnetlib in 3.13)" : " (cgi, crypt, telnetlib and the other modules 3.13 removed)"}, may fail${minor === "3.8" ? "" : `; build on python:${minor}-slim-trixie to keep ${minor}`}`,
+    },
+  ];
+}
+
 /** crond run by the stage (RUN, ENTRYPOINT, CMD, behind tini or su-exec): no Debian command does what it did. */
 function crondRuns(stage: Stage): NoteInput[] {
   const lines = new Set<number>();
@@ -374,6 +408,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
   };
   out.blockers.push(...alpineOnlyGroups(stage), ...crondRuns(stage), ...alpineImageCopies(ctx.dockerfile, stage));
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
+  if (!python && state.apkAdded.has("python3")) out.notes.push(...distroPythonMove(ctx.dockerfile, stage));
   for (const f of scripts.findings) {
     out.blockers.push({
       id: "script-uses-alpine",

@@ -103,6 +103,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The Alpine base image was pinned by digest, and a digest cannot survive a change of tag, so it was dropped. Pin the new image's digest again if you pin digests.",
   },
+  "distro-python-changes": {
+    severity: "warning",
+    description:
+      "An alpine:3.N stage that installs python3 with apk moves to Debian trixie's python3, 3.13, from the minor that Alpine release has (3.8 on 3.11 to 3.13, 3.12 on 3.20 and later). Pinned dependencies without 3.13 wheels, and code that uses modules Python has removed since, may fail. Building on python:3.N-slim-trixie keeps the minor.",
+  },
   "end-of-life": {
     severity: "warning",
     description:

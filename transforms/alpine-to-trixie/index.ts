@@ -18,7 +18,7 @@ import {
   venvActivation,
   venvCreation,
 } from "../../src/engine/commands";
-import { baseStage, copySourceStage, stagesBuiltOn, venvOnPath } from "../../src/engine/stage";
+import { baseStage, copySourceStage, envPairs, stagesBuiltOn, venvOnPath } from "../../src/engine/stage";
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage, type Migration, type PythonTarget } from "./images";
@@ -347,6 +347,27 @@ function pythonMinorRuns(stage: Stage): NoteInput[] {
   return out;
 }
 
+/**
+ * ENV LANG / LC_* naming a locale other than C or POSIX: musl accepts any name, glibc only the
+ * locales generated in the image, and Debian images have none but C.UTF-8 (setlocale fails).
+ */
+function localeSettings(stage: Stage): NoteInput[] {
+  const out: NoteInput[] = [];
+  for (const i of stage.instructions.filter((x) => x.keyword === "ENV"))
+    for (const p of envPairs(i)) {
+      const value = p.value.replace(/^["']|["']$/g, "");
+      if (!/^(?:LANG|LANGUAGE|LC_[A-Z]+)$/.test(p.key) || /^(?:C|POSIX|C\.UTF-?8|C\.utf-?8|)$/.test(value)) continue;
+      if (p.key === "LANGUAGE" || value.includes("$")) continue;
+      out.push({
+        id: "locale-not-generated",
+        severity: "warning",
+        line: i.line,
+        message: `${p.key}=${value}: Alpine's musl takes any locale name, Debian's glibc only locales generated in the image, and it has none but C.UTF-8; a program that sets the locale fails (Python: locale.Error). Use C.UTF-8, or install locales and generate it (localedef -i ${value.split(".")[0]} -f UTF-8 ${value})`,
+      });
+    }
+  return out;
+}
+
 /** The python3 of Alpine releases (3.11 to 3.23), by release. */
 const ALPINE_PYTHON: Record<string, string> = {
   "3.11": "3.8",
@@ -409,6 +430,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
   out.blockers.push(...alpineOnlyGroups(stage), ...crondRuns(stage), ...alpineImageCopies(ctx.dockerfile, stage));
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
   if (!python && state.apkAdded.has("python3")) out.notes.push(...distroPythonMove(ctx.dockerfile, stage));
+  out.notes.push(...localeSettings(stage));
   for (const f of scripts.findings) {
     out.blockers.push({
       id: "script-uses-alpine",

@@ -148,6 +148,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "This stage stays on Alpine while stages it copies files to or from would move to Debian; what is built against musl does not run on glibc, so none of them is migrated. Make this stage migratable (the note says why it is not), or stop copying files between them, then run dfmod again.",
   },
+  "locale-not-generated": {
+    severity: "warning",
+    description:
+      "ENV LANG or LC_* names a locale other than C or C.UTF-8. Alpine's musl accepts any locale name; Debian's glibc knows only the locales generated in the image, and its images have none but C.UTF-8, so a program that sets the locale fails (Python raises locale.Error). Use C.UTF-8, or install the locales package and generate the locale with localedef.",
+  },
   "localtime-copy": {
     severity: "info",
     description:

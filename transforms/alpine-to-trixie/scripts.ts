@@ -191,12 +191,30 @@ export function scriptsRun(
   const seen = new Set<string>();
   const runs = executedPaths(stage);
   const copies = runs.length > 0 ? contextCopies(stage) : [];
-  for (const { path: target, instruction } of runs) {
+  const states = stageStates(stage);
+  // The scripts those scripts run in turn (`exec /app/scripts/drop.sh "$@"`), as deep as they go.
+  for (let k = 0; k < runs.length; k++) {
+    const { path: target, instruction } = runs[k]!;
     const file = contextFileAt(copies, target, context);
     if (!file || seen.has(file)) continue;
     seen.add(file);
     const text = context.read(file);
-    if (text !== undefined) out.push({ file, text, instruction });
+    if (text === undefined) continue;
+    out.push({ file, text, instruction });
+    for (const next of pathsRunBy(text))
+      runs.push({ path: resolvePath(states.get(instruction)!.workdir, next), instruction });
+  }
+  return out;
+}
+
+/** Paths a shell script runs as commands (`./bin/x`, `/app/scripts/y.sh`, `sh ./z.sh`), comments left out. */
+function pathsRunBy(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split(/\r?\n/).slice(1)) {
+    const code = raw.replace(/(^|\s)#.*$/, "");
+    const command =
+      /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:(?:\/bin\/)?(?:sh|bash|dash|ash)\s+)?((?:\.{1,2})?\/[\w./-]+)/g;
+    for (const m of code.matchAll(command)) if (!m[1]!.includes("$")) out.push(m[1]!);
   }
   return out;
 }

@@ -368,6 +368,30 @@ function localeSettings(stage: Stage): NoteInput[] {
   return out;
 }
 
+/**
+ * BusyBox adduser without -u in a stage with a VOLUME: BusyBox numbers users from 100 up (system
+ * users) or 1000 up, useradd --system from 999 down, so files a volume kept from the Alpine image
+ * belong to another uid than the user's on Debian.
+ */
+function uidsOnVolumes(stage: Stage): NoteInput[] {
+  if (!stage.instructions.some((i) => i.keyword === "VOLUME")) return [];
+  for (const i of stage.instructions)
+    for (const c of i.shell()?.commands ?? []) {
+      const w = c.words.map((x) => x.text ?? "");
+      if (w[0] !== "adduser" || !w.some((x) => /^-[A-Za-z]*S/.test(x))) continue;
+      if (w.some((x) => /^-[A-Za-z]*u/.test(x) || x.startsWith("--uid"))) continue;
+      return [
+        {
+          id: "user-uid-changes",
+          severity: "warning",
+          line: i.line,
+          message: `\`${w.join(" ")}\` gives no uid: BusyBox numbered the system user from 100 up, useradd --system numbers it from 999 down, so files a volume of the stage kept from the Alpine image belong to another uid; give the user its old uid (-u) if volumes outlive the image`,
+        },
+      ];
+    }
+  return [];
+}
+
 /** The python3 of Alpine releases (3.11 to 3.23), by release. */
 const ALPINE_PYTHON: Record<string, string> = {
   "3.11": "3.8",
@@ -430,7 +454,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
   out.blockers.push(...alpineOnlyGroups(stage), ...crondRuns(stage), ...alpineImageCopies(ctx.dockerfile, stage));
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
   if (!python && state.apkAdded.has("python3")) out.notes.push(...distroPythonMove(ctx.dockerfile, stage));
-  out.notes.push(...localeSettings(stage));
+  out.notes.push(...localeSettings(stage), ...uidsOnVolumes(stage));
   for (const f of scripts.findings) {
     out.blockers.push({
       id: "script-uses-alpine",

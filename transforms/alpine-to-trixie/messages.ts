@@ -255,6 +255,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "Debian has no uv package: in place of `apk add uv`, the stage copies the static uv binary from the uv image (ghcr.io/astral-sh/uv).",
   },
+  "user-uid-changes": {
+    severity: "warning",
+    description:
+      "A stage with a VOLUME creates a system user with BusyBox `adduser -S` and no uid. BusyBox numbered it from 100 up, Debian's useradd --system numbers it from 999 down, so files a volume kept from the Alpine image belong to another uid than the user's. Give the user its old uid (-u) if volumes outlive the image.",
+  },
   "version-pins-dropped": {
     severity: "warning",
     description:

@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import type { BuildContext } from "../../src/engine/context";
-import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import { memo, type Instruction, type Stage } from "../../src/engine/dockerfile";
 import { resolvePath } from "../../src/engine/commands";
 import { stageStates } from "../../src/engine/stage";
 import { baseName, runsOf, unwrap } from "./commands-run";
@@ -186,8 +186,15 @@ export function scriptsRun(
   stage: Stage,
   context: BuildContext | undefined,
 ): { file: string; text: string; instruction: Instruction }[] {
+  // Once per parse: a parse belongs to one build context.
+  return context ? memo(stage, "scriptsRun", () => uncachedScriptsRun(stage, context)) : [];
+}
+
+function uncachedScriptsRun(
+  stage: Stage,
+  context: BuildContext,
+): { file: string; text: string; instruction: Instruction }[] {
   const out: { file: string; text: string; instruction: Instruction }[] = [];
-  if (!context) return out;
   const seen = new Set<string>();
   const runs = executedPaths(stage);
   const copies = runs.length > 0 ? contextCopies(stage) : [];

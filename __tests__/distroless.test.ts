@@ -2,7 +2,7 @@
 import { runPipeline } from "../src/engine/pipeline";
 import { initShell } from "../src/engine/shell";
 import { defaultOptions, transformById } from "../transforms";
-import { allowsVersion } from "../transforms/multi-stage/requires-python";
+import { allowsVersion } from "../transforms/pep440";
 
 beforeAll(async () => {
   await initShell();

@@ -11,6 +11,7 @@ import type { MessageSchema, NoteInput, OptionSchema } from "../src/engine/types
 import { baseStage } from "../src/engine/stage";
 import { parseImage, PYTHON_PATCHES } from "./alpine-to-trixie/images";
 import { replaceRange } from "../src/engine/fixer";
+import { allowsVersion } from "./pep440";
 
 /** Python minors (3.N) with an official python:3.N-slim-trixie image. */
 export const TRIXIE_MINORS = [9, 10, 11, 12, 13, 14];
@@ -263,7 +264,7 @@ function targetConflict(
 ): { line: number; what: string } | undefined {
   const firstLine = file.stages[0]?.from.line ?? 1;
   const required = context && requiresPython(context);
-  if (required && !allows(required.spec, [3, target, PYTHON_PATCHES[`3.${target}`] ?? 0]))
+  if (required && !allowsVersion(required.spec, [3, target, PYTHON_PATCHES[`3.${target}`] ?? 0], "allows"))
     return { line: firstLine, what: `${required.file} requires Python ${required.spec}, which 3.${target} is not` };
   const pinned = context?.read(".python-version");
   const minor =
@@ -330,40 +331,4 @@ function requiresPython(context: BuildContext): { file: string; spec: string } |
     if (r) return { file, spec: r[1]!.trim() };
   }
   return undefined;
-}
-
-/** Whether a version (3, minor, patch) meets a PEP 440 specifier set; a clause dfmod cannot read allows it. */
-export function allows(spec: string, version: number[]): boolean {
-  const cmp = (a: number[], b: number[]): number => {
-    for (let k = 0; k < Math.max(a.length, b.length); k++) {
-      const d = (a[k] ?? 0) - (b[k] ?? 0);
-      if (d !== 0) return d;
-    }
-    return 0;
-  };
-  return spec.split(",").every((clause) => {
-    const m = /^\s*(===|==|!=|~=|<=|>=|<|>)\s*([\d.]+)(\.\*)?\s*$/.exec(clause);
-    if (!m) return true;
-    const [, op, raw, star] = m;
-    const v = raw!.split(".").map(Number);
-    const prefix = (): boolean => v.every((n, k) => version[k] === n);
-    switch (op) {
-      case "==":
-      case "===":
-        return star ? prefix() : cmp(version, v) === 0;
-      case "!=":
-        return star ? !prefix() : cmp(version, v) !== 0;
-      case "<":
-        return cmp(version, v) < 0;
-      case "<=":
-        return cmp(version, v) <= 0;
-      case ">":
-        return cmp(version, v) > 0;
-      case ">=":
-        return cmp(version, v) >= 0;
-      default:
-        // ~=X.Y: >= X.Y and == X.*; ~=X.Y.Z: >= X.Y.Z and == X.Y.*
-        return cmp(version, v) >= 0 && v.slice(0, -1).every((n, k) => version[k] === n);
-    }
-  });
 }

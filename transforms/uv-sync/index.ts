@@ -12,7 +12,7 @@ import { packageName, resolvePath } from "../../src/engine/commands";
 import { stageFacts, type CommandFacts, type DependencyInstall, type StageFacts } from "../../src/engine/facts";
 import { changePerStage, envPairs, stageStates, type StageState } from "../../src/engine/stage";
 import { meta } from "./meta";
-import { allowsVersion } from "../multi-stage/requires-python";
+import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
 import { editChain, insertAfter, insertBefore, removeInstruction, replaceRange } from "../../src/engine/fixer";
 

@@ -21,7 +21,7 @@ import {
 import { baseStage, copySourceStage, envPairs, stagesBuiltOn, venvOnPath } from "../../src/engine/stage";
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { mapPackages, parseApk } from "./apk";
-import { migrateImage, parseImage, type Migration, type PythonTarget } from "./images";
+import { migrateImage, parseImage, type ImageRef, type Migration, type PythonTarget } from "./images";
 import { imageMinor, pinEdits, pythonRefusal, targetMinor } from "../python-version";
 import { tagFromArgs } from "../tag-args";
 import { leftovers } from "./leftovers";
@@ -410,8 +410,7 @@ const ALPINE_PYTHON: Record<string, string> = {
 };
 
 /** An alpine:3.N stage's apk python3 becomes trixie's python3, another minor: a warning that says which. */
-function distroPythonMove(file: Dockerfile, stage: Stage): NoteInput[] {
-  const ref = parseImage(file.baseImage(baseStage(file, stage)));
+function distroPythonMove(ref: ImageRef, stage: Stage): NoteInput[] {
   const release = ref.name === "alpine" ? /^(3\.\d+)(?:\.\d+)?$/.exec(ref.tag ?? "")?.[1] : undefined;
   const minor = release && ALPINE_PYTHON[release];
   const trixie = TRIXIE_PYTHON.slice(6);
@@ -443,17 +442,19 @@ function crondRuns(stage: Stage): NoteInput[] {
 
 function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): void {
   const scripts = contextScripts(stage, ctx.context);
+  // The image the stage is built on, through the stages of the file it is built on.
+  const base = parseImage(ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
   const state: StageState = {
     python,
     packages: ctx.options.packages,
     virtuals: new Map(),
     pending: missingTools(stage, python, scripts.tools, ctx.options.packages),
     apkAdded: apkAdded(ctx.dockerfile, stage),
-    bareDebian: parseImage(ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage))).name === "alpine",
+    bareDebian: base.name === "alpine",
   };
   out.blockers.push(...alpineOnlyGroups(stage), ...crondRuns(stage), ...alpineImageCopies(ctx.dockerfile, stage));
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
-  if (!python && state.apkAdded.has("python3")) out.notes.push(...distroPythonMove(ctx.dockerfile, stage));
+  if (!python && state.apkAdded.has("python3")) out.notes.push(...distroPythonMove(base, stage));
   out.notes.push(...localeSettings(stage), ...uidsOnVolumes(stage));
   for (const f of scripts.findings) {
     out.blockers.push({
@@ -492,7 +493,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
   if (state.pending.packages.length > 0) {
     const packages = [...state.pending.packages];
     // This RUN goes first in the stage: before any install that added ca-certificates.
-    if (addCertificates(packages, { ...state, certificates: false })) noteCertificates(out, stage.from.line);
+    if (addCertificates(packages, state.bareDebian)) noteCertificates(out, stage.from.line);
     out.edits.push(insertAfter(stage.from, [aptInstallRun(packages)]));
     out.notes.push({
       id: "busybox-tools-added",

@@ -273,11 +273,15 @@ export function convertRun(ctx: Context, instruction: Instruction, state: StageS
     }
   }
   addPending(instruction, plans, state, out);
-  for (const plan of plans)
-    if (plan.kind === "apt" && plan.verb === "install" && addCertificates(plan.packages, state)) {
+  // The stage's first install of ca-certificates or an https client has it from then on.
+  for (const plan of plans) {
+    if (plan.kind !== "apt" || plan.verb !== "install" || state.certificates) continue;
+    if (addCertificates(plan.packages, state.bareDebian)) {
       plan.extra = [...(plan.extra ?? []), "ca-certificates"];
       noteCertificates(out, line);
     }
+    state.certificates = plan.packages.includes("ca-certificates");
+  }
   const removeItems = writePlans(instruction, script, plans, out);
   const wholeRunGoes = removeItems.size > 0 && removeItems.size === script.items.length;
   if (!wholeRunGoes) out.edits.push(...flagEdits);
@@ -534,18 +538,13 @@ const HTTPS_CLIENTS = new Set(["curl", "wget", "git", "aria2", "httpie"]);
 /**
  * Every Alpine image has its CA bundle; debian:trixie-slim has none, and apt installs it with curl,
  * wget or git only as a recommendation, which --no-install-recommends leaves out. On a stage built on
- * alpine:* (now debian:*), the stage's first install of one of them gets ca-certificates too (pushed onto
- * `packages`); true when it was added.
+ * alpine:* (now debian:*), an install of one of them without ca-certificates gets it too (pushed
+ * onto `packages`); true when it was added.
  */
-export function addCertificates(packages: string[], state: StageState): boolean {
-  if (!state.bareDebian || state.certificates) return false;
-  if (packages.includes("ca-certificates")) state.certificates = true;
-  else if (packages.some((p) => HTTPS_CLIENTS.has(p))) {
-    packages.push("ca-certificates");
-    state.certificates = true;
-    return true;
-  }
-  return false;
+export function addCertificates(packages: string[], bareDebian: boolean): boolean {
+  if (!bareDebian || packages.includes("ca-certificates") || !packages.some((p) => HTTPS_CLIENTS.has(p))) return false;
+  packages.push("ca-certificates");
+  return true;
 }
 
 export function noteCertificates(out: Sink, line: number): void {

@@ -553,6 +553,12 @@ function projectManifests(install: Install, context: BuildContext, rel: string, 
   return undefined;
 }
 
+/** The folder a package source names (`./vendor`, `file:///app/wheels`), or undefined for a remote index. */
+function localSource(value: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\/(?!\/)/i.test(value) && !/^file:\/\/localhost\//.test(value)) return undefined;
+  return value.replace(/^file:(?:\/\/(?:localhost)?)?/, "");
+}
+
 /** pip's and uv's settings for where packages come from, as environment variables. */
 const INDEX_ENV = [
   "PIP_FIND_LINKS",
@@ -571,7 +577,7 @@ function localIndexEnv(stage: Stage, run: Instruction): string | undefined {
     if (i.index >= run.index) break;
     if (i.keyword !== "ENV") continue;
     for (const p of envPairs(i))
-      if (INDEX_ENV.includes(p.key) && !/^[a-z][a-z0-9+.-]*:\/\/(?!\/)/i.test(p.value))
+      if (INDEX_ENV.includes(p.key) && localSource(p.value) !== undefined)
         return `ENV ${p.key} names a local folder (${p.value}), which the install reads and may come with the code`;
   }
   return undefined;
@@ -605,8 +611,7 @@ function resolveManifests(
   // Local package sources on the command line: --find-links ./vendor, --index-url file:///app/wheels.
   const sources = install.install.options
     .flagValues("-f", "--find-links", "-i", "--index-url", "--extra-index-url", "--index", "--default-index")
-    .filter((v) => !/^[a-z][a-z0-9+.-]*:\/\/(?!\/)/i.test(v) || /^file:\/\/localhost\//.test(v))
-    .map((v) => v.replace(/^file:(?:\/\/(?:localhost)?)?/, ""));
+    .flatMap((v) => localSource(v) ?? []);
   for (const d of [...paths.map((p) => p.replace(/^file:/, "")), ...sources]) {
     const problem = addDirectory(d);
     if (problem) return problem;

@@ -44,8 +44,13 @@ const VCS_VERSIONING: [RegExp, string][] = [
 
 const vcsOf = new WeakMap<BuildContext, string | null>();
 
-/** A RUN of the Dockerfile that runs git (`git rev-parse HEAD > VERSION`): it needs .git in the context. */
-function gitInBuild(file: Dockerfile): string | undefined {
+/**
+ * Why the build needs .git in its context, or undefined: a tool that reads the project's version from
+ * git (setuptools-scm...), or a RUN that runs git (`git rev-parse HEAD > VERSION`).
+ */
+function gitNeeded(context: BuildContext, file: Dockerfile): string | undefined {
+  const tool = vcsVersioning(context);
+  if (tool) return `${tool} reads the version from it`;
   const run = file.instructions.find(
     (i) =>
       i.keyword === "RUN" && (i.shell()?.commands ?? []).some((c) => /^(?:\S*\/)?git$/.test(c.words[0]?.text ?? "")),
@@ -101,8 +106,7 @@ export const dockerignore: Transform = {
     const have = new Set((existing ?? "").split(/\r?\n/).map(normal));
     // A version read from git (setuptools-scm, hatch-vcs...) needs .git in the context, and so
     // does a RUN that runs git; a COPY that names .venv or node_modules needs them.
-    const tool = have.has(".git") ? undefined : vcsVersioning(context);
-    const vcs = have.has(".git") ? undefined : tool ? `${tool} reads the version from it` : gitInBuild(ctx.dockerfile);
+    const vcs = have.has(".git") ? undefined : gitNeeded(context, ctx.dockerfile);
     const copied = copiedByName(ctx.dockerfile);
     const wanted = [
       ...ENTRIES.filter((e) => !(vcs && e === ".git") && !copied.has(normal(e))),

@@ -27,6 +27,9 @@ import type { Placed, Placement } from "./place";
 
 const UV_IMAGE = /astral-sh\/uv/;
 
+/** Instructions whose commands the container runs, not the build. */
+const AT_RUN = new Set(["CMD", "ENTRYPOINT", "HEALTHCHECK"]);
+
 /** A RUN of the runtime stage that compiles needs the builder's tools: the stage is not split. */
 export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement): void {
   const builderOnly = new Set(installed.filter((p) => BUILD_TOOLS.has(p)).flatMap((p) => TOOL_COMMANDS[p] ?? [p]));
@@ -46,7 +49,7 @@ export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement)
   const kept = new Set([...builderOnly, "poetry", "pipenv"]);
   kept.delete("git");
   for (const instruction of scene.list) {
-    if (!["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(instruction.keyword)) continue;
+    if (!AT_RUN.has(instruction.keyword)) continue;
     for (const run of runsOf(instruction)) {
       const tool = needsBuilder(run.words, kept);
       if (tool)
@@ -68,9 +71,7 @@ export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement)
 
 /** The build context's scripts that the container runs (by ENTRYPOINT, CMD or HEALTHCHECK). */
 function runtimeScripts(scene: Scene): { file: string; text: string; instruction: Instruction }[] {
-  return scriptsRun(scene.stage, scene.ctx.context).filter((s) =>
-    ["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(s.instruction.keyword),
-  );
+  return scriptsRun(scene.stage, scene.ctx.context).filter((s) => AT_RUN.has(s.instruction.keyword));
 }
 
 /** The first of `tools` a shell script runs as a command (at a line's start, after ; && || | ( or exec), comments left out. */
@@ -125,18 +126,14 @@ export function systemPathsNamed(
   const binCopied = copiesToLocalBin(list);
   const out: { path: string; where: string }[] = [];
   for (const instruction of list) {
-    const atRun = ["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(instruction.keyword);
+    const atRun = AT_RUN.has(instruction.keyword);
     if (!atRun && instruction.index <= install.index) continue;
     if (instruction.keyword === "COPY" || instruction.keyword === "ADD") continue;
     const path = systemPythonPath(instruction.logical.slice(instruction.argsStart), binCopied);
     if (path) out.push({ path, where: `the ${instruction.keyword} at line ${instruction.line}` });
   }
   for (const script of scriptsRun(stage, context)) {
-    if (
-      !["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(script.instruction.keyword) &&
-      script.instruction.index <= install.index
-    )
-      continue;
+    if (!AT_RUN.has(script.instruction.keyword) && script.instruction.index <= install.index) continue;
     const code = script.text
       .split(/\r?\n/)
       // Comments go, but not the #! line: `#!/usr/local/bin/python` runs the image's own Python.

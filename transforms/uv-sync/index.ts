@@ -139,25 +139,35 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
     return;
   }
   const conversions = findConversions(work);
-  const other = conversions.length > 0 ? otherInstall(work, conversions) : undefined;
-  const named =
-    conversions.length > 0 ? systemPathsNamed(stage, ctx.context, conversions[0]!.fact.instruction)[0] : undefined;
-  if (named && !other) {
-    notes.push({
-      id: "system-path-left",
-      severity: "warning",
-      line: conversions[0]!.fact.instruction.line,
-      message: `\`uv pip install\` left as it is: ${named.where} names ${named.path}, where the install put things; uv sync installs into a virtual environment instead. Change the path, then run dfmod again`,
-    });
-  } else if (other) {
-    notes.push({
+  const left = conversions.length > 0 ? conversionsLeft(work, conversions) : undefined;
+  if (left) notes.push(left);
+  else if (conversions.length > 0) convertInstalls(work, conversions);
+  applyChainEdits(work);
+}
+
+/**
+ * Why the stage's uv pip installs stay as they are, as a note, or undefined: another pip install
+ * beside them, or a path of the image's own Python that the stage names after them.
+ */
+function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | undefined {
+  const line = conversions[0]!.fact.instruction.line;
+  const other = otherInstall(work, conversions);
+  if (other)
+    return {
       id: "other-install-left",
       severity: "warning",
-      line: conversions[0]!.fact.instruction.line,
+      line,
       message: `\`uv pip install\` left as it is: the stage also installs with \`${other.text}\` (line ${other.line}), which would not go into the virtual environment uv sync makes (it has no pip, and \`--system\` means the image's Python). Install everything through uv sync, then run dfmod again`,
-    });
-  } else if (conversions.length > 0) convertInstalls(work, conversions);
-  applyChainEdits(work);
+    };
+  const named = systemPathsNamed(work.stage, work.ctx.context, conversions[0]!.fact.instruction)[0];
+  if (named)
+    return {
+      id: "system-path-left",
+      severity: "warning",
+      line,
+      message: `\`uv pip install\` left as it is: ${named.where} names ${named.path}, where the install put things; uv sync installs into a virtual environment instead. Change the path, then run dfmod again`,
+    };
+  return undefined;
 }
 
 /** An install of dependencies with pip or uv pip that is not one of the conversions (`pip install --no-deps .` after them). */
@@ -185,11 +195,14 @@ function olderUv(file: Dockerfile, stage: Stage): string | undefined {
     .map((image) => image.slice(UV_IMAGE.length + 1));
   for (const i of stage.instructions)
     if (i.keyword === "RUN") versions.push(...[...i.args.matchAll(/\buv==([0-9][0-9.]*)/g)].map((m) => m[1]!));
-  return versions.find((v) => {
-    const m = /^0\.(\d+)(?:[.-]|$)/.exec(v);
-    return m !== null && Number(m[1]) < 4;
-  });
+  return versions.find(olderThan04);
 }
+
+/** A uv version (or image tag: `0.2.37-python3.12-alpine`) older than 0.4. */
+const olderThan04 = (version: string): boolean => {
+  const m = /^0\.(\d+)(?:[.-]|$)/.exec(version);
+  return m !== null && Number(m[1]) < 4;
+};
 
 /**
  * 1. `pip install uv` -> COPY --from the uv image (independent of the lockfile), when the stage
@@ -272,8 +285,6 @@ const specifierOf = (spec: string): string =>
 const numbersOf = (version: string): number[] | undefined =>
   /^\d+(?:\.\d+)*$/.test(version) ? version.split(".").map(Number) : undefined;
 
-const older = (version: number[]): boolean => version[0] === 0 && (version[1] ?? 0) < 4;
-
 /**
  * The uv image tag that stands for a `pip install uv` requirement: its exact pin, or the default
  * when it has none or its range allows the default; else why none does (a pin older than 0.4, whose
@@ -283,18 +294,15 @@ function uvImageVersion(spec: string, fallback: string): { tag: string } | { why
   const specifier = specifierOf(spec);
   if (specifier === "") return { tag: fallback };
   const exact = /^===?\s*([0-9][0-9A-Za-z.]*)$/.exec(specifier)?.[1];
-  if (exact !== undefined) {
-    const numbers = numbersOf(exact);
-    return numbers && older(numbers) ? { why: `uv ${exact} is older than 0.4` } : { tag: exact };
-  }
+  if (exact !== undefined) return olderThan04(exact) ? { why: `uv ${exact} is older than 0.4` } : { tag: exact };
   const wanted = numbersOf(fallback);
   if (wanted && allowsVersion(specifier, wanted)) return { tag: fallback };
   return { why: `it asks for uv ${specifier}, which uv ${fallback} (the image dfmod would copy) does not meet` };
 }
 
 /**
- * A `pip install uv` of the stage whose version dfmod cannot tell is 0.4 or newer: a range that
- * does not take the default image's version (`uv<0.5`, `uv~=0.4.0`). Its uv pip install stays.
+ * A `pip install uv` of the stage that no uv image stands for (`uv<0.5`, `uv~=0.4.0`; an old pin
+ * olderUv names first): dfmod cannot tell its uv is 0.4 or newer, so its uv pip install stays.
  */
 function uvRange(work: Work): string | undefined {
   for (const instruction of work.stage.instructions)
@@ -302,8 +310,7 @@ function uvRange(work: Work): string | undefined {
       const install = fact.install;
       if (!install || !isUvSelfInstall(install)) continue;
       const spec = install.packages.find((p) => packageName(p) === "uv") ?? "uv";
-      const version = uvImageVersion(spec, work.ctx.options.uvVersion);
-      if ("why" in version && !/^===?/.test(specifierOf(spec))) return `uv${specifierOf(spec)}`;
+      if ("why" in uvImageVersion(spec, work.ctx.options.uvVersion)) return `uv${specifierOf(spec)}`;
     }
   return undefined;
 }

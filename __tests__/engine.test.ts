@@ -231,4 +231,33 @@ describe("pipeline", () => {
   test("a file without a final newline stays without one", () => {
     expect(runPipeline("FROM x\nRUN a", "\n", [appendUser], input).output).toBe("FROM x\nRUN a\nUSER app");
   });
+
+  test("a file with lower-case keywords gets lower-case keywords in what transforms add", () => {
+    const result = runPipeline("from x\n  run a # RUN\n", "\n", [appendUser, noteOnUser], input);
+    expect(result.output).toBe("from x\n  run a # RUN\n  user app\n");
+    expect(result.notes.map((n) => n.id)).toEqual(["m", "seen"]);
+  });
+
+  test("a file that indents every instruction but FROM gets new instructions indented", () => {
+    const appendRaw: Transform = {
+      id: "append-raw",
+      summary: "test transform",
+      meta: TEST_META,
+      apply(ctx) {
+        const end = ctx.dockerfile.text.length;
+        if (ctx.dockerfile.instructions.some((i) => i.keyword === "EXPOSE")) return undefined;
+        return { edits: [{ start: end, end, text: "EXPOSE 80\nEXPOSE 81\n" }], notes: [], declares: ["expose"] };
+      },
+    };
+    expect(runPipeline("FROM x\n\tRUN a\n", "\n", [appendRaw], input).output).toBe(
+      "FROM x\n\tRUN a\n\tEXPOSE 80\n\tEXPOSE 81\n",
+    );
+    expect(runPipeline("FROM x\n\tRUN a\nRUN b\n", "\n", [appendRaw], input).output).toBe(
+      "FROM x\n\tRUN a\nRUN b\nEXPOSE 80\nEXPOSE 81\n",
+    );
+  });
+
+  test("a file that mixes cases gets the keywords as transforms write them", () => {
+    expect(runPipeline("FROM x\nrun a\n", "\n", [appendUser], input).output).toBe("FROM x\nrun a\nUSER app\n");
+  });
 });

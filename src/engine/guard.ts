@@ -60,7 +60,7 @@ function lastStartingBy(instructions: Instruction[], offset: number): number {
 }
 
 /** The instruction an edit works inside, or undefined for an edit between instructions. */
-function inside(edit: Edit, instructions: Instruction[]): Instruction | undefined {
+export function insideInstruction(edit: Edit, instructions: Instruction[]): Instruction | undefined {
   const i = instructions[lastStartingBy(instructions, edit.start)];
   if (i && edit.start >= i.start && edit.end <= i.end) {
     const insertion = edit.start === edit.end;
@@ -87,7 +87,7 @@ export function intendedInstructions(
   const within = new Map<Instruction, Edit[]>();
   const between: Edit[] = [];
   for (const edit of edits) {
-    const owner = inside(edit, file.instructions);
+    const owner = insideInstruction(edit, file.instructions);
     if (owner) within.set(owner, [...(within.get(owner) ?? []), edit]);
     else between.push(edit);
   }

@@ -1,6 +1,7 @@
-import { Dockerfile } from "./dockerfile";
-import { applyEditsWithMap } from "./edits";
-import { checkImage, checkStructure, GuardError } from "./guard";
+import { Dockerfile, type Instruction } from "./dockerfile";
+import { applyEditsWithMap, type Edit } from "./edits";
+import { checkImage, checkStructure, GuardError, insideInstruction } from "./guard";
+import { scan } from "./scan";
 import { imageConfig, ImageConfig } from "./image";
 import type { BuildContext } from "./context";
 import { applyTransform, type ReportedNote } from "./apply";
@@ -45,6 +46,61 @@ function keepNotes(
   }
 }
 
+/** How the input writes instructions: new ones are written the same way. */
+interface Style {
+  /** Every keyword is lower case (`from`, `run`). */
+  lower: boolean;
+  /** Every instruction but FROM is indented. */
+  indented: boolean;
+}
+
+const isLower = (i: Instruction): boolean => i.keywordText === i.keywordText.toLowerCase();
+
+/** The blanks before an instruction's keyword on its line. */
+function indentOf(file: Dockerfile, i: Instruction): string {
+  return file.text.slice(file.text.lastIndexOf("\n", i.start - 1) + 1, i.start);
+}
+
+function styleOf(file: Dockerfile): Style {
+  const body = file.instructions.filter((i) => i.keyword !== "FROM");
+  return {
+    lower: file.instructions.every(isLower),
+    indented: body.length > 0 && body.every((i) => /^[ \t]+$/.test(indentOf(file, i))),
+  };
+}
+
+/**
+ * The edits with the instructions they put between others written in the file's style, as a
+ * formatter keeps a file's style: transforms write keywords in upper case at the start of a line.
+ * A file whose every keyword is lower case gets new keywords in lower case (any other mix of cases
+ * gets them as the transforms wrote them), and a file that indents every instruction but FROM gets
+ * new ones indented as the instruction before them. An edit inside an instruction (a transform
+ * that renames a keyword on purpose) is left as it is.
+ */
+function inFileStyle(file: Dockerfile, edits: Edit[], style: Style): Edit[] {
+  if (!style.lower && !style.indented) return edits;
+  return edits.map((edit) => {
+    if (edit.text === "" || insideInstruction(edit, file.instructions)) return edit;
+    const previous = file.instructions.filter((i) => i.start < edit.start).pop();
+    let indent = previous && previous.keyword !== "FROM" ? indentOf(file, previous) : "";
+    if (!/^[ \t]*$/.test(indent)) indent = "";
+    if (indent === "")
+      indent = file.instructions.filter((i) => i.keyword !== "FROM").map((i) => indentOf(file, i))[0] ?? "";
+    const atLineStart = edit.start === 0 || file.text[edit.start - 1] === "\n";
+    let text = "";
+    let pos = 0;
+    for (const i of scan(edit.text, file.escape).instructions) {
+      const keyword = style.lower ? i.keywordText.toLowerCase() : i.keywordText;
+      const lineStart = i.start === 0 ? atLineStart : edit.text[i.start - 1] === "\n";
+      const blanks = style.indented && lineStart && i.keywordText.toUpperCase() !== "FROM" ? indent : "";
+      text += edit.text.slice(pos, i.start) + blanks + keyword;
+      pos = i.start + i.keywordText.length;
+    }
+    text += edit.text.slice(pos);
+    return text === edit.text ? edit : { ...edit, text };
+  });
+}
+
 /** Passes over the pipeline at most: one transform can open the way for another that ran before it. */
 const MAX_PASSES = 4;
 
@@ -76,14 +132,15 @@ export function runPipeline(
   const companions: Companion[] = [];
   if (dockerfile.instructions.length === 0) return { output: text, notes, applied, companions, image: () => undefined };
   const first = dockerfile;
+  const style = styleOf(first);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = false;
     for (const transform of transforms) {
       const change = applyTransform(transform, dockerfile, input);
       if (!change) continue;
+      const edits = inFileStyle(dockerfile, change.edits, style);
       if (pass === 0) companions.push(...(change.companions ?? []).map((c) => ({ ...c, transform: transform.id })));
-      const edited = change.edits.length > 0;
-      const next = edited ? applyEditsWithMap(current, change.edits, eol, transform.id) : undefined;
+      const next = edits.length > 0 ? applyEditsWithMap(current, edits, eol, transform.id) : undefined;
       if (pass === 0 || (next && next.text !== current)) keepNotes(notes, change.notes, transform.id, toOriginal);
       if (!next || next.text === current) continue;
       const previousFile = dockerfile;
@@ -97,7 +154,7 @@ export function runPipeline(
       const nextFile = dockerfile;
       try {
         // Only an edit of a config instruction (or FROM) can change the image's config.
-        if (checkStructure(previousFile, change.edits, nextFile, eol, transform.id))
+        if (checkStructure(previousFile, edits, nextFile, eol, transform.id))
           checkImage(previousFile, nextFile, change.declares ?? [], transform.id);
       } catch (err) {
         if (err instanceof GuardError) throw new GuardError(err.transform, toOriginal(err.line), err.message);

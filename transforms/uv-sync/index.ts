@@ -10,7 +10,7 @@ import type { ConfigKey } from "../../src/engine/image";
 import { written } from "../../src/engine/command";
 import { packageName, resolvePath } from "../../src/engine/commands";
 import { stageFacts, type CommandFacts, type DependencyInstall, type StageFacts } from "../../src/engine/facts";
-import { changePerStage, envPairs, stageStates, type StageState } from "../../src/engine/stage";
+import { changePerStage, envPairs, envValue, stageStates, type StageState } from "../../src/engine/stage";
 import { meta } from "./meta";
 import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
@@ -159,6 +159,14 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       line,
       message: `\`uv pip install\` left as it is: the stage also installs with \`${other.text}\` (line ${other.line}), which would not go into the virtual environment uv sync makes (it has no pip, and \`--system\` means the image's Python). Install everything through uv sync, then run dfmod again`,
     };
+  const shape = shapeLeft(work, conversions);
+  if (shape)
+    return {
+      id: "uv-sync-would-differ",
+      severity: "warning",
+      line,
+      message: `\`uv pip install\` left as it is: ${shape}`,
+    };
   const named = systemPathsNamed(work.stage, work.ctx.context, conversions[0]!.fact.instruction)[0];
   if (named)
     return {
@@ -168,6 +176,52 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       message: `\`uv pip install\` left as it is: ${named.where} names ${named.path}, where the install put things; uv sync installs into a virtual environment instead. Change the path, then run dfmod again`,
     };
   return undefined;
+}
+
+/**
+ * Why uv sync would not do what the stage's install did, or undefined: uv sync makes `.venv` in the
+ * folder it runs in, ignores VIRTUAL_ENV, installs a project only when it is a package, and needs
+ * uv.lock beside pyproject.toml.
+ */
+function shapeLeft(work: Work, conversions: Conversion[]): string | undefined {
+  for (const c of conversions) {
+    const { instruction, item } = c.fact;
+    const commands = cleanCommands(work, instruction);
+    const at = commands.indexOf(c.fact);
+    const cd = commands.slice(0, at).find((f) => f.command.words[0]?.raw === "cd");
+    if (cd)
+      return `the RUN changes folder (\`${cd.line.written}\`) before it; uv sync makes .venv in the folder it runs in, which the image's PATH would not name`;
+    const activated = commands.slice(0, at).some((f) => f.venvActivated !== undefined);
+    if (activated && item !== undefined && commands.slice(at + 1).some((f) => f.item !== undefined && !f.venvActivated))
+      return "the RUN activates the virtual environment and runs more commands after the install, which would lose it (the activation goes with the venv set-up)";
+  }
+  for (const f of work.facts.commands) {
+    const t = f.line.texts;
+    const creates =
+      (t[0] !== undefined && /^(?:.*\/)?(?:uv|virtualenv|python[\d.]*)$/.test(t[0]) && t.includes("venv")) ||
+      t[0]?.endsWith("virtualenv");
+    if (creates && f.command.words.some((w) => w.raw.includes("$")))
+      return `the virtual environment's folder is an expansion (\`${f.line.written}\`), and uv sync fills the one it is told by name`;
+  }
+  if (conversions.some((c) => c.project) && !isPackage(work)) {
+    return "pyproject.toml has no [build-system] (and no `[tool.uv] package = true`): uv sync does not install a project that is not a package, which `uv pip install .` built and installed with its scripts";
+  }
+  return undefined;
+}
+
+/** The context's pyproject.toml makes a package (or cannot be read: assumed to). */
+function isPackage(work: Work): boolean {
+  const text = work.ctx.context?.read("pyproject.toml");
+  if (text === undefined) return true;
+  let doc: Record<string, unknown>;
+  try {
+    doc = (require("smol-toml") as typeof import("smol-toml")).parse(text) as Record<string, unknown>;
+  } catch {
+    return true;
+  }
+  const uv = ((doc.tool as Record<string, unknown> | undefined)?.uv ?? {}) as Record<string, unknown>;
+  if (typeof uv.package === "boolean") return uv.package;
+  return doc["build-system"] !== undefined;
 }
 
 /** An install of dependencies with pip or uv pip that is not one of the conversions (`pip install --no-deps .` after them). */
@@ -363,7 +417,7 @@ function applyChainEdits(work: Work): void {
 }
 
 function convertInstalls(work: Work, conversions: Conversion[]): void {
-  if (!projectFilesPresent(work, conversions)) return;
+  if (!projectFilesPresent(work, conversions) || !lockCopied(work, conversions[0]!.fact.instruction)) return;
   const environment = removeVenvSetup(work, conversions[0]!);
   for (const c of conversions) writeSync(work, c, environment, c === conversions[0]);
   fixEnv(work, conversions, environment.env);
@@ -397,6 +451,60 @@ function projectFilesPresent(work: Work, conversions: Conversion[]): boolean {
   return false;
 }
 
+/** A COPY source, without `./`, matches a file of the context's root (`*` and `?` patterns too). */
+function copies(source: string, file: string): boolean {
+  const name = source.replace(/^(?:\.\/)+/, "").replace(/\/+$/, "");
+  if (name === "" || name === ".") return true;
+  const pattern = name
+    .replace(/[.+^${}()|\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
+  return new RegExp(`^${pattern}$`).test(file);
+}
+
+/**
+ * uv sync --frozen reads uv.lock beside pyproject.toml: the stage must have copied it (or the whole
+ * context) or bind-mount it by the install. A COPY of pyproject.toml alone into a folder gets
+ * uv.lock beside it; any other COPY leaves the install as it is.
+ */
+function lockCopied(work: Work, install: Instruction): boolean {
+  if (
+    install.flags.some(
+      (f) => f.name === "mount" && /(?:^|,)(?:source|src)=(?:\.\/)?uv\.lock(?:,|$)/.test(f.value ?? ""),
+    )
+  )
+    return true;
+  let manifest: Instruction | undefined;
+  for (const i of work.stage.instructions) {
+    if (i === install) break;
+    if ((i.keyword !== "COPY" && i.keyword !== "ADD") || i.flag("from")) continue;
+    const sources = i.copySources();
+    if (sources.some((s) => copies(s, "uv.lock"))) return true;
+    if (sources.some((s) => copies(s, "pyproject.toml"))) manifest = i;
+  }
+  const word = manifest?.jsonArgs() ? undefined : manifest?.words().find((w) => copies(w.text, "pyproject.toml"));
+  const into = manifest?.copyDestination() ?? "";
+  if (manifest && word && (into.endsWith("/") || into === ".")) {
+    work.edits.push(...replaceRange(manifest, word.end, word.end, " uv.lock"));
+    work.notes.push({
+      id: "uv-lock-copied",
+      severity: "info",
+      line: manifest.line,
+      message: "uv.lock copied beside pyproject.toml: uv sync --frozen installs what it pins",
+    });
+    return true;
+  }
+  work.notes.push({
+    id: "uv-sync-would-differ",
+    severity: "warning",
+    line: install.line,
+    message: manifest
+      ? `\`uv pip install\` left as it is: uv sync --frozen needs uv.lock beside pyproject.toml, and the COPY at line ${manifest.line} does not copy it; copy it there, then run dfmod again`
+      : "`uv pip install` left as it is: uv sync --frozen needs pyproject.toml and uv.lock, and the stage copies neither before the install; copy them, then run dfmod again",
+  });
+  return false;
+}
+
 /** 4. Where does the environment live? The venv creation, activation and pip upgrades go away. */
 function removeVenvSetup(work: Work, first: Conversion): Environment {
   const { states } = work;
@@ -424,7 +532,10 @@ function removeVenvSetup(work: Work, first: Conversion): Environment {
     (i) => i.keyword === "ENV" && envPairs(i).some((p) => p.key === "UV_PROJECT_ENVIRONMENT"),
   );
   const envLine = venv && venv !== projectEnv && !hasEnvSetting ? `ENV UV_PROJECT_ENVIRONMENT=${venv}` : undefined;
-  return { env: venv ?? projectEnv, projectEnv, envLine, removed };
+  // An environment the stage names already is where uv sync puts it.
+  const set = envValue(work.stage, "UV_PROJECT_ENVIRONMENT", first.fact.instruction);
+  const named = set && !set.includes("$") ? resolvePath(states.get(first.fact.instruction)!.workdir, set) : undefined;
+  return { env: venv ?? named ?? projectEnv, projectEnv, envLine, removed };
 }
 
 function addEnvironmentSetting(work: Work, c: Conversion, environment: Environment): void {
@@ -449,6 +560,15 @@ function writeSync(work: Work, c: Conversion, environment: Environment, first: b
   const project = `uv sync ${check} --no-dev${c.editable ? "" : " --no-editable"}${carried}`;
   const user = work.states.get(instruction)!.user;
   const mount = cacheMount(instruction, mounted(work, instruction));
+  const frontend = oldFrontend(work.ctx.dockerfile);
+  if (options.cacheMounts && frontend && !user) {
+    work.notes.push({
+      id: "no-uv-cache-mount",
+      severity: "info",
+      line: instruction.line,
+      message: `no uv cache mount: the file's frontend, ${frontend} (its # syntax line), has no RUN --mount, which docker/dockerfile:1.2 and later have`,
+    });
+  }
   if (options.cacheMounts && user) {
     work.notes.push({
       id: "no-uv-cache-mount",
@@ -488,7 +608,21 @@ function writeSync(work: Work, c: Conversion, environment: Environment, first: b
  * UV_NO_CACHE stay, or uv's cache would stay in the image.
  */
 function mounted(work: Work, instruction: Instruction): boolean {
-  return work.ctx.options.cacheMounts && !work.states.get(instruction)!.user;
+  return work.ctx.options.cacheMounts && !work.states.get(instruction)!.user && !oldFrontend(work.ctx.dockerfile);
+}
+
+/**
+ * The file pins a Dockerfile frontend without RUN --mount: `# syntax=docker/dockerfile:1.0` or 1.1
+ * (their -experimental tags have it, and the mainline has it from 1.2).
+ */
+function oldFrontend(file: Dockerfile): string | undefined {
+  for (const line of file.text.split("\n")) {
+    const directive = /^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*\r?$/.exec(line);
+    if (!directive) return undefined;
+    if (directive[1]!.toLowerCase() !== "syntax") continue;
+    return /^(?:docker\.io\/)?docker\/dockerfile:1\.[01](?:\.\d+)?$/.test(directive[2]!) ? directive[2] : undefined;
+  }
+  return undefined;
 }
 
 /** 7. ENV: UV_NO_CACHE is pointless when every install has a cache mount; PATH must reach the environment. */

@@ -15,7 +15,17 @@ export const messages: Record<string, MessageSchema> = {
   "no-uv-cache-mount": {
     severity: "info",
     description:
-      "No uv cache mount was added: the install runs as a non-root user, whose cache folder is not /root/.cache/uv.",
+      "No uv cache mount was added: the install runs as a non-root user, whose cache folder is not /root/.cache/uv, or the file's `# syntax=` line pins a Dockerfile frontend older than 1.2, which has no RUN --mount.",
+  },
+  "uv-lock-copied": {
+    severity: "info",
+    description:
+      "The stage copied pyproject.toml alone before the install; uv sync --frozen installs what uv.lock pins and fails without it, so uv.lock is copied beside it.",
+  },
+  "uv-sync-would-differ": {
+    severity: "warning",
+    description:
+      "A `uv pip install` was left as it is because `uv sync` would not do what it did: the RUN changes folder before it (uv sync makes .venv in the folder it runs in), activates the environment for commands after it, the environment's folder is an expansion (uv sync ignores VIRTUAL_ENV), the project is not a package (no [build-system]: uv sync does not install it), or uv.lock is not copied beside pyproject.toml where dfmod cannot add it. The note says which; change that, then run dfmod again.",
   },
   "other-install-left": {
     severity: "warning",

@@ -102,6 +102,20 @@ export function findBuild(scene: Scene): Build {
     throw new NotSplit(
       "no dependency install that dfmod understands (pip, uv or poetry); custom scripts, make install and conda are left to you",
     );
+  const builder = scene.ctx.options.builderStageName.toLowerCase();
+  const taken = scene.file.instructions.find((i) =>
+    i.flags.some((f) =>
+      f.name === "from"
+        ? f.value?.toLowerCase() === builder
+        : f.name === "mount" && (f.value ?? "").toLowerCase().split(",").includes(`from=${builder}`),
+    ),
+  );
+  if (taken) {
+    throw new NotSplit(
+      `line ${taken.line} takes files from ${builder} (a stage, build context or image of that name), which the new builder stage would replace; choose another --builder-stage-name`,
+      "warning",
+    );
+  }
   const first = installs[0]!;
   if (installs.some((i) => i.install.command.words.some((w) => w.text === "--user")))
     throw new NotSplit("`pip install --user` installs are not split");

@@ -226,6 +226,10 @@ describe("the action's run", () => {
     expect(results.map((x: { ruleId: string }) => x.ruleId)).toEqual(["alpine-to-trixie"]);
     expect(r.summary).toContain("| `with space/Dockerfile` | alpine-to-trixie |");
     expect(r.summary).toContain("Run `dfmod --write 'with space' ok` and commit the result.");
+    // `paths: |` with one line: the runner passes it with its line break, and it is one path.
+    const one = runAction({ format: "text", paths: "with space\n" });
+    expect(one.code).toBe(1);
+    expect(one.log).toContain("dfmod: 1 file: 1 would change");
   });
 
   test("inputs it cannot take: exit 2 with a message, no summary", () => {

@@ -17,13 +17,21 @@ const LEVELS = ["never", "warning", "action-needed"];
 
 /** An input as the runner passes it (`INPUT_FAIL_ON`, or `INPUT_FAIL-ON` as for JavaScript actions), trimmed. */
 function input(env, name) {
-  const upper = name.toUpperCase();
-  return (env[`INPUT_${upper.replace(/-/g, "_")}`] ?? env[`INPUT_${upper}`] ?? "").trim();
+  return rawInput(env, name).trim();
 }
 
-/** The paths input: one per line when it has several lines (names may hold spaces), else separated by spaces. */
+/** An input as the runner passes it, untrimmed: a block scalar (`paths: |`) ends with a line break. */
+function rawInput(env, name) {
+  const upper = name.toUpperCase();
+  return env[`INPUT_${upper.replace(/-/g, "_")}`] ?? env[`INPUT_${upper}`] ?? "";
+}
+
+/**
+ * The paths input: one per line when it has a line break (a block scalar's one line too, so names
+ * may hold spaces), else separated by spaces.
+ */
 function splitPaths(text) {
-  const parts = text.includes("\n") ? text.split("\n") : text.split(/\s+/);
+  const parts = text.trim() !== "" && text.includes("\n") ? text.split(/\r?\n/) : text.split(/\s+/);
   const paths = parts.map((p) => p.trim()).filter(Boolean);
   return paths.length ? paths : ["."];
 }
@@ -41,7 +49,7 @@ function readInputs(env) {
     .join(",");
   const dir = env.RUNNER_TEMP || process.cwd();
   const report = input(env, "report") || (format === "text" ? "" : path.join(dir, `dfmod.${format}`));
-  return { format, failOn, transforms, report, paths: splitPaths(input(env, "paths")) };
+  return { format, failOn, transforms, report, paths: splitPaths(rawInput(env, "paths")) };
 }
 
 /** dfmod's arguments for a format: the options, then the paths after `--` (whatever they look like). */

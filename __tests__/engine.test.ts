@@ -84,6 +84,28 @@ describe("logical lines", () => {
   });
 });
 
+describe("parser directives, as BuildKit reads them", () => {
+  test("blanks before the # are allowed", () => {
+    const file = new Dockerfile("  # escape=`\nFROM x\nRUN a `\n  b\n");
+    expect(file.escape).toBe("`");
+    expect(file.instructions.map((i) => i.logical)).toEqual(["FROM x", "RUN a   b"]);
+  });
+
+  test("a directive BuildKit does not know is a comment, and the directives end there", () => {
+    const file = new Dockerfile("# version=2\n# escape=`\nFROM x\nRUN a \\\n  b\n");
+    expect(file.escape).toBe("\\");
+    expect(file.directive("escape")).toBeUndefined();
+    expect(file.instructions.map((i) => i.keyword)).toEqual(["FROM", "RUN"]);
+  });
+
+  test("a directive's value", () => {
+    const file = new Dockerfile("# syntax = docker/dockerfile:1.0\r\n#check=skip=all\r\nFROM x\r\n");
+    expect(file.directive("syntax")).toBe("docker/dockerfile:1.0");
+    expect(file.directive("check")).toBe("skip=all");
+    expect(file.directive("escape")).toBeUndefined();
+  });
+});
+
 describe("parse errors name the line", () => {
   test("unknown instruction", () => {
     expect(() => new Dockerfile("FROM x\nRUN a\nFOO bar\n")).toThrow(DockerfileError);

@@ -299,6 +299,16 @@ export class Dockerfile {
   private readonly directiveLines: Set<number>;
   private readonly commentLines: Set<number>;
 
+  /** A parser directive's value (`syntax`, `escape`, `check`; lower case), or undefined. */
+  directive(name: string): string | undefined {
+    for (const line of [...this.directiveLines].sort((a, b) => a - b)) {
+      const text = this.text.slice(this.starts[line - 1], this.starts[line] ?? this.text.length);
+      const m = /^[ \t]*#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*\r?\n?$/.exec(text);
+      if (m && m[1]!.toLowerCase() === name) return m[2];
+    }
+    return undefined;
+  }
+
   constructor(readonly text: string) {
     const scanned = scan(text);
     this.starts = scanned.starts;

@@ -60,18 +60,22 @@ function splitLines(text: string, starts: number[]): string[] {
   });
 }
 
+/** The parser directives BuildKit knows: a line naming another one is a comment and ends them. */
+const DIRECTIVE_NAMES = new Set(["syntax", "escape", "check"]);
+
 /**
- * Parser directives: only at the very top, before any blank line, comment or instruction. Sets the
- * escape character and the directives' lines; returns the index of the first line after them.
+ * Parser directives: only at the very top, before any blank line, comment or instruction (blanks
+ * before the `#` are allowed, as BuildKit trims them). Sets the escape character and the
+ * directives' lines; returns the index of the first line after them.
  */
 function readDirectives(lines: string[], result: Scan): number {
   let i = 0;
   const seen = new Set<string>();
   for (; i < lines.length; i++) {
-    const m = DIRECTIVE.exec(lines[i]!);
+    const m = DIRECTIVE.exec(lines[i]!.replace(/^[ \t]+/, ""));
     if (!m) break;
     const name = m[1]!.toLowerCase();
-    if (seen.has(name)) break;
+    if (!DIRECTIVE_NAMES.has(name) || seen.has(name)) break;
     seen.add(name);
     if (name === "escape" && (m[2] === "`" || m[2] === "\\")) result.escape = m[2];
     result.directiveLines.add(i + 1);

@@ -616,13 +616,8 @@ function mounted(work: Work, instruction: Instruction): boolean {
  * (their -experimental tags have it, and the mainline has it from 1.2).
  */
 function oldFrontend(file: Dockerfile): string | undefined {
-  for (const line of file.text.split("\n")) {
-    const directive = /^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*\r?$/.exec(line);
-    if (!directive) return undefined;
-    if (directive[1]!.toLowerCase() !== "syntax") continue;
-    return /^(?:docker\.io\/)?docker\/dockerfile:1\.[01](?:\.\d+)?$/.test(directive[2]!) ? directive[2] : undefined;
-  }
-  return undefined;
+  const syntax = file.directive("syntax");
+  return syntax && /^(?:docker\.io\/)?docker\/dockerfile:1\.[01](?:\.\d+)?$/.test(syntax) ? syntax : undefined;
 }
 
 /** 7. ENV: UV_NO_CACHE is pointless when every install has a cache mount; PATH must reach the environment. */

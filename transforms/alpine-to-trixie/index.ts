@@ -24,6 +24,7 @@ import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage, type ImageRef, type Migration, type PythonTarget } from "./images";
 import { imageMinor, pinEdits, pythonRefusal, targetMinor } from "../python-version";
 import { tagFromArgs } from "../tag-args";
+import { globalArg } from "../python-version";
 import { leftovers } from "./leftovers";
 import {
   addCertificates,
@@ -166,6 +167,33 @@ function families(file: Dockerfile): Stage[][] {
 }
 
 /**
+ * An image that is Alpine only with its global ARGs' defaults put in (`python:${TAG}` with
+ * TAG=3.12-alpine): the ARG names the variant, and dfmod does not change an ARG that may serve
+ * more than this image, so the stage stays, with a note.
+ */
+function alpineThroughArgs(ctx: Context, stage: Stage, image: string, out: Sink): void {
+  if (!image.includes("$")) return;
+  const given: string[] = [];
+  const resolved = image.replace(/\$\{?(\w+)\}?/g, (whole, name: string) => {
+    const value = globalArg(ctx.dockerfile, name)?.value;
+    if (value !== undefined) given.push(`${name}=${value}`);
+    return value ?? whole;
+  });
+  if (resolved === image || resolved.includes("$")) return;
+  const literal = migrateImage(resolved, ctx.options.targetVariant, pythonTarget(ctx, resolved));
+  if (literal.kind !== "migrate") return;
+  const name = parseImage(resolved).name;
+  const python = name === "python" || (name === "uv" && /python/.test(resolved));
+  if (!python && !installsPython(ctx, stage) && !ctx.options.allStages) return;
+  out.notes.push({
+    id: "alpine-from-arg",
+    severity: "warning",
+    line: stage.from.line,
+    message: `${image} with ${given.join(", ")} is ${resolved}, an Alpine image, through the ARG's default: left as it is, because dfmod does not change an ARG that may serve more than this image. Set the default so that the image is ${literal.image}, then run dfmod again`,
+  });
+}
+
+/**
  * Whether a stage moves to Debian: a stage built on another decides with it; a stage on an Alpine
  * image the migration knows moves when it is a Python stage (or --all-stages). Notes say why not.
  */
@@ -196,7 +224,10 @@ function decideStage(
   }
   const image = fromArg?.value ?? stage.image;
   const migration = migrateImage(image, options.targetVariant, pythonTarget(ctx, image));
-  if (migration.kind === "not-alpine") return NONE;
+  if (migration.kind === "not-alpine") {
+    alpineThroughArgs(ctx, stage, image, out);
+    return NONE;
+  }
   if (migration.kind === "leave") {
     out.notes.push({
       id: migration.id,
@@ -577,6 +608,7 @@ function heredoc(ctx: Context, instruction: Instruction, out: Sink): void {
     });
     return;
   }
+  if (instruction.keyword !== "RUN" && !scriptLike(instruction, text)) return;
   const what = heredocAlpineIsm(instruction.keyword, text);
   if (what)
     out.blockers.push({
@@ -585,6 +617,19 @@ function heredoc(ctx: Context, instruction: Instruction, out: Sink): void {
       line: instruction.line,
       message: `a heredoc ${instruction.keyword}: ${what}; dfmod does not rewrite heredoc bodies`,
     });
+}
+
+/**
+ * A COPY heredoc the image may run: a `#!` first line, an executable --chmod, or a .sh name. Any
+ * other is a data file (a config, a template), whose text runs nothing.
+ */
+function scriptLike(instruction: Instruction, text: string): boolean {
+  const body = text.split(/\r?\n/)[1] ?? "";
+  const mode = instruction.flag("chmod")?.value ?? "";
+  const executable = /x/.test(mode) || (/^[0-7]{3,4}$/.test(mode) && /[1357]/.test(mode.slice(-3)));
+  return (
+    body.startsWith("#!") || (mode !== "" && executable) || /\.(?:sh|ash|bash)$/.test(instruction.copyDestination())
+  );
 }
 
 /** What in a heredoc needs Alpine: ash named on its RUN line (`RUN <<EOF ash`, `RUN ash <<EOF`), or in its body. */

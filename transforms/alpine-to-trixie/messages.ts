@@ -58,6 +58,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "An `apk update` with no install after it in the same RUN was removed: on Debian every `apt-get install` runs its own `apt-get update`.",
   },
+  "alpine-from-arg": {
+    severity: "warning",
+    description:
+      "The stage's image is Alpine only through a global ARG's default that names the variant (`FROM python:${TAG}` with `ARG TAG=3.12-alpine`). dfmod does not change an ARG that may serve more than this image, so the stage was left as it is: set the default to the trixie tag the note gives, then run dfmod again.",
+  },
   "base-image-unknown": {
     severity: "info",
     description:

@@ -250,6 +250,32 @@ describe("pipeline", () => {
     ]);
   });
 
+  test("a note's message names lines of the original file, as its own line does", () => {
+    const insertFirst: Transform = {
+      id: "insert-first",
+      summary: "test transform",
+      meta: TEST_META,
+      apply(ctx) {
+        if (ctx.dockerfile.instructions.some((i) => i.keyword === "ARG")) return undefined;
+        return { edits: [{ start: 0, end: 0, text: "ARG A=1\n" }], notes: [] };
+      },
+    };
+    const pointAtRun: Transform = {
+      id: "point-at-run",
+      summary: "test transform",
+      meta: TEST_META,
+      apply(ctx) {
+        const run = ctx.dockerfile.instructions.find((i) => i.keyword === "RUN")!;
+        const message = `the RUN at line ${run.line} (line ${run.line}), by line ${run.line}; echo line ${run.line}`;
+        return { edits: [], notes: [{ id: "m", severity: "info", line: run.line, message }] };
+      },
+    };
+    const result = runPipeline("FROM x\nRUN a\n", "\n", [insertFirst, pointAtRun], input);
+    expect(result.notes.map((n) => [n.line, n.message])).toEqual([
+      [2, "the RUN at line 2 (line 2), by line 2; echo line 3"],
+    ]);
+  });
+
   test("a file without a final newline stays without one", () => {
     expect(runPipeline("FROM x\nRUN a", "\n", [appendUser], input).output).toBe("FROM x\nRUN a\nUSER app");
   });

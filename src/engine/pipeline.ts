@@ -21,6 +21,18 @@ export interface PipelineResult {
 }
 
 /**
+ * A message's references to lines of the text the transform saw (`the RUN at line 7`, `(line 7)`),
+ * as lines of the original file, as the note's own line is.
+ */
+function originalLines(message: string, toOriginal: (line: number) => number): string {
+  if (!message.includes("line ")) return message;
+  return message.replace(
+    /((?:^|\b(?:at|by) |\()line )(\d+)\b/g,
+    (_, before: string, line: string) => `${before}${toOriginal(Number(line))}`,
+  );
+}
+
+/**
  * Adds a transform's notes, their lines mapped to the original file, after removing those they
  * supersede. Built field by field (object rest and spread are slow paths), in the order JSON shows.
  */
@@ -38,7 +50,7 @@ function keepNotes(
       id: note.id,
       severity: note.severity,
       line: toOriginal(note.line),
-      message: note.message,
+      message: originalLines(note.message, toOriginal),
     };
     if (note.packages) out.packages = note.packages;
     if (note.companion) out.companion = true;

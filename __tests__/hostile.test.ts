@@ -182,6 +182,19 @@ describe("data loss", () => {
     expect(fs.statSync(path.join(dir, "Dockerfile")).mode & 0o777).toBe(0o444);
   });
 
+  test("a .dockerignore asked for by a Dockerfile that was not written is left too", () => {
+    project();
+    fs.chmodSync(path.join(dir, "Dockerfile"), 0o444);
+    const r = dfmod(["--write", "."], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Dockerfile: error: read-only (mode 0444)");
+    expect(r.stderr).toContain(".dockerignore: error: left as it was: Dockerfile, which asked for it, was not written");
+    expect(fs.existsSync(path.join(dir, ".dockerignore"))).toBe(false);
+    expect(read("Dockerfile")).toBe(SLOW);
+    expect(dfmod(["--write", "--force", "."], dir).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, ".dockerignore"))).toBe(true);
+  });
+
   test("a symbolic link to a .dockerignore is written through, and stays a link", () => {
     project();
     fs.writeFileSync(path.join(dir, "shared.ignore"), "node_modules\n");

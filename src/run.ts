@@ -332,6 +332,8 @@ interface RunState {
   diffRoot: string;
   /** Each Dockerfile's build context folder, by the path it is shown with (the PR body explains it there). */
   contextDirs: Map<string, string>;
+  /** The Dockerfiles that asked for each companion file: it is written only with one of them. */
+  askedBy: Map<FileResult, FileResult[]>;
 }
 
 /** A fresh run: no results yet; diffs name files from the repository's root (else the current folder). */
@@ -353,6 +355,7 @@ function newRunState(options: RunOptions, io: IO, stop: Stop): RunState {
     realCwd,
     diffRoot: repositoryRoot(realCwd) ?? realCwd,
     contextDirs: new Map(),
+    askedBy: new Map(),
   };
 }
 
@@ -523,14 +526,25 @@ function dockerfileTasks(
   return { tasks, taskFiles };
 }
 
+/** What the Dockerfiles ask of a companion file: the lines, and the Dockerfiles that ask. */
+interface Asks {
+  asks: Companion[];
+  by: FileResult[];
+}
+
 /** The Dockerfiles' results and outputs join the run's; the companion files they ask for, by path. */
-function collectDockerfiles(state: RunState, done: TaskResult[], taskFiles: Found[]): Map<string, Companion[]> {
-  const companions = new Map<string, Companion[]>();
+function collectDockerfiles(state: RunState, done: TaskResult[], taskFiles: Found[]): Map<string, Asks> {
+  const companions = new Map<string, Asks>();
   done.forEach((r, i) => {
     state.results.push(r.result);
     state.outputs.set(r.result, { real: taskFiles[i]!.real, output: r.output, encoding: r.encoding, expect: r.hash });
     if (r.result.error) return;
-    for (const c of r.companions) companions.set(c.path, [...(companions.get(c.path) ?? []), c]);
+    for (const c of r.companions) {
+      const entry = companions.get(c.path) ?? { asks: [], by: [] };
+      entry.asks.push(c);
+      if (!entry.by.includes(r.result)) entry.by.push(r.result);
+      companions.set(c.path, entry);
+    }
   });
   return companions;
 }
@@ -592,9 +606,9 @@ function addVenvVolumes(
 }
 
 /** Companion files (.dockerignore), one result each, however many Dockerfiles asked. */
-function processCompanions(state: RunState, companions: Map<string, Companion[]>): void {
+function processCompanions(state: RunState, companions: Map<string, Asks>): void {
   const { options } = state;
-  for (const [file, asks] of companions) {
+  for (const [file, { asks, by }] of companions) {
     const display = shownPath(file, state.cwd);
     const read = readCompanion(file);
     const askedBy = [...new Set(asks.map((a) => a.transform ?? ""))];
@@ -629,6 +643,7 @@ function processCompanions(state: RunState, companions: Map<string, Companion[]>
     };
     state.results.push(result);
     state.outputs.set(result, { real: read.real, output: after, encoding: read.encoding, expect: read.hash });
+    state.askedBy.set(result, by);
   }
 }
 
@@ -674,12 +689,27 @@ function printResult(state: RunState, result: FileResult, out: Output): void {
 async function writeAndPrint(state: RunState): Promise<string[]> {
   const { options } = state;
   const written: string[] = [];
-  for (const [i, result] of state.results.entries()) {
+  // Dockerfiles and compose files first, then the companion files: a .dockerignore is written only
+  // when a Dockerfile that asked for it was (one left as it was, read-only say, leaves it too).
+  const order =
+    options.mode === "write"
+      ? [...state.results.filter((r) => !r.companion), ...state.results.filter((r) => r.companion)]
+      : state.results;
+  for (const [i, result] of order.entries()) {
     if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
     if (state.stop.signal) break;
     const out = state.outputs.get(result);
     if (!out || result.error || result.path === "-") continue;
-    if (options.mode === "write" && result.changed && out.real) writeResult(state, result, out, written);
+    if (options.mode === "write" && result.changed && out.real) {
+      const askers = state.askedBy.get(result);
+      if (askers && askers.every((r) => r.error)) {
+        result.error = {
+          message: `left as it was: ${askers.map((r) => quotePath(r.path)).join(", ")}, which asked for it, was not written`,
+        };
+        continue;
+      }
+      writeResult(state, result, out, written);
+    }
     printResult(state, result, out);
   }
   return written;

@@ -144,6 +144,13 @@ test("--format sarif is valid SARIF 2.1.0, with the transform ids as rule ids", 
     "multi-stage",
     "uv-sync",
   ]);
+  // Every change has a line; a .dockerignore's fix runs dfmod on its folder (it is no Dockerfile).
+  type Result = { ruleId: string; message: { text: string }; locations: { physicalLocation: object }[] };
+  const changes = (log.runs[0].results as Result[]).filter((x) => !x.ruleId.includes("/") && x.ruleId !== "dfmod");
+  for (const x of changes) expect(x.locations[0]!.physicalLocation).toHaveProperty("region.startLine");
+  const ignore = changes.find((x) => x.ruleId === "dockerignore")!;
+  expect(ignore.message.text).toMatch(/run `dfmod --write [^`]*` *$/);
+  expect(ignore.message.text).not.toContain(".dockerignore`");
   expect(r.code).toBe(2);
 });
 

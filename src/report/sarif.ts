@@ -3,7 +3,9 @@
  * action-needed note (level warning), per error (level error). A change's rule id is the transform
  * id; a note's is `transform/note-id`.
  */
+import * as path from "node:path";
 import type { FileResult } from "../process";
+import { quotePath } from "../write";
 import type { Transform } from "../engine/types";
 import pkg from "../../package.json";
 
@@ -29,13 +31,15 @@ export function toSarif(results: FileResult[], transforms: Transform[]): object 
       });
     }
     if (r.changed && !r.error) {
+      // A companion file (.dockerignore) is not a Dockerfile: its folder is what to run dfmod on.
+      const fix = r.companion ? path.posix.dirname(r.path.split("\\").join("/")) : r.path;
       for (const id of r.transforms) {
         const lines = r.notes.filter((n) => n.transform === id).map((n) => n.line);
         sarifResults.push({
           ruleId: id,
           level: "note",
-          message: { text: `${id} would change this file; run \`dfmod --write ${r.path}\`` },
-          locations: location(r.path, lines.length ? Math.min(...lines) : undefined),
+          message: { text: `${id} would change this file; run \`dfmod --write ${quotePath(fix)}\`` },
+          locations: location(r.path, lines.length ? Math.min(...lines) : 1),
         });
       }
     }

@@ -157,6 +157,12 @@ function collectInstalls(scene: Scene): Found[] {
         `the heredoc RUN at line ${instruction.line} may install dependencies, which dfmod cannot see into`,
       );
     }
+    const exec = instruction.keyword === "RUN" ? instruction.jsonArgs() : undefined;
+    if (exec && /(?:^|\/)(?:pip3?|python3?|uv|poetry)$/.test(exec[0] ?? "") && exec.includes("install")) {
+      throw new NotSplit(
+        `the RUN at line ${instruction.line} installs in exec form (${JSON.stringify(exec.slice(0, 3)).replace(/]$/, ", …]")}), which dfmod does not read: write it as a shell-form RUN to have it split`,
+      );
+    }
   }
   const installs: Found[] = [];
   for (const instruction of scene.list) {

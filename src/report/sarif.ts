@@ -30,19 +30,7 @@ export function toSarif(results: FileResult[], transforms: Transform[]): object 
         locations: location(r.path, r.error.line),
       });
     }
-    if (r.changed && !r.error) {
-      // A companion file (.dockerignore) is not a Dockerfile: its folder is what to run dfmod on.
-      const fix = r.companion ? path.posix.dirname(r.path.split("\\").join("/")) : r.path;
-      for (const id of r.transforms) {
-        const lines = r.notes.filter((n) => n.transform === id).map((n) => n.line);
-        sarifResults.push({
-          ruleId: id,
-          level: "note",
-          message: { text: `${id} would change this file; run \`dfmod --write ${quotePath(fix)}\`` },
-          locations: location(r.path, lines.length ? Math.min(...lines) : 1),
-        });
-      }
-    }
+    if (r.changed && !r.error) sarifResults.push(...changeResults(r, location));
     for (const n of r.notes) {
       if (n.severity !== "action-needed") continue;
       const ruleId = `${n.transform}/${n.id}`;
@@ -89,4 +77,19 @@ export function toSarif(results: FileResult[], transforms: Transform[]): object 
       },
     ],
   };
+}
+
+/** One result per transform that would change the file (level note), at the first line it names. */
+function changeResults(r: FileResult, location: (file: string, line?: number) => object[]): object[] {
+  // A companion file (.dockerignore) is not a Dockerfile: its folder is what to run dfmod on.
+  const fix = r.companion ? path.posix.dirname(r.path.split("\\").join("/")) : r.path;
+  return r.transforms.map((id) => {
+    const lines = r.notes.filter((n) => n.transform === id).map((n) => n.line);
+    return {
+      ruleId: id,
+      level: "note",
+      message: { text: `${id} would change this file; run \`dfmod --write ${quotePath(fix)}\`` },
+      locations: location(r.path, lines.length ? Math.min(...lines) : 1),
+    };
+  });
 }

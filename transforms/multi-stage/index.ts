@@ -14,7 +14,7 @@ import type { Context, Transform } from "../options";
 import { meta } from "./meta";
 import { splitEdits, type SplitPlan } from "./edits";
 import { findBuild, installOwner, locateVenv, NotSplit, sceneOf, type Scene } from "./plan";
-import { placeAll, runtimePurges } from "./place";
+import { checkCodeCopyWorkdir, placeAll, runtimePurges } from "./place";
 import {
   checkRuntimeRuns,
   checkSystemPaths,
@@ -58,12 +58,16 @@ export const multiStage: Transform = {
 /** The split's edits, or undefined (with a `not-split` note saying why) when the stage stays as it is. */
 function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit[] | undefined {
   const scene = sceneOf(ctx, stage, notes);
+  const mark = notes.length;
   try {
     const plan = planSplit(scene);
     notesOfSplit(scene, plan);
     return splitEdits(scene, plan);
   } catch (err) {
     if (!(err instanceof NotSplit)) throw err;
+    // What the plan said of the runtime stage of a split that is not made goes.
+    const moot = new Set(["openmp-runtime-kept", "healthcheck-tool-added", "git-in-builder"]);
+    for (let i = notes.length - 1; i >= mark; i--) if (moot.has(notes[i]!.id)) notes.splice(i, 1);
     notes.push({
       id: "not-split",
       // Asked for with --split always: not doing it is worth a warning.
@@ -81,6 +85,7 @@ function planSplit(scene: Scene): SplitPlan & { keptOut: string[]; runtimePurged
   const venv = locateVenv(scene, build);
   const { owner, ownerRun } = installOwner(scene, build);
   const placement = placeAll(scene, build, ownerRun);
+  checkCodeCopyWorkdir(scene, build);
   checkRuntimeRuns(scene, placement);
   checkSystemPaths(scene, build, venv);
   // A split pays for itself by what the builder keeps out of the final image. Without any of it, the

@@ -61,6 +61,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The dependency install went into the image's own Python; it now goes into a virtual environment (/opt/venv) in the builder stage, which the runtime stage copies.",
   },
+  "openmp-runtime-kept": {
+    severity: "info",
+    description:
+      "The builder installs a GNU compiler (gcc, g++, gfortran, build-essential), which brings OpenMP's runtime, libgomp1, into the image. Extensions built with -fopenmp, and wheels that do not bundle it (lightgbm, xgboost), load it at run time, so the runtime stage installs libgomp1 (a few hundred KB) although it gets no compiler.",
+  },
   "not-split": {
     severity: "info",
     description:

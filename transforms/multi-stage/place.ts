@@ -76,6 +76,22 @@ export function placeAll(scene: Scene, build: Build, ownerRun: Instruction | und
 }
 
 /**
+ * The runtime stage copies the code after the environment, past the instructions between the code
+ * copy and the install: a WORKDIR among them would change where a relative code copy goes.
+ */
+export function checkCodeCopyWorkdir(scene: Scene, build: Build): void {
+  const deps = scene.list.indexOf(build.depsRun);
+  scene.list.slice(0, deps).forEach((copy, i) => {
+    if (!isWholeContextCopy(copy) || copy.copyDestination().startsWith("/")) return;
+    const workdir = scene.list.slice(i + 1, deps).find((w) => w.keyword === "WORKDIR");
+    if (workdir)
+      throw new NotSplit(
+        `the code copy at line ${copy.line} goes to a folder relative to the WORKDIR, and the WORKDIR at line ${workdir.line} would change that folder when the runtime stage copies the code after the environment; give the copy an absolute destination, or split the stage by hand`,
+      );
+  });
+}
+
+/**
  * Runtime RUNs that purge packages the builder installed (`apk del .build-deps` at the end of a step
  * that needs the code, such as collectstatic): the runtime stage never had them, and apt-get fails
  * on a package it does not know (the stage has no package lists). Such packages leave the purge,
@@ -139,7 +155,9 @@ function copyRole(scene: Scene, instruction: Instruction, at: Position): Role {
   if (from !== undefined)
     return /astral-sh\/uv/.test(from) ? (usesUvAtRuntime(scene.list) ? "both" : "builder") : "runtime";
   if (isWholeContextCopy(instruction)) return at.index < at.buildEnd ? "both" : "runtime";
-  if (at.index >= at.depsIndex) return "runtime";
+  // After the build, a copy serves the runtime; before its last install (a local package installed
+  // after the dependencies), the builder needs it too.
+  if (at.index >= at.buildEnd) return "runtime";
   // Manifests only serve the install; other files copied before it (local packages) serve the
   // runtime too, unless the runtime's code copy brings them to the same place anyway.
   const sources = instruction.copySources();

@@ -128,7 +128,14 @@ export function systemPathsNamed(
   for (const instruction of list) {
     const atRun = AT_RUN.has(instruction.keyword);
     if (!atRun && instruction.index <= install.index) continue;
-    if (instruction.keyword === "COPY" || instruction.keyword === "ADD") continue;
+    if (instruction.keyword === "COPY" || instruction.keyword === "ADD") {
+      // A file put into the image's site-packages (a .pth hook, sitecustomize.py): the
+      // environment's Python would not read it. Files copied to /usr/local/bin are the image's own.
+      const into = instruction.copyDestination();
+      if (/(?:site|dist)-packages(?:\/|$)/.test(into))
+        out.push({ path: into, where: `the ${instruction.keyword} at line ${instruction.line}` });
+      continue;
+    }
     const path = systemPythonPath(instruction.logical.slice(instruction.argsStart), binCopied);
     if (path) out.push({ path, where: `the ${instruction.keyword} at line ${instruction.line}` });
   }
@@ -211,6 +218,7 @@ export function runtimePackages(scene: Scene, { placed, installed, purged }: Pla
       "warning",
     );
   }
+  compilerRuntime(scene, installed, add, has);
   healthcheckTools(scene, installed, list, add);
   if (unknownDev.length > 0) {
     throw new NotSplit(
@@ -239,6 +247,31 @@ let trixieOnly: Set<string> | undefined;
 function onlyInTrixie(name: string): boolean {
   trixieOnly ??= new Set([...renames().values()].flatMap((r) => r.to));
   return trixieOnly.has(name);
+}
+
+/** Debian's GNU compilers (gcc, g++, gfortran, versioned or through build-essential). */
+const GNU_COMPILER = /^(?:build-essential|gcc|g\+\+|gfortran)(?:-\d+)?$/;
+
+/**
+ * gcc brings OpenMP's runtime, libgomp1, into the image: an extension built with -fopenmp loads
+ * it, and so do wheels that do not bundle it (lightgbm, xgboost). The original image had it with
+ * the compiler; the runtime stage, without the compiler, gets it on its own (a few hundred KB).
+ */
+function compilerRuntime(
+  scene: Scene,
+  installed: string[],
+  add: (pkg: string) => void,
+  has: (pkg: string) => boolean,
+): void {
+  if (!installed.some((p) => GNU_COMPILER.test(p)) || has("libgomp1")) return;
+  add("libgomp1");
+  scene.notes.push({
+    id: "openmp-runtime-kept",
+    severity: "info",
+    line: scene.stage.from.line,
+    message:
+      "libgomp1 (OpenMP's runtime), which the compiler brought into the image, is installed in the runtime stage: extensions built with -fopenmp, and wheels such as lightgbm and xgboost, load it at run time",
+  });
 }
 
 /** Tools a HEALTHCHECK calls that slim images lack (BusyBox had wget and nc built in). */

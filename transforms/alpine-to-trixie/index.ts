@@ -10,6 +10,7 @@ import { applyEdits } from "../../src/engine/edits";
 import { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
 import type { Change, NoteInput } from "../../src/engine/types";
 import type { ConfigKey } from "../../src/engine/image";
+import type { BuildContext } from "../../src/engine/context";
 import type { Context, Transform } from "../options";
 import {
   parsePipInstall,
@@ -22,9 +23,8 @@ import { baseStage, copySourceStage, envPairs, stagesBuiltOn, venvOnPath } from 
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage, type ImageRef, type Migration, type PythonTarget } from "./images";
-import { imageMinor, pinEdits, pythonRefusal, targetMinor } from "../python-version";
+import { globalArg, imageMinor, pinEdits, pythonRefusal, targetMinor } from "../python-version";
 import { tagFromArgs } from "../tag-args";
-import { globalArg } from "../python-version";
 import { leftovers } from "./leftovers";
 import {
   addCertificates,
@@ -93,7 +93,7 @@ export const alpineToTrixie: Transform = {
           severity: "action-needed",
           line: family[0]!.from.line,
           message:
-            "left on Alpine as a whole, FROM included: on Debian it would not build as it is. Fix what the other notes name, then run dfmod again",
+            "left on Alpine as a whole, FROM included: on Debian it would not build or not run as it is. Fix what the other notes name, then run dfmod again",
         });
       }
       out.notes.push(...local.blockers);
@@ -456,6 +456,45 @@ function distroPythonMove(ref: ImageRef, stage: Stage): NoteInput[] {
   ];
 }
 
+/** Folders Alpine's packages read their configuration from, and what Debian's read instead. */
+const ALPINE_CONFIG_DIRS: [RegExp, string][] = [
+  [
+    /^\/etc\/nginx\/http\.d(?:\/|$)/,
+    "Alpine's nginx reads /etc/nginx/http.d; Debian's reads /etc/nginx/conf.d and sites-enabled",
+  ],
+  [
+    /^\/etc\/supervisor\.d(?:\/|$)/,
+    "Alpine's supervisord reads /etc/supervisor.d/*.ini; Debian's reads /etc/supervisor/conf.d/*.conf",
+  ],
+];
+
+/**
+ * Configuration copied where Alpine's packages look for it, and an nginx.conf that runs nginx as
+ * Alpine's `nginx` user (Debian's is www-data): on Debian, the service would start without it.
+ */
+function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): NoteInput[] {
+  const out: NoteInput[] = [];
+  for (const instruction of stage.instructions) {
+    if ((instruction.keyword !== "COPY" && instruction.keyword !== "ADD") || instruction.flag("from")) continue;
+    const into = instruction.copyDestination();
+    const dir = ALPINE_CONFIG_DIRS.find(([re]) => re.test(into));
+    let why = dir?.[1];
+    if (!why && /^\/etc\/nginx\/(?:nginx\.conf)?$/.test(into)) {
+      const sources = instruction.copySources().filter((f) => /nginx\.conf$/.test(f));
+      if (sources.some((f) => /^\s*user\s+nginx\b/m.test(context?.read(f.replace(/^\.\//, "")) ?? "")))
+        why = "the nginx.conf runs nginx as user nginx, Alpine's; Debian's nginx user is www-data";
+    }
+    if (why)
+      out.push({
+        id: "alpine-config-layout",
+        severity: "action-needed",
+        line: instruction.line,
+        message: `${why}: the service would start without this configuration. Change the path (or the user) for Debian, then run dfmod again`,
+      });
+  }
+  return out;
+}
+
 /** crond run by the stage (RUN, ENTRYPOINT, CMD, behind tini or su-exec): no Debian command does what it did. */
 function crondRuns(stage: Stage): NoteInput[] {
   const lines = new Set<number>();
@@ -483,7 +522,12 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     apkAdded: apkAdded(ctx.dockerfile, stage),
     bareDebian: base.name === "alpine",
   };
-  out.blockers.push(...alpineOnlyGroups(stage), ...crondRuns(stage), ...alpineImageCopies(ctx.dockerfile, stage));
+  out.blockers.push(
+    ...alpineOnlyGroups(stage),
+    ...crondRuns(stage),
+    ...alpineImageCopies(ctx.dockerfile, stage),
+    ...alpineConfigCopies(stage, ctx.context),
+  );
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
   if (!python && state.apkAdded.has("python3")) out.notes.push(...distroPythonMove(base, stage));
   out.notes.push(...localeSettings(stage), ...uidsOnVolumes(stage));

@@ -98,6 +98,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The stage copies files from an Alpine image outside the Dockerfile (COPY --from=some/alpine-image). Unless they are static binaries, what was built against musl does not run on glibc, and dfmod cannot tell which they are, so the stage stays on Alpine. Copy from a Debian (glibc) build of that image, or check the files and migrate by hand.",
   },
+  "alpine-config-layout": {
+    severity: "action-needed",
+    description:
+      "The stage copies configuration where Alpine's packages read it and Debian's do not: /etc/nginx/http.d (Debian's nginx reads conf.d and sites-enabled), /etc/supervisor.d (Debian's supervisord reads /etc/supervisor/conf.d/*.conf), or an nginx.conf with `user nginx;` (Debian's nginx user is www-data). On Debian the service would start without it, so the stage stays on Alpine. Change the paths or the user, then run dfmod again.",
+  },
   "crond-not-converted": {
     severity: "action-needed",
     description:

@@ -45,6 +45,15 @@ export const BUILD_TOOLS = new Set([
   "swig",
 ]);
 
+/** Versioned compilers (gcc-14, clang-19) and other tools that only build: in the builder only. */
+const VERSIONED_TOOL = /^(?:gcc|g\+\+|cpp|clang|llvm|gfortran)-\d+$/;
+const OTHER_TOOLS = new Set(["gfortran", "ccache", "cython3", "protobuf-compiler"]);
+
+/** A Debian package that only builds things: nothing of it is needed at run time. */
+export function isBuildTool(pkg: string): boolean {
+  return BUILD_TOOLS.has(pkg) || OTHER_TOOLS.has(pkg) || VERSIONED_TOOL.test(pkg);
+}
+
 /** The commands of build-tool packages (those the runtime stage does not get). */
 export const TOOL_COMMANDS: Record<string, string[]> = {
   "build-essential": ["gcc", "cc", "g++", "c++", "make"],
@@ -96,11 +105,35 @@ export function needsBuilder(
  * the package map, or the rule that finds a -dev package's library among trixie's names.
  */
 let runtimeIndex: Map<string, string[]> | undefined;
+
+/**
+ * Debian -dev names whose library the rule cannot find from the name: metapackages and
+ * transitional names (libjpeg-dev, default-libmysqlclient-dev) and names that do not carry the
+ * library's (portaudio19-dev, libgirepository1.0-dev).
+ */
+const DEBIAN_DEV_RUNTIME: Record<string, string[]> = {
+  "libjpeg-dev": ["libjpeg62-turbo"],
+  "default-libmysqlclient-dev": ["libmariadb3"],
+  "libcurl4-gnutls-dev": ["libcurl3t64-gnutls"],
+  "libgl1-mesa-dev": ["libgl1"],
+  "libomp-dev": ["libomp5-19"],
+  "portaudio19-dev": ["libportaudio2"],
+  "libleveldb-dev": ["libleveldb1d"],
+  "libgirepository1.0-dev": ["libgirepository-1.0-1"],
+  "libgirepository-2.0-dev": ["libgirepository-2.0-0"],
+  "graphviz-dev": ["libgvc6", "libcgraph6"],
+  "libgoogle-glog-dev": ["libgoogle-glog0v6t64"],
+  "libgit2-dev": ["libgit2-1.9"],
+};
+
 export function runtimeOf(
   pkg: string,
   user: Record<string, { build: string[]; runtime: string[] }>,
 ): string[] | undefined {
   for (const entry of Object.values(user)) if (entry.build.includes(pkg)) return entry.runtime;
+  // A -dev-compat package (libmariadb-dev-compat) adds names to its -dev package's headers.
+  if (pkg.endsWith("-dev-compat")) return runtimeOf(pkg.slice(0, -"-compat".length), user);
+  if (Object.hasOwn(DEBIAN_DEV_RUNTIME, pkg)) return DEBIAN_DEV_RUNTIME[pkg];
   if (!runtimeIndex) {
     runtimeIndex = new Map();
     for (const entry of Object.values(packageMap())) {

@@ -13,7 +13,7 @@ import { renames } from "../debian-to-trixie/renames";
 import { envPairs, ownerExists } from "../../src/engine/stage";
 import {
   aptInstalls,
-  BUILD_TOOLS,
+  isBuildTool,
   HEALTHCHECK_TOOLS,
   isUserCommand,
   needsBuilder,
@@ -32,7 +32,7 @@ const AT_RUN = new Set(["CMD", "ENTRYPOINT", "HEALTHCHECK"]);
 
 /** A RUN of the runtime stage that compiles needs the builder's tools: the stage is not split. */
 export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement): void {
-  const builderOnly = new Set(installed.filter((p) => BUILD_TOOLS.has(p)).flatMap((p) => TOOL_COMMANDS[p] ?? [p]));
+  const builderOnly = new Set(installed.filter(isBuildTool).flatMap((p) => TOOL_COMMANDS[p] ?? [p]));
   for (const p of placed.filter((x) => x.role === "runtime" && x.instruction.keyword === "RUN")) {
     for (const command of p.instruction.shell()?.commands ?? []) {
       const tool = needsBuilder(command, builderOnly);
@@ -167,7 +167,7 @@ export function keptOut(build: Build, { placed, installed }: Placement): string[
   const from = (p: Placed): string | undefined => p.instruction.flag("from")?.value;
   const poetry = build.install.tool === "poetry";
   const out: string[] = [];
-  if (installed.some((p) => BUILD_TOOLS.has(p) || /-dev$/.test(p))) out.push("build packages");
+  if (installed.some((p) => isBuildTool(p) || /-dev(?:-compat)?$/.test(p))) out.push("build packages");
   if (inBuilder.some((p) => UV_IMAGE.test(from(p) ?? ""))) out.push("uv");
   if (poetry) out.push("Poetry");
   if (builderCommands.some(({ c }) => needsBuilder(c, allTools) !== undefined)) out.push("the compiler step");
@@ -204,8 +204,8 @@ export function runtimePackages(scene: Scene, { placed, installed, purged }: Pla
   const release = olderRelease(scene.file.baseImage(scene.stage));
   const trixieNames: string[] = [];
   for (const pkg of installed) {
-    if (BUILD_TOOLS.has(pkg)) continue;
-    if (/-dev$/.test(pkg)) {
+    if (isBuildTool(pkg)) continue;
+    if (/-dev(?:-compat)?$/.test(pkg)) {
       const runtime = runtimeOf(pkg, scene.ctx.options.packages);
       if (runtime) runtime.forEach(add);
       else unknownDev.push(pkg);
@@ -263,14 +263,17 @@ function compilerRuntime(
   add: (pkg: string) => void,
   has: (pkg: string) => boolean,
 ): void {
-  if (!installed.some((p) => GNU_COMPILER.test(p)) || has("libgomp1")) return;
+  if (!installed.some((p) => GNU_COMPILER.test(p))) return;
+  // gfortran's runtime too: an extension built from Fortran loads libgfortran5.
+  const fortran = installed.some((p) => /^gfortran(?:-\d+)?$/.test(p)) && !has("libgfortran5");
+  if (has("libgomp1") && !fortran) return;
   add("libgomp1");
+  if (fortran) add("libgfortran5");
   scene.notes.push({
     id: "openmp-runtime-kept",
     severity: "info",
     line: scene.stage.from.line,
-    message:
-      "libgomp1 (OpenMP's runtime), which the compiler brought into the image, is installed in the runtime stage: extensions built with -fopenmp, and wheels such as lightgbm and xgboost, load it at run time",
+    message: `libgomp1 (OpenMP's runtime)${fortran ? " and libgfortran5 (Fortran's)" : ""}, which the compiler brought into the image, ${fortran ? "are" : "is"} installed in the runtime stage: extensions built with -fopenmp${fortran ? " or from Fortran" : ""}, and wheels such as lightgbm and xgboost, load ${fortran ? "them" : "it"} at run time`,
   });
 }
 

@@ -97,7 +97,7 @@ function planSplit(scene: Scene): SplitPlan & { keptOut: string[]; runtimePurged
   const mark = scene.notes.length;
   const packages = runtimePackages(scene, placement);
   const ownerOfVenv = venvOwner(scene, build, placement, owner);
-  gitAtRuntime(scene, placement, packages);
+  gitAtRuntime(scene, build, placement, packages);
   const runtimePurged = runtimePurges(placement, packages.has);
   const upgraded = upgradesPackages(placement);
   const plan = {

@@ -305,14 +305,20 @@ function healthcheckTools(scene: Scene, installed: string[], packages: string[],
  * but for the application); otherwise the user is told, since the application may run it in ways
  * no file shows.
  */
-export function gitAtRuntime(scene: Scene, { placed, installed, purged }: Placement, packages: RuntimePackages): void {
+export function gitAtRuntime(
+  scene: Scene,
+  build: Build,
+  { placed, installed, purged }: Placement,
+  packages: RuntimePackages,
+): void {
   if (!installed.includes("git") || purged.has("git")) return;
   const runsGit =
     scene.list.some(
       (i) => ["CMD", "ENTRYPOINT"].includes(i.keyword) && /(?:^|[\s"'\[;&|/])git(?:[\s"',\]]|$)/.test(i.args),
     ) || runtimeScripts(scene).some((s) => commandIn(s.text, new Set(["git"])) !== undefined);
   const afterInstall = !runsGit && gitAfterInstall(placed);
-  if (runsGit || afterInstall) packages.add("git");
+  const notForBuild = !runsGit && !afterInstall && buildNeedsNoGit(scene, build);
+  if (runsGit || afterInstall || notForBuild) packages.add("git");
   scene.notes.push({
     id: "git-in-builder",
     severity: "info",
@@ -321,8 +327,32 @@ export function gitAtRuntime(scene: Scene, { placed, installed, purged }: Placem
       ? "git is installed in the runtime stage too: the image's command runs it"
       : afterInstall
         ? "git is installed in the runtime stage too: the original installs it after the dependency install, so for the application"
-        : "git stays in the builder stage (pip needs it for git+ URLs); the runtime stage does not get it: add it there if the application runs git",
+        : notForBuild
+          ? "git is installed in the runtime stage too: the install needs no git (no git+ URL in its requirements, no version from git), so the image had it for the application"
+          : "git stays in the builder stage (pip needs it for git+ URLs); the runtime stage does not get it: add it there if the application runs git",
   });
+}
+
+/** What needs git to build: a git+ URL, or a version taken from git (setuptools-scm, hatch-vcs...). */
+const GIT_AT_BUILD =
+  /git\+|git:\/\/|setuptools[-_]scm|hatch[-_]vcs|versioneer|\bpbr\b|dunamai|dynamic[-_]versioning|vcs-versioning/i;
+
+/**
+ * The build context shows that the install needs no git: its requirement files, and the
+ * project's pyproject.toml, setup.py, setup.cfg and lockfiles, can all be read and none names a
+ * git+ URL or a git-based version. False without a build context, or with a file it cannot read.
+ */
+function buildNeedsNoGit(scene: Scene, build: Build): boolean {
+  const context = scene.ctx.context;
+  if (!context) return false;
+  const { requirements, constraints } = build.install;
+  const named = [...requirements, ...constraints];
+  if (named.some((f) => f.includes("$") || context.read(f.replace(/^\.\//, "")) === undefined)) return false;
+  const project = ["pyproject.toml", "setup.py", "setup.cfg", "uv.lock", "poetry.lock", "Pipfile", "Pipfile.lock"];
+  const texts = [...named, ...project].map((f) => context.read(f.replace(/^\.\//, "")) ?? "");
+  texts.push([...build.install.packages, ...build.install.editables].join("\n"));
+  // -r includes are other files: read them too would be a guess at their folder; any -r keeps git in the builder.
+  return !texts.some((t) => GIT_AT_BUILD.test(t) || /^\s*-(?:r|c|-requirement|-constraint)\b/m.test(t));
 }
 
 /** An install of git after the dependency install, in the builder's RUNs (`... && pip install ... && apt-get install git`). */

@@ -5,7 +5,8 @@
 # and no iptables rules: containers have no network, and builds use the host's (--network host) to
 # reach the Debian mirror apt is configured with. Registries are not contacted unless
 # DFMOD_E2E_PULL=1: by default the base images are stand-ins built offline (see docs/e2e.md):
-#   debian:trixie-slim          debootstrap --variant=minbase trixie, imported
+#   debian:trixie-slim          debootstrap --variant=minbase trixie, with the official image's
+#                               docker-clean apt settings, imported
 #   python:3.13-slim-trixie     that, plus Debian's python3 (3.13), venv and pip (standin/python.Dockerfile)
 #   python:3.9-slim-trixie, python:3.11-slim-trixie   the same stand-in under the tags of older Python lines
 #   gcr.io/distroless/python3-debian13:nonroot
@@ -67,6 +68,15 @@ if ! docker image inspect debian:trixie-slim >/dev/null 2>&1 && ! pulled debian:
   rm -rf "$dir/rootfs"
   debootstrap --variant=minbase trixie "$dir/rootfs" "$(mirror)" >"$dir/debootstrap.log" 2>&1 ||
     fail "debootstrap failed; see $dir/debootstrap.log"
+  # As the official image: apt keeps no package cache (pkgcache.bin, srcpkgcache.bin, .debs) in a
+  # layer, so a RUN of apt-get install adds what it installs, not tens of MB of apt's own caches.
+  cat >"$dir/rootfs/etc/apt/apt.conf.d/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
+  rm -f "$dir/rootfs"/var/cache/apt/*.bin
   tar -C "$dir/rootfs" -c . | docker import -c 'CMD ["bash"]' - debian:trixie-slim >/dev/null
   rm -rf "$dir/rootfs"
 fi

@@ -299,14 +299,11 @@ export class Dockerfile {
   private readonly directiveLines: Set<number>;
   private readonly commentLines: Set<number>;
 
+  private readonly directives: Map<string, string>;
+
   /** A parser directive's value (`syntax`, `escape`, `check`; lower case), or undefined. */
   directive(name: string): string | undefined {
-    for (const line of [...this.directiveLines].sort((a, b) => a - b)) {
-      const text = this.text.slice(this.starts[line - 1], this.starts[line] ?? this.text.length);
-      const m = /^[ \t]*#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*\r?\n?$/.exec(text);
-      if (m && m[1]!.toLowerCase() === name) return m[2];
-    }
-    return undefined;
+    return this.directives.get(name);
   }
 
   constructor(readonly text: string) {
@@ -315,6 +312,7 @@ export class Dockerfile {
     if (scanned.problem) throw new DockerfileError(scanned.problem.line, scanned.problem.message);
     this.escape = scanned.escape;
     this.directiveLines = scanned.directiveLines;
+    this.directives = scanned.directives;
     this.commentLines = scanned.commentLines;
     let stage: Stage | undefined;
     for (const found of scanned.instructions) {

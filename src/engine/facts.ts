@@ -243,8 +243,11 @@ export function installOf(line: Command): DependencyInstall | undefined {
   return projectInstall(line) ?? pipInstall(line);
 }
 
-/** `python -m venv DIR`, `uv venv DIR`, `virtualenv DIR`: the folder, as written. */
-export function venvCreation(line: Command): string | undefined {
+/**
+ * `python -m venv DIR`, `uv venv DIR`, `virtualenv DIR`: its positional arguments (undefined for
+ * an expansion), or undefined for any other command.
+ */
+export function venvCreationArgs(line: Command): (string | undefined)[] | undefined {
   if (!mayBePythonTool(line.name)) return undefined;
   const t = line.texts;
   let from: number;
@@ -252,7 +255,13 @@ export function venvCreation(line: Command): string | undefined {
   else if (t[0] !== undefined && /^(?:.*\/)?uv$/.test(t[0]) && t[1] === "venv") from = 2;
   else if (t[0] !== undefined && /^(?:.*\/)?virtualenv$/.test(t[0])) from = 1;
   else return undefined;
-  const positional = line.flags(undefined, from).argsNoFlags();
+  return line.flags(undefined, from).argsNoFlags();
+}
+
+/** `python -m venv DIR`, `uv venv DIR`, `virtualenv DIR`: the folder, as written. */
+export function venvCreation(line: Command): string | undefined {
+  const positional = venvCreationArgs(line);
+  if (positional === undefined) return undefined;
   if (positional.length === 0) return ".venv";
   if (positional.length !== 1 || positional[0] === undefined) return undefined;
   return positional[0];

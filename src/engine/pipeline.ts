@@ -68,16 +68,11 @@ interface Style {
 
 const isLower = (i: Instruction): boolean => i.keywordText === i.keywordText.toLowerCase();
 
-/** The blanks before an instruction's keyword on its line. */
-function indentOf(file: Dockerfile, i: Instruction): string {
-  return file.text.slice(file.text.lastIndexOf("\n", i.start - 1) + 1, i.start);
-}
-
 function styleOf(file: Dockerfile): Style {
   const body = file.instructions.filter((i) => i.keyword !== "FROM");
   return {
     lower: file.instructions.every(isLower),
-    indented: body.length > 0 && body.every((i) => /^[ \t]+$/.test(indentOf(file, i))),
+    indented: body.length > 0 && body.every((i) => /^[ \t]+$/.test(i.indent)),
   };
 }
 
@@ -94,10 +89,9 @@ function inFileStyle(file: Dockerfile, edits: Edit[], style: Style): Edit[] {
   return edits.map((edit) => {
     if (edit.text === "" || insideInstruction(edit, file.instructions)) return edit;
     const previous = file.instructions.filter((i) => i.start < edit.start).pop();
-    let indent = previous && previous.keyword !== "FROM" ? indentOf(file, previous) : "";
+    let indent = previous && previous.keyword !== "FROM" ? previous.indent : "";
     if (!/^[ \t]*$/.test(indent)) indent = "";
-    if (indent === "")
-      indent = file.instructions.filter((i) => i.keyword !== "FROM").map((i) => indentOf(file, i))[0] ?? "";
+    if (indent === "") indent = file.instructions.find((i) => i.keyword !== "FROM")?.indent ?? "";
     const atLineStart = edit.start === 0 || file.text[edit.start - 1] === "\n";
     let text = "";
     let pos = 0;

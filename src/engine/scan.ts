@@ -23,6 +23,8 @@ export interface Scan {
   escape: string;
   /** 1-based lines of parser directives. */
   directiveLines: Set<number>;
+  /** The parser directives' values, by lower-case name (`syntax`, `escape`, `check`). */
+  directives: Map<string, string>;
   /** 1-based lines of comments outside instructions. */
   commentLines: Set<number>;
   instructions: ScannedInstruction[];
@@ -77,6 +79,7 @@ function readDirectives(lines: string[], result: Scan): number {
     const name = m[1]!.toLowerCase();
     if (!DIRECTIVE_NAMES.has(name) || seen.has(name)) break;
     seen.add(name);
+    result.directives.set(name, m[2]!);
     if (name === "escape" && (m[2] === "`" || m[2] === "\\")) result.escape = m[2];
     result.directiveLines.add(i + 1);
   }
@@ -183,7 +186,14 @@ export function scan(text: string, escape?: string): Scan {
   const starts = lineStarts(text);
   const src: Lines = { text, lines: splitLines(text, starts), starts };
   const { lines } = src;
-  const result: Scan = { escape: "\\", directiveLines: new Set(), commentLines: new Set(), instructions: [], starts };
+  const result: Scan = {
+    escape: "\\",
+    directiveLines: new Set(),
+    directives: new Map(),
+    commentLines: new Set(),
+    instructions: [],
+    starts,
+  };
   if (escape !== undefined) result.escape = escape;
   let i = escape === undefined ? readDirectives(lines, result) : 0;
   const esc = result.escape;

@@ -47,6 +47,14 @@ export function globSource(pattern: string, doubleStar: boolean): string {
   return out;
 }
 
+/** A COPY source pattern (Go filepath.Match per segment) as a test for context paths. */
+export function sourceMatcher(source: string): (file: string) => boolean {
+  const clean = path.posix.normalize(source).replace(/^\/+/, "").replace(/\/+$/, "");
+  if (clean === "." || clean === "") return () => true;
+  const regex = new RegExp(`^${globSource(clean, false)}(?:/.*)?$`);
+  return (file) => regex.test(file);
+}
+
 function isRegex(source: string): boolean {
   try {
     new RegExp(source);

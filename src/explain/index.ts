@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Dockerfile, Instruction, isWholeContextCopy, Stage } from "../engine/dockerfile";
 import { dependencyInstall } from "../engine/commands";
-import { DockerIgnore, globSource } from "./dockerignore";
+import { DockerIgnore, sourceMatcher } from "./dockerignore";
 
 export interface ExplainStep {
   label: string;
@@ -83,14 +83,6 @@ export function contextFiles(dir: string, dockerfile?: string): string[] {
   };
   walk("");
   return out.sort();
-}
-
-/** A COPY source pattern (Go filepath.Match per segment) as a test for context paths. */
-function sourceMatcher(source: string): (file: string) => boolean {
-  const clean = path.posix.normalize(source).replace(/^\/+/, "").replace(/\/+$/, "");
-  if (clean === "." || clean === "") return () => true;
-  const regex = new RegExp(`^${globSource(clean, false)}(?:/.*)?$`);
-  return (file) => regex.test(file);
 }
 
 function expensive(instruction: Instruction): string | undefined {

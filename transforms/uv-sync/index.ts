@@ -9,8 +9,15 @@ import type { Context, Transform } from "../options";
 import type { ConfigKey } from "../../src/engine/image";
 import { written } from "../../src/engine/command";
 import { packageName, resolvePath } from "../../src/engine/commands";
-import { stageFacts, type CommandFacts, type DependencyInstall, type StageFacts } from "../../src/engine/facts";
+import {
+  stageFacts,
+  venvCreationArgs,
+  type CommandFacts,
+  type DependencyInstall,
+  type StageFacts,
+} from "../../src/engine/facts";
 import { changePerStage, envPairs, envValue, stageStates, type StageState } from "../../src/engine/stage";
+import { sourceMatcher } from "../../src/explain/dockerignore";
 import { meta } from "./meta";
 import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
@@ -196,11 +203,7 @@ function shapeLeft(work: Work, conversions: Conversion[]): string | undefined {
       return "the RUN activates the virtual environment and runs more commands after the install, which would lose it (the activation goes with the venv set-up)";
   }
   for (const f of work.facts.commands) {
-    const t = f.line.texts;
-    const creates =
-      (t[0] !== undefined && /^(?:.*\/)?(?:uv|virtualenv|python[\d.]*)$/.test(t[0]) && t.includes("venv")) ||
-      t[0]?.endsWith("virtualenv");
-    if (creates && f.command.words.some((w) => w.raw.includes("$")))
+    if (venvCreationArgs(f.line)?.includes(undefined))
       return `the virtual environment's folder is an expansion (\`${f.line.written}\`), and uv sync fills the one it is told by name`;
   }
   if (conversions.some((c) => c.project) && !isPackage(work)) {
@@ -451,16 +454,8 @@ function projectFilesPresent(work: Work, conversions: Conversion[]): boolean {
   return false;
 }
 
-/** A COPY source, without `./`, matches a file of the context's root (`*` and `?` patterns too). */
-function copies(source: string, file: string): boolean {
-  const name = source.replace(/^(?:\.\/)+/, "").replace(/\/+$/, "");
-  if (name === "" || name === ".") return true;
-  const pattern = name
-    .replace(/[.+^${}()|\\]/g, "\\$&")
-    .replace(/\*/g, "[^/]*")
-    .replace(/\?/g, "[^/]");
-  return new RegExp(`^${pattern}$`).test(file);
-}
+/** A COPY source (a path, a pattern, `.`) copies a file of the context's root. */
+const copies = (source: string, file: string): boolean => sourceMatcher(source)(file);
 
 /**
  * uv sync --frozen reads uv.lock beside pyproject.toml: the stage must have copied it (or the whole

@@ -55,6 +55,9 @@ export const multiStage: Transform = {
   },
 };
 
+/** Notes the plan makes about the runtime stage's packages: moot when the split is not made. */
+const RUNTIME_STAGE_NOTES = new Set(["openmp-runtime-kept", "healthcheck-tool-added", "git-in-builder"]);
+
 /** The split's edits, or undefined (with a `not-split` note saying why) when the stage stays as it is. */
 function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit[] | undefined {
   const scene = sceneOf(ctx, stage, notes);
@@ -66,8 +69,7 @@ function split(ctx: Context, stage: Stage, notes: NoteInput[]): Edit[] | undefin
   } catch (err) {
     if (!(err instanceof NotSplit)) throw err;
     // What the plan said of the runtime stage of a split that is not made goes.
-    const moot = new Set(["openmp-runtime-kept", "healthcheck-tool-added", "git-in-builder"]);
-    for (let i = notes.length - 1; i >= mark; i--) if (moot.has(notes[i]!.id)) notes.splice(i, 1);
+    for (let i = notes.length - 1; i >= mark; i--) if (RUNTIME_STAGE_NOTES.has(notes[i]!.id)) notes.splice(i, 1);
     notes.push({
       id: "not-split",
       // Asked for with --split always: not doing it is worth a warning.

@@ -351,7 +351,7 @@ function buildNeedsNoGit(scene: Scene, build: Build): boolean {
   const project = ["pyproject.toml", "setup.py", "setup.cfg", "uv.lock", "poetry.lock", "Pipfile", "Pipfile.lock"];
   const texts = [...named, ...project].map((f) => context.read(f.replace(/^\.\//, "")) ?? "");
   texts.push([...build.install.packages, ...build.install.editables].join("\n"));
-  // -r includes are other files: read them too would be a guess at their folder; any -r keeps git in the builder.
+  // A -r or -c include names another file, whose folder dfmod would have to guess: git stays in the builder.
   return !texts.some((t) => GIT_AT_BUILD.test(t) || /^\s*-(?:r|c|-requirement|-constraint)\b/m.test(t));
 }
 

@@ -11,6 +11,7 @@ import { initShell } from "../src/engine/shell";
 import { defaultOptions } from "../transforms";
 import { companionText } from "../src/run";
 import { dockerignore } from "../transforms/dockerignore";
+import { leftOutBy } from "../src/engine/ignore-file";
 import { listCases } from "./support/harness";
 import { dfmod } from "./support/cli";
 
@@ -67,4 +68,26 @@ test("the text report shows why a .dockerignore changes, also when its Dockerfil
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
+});
+
+describe("leftOutBy: the ignore file a build reads leaves a file out", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-left-out-"));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(tmp, "uv.lock"), "version = 1\n");
+  fs.writeFileSync(path.join(tmp, "poetry.lock"), "\n");
+  fs.writeFileSync(path.join(tmp, ".dockerignore"), "*.lock\n!uv.lock\n");
+  fs.writeFileSync(path.join(tmp, "api.Dockerfile.dockerignore"), "uv.lock\n");
+  const context = folderContext(tmp);
+
+  test("the context's .dockerignore, its last matching rule winning", () => {
+    expect(leftOutBy(context, path.join(tmp, "Dockerfile"), "poetry.lock")).toBe(".dockerignore");
+    expect(leftOutBy(context, path.join(tmp, "Dockerfile"), "./uv.lock")).toBeUndefined();
+    expect(leftOutBy(context, undefined, "poetry.lock")).toBe(".dockerignore");
+  });
+
+  test("a Dockerfile's own <Dockerfile>.dockerignore instead of the context's", () => {
+    const api = path.join(tmp, "api.Dockerfile");
+    expect(leftOutBy(context, api, "uv.lock")).toBe("api.Dockerfile.dockerignore");
+    expect(leftOutBy(context, api, "poetry.lock")).toBeUndefined();
+  });
 });

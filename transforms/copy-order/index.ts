@@ -8,6 +8,7 @@ import type { Edit } from "../../src/engine/edits";
 import { isWholeContextCopy, type Instruction, type Stage } from "../../src/engine/dockerfile";
 import type { ShellCommand, ShellScript } from "../../src/engine/shell";
 import type { BuildContext } from "../../src/engine/context";
+import { leftOutBy } from "../../src/engine/ignore-file";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context, Transform } from "../options";
 import { globSource } from "../../src/explain/dockerignore";
@@ -156,7 +157,7 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
   const dest = resolvePath(work.states.get(copy)!.workdir, copy.copyDestination());
   const localIndex = localIndexEnv(stage, run);
   if (localIndex) return leave(run.line, localIndex);
-  const manifests = resolveManifests(install, work.states.get(run)!, dest, ctx.context);
+  const manifests = resolveManifests(install, work.states.get(run)!, dest, ctx.context, ctx.file);
   if (typeof manifests === "string") return leave(run.line, manifests);
   if (manifests.length === 0) return leave(run.line, "none of the files the install needs is in the build context");
   moveCodeCopy(work, found, split.prefix, manifests);
@@ -583,12 +584,16 @@ function localIndexEnv(stage: Stage, run: Instruction): string | undefined {
   return undefined;
 }
 
-/** Context-relative manifests (files and folders), or a reason why they cannot be named. */
+/**
+ * Context-relative manifests (files and folders), or a reason why they cannot be named. A file the
+ * ignore file leaves out of the build counts as missing: COPY cannot name it.
+ */
 function resolveManifests(
   install: Install,
   state: StageState,
   dest: string,
   context: BuildContext | undefined,
+  dockerfile: string | undefined,
 ): Manifest[] | string {
   const out: Manifest[] = [];
   const seen = new Set<string>();
@@ -605,6 +610,8 @@ function resolveManifests(
     if (rel === "") return `the install needs the project itself (\`${written}\`), which comes with the code`;
     if (rel.startsWith("..")) return `${abs} is not under the code copy's destination ${dest}`;
     if (context && !context.isDirectory(rel)) return `${rel} is not a folder in the build context`;
+    const ignoredBy = context && leftOutBy(context, dockerfile, rel);
+    if (ignoredBy) return `${rel} is left out of the build context by ${ignoredBy}`;
     if (!out.some((m) => m.path === rel)) out.push({ path: rel, directory: true });
     return undefined;
   };
@@ -624,8 +631,12 @@ function resolveManifests(
     seen.add(abs);
     const rel = path.posix.relative(dest, abs);
     if (rel.startsWith("..") || rel === "") return `${abs} is not under the code copy's destination ${dest}`;
-    if (context && !context.exists(rel)) {
-      if (required.has(abs)) return `${rel} is not in the build context`;
+    const ignoredBy = context?.exists(rel) ? leftOutBy(context, dockerfile, rel) : undefined;
+    if (context && (!context.exists(rel) || ignoredBy)) {
+      if (required.has(abs))
+        return ignoredBy
+          ? `${rel} is left out of the build context by ${ignoredBy}`
+          : `${rel} is not in the build context`;
       continue;
     }
     out.push({ path: rel, directory: false });

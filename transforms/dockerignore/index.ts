@@ -4,9 +4,9 @@
  * image's own virtual environment. This adds the missing entries to the context's .dockerignore
  * (creating it when there is none), keeping what it already has.
  */
-import * as path from "node:path";
 import { isWholeContextCopy, type Dockerfile } from "../../src/engine/dockerfile";
-import { BuildContext, folderContext } from "../../src/engine/context";
+import type { BuildContext } from "../../src/engine/context";
+import { ignoreFileOf } from "../../src/engine/ignore-file";
 import type { Context, Transform } from "../options";
 import { meta } from "./meta";
 
@@ -21,13 +21,6 @@ function normal(line: string): string {
     .replace(/^\/+/, "")
     .replace(/^\*\*\//, "")
     .replace(/\/+$/, "");
-}
-
-/** The Dockerfile's own ignore file (`Dockerfile.dockerignore`, `api.Dockerfile.dockerignore`), when there is one. */
-function ownIgnoreFile(dockerfile: string): { file: string; folder: BuildContext } | undefined {
-  const folder = folderContext(path.dirname(dockerfile));
-  const name = `${path.basename(dockerfile)}.dockerignore`;
-  return folder.present(name) ? { file: path.join(folder.dir, name), folder } : undefined;
 }
 
 /** Build back ends and tools that take the project's version from git, as their configuration names them. */
@@ -96,10 +89,7 @@ export const dockerignore: Transform = {
     const copy = ctx.dockerfile.instructions.find(isWholeContextCopy);
     if (!copy) return undefined;
     // Docker reads `<Dockerfile>.dockerignore` beside the Dockerfile first, the context's own after.
-    const own = ctx.file && ownIgnoreFile(ctx.file);
-    const name = own ? path.basename(own.file) : ".dockerignore";
-    const where = own ? own.folder : context;
-    const file = own ? own.file : path.join(context.dir, ".dockerignore");
+    const { name, where, file } = ignoreFileOf(context, ctx.file);
     const existing = where.read(name);
     // There, but not readable (no permission, a FIFO): the run reports it as an error of that file.
     const unreadable = existing === undefined && where.present(name);

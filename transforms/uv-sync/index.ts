@@ -18,6 +18,8 @@ import {
 } from "../../src/engine/facts";
 import { changePerStage, envPairs, envValue, stageStates, type StageState } from "../../src/engine/stage";
 import { sourceMatcher } from "../../src/explain/dockerignore";
+import { leftOutBy } from "../../src/engine/ignore-file";
+import type { BuildContext } from "../../src/engine/context";
 import { meta } from "./meta";
 import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
@@ -270,7 +272,7 @@ function replaceUvSelfInstalls(work: Work): void {
   let uvCopyAdded = stage.instructions.some(
     (i) => i.keyword === "COPY" && (i.flag("from")?.value ?? "").startsWith(UV_IMAGE),
   );
-  const locked = !ctx.context || ["pyproject.toml", "uv.lock"].every((f) => ctx.context!.exists(f));
+  const locked = !ctx.context || PROJECT_FILES.every((f) => !notSent(ctx, ctx.context!, f));
   const uvByPath = uvCalledByPath(work, locked);
   for (const instruction of stage.instructions) {
     for (const fact of cleanCommands(work, instruction)) {
@@ -426,6 +428,14 @@ function convertInstalls(work: Work, conversions: Conversion[]): void {
   fixEnv(work, conversions, environment.env);
 }
 
+/** What uv sync --frozen reads from the build context. */
+const PROJECT_FILES = ["pyproject.toml", "uv.lock"];
+
+/** Why a file of the context does not reach the build: not there, or left out by the ignore file (its name). */
+function notSent(ctx: Context, context: BuildContext, file: string): "missing" | string | undefined {
+  return context.exists(file) ? leftOutBy(context, ctx.file, file) : "missing";
+}
+
 /** 3. uv sync needs pyproject.toml and uv.lock in the build context. */
 function projectFilesPresent(work: Work, conversions: Conversion[]): boolean {
   const { ctx } = work;
@@ -439,18 +449,17 @@ function projectFilesPresent(work: Work, conversions: Conversion[]): boolean {
     });
     return true;
   }
-  const missing = ["pyproject.toml", "uv.lock"].filter((f) => !ctx.context!.exists(f));
-  if (missing.length === 0) return true;
-  for (const c of conversions) {
-    work.notes.push({
-      id: "uv-project-missing",
-      severity: "action-needed",
-      line: c.fact.instruction.line,
-      message: missing.includes("pyproject.toml")
-        ? "no pyproject.toml in the build context: `uv sync` needs a project. Run `uv init` and `uv add -r requirements.txt`, then `uv lock`, and run dfmod again"
-        : "no uv.lock in the build context: `uv sync --frozen` needs the lockfile. Run `uv lock`, commit uv.lock, and run dfmod again",
-    });
-  }
+  const why = PROJECT_FILES.map((f) => notSent(ctx, ctx.context!, f));
+  if (why.every((w) => w === undefined)) return true;
+  const ignored = PROJECT_FILES.filter((_, k) => why[k] !== undefined && why[k] !== "missing");
+  const message =
+    why[0] === "missing"
+      ? "no pyproject.toml in the build context: `uv sync` needs a project. Run `uv init` and `uv add -r requirements.txt`, then `uv lock`, and run dfmod again"
+      : why[1] === "missing"
+        ? "no uv.lock in the build context: `uv sync --frozen` needs the lockfile. Run `uv lock`, commit uv.lock, and run dfmod again"
+        : `${ignored.join(" and ")} ${ignored.length > 1 ? "are" : "is"} left out of the build context by ${why.find((w) => w !== undefined)}: \`uv sync --frozen\` needs ${ignored.length > 1 ? "them" : "it"}. Let ${ignored.length > 1 ? "them" : "it"} in (${ignored.map((f) => `!${f}`).join(", ")}), and run dfmod again`;
+  for (const c of conversions)
+    work.notes.push({ id: "uv-project-missing", severity: "action-needed", line: c.fact.instruction.line, message });
   return false;
 }
 

@@ -1,0 +1,47 @@
+/** The ignore file a Dockerfile's build reads, and whether it leaves a file of the context out. */
+import * as path from "node:path";
+import { DockerIgnore } from "../explain/dockerignore";
+import { folderContext, type BuildContext } from "./context";
+
+export interface IgnoreFile {
+  /** Its file name (`.dockerignore`, `api.Dockerfile.dockerignore`). */
+  name: string;
+  /** The folder it is (or would be) in. */
+  where: BuildContext;
+  /** Its path. */
+  file: string;
+}
+
+/**
+ * The ignore file Docker reads for a Dockerfile's build: `<Dockerfile>.dockerignore` beside the
+ * Dockerfile when there is one, else the context's `.dockerignore` (whether or not it exists).
+ */
+export function ignoreFileOf(context: BuildContext, dockerfile: string | undefined): IgnoreFile {
+  if (dockerfile) {
+    const folder = folderContext(path.dirname(dockerfile));
+    const name = `${path.basename(dockerfile)}.dockerignore`;
+    if (folder.present(name)) return { name, where: folder, file: path.join(folder.dir, name) };
+  }
+  return { name: ".dockerignore", where: context, file: path.join(context.dir, ".dockerignore") };
+}
+
+/** Ignore files' rules by their text: a run reads the same few texts for many Dockerfiles. */
+const rulesByText = new Map<string, DockerIgnore>();
+
+/**
+ * The name of the ignore file that leaves a context-relative path out of the build (Docker does not
+ * send it, so COPY cannot name it), or undefined when the build gets it.
+ */
+export function leftOutBy(context: BuildContext, dockerfile: string | undefined, relative: string): string | undefined {
+  const { name, where } = ignoreFileOf(context, dockerfile);
+  const text = where.read(name);
+  if (!text) return undefined;
+  let rules = rulesByText.get(text);
+  if (!rules) {
+    if (rulesByText.size >= 256) rulesByText.clear();
+    rules = new DockerIgnore(text);
+    rulesByText.set(text, rules);
+  }
+  const rel = path.posix.normalize(relative).replace(/^(?:\.\/)+/, "");
+  return rules.ignores(rel) ? name : undefined;
+}

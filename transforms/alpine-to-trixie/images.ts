@@ -59,6 +59,21 @@ export const PYTHON_PATCHES: Record<string, number> = {
   "3.14": 7,
 };
 
+/**
+ * The first patch release of each line that had trixie tags from its release on: the official
+ * images added trixie variants on 2025-05-19, and every patch released after that has them
+ * (3.13.4, 3.12.11... came out on 2025-06-03). An older patch became its minor's tag. The patch
+ * that was current on that day may have had them too; its minor is the tag known to exist.
+ */
+const FIRST_TRIXIE_PATCHES: Record<string, number> = {
+  "3.9": 23,
+  "3.10": 18,
+  "3.11": 13,
+  "3.12": 11,
+  "3.13": 4,
+  "3.14": 0,
+};
+
 const NODE_CODENAMES: Record<string, number> = {
   argon: 4,
   boron: 6,
@@ -193,13 +208,13 @@ function migratePython(tagged: Tagged): Migration {
         severity: "warning",
         message: "Python 3.9 is end-of-life: its trixie image is frozen at 3.9.25 and gets no more updates",
       });
-    const known = PYTHON_PATCHES[`3.${minor}`];
-    if (m[2] !== undefined && known !== undefined && Number(m[2]) < known && /^3\.\d+\.\d+$/.test(version)) {
+    const first = FIRST_TRIXIE_PATCHES[`3.${minor}`];
+    if (m[2] !== undefined && first !== undefined && Number(m[2]) < first && /^3\.\d+\.\d+$/.test(version)) {
       const minorOnly = `3.${minor}`;
       notes.push({
         id: "tag-never-published",
         severity: "info",
-        message: `python:${version}-${variant} was never published (trixie images start later): ${minorOnly} instead`,
+        message: `python:${version}-${variant} is older than the trixie images (they start at 3.${minor}.${first}): ${minorOnly} instead`,
       });
       return done(build(ref, "python", `${minorOnly}-${variant}`));
     }

@@ -238,7 +238,7 @@ export const messages: Record<string, MessageSchema> = {
   "tag-never-published": {
     severity: "info",
     description:
-      "The image's Python patch release was never published for trixie (trixie images start with later patches), so the migrated image names the minor version instead.",
+      "The image's Python patch release is older than the trixie images (the official images added trixie variants in May 2025: 3.13.4, 3.12.11, 3.11.13, 3.10.18 and 3.9.23 are the first patches known to have them), so the migrated image names the minor version instead.",
   },
   "unknown-alpine-image": {
     severity: "info",

@@ -77,6 +77,12 @@ export function venvCreation(command: ShellCommand): string | undefined {
   return facts.venvCreation(commandOf(command));
 }
 
+/** `python -m venv $VIRTUAL_ENV`: the variable that names the folder (see facts.venvCreationVariable). */
+export function venvCreationVariable(command: ShellCommand): string | undefined {
+  if (!facts.mayBePythonTool(command.words[0]?.text)) return undefined;
+  return facts.venvCreationVariable(commandOf(command));
+}
+
 /** `. DIR/bin/activate` or `source DIR/bin/activate`: DIR. */
 export function venvActivation(command: ShellCommand): string | undefined {
   const name = command.words[0]?.text;

@@ -5,7 +5,7 @@
  */
 import { Command, type Flag, Flags, type FlagSpec } from "./command";
 import { memo, type Instruction, type Stage } from "./dockerfile";
-import type { ShellCommand, ShellScript } from "./shell";
+import type { ShellCommand, ShellScript, ShellWord } from "./shell";
 
 /** pip options that take a value (pip and uv pip). */
 const PIP_VALUE_OPTIONS = new Set([
@@ -248,6 +248,11 @@ export function installOf(line: Command): DependencyInstall | undefined {
  * an expansion), or undefined for any other command.
  */
 export function venvCreationArgs(line: Command): (string | undefined)[] | undefined {
+  return venvCreationWords(line)?.map((w) => w.text);
+}
+
+/** The words of a venv creation that are not flags, or undefined for any other command. */
+function venvCreationWords(line: Command): readonly ShellWord[] | undefined {
   if (!mayBePythonTool(line.name)) return undefined;
   const t = line.texts;
   let from: number;
@@ -255,7 +260,7 @@ export function venvCreationArgs(line: Command): (string | undefined)[] | undefi
   else if (t[0] !== undefined && /^(?:.*\/)?uv$/.test(t[0]) && t[1] === "venv") from = 2;
   else if (t[0] !== undefined && /^(?:.*\/)?virtualenv$/.test(t[0])) from = 1;
   else return undefined;
-  return line.flags(undefined, from).argsNoFlags();
+  return line.flags(undefined, from).args;
 }
 
 /** `python -m venv DIR`, `uv venv DIR`, `virtualenv DIR`: the folder, as written. */
@@ -265,6 +270,17 @@ export function venvCreation(line: Command): string | undefined {
   if (positional.length === 0) return ".venv";
   if (positional.length !== 1 || positional[0] === undefined) return undefined;
   return positional[0];
+}
+
+/**
+ * `python -m venv $VIRTUAL_ENV` (or `"${VIRTUAL_ENV}"`, any one variable): the variable's name, when
+ * the folder is that variable alone.
+ */
+export function venvCreationVariable(line: Command): string | undefined {
+  const words = venvCreationWords(line);
+  if (words?.length !== 1) return undefined;
+  const m = /^("?)\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))\1$/.exec(words[0]!.raw);
+  return m ? (m[2] ?? m[3]) : undefined;
 }
 
 /** `. DIR/bin/activate` or `source DIR/bin/activate`: DIR. */

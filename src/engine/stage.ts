@@ -123,13 +123,6 @@ export function envValue(stage: Stage, key: string, until?: Instruction): string
   return value;
 }
 
-/** Whether an ENV among `instructions` puts `dir`/bin on PATH (`ENV PATH="/app/.venv/bin:$PATH"`). */
-export function pathHasBin(instructions: readonly Instruction[], dir: string): boolean {
-  return instructions.some(
-    (i) => i.keyword === "ENV" && envPairs(i).some((p) => p.key === "PATH" && p.value.includes(`${dir}/bin`)),
-  );
-}
-
 /**
  * Whether a virtual environment is active before `until`: VIRTUAL_ENV is set, or PATH has a bin
  * folder other than the system's (`/opt/venv/bin`): then `pip` and `python` are the environment's.

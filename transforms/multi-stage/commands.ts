@@ -8,6 +8,7 @@ import {
   parsePipInstall,
   venvActivation,
   venvCreation,
+  venvCreationVariable,
 } from "../../src/engine/commands";
 import { envPairs } from "../../src/engine/stage";
 import { packageMap } from "../alpine-to-trixie/packages";
@@ -181,6 +182,7 @@ export function isUserCommand(command: ShellCommand): boolean {
 export function isBuildCommand(command: ShellCommand): boolean {
   if (isAptOrApk(command) || isCacheCleanup(command) || dependencyInstall(command)) return true;
   if (venvCreation(command) !== undefined || venvActivation(command) !== undefined) return true;
+  if (venvCreationVariable(command) !== undefined) return true;
   const pip = parsePipInstall(command);
   if (pip) return true;
   const [name, sub] = words(command);
@@ -220,9 +222,18 @@ export const MANIFEST =
   /(?:^|\/)(?:[^/]*requirements[^/]*\.(?:txt|in)|pyproject\.toml|uv\.lock|poetry\.lock|setup\.py|setup\.cfg|Pipfile(?:\.lock)?|constraints[^/]*\.txt)$/;
 
 export function hasPathEnv(list: Instruction[], venv: string): boolean {
-  return list.some(
-    (i) => i.keyword === "ENV" && envPairs(i).some((p) => p.key === "PATH" && p.value.includes(`${venv}/bin`)),
-  );
+  // Values as Docker expands them: `$NAME` / `${NAME}` from the ENVs before the instruction.
+  const env = new Map<string, string>();
+  for (const i of list) {
+    if (i.keyword !== "ENV") continue;
+    const pairs = envPairs(i).map((p) => ({
+      key: p.key,
+      value: p.value.replace(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g, (m, a, b) => env.get(a ?? b) ?? m),
+    }));
+    if (pairs.some((p) => p.key === "PATH" && p.value.includes(`${venv}/bin`))) return true;
+    for (const p of pairs) env.set(p.key, p.value);
+  }
+  return false;
 }
 
 export function usesUvAtRuntime(list: Instruction[]): boolean {

@@ -7,10 +7,17 @@ import * as path from "node:path";
 import type { BuildContext } from "../../src/engine/context";
 import type { NoteInput } from "../../src/engine/types";
 import type { Context } from "../options";
-import { dependencyInstall, DependencyInstall, resolvePath, venvCreation } from "../../src/engine/commands";
+import {
+  dependencyInstall,
+  DependencyInstall,
+  resolvePath,
+  venvCreation,
+  venvCreationVariable,
+} from "../../src/engine/commands";
 import {
   copyChownSpec,
   envPairs,
+  envValue as envValueAt,
   installTarget,
   recursiveChown,
   stageStates,
@@ -249,12 +256,23 @@ export function locateVenv(scene: Scene, build: Build): Venv {
   return { path, created };
 }
 
-/** The first venv a RUN of the stage creates. */
+/**
+ * The first venv a RUN of the stage creates. A folder given as a variable (`python -m venv
+ * $VIRTUAL_ENV`) is the value an ENV before it gives that variable, when that is a plain path.
+ */
 function createdVenv(scene: Scene): string | undefined {
   for (const instruction of scene.list) {
     for (const command of instruction.shell()?.commands ?? []) {
       const created = venvCreation(command);
       if (created !== undefined) return resolvePath(scene.states.get(instruction)!.workdir, created);
+      const variable = venvCreationVariable(command);
+      if (variable === undefined) continue;
+      const value = envValueAt(scene.stage, variable, instruction);
+      if (value === undefined || !/^\/[\w./-]*$/.test(value))
+        throw new NotSplit(
+          `the RUN at line ${instruction.line} makes the environment in $${variable}, which no ENV before it sets to a plain absolute path`,
+        );
+      return resolvePath("/", value);
     }
   }
   return undefined;

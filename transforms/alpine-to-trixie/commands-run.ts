@@ -12,17 +12,26 @@ export interface Run {
   words: (string | undefined)[];
   /** Runs when a container starts (ENTRYPOINT, CMD, HEALTHCHECK), not during the build. */
   atRuntime: boolean;
+  /** A command of the string a shell runs (`sh -c "apk add curl"`), which dfmod does not rewrite. */
+  nested?: boolean;
 }
 
 const SHELLS = /^(?:\/bin\/|\/usr\/bin\/)?(?:sh|ash|bash|dash)$/;
 
-function fromShell(instruction: Instruction, script: string, atRuntime: boolean): Run[] {
+function fromShell(instruction: Instruction, script: string, atRuntime: boolean, nested = false): Run[] {
   const parsed = parseShell(script);
   if (parsed.hasError) return [];
   return parsed.commands.flatMap((c: ShellCommand) => {
     const words = c.words.map((w) => w.text);
-    return words[0] === undefined ? [] : [{ instruction, name: words[0], words, atRuntime }];
+    return words[0] === undefined ? [] : [{ instruction, name: words[0], words, atRuntime, ...(nested && { nested }) }];
   });
+}
+
+/** `sh -c 'script'`, `bash -lc "script"`: the script a shell command runs, when it is literal text. */
+function shellString(words: (string | undefined)[]): string | undefined {
+  if (words[0] === undefined || !SHELLS.test(words[0])) return undefined;
+  const at = words.findIndex((w, i) => i > 0 && w !== undefined && /^-[a-z]*c[a-z]*$/.test(w));
+  return at === -1 ? undefined : words[at + 1];
 }
 
 function fromExec(instruction: Instruction, args: string[], atRuntime: boolean): Run[] {
@@ -48,7 +57,10 @@ function uncachedRuns(instruction: Instruction): Run[] {
       if (!script || script.hasError) return [];
       return script.commands.flatMap((c) => {
         const words = c.words.map((w) => w.text);
-        return words[0] === undefined ? [] : [{ instruction, name: words[0], words, atRuntime: false }];
+        if (words[0] === undefined) return [];
+        const inner = shellString(words);
+        const run: Run = { instruction, name: words[0], words, atRuntime: false };
+        return inner === undefined ? [run] : [run, ...fromShell(instruction, inner, false, true)];
       });
     }
     case "ENTRYPOINT":

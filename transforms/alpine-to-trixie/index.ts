@@ -510,6 +510,71 @@ function crondRuns(stage: Stage): NoteInput[] {
   }));
 }
 
+/** Commands the migration rewrites or replaces: inside a shell's string in a RUN it does not. */
+const REWRITTEN = new Set(["apk", "adduser", "addgroup", "deluser", "delgroup", "su-exec"]);
+
+/** `RUN sh -c "apk add curl"`: a command the migration would rewrite, in a string it does not rewrite. */
+function alpineInShellStrings(stage: Stage): NoteInput[] {
+  const out: NoteInput[] = [];
+  for (const run of stageRuns(stage)) {
+    const name = baseName(run.name);
+    if (!run.nested || !REWRITTEN.has(name) || out.some((n) => n.line === run.instruction.line)) continue;
+    out.push({
+      id: "alpine-in-shell-string",
+      severity: "action-needed",
+      line: run.instruction.line,
+      message: `the RUN runs \`${name}\` inside a shell's string (\`sh -c "..."\`), which dfmod does not rewrite: on Debian it would fail. Run it outside the string, then run dfmod again`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Paths of Alpine's layout that Debian's differs from, named by the stage (ENV values, RUNs, what
+ * the container runs): library files (`/usr/lib/libgdal.so.34`; Debian keeps them under
+ * /usr/lib/<arch>-linux-gnu, often with other sonames), the site-packages of Alpine's own python3
+ * (Debian's is /usr/lib/python3/dist-packages), and, on a python image, Alpine's /usr/bin/python3
+ * (the python images have theirs in /usr/local/bin; Debian's python3 is not there).
+ */
+const ALPINE_PATHS: [RegExp, string, boolean][] = [
+  [
+    /(?:^|[\s"'=:])(\/(?:usr\/)?lib\/lib[\w+.-]*\.so(?:\.[\d.]+)?)(?=$|[\s"':;])/,
+    "an Alpine library path: Debian keeps libraries under /usr/lib/<arch>-linux-gnu, often with other sonames",
+    false,
+  ],
+  [
+    /(?:^|[\s"'=:])(\/usr\/lib\/python3\.\d+\/site-packages)(?=$|[\s"'/:;])/,
+    "the site-packages of Alpine's python3: Debian's python3 has its packages in /usr/lib/python3/dist-packages, and Python's images have none there",
+    false,
+  ],
+  [
+    /(?:^|[\s"'=:[,])(\/usr\/bin\/python(?:3(?:\.\d+)?)?)(?=$|[\s"',:;\]])/,
+    "Alpine's own python3 (from apk's python3 or a py3- package): the Debian python image has its Python in /usr/local/bin only",
+    true,
+  ],
+];
+
+function alpinePaths(stage: Stage, python: boolean): NoteInput[] {
+  const out: NoteInput[] = [];
+  for (const instruction of stage.instructions) {
+    if (!["ENV", "RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ARG"].includes(instruction.keyword)) continue;
+    const text = instruction.args;
+    for (const [re, why, pythonImage] of ALPINE_PATHS) {
+      if (pythonImage && !python) continue;
+      const found = re.exec(text)?.[1];
+      if (!found) continue;
+      out.push({
+        id: "alpine-path",
+        severity: "action-needed",
+        line: instruction.line,
+        message: `${instruction.keyword} names ${found}, ${why}. Change the path for Debian, then run dfmod again`,
+      });
+      break;
+    }
+  }
+  return out;
+}
+
 function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): void {
   const scripts = contextScripts(stage, ctx.context);
   // The image the stage is built on, through the stages of the file it is built on.
@@ -527,6 +592,8 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     ...crondRuns(stage),
     ...alpineImageCopies(ctx.dockerfile, stage),
     ...alpineConfigCopies(stage, ctx.context),
+    ...alpineInShellStrings(stage),
+    ...alpinePaths(stage, python),
   );
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
   if (!python && state.apkAdded.has("python3")) out.notes.push(...distroPythonMove(base, stage));

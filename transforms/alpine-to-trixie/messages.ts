@@ -103,6 +103,16 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The stage copies configuration where Alpine's packages read it and Debian's do not: /etc/nginx/http.d (Debian's nginx reads conf.d and sites-enabled), /etc/supervisor.d (Debian's supervisord reads /etc/supervisor/conf.d/*.conf), or an nginx.conf with `user nginx;` (Debian's nginx user is www-data). On Debian the service would start without it, so the stage stays on Alpine. Change the paths or the user, then run dfmod again.",
   },
+  "alpine-in-shell-string": {
+    severity: "action-needed",
+    description:
+      "A RUN runs apk, BusyBox's adduser / addgroup / deluser / delgroup or su-exec inside a shell's string (`sh -c \"apk add curl\"`, `bash -lc '...'`). dfmod rewrites these commands where they stand in the RUN, not inside a string, so on Debian the RUN would fail: the stage stays on Alpine. Run the command outside the string, then run dfmod again.",
+  },
+  "alpine-path": {
+    severity: "action-needed",
+    description:
+      "The stage names a path of Alpine's layout that Debian's differs from, in an ENV, a RUN or what the container runs: a library file (`ENV GDAL_LIBRARY_PATH=/usr/lib/libgdal.so.34`, `LD_PRELOAD=/usr/lib/libjemalloc.so.2`; Debian keeps libraries under /usr/lib/<arch>-linux-gnu, often with other sonames), the site-packages of Alpine's own python3 (`/usr/lib/python3.12/site-packages`; Debian's is /usr/lib/python3/dist-packages), or, on a python image, Alpine's /usr/bin/python3 (the Debian python image has its Python in /usr/local/bin only). The image would build and then fail, or silently run without it, so the stage stays on Alpine. Change the path for Debian, then run dfmod again.",
+  },
   "crond-not-converted": {
     severity: "action-needed",
     description:

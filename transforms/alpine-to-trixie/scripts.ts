@@ -28,18 +28,24 @@ const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
 function executedPaths(stage: Stage): { path: string; instruction: Instruction }[] {
   const states = stageStates(stage);
   const out: { path: string; instruction: Instruction }[] = [];
-  // Only commands named by a path or run by a shell can be scripts of the context.
+  // The names of files the stage copies: a command named so (`RUN setup.sh`) may be one on PATH.
+  const copied = new Set(
+    stage.instructions
+      .filter((i) => i.keyword === "COPY" || i.keyword === "ADD")
+      .flatMap((i) => i.argWords().map((w) => path.posix.basename(w))),
+  );
+  // Only commands named by a path, run by a shell or named as a copied file can be scripts of the context.
   const candidates = stage.instructions.filter(
     (i) =>
       i.keyword !== "RUN" ||
       i.isJson ||
-      i
-        .shell()
-        ?.commands.some((c) =>
-          /^(?:\.{0,2}\/|(?:\/\S*\/)?(?:sh|ash|bash|dash|tini|dumb-init|gosu|su-exec|env)$)/.test(
-            c.words[0]?.text ?? "",
-          ),
-        ),
+      i.shell()?.commands.some((c) => {
+        const name = c.words[0]?.text ?? "";
+        return (
+          /^(?:\.{0,2}\/|(?:\/\S*\/)?(?:sh|ash|bash|dash|tini|dumb-init|gosu|su-exec|env)$)/.test(name) ||
+          copied.has(name)
+        );
+      }),
   );
   for (const run of candidates.flatMap(runsOf)) {
     const words = unwrap(run.words);

@@ -17,6 +17,8 @@ import { meta } from "./meta";
 import { renames } from "./renames";
 import { trixiePackages } from "../alpine-to-trixie/packages";
 import { replaceRange } from "../../src/engine/fixer";
+import { parseShell } from "../../src/engine/shell";
+import { scriptsRun } from "../alpine-to-trixie/scripts";
 
 interface Out {
   edits: Edit[];
@@ -89,9 +91,47 @@ function planStage(ctx: Context, stage: Stage): Plan | undefined {
   plan.out.notes.push({ id: "image-migrated", line, message: `${image} -> ${migration.image}: Debian 13 (trixie)` });
   plan.out.notes.push(...migration.notes.map((n) => ({ ...n, line })));
   const packages = { ...plan.out, blockers: plan.blockers, addsSource: addsAptSource(file, stage) };
-  for (const s of [stage, ...stagesBuiltOn(file, stage)])
+  for (const s of [stage, ...stagesBuiltOn(file, stage)]) {
     for (const instruction of s.instructions) if (instruction.keyword === "RUN") aptRun(instruction, packages);
+    plan.blockers.push(...scriptApt(ctx, s, packages.addsSource));
+  }
   return plan;
+}
+
+/**
+ * The build context's scripts the stage runs that run apt: dfmod does not change them, so a
+ * package name trixie does not have (or calls otherwise), a pinned version or an old release
+ * named there keeps the stage as it was.
+ */
+function scriptApt(ctx: Context, stage: Stage, addsSource: boolean): NoteInput[] {
+  const out: NoteInput[] = [];
+  for (const { file, text, instruction } of scriptsRun(stage, ctx.context)) {
+    if (!/\bapt(?:-get)?\b/.test(text)) continue;
+    const why: string[] = [];
+    const release = /\b(bookworm|bullseye|buster)\b/.exec(text);
+    if (release) why.push(`it names ${release[1]}`);
+    const script = parseShell(text);
+    if (script.hasError) why.push("dfmod cannot read all of it");
+    for (const command of script.commands) {
+      for (const word of packageWords(command)) {
+        const name = word.text;
+        if (name === undefined || /^\$/.test(word.raw)) continue;
+        const base = name.replace(/[:=/].*$/, "");
+        const rename = renames().get(base);
+        if (/[=/]/.test(name)) why.push(`${name} is a pinned version`);
+        else if (rename)
+          why.push(`${base} is ${rename.kind === "removed" ? "not in trixie" : `${rename.to.join(" ")} in trixie`}`);
+        else if (!trixiePackages().has(base) && !addsSource) why.push(`${base} is not a trixie package`);
+      }
+    }
+    if (why.length > 0)
+      out.push({
+        id: "script-apt",
+        line: instruction.line,
+        message: `${file}, which this ${instruction.keyword} runs, runs apt: ${[...new Set(why)].join("; ")}. dfmod does not change scripts: stage left as it was; change the script for trixie, then run dfmod again`,
+      });
+  }
+  return out;
 }
 
 /**

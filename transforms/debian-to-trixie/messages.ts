@@ -49,6 +49,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The image is on a Debian release older than bullseye (buster, stretch): the package renames dfmod knows start at bullseye, so the stage was left as it is. Move it to bookworm or trixie by hand.",
   },
+  "script-apt": {
+    severity: "action-needed",
+    description:
+      "A script of the build context that the stage runs (`RUN ./install-deps.sh`, the scripts it runs in turn) installs apt packages under names trixie does not have or calls otherwise (libicu72, libssl3), pins versions or names the old release. dfmod does not change scripts, so the stage (FROM included) was left as it was: on trixie the script would fail. Change the script for trixie, then run dfmod again.",
+  },
   "stage-left": {
     severity: "action-needed",
     description:

@@ -130,8 +130,6 @@ export interface DiscoverOptions {
   ignore: string[];
   /** Extra ignore rules for a folder (the config's), or undefined. */
   extraRules?: (dir: string) => { base: string; globs: string[] } | undefined;
-  /** Told how many Dockerfiles the search has found so far, after each one it takes from a folder. */
-  onDockerfiles?: (count: number) => void;
 }
 
 /** What a search finds: the files to take, the paths missing, the files skipped and why, and what could not be read. */
@@ -153,15 +151,6 @@ interface Search {
   cli: Rules[];
   /** The configs' ignore rules, made once per config folder. */
   configRules: Map<string, Rules>;
-  /** Dockerfiles taken so far. */
-  dockerfiles: number;
-}
-
-/** Takes a file (by its key in `search.files`); a Dockerfile is counted and the count told. */
-function take(search: Search, key: string, found: Found): void {
-  const known = search.files.has(key);
-  search.files.set(key, found);
-  if (!known && found.kind === "dockerfile") search.options.onDockerfiles?.(++search.dockerfiles);
 }
 
 /** The config's ignore rules for a folder (none when its config has no ignore globs). */
@@ -201,7 +190,7 @@ function takeLink(search: Search, rootReal: string, full: string, kind: Kind): v
     return;
   }
   if (search.files.has(real)) return;
-  take(search, real, { path: shown, real, kind });
+  search.files.set(real, { path: shown, real, kind });
 }
 
 /**
@@ -243,7 +232,7 @@ function walk(search: Search, rootReal: string, dir: string, rules: Rules[]): vo
       continue;
     }
     if (search.files.has(full)) continue;
-    take(search, full, { path: display(full, options.cwd), real: full, kind });
+    search.files.set(full, { path: display(full, options.cwd), real: full, kind });
   }
 }
 
@@ -270,7 +259,7 @@ function takePath(search: Search, p: string): void {
     search.unreadable.push({ path: p, message: `${fileKind(stat)}, not a regular file` });
   } else {
     const real = fs.realpathSync(full);
-    take(search, real, { path: p, real, kind: kindOf(path.basename(full)) ?? "dockerfile" });
+    search.files.set(real, { path: p, real, kind: kindOf(path.basename(full)) ?? "dockerfile" });
   }
 }
 
@@ -284,7 +273,6 @@ export function discover(paths: string[], options: DiscoverOptions): Discovered 
     unreadable: [],
     cli: options.ignore.length ? [{ base: options.cwd, ig: ignore().add(options.ignore) }] : [],
     configRules: new Map(),
-    dockerfiles: 0,
   };
   for (const p of paths) takePath(search, p);
   const sorted = [...search.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

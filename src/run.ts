@@ -101,62 +101,6 @@ interface Queue {
   done: number;
 }
 
-/** What a worker thread sends: ready (or failed to start), or a task's result. */
-type WorkerMessage = { ready?: boolean; fatal?: string; id?: number; result?: TaskResult };
-type WorkerEvent = { message: WorkerMessage } | { error: Error } | { exit: number };
-
-/**
- * The worker threads of a run. They start while the files are still being found (a worker takes
- * ~0.3 s to load dfmod and its parser, which then overlaps the search); what they say before the
- * run takes them is kept for it. Workers the run does not need stop.
- */
-export class WorkerSet {
-  private readonly workers: Worker[] = [];
-  private readonly pending: [Worker, WorkerEvent][] = [];
-  private handler: ((worker: Worker, event: WorkerEvent) => void) | undefined;
-  private stopped = false;
-
-  constructor(private readonly modules: string[]) {}
-
-  /** Starts workers until there are `count`. */
-  grow(count: number): void {
-    if (this.stopped || this.workers.length >= count) return;
-    // The workers compile under dfmod's V8 flags, which only this thread can set, before any starts.
-    setV8Flags();
-    const script = path.join(__dirname, "worker.js");
-    while (this.workers.length < count) {
-      const worker = new (workerThreads().Worker)(script, { workerData: { modules: this.modules } });
-      this.workers.push(worker);
-      const send = (event: WorkerEvent): void => {
-        if (!this.workers.includes(worker)) return;
-        if (this.handler) this.handler(worker, event);
-        else this.pending.push([worker, event]);
-      };
-      worker.on("message", (message: WorkerMessage) => send({ message }));
-      worker.on("error", (error: Error) => send({ error }));
-      worker.on("exit", (exit: number) => send({ exit }));
-    }
-  }
-
-  /** The first `count` workers for the run, with `handler` for their events (those that came already first); the rest stop. */
-  take(count: number, handler: (worker: Worker, event: WorkerEvent) => void): Worker[] {
-    this.grow(count);
-    for (const extra of this.workers.splice(count)) void extra.terminate();
-    this.handler = handler;
-    for (const [worker, event] of this.pending.splice(0)) if (this.workers.includes(worker)) handler(worker, event);
-    return [...this.workers];
-  }
-
-  /** Stops every worker; none starts after this. */
-  terminate(): void {
-    this.stopped = true;
-    for (const worker of this.workers.splice(0)) void worker.terminate();
-  }
-}
-
-/** Worker threads for a run of `files` Dockerfiles with `jobs` threads (this one included). */
-const workersFor = (files: number, jobs: number): number => Math.min(jobs, Math.ceil(files / FILES_PER_WORKER)) - 1;
-
 /**
  * The Dockerfiles processed by `jobs` threads: this one, and jobs - 1 worker threads for a run of
  * enough files. Results keep the tasks' order whatever the threads.
@@ -167,10 +111,10 @@ async function runTasks(
   jobs: number,
   onDone: (done: number, task: Task) => void,
   stop: Stop,
-  workers: WorkerSet,
+  modules: string[] = [],
 ): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array(tasks.length);
-  const count = workersFor(tasks.length, jobs);
+  const threads = Math.min(jobs, Math.ceil(tasks.length / FILES_PER_WORKER));
   const queue: Queue = { next: 0, done: 0 };
   const record = (id: number, result: TaskResult): void => {
     results[id] = result;
@@ -179,8 +123,7 @@ async function runTasks(
   };
   // Before any worker starts: V8's flags are process-wide.
   if (tasks.length >= MANY_FILES) setV8Flags();
-  const pool = count > 0 ? startPool(tasks, workers, count, queue, record, stop) : undefined;
-  if (!pool) workers.terminate();
+  const pool = threads > 1 ? startPool(tasks, threads - 1, modules, queue, record, stop) : undefined;
   try {
     await initShell();
     while (queue.next < tasks.length) {
@@ -193,24 +136,28 @@ async function runTasks(
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
-    if (pool && queue.done < tasks.length) await pool;
+    if (pool && queue.done < tasks.length) await pool.finished;
   } finally {
-    workers.terminate();
+    pool?.terminate();
   }
   return results;
 }
 
-/** `count` of the run's worker threads taking batches of tasks from the queue; settled when every task is done. */
+/** `count` worker threads taking batches of tasks from the queue; `finished` when every task is done. */
 function startPool(
   tasks: Task[],
-  workers: WorkerSet,
   count: number,
+  modules: string[],
   queue: Queue,
   record: (id: number, result: TaskResult) => void,
   stop: Stop,
-): Promise<void> {
+): { finished: Promise<void>; terminate(): void } {
+  const script = path.join(__dirname, "worker.js");
+  // The workers compile under dfmod's V8 flags, which only this thread can set.
+  setV8Flags();
   // Tasks go out in batches, two in flight per worker, so that a worker never waits for the next one.
   const batch = Math.max(1, Math.min(32, Math.floor(tasks.length / ((count + 1) * 8))));
+  const pool: Worker[] = [];
   const inFlight = new Map<Worker, number>();
   let settle: { resolve: () => void; reject: (err: Error) => void } | undefined;
   const finished = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
@@ -222,28 +169,30 @@ function startPool(
     inFlight.set(worker, (inFlight.get(worker) ?? 0) + ids.length);
     worker.postMessage(ids.map((id) => ({ id, task: tasks[id] })));
   };
-  workers.take(count, (worker, event) => {
-    if ("error" in event) return settle!.reject(event.error);
-    if ("exit" in event) {
+  for (let i = 0; i < count; i++) {
+    const worker = new (workerThreads().Worker)(script, { workerData: { modules } });
+    pool.push(worker);
+    worker.on("message", (m: { ready?: boolean; fatal?: string; id?: number; result?: TaskResult }) => {
+      if (m.fatal) return settle!.reject(new Error(`a worker failed to start: ${m.fatal}`));
+      if (m.ready) {
+        feed(worker);
+        feed(worker);
+        return;
+      }
+      if (stop.signal) return settle!.reject(new Interrupted());
+      record(m.id!, m.result!);
+      const left = inFlight.get(worker)! - 1;
+      inFlight.set(worker, left);
+      if (left <= batch) feed(worker);
+      if (queue.done === tasks.length) settle!.resolve();
+    });
+    worker.on("error", (err) => settle!.reject(err));
+    worker.on("exit", (code) => {
       if (queue.done < tasks.length)
-        settle!.reject(new Error(`a worker thread stopped (exit code ${event.exit}) before the run was done`));
-      return;
-    }
-    const m = event.message;
-    if (m.fatal) return settle!.reject(new Error(`a worker failed to start: ${m.fatal}`));
-    if (m.ready) {
-      feed(worker);
-      feed(worker);
-      return;
-    }
-    if (stop.signal) return settle!.reject(new Interrupted());
-    record(m.id!, m.result!);
-    const left = inFlight.get(worker)! - 1;
-    inFlight.set(worker, left);
-    if (left <= batch) feed(worker);
-    if (queue.done === tasks.length) settle!.resolve();
-  });
-  return finished;
+        settle!.reject(new Error(`a worker thread stopped (exit code ${code}) before the run was done`));
+    });
+  }
+  return { finished, terminate: () => pool.forEach((w) => void w.terminate()) };
 }
 
 /**
@@ -337,11 +286,9 @@ export async function run(options: RunOptions, io: IO): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const workers = new WorkerSet(options.modules ?? []);
   try {
-    return await runUntilStopped(options, io, stop, workers);
+    return await runUntilStopped(options, io, stop);
   } finally {
-    workers.terminate();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     removeTemporaryFiles();
@@ -472,14 +419,13 @@ function diffName(state: RunState, file: string): string {
 }
 
 /** The files the paths name (configs' ignore globs apply); the missing, unreadable and skipped ones become results. */
-function findFiles(state: RunState, onDockerfiles: (count: number) => void): ReturnType<typeof discover> {
+function findFiles(state: RunState): ReturnType<typeof discover> {
   const { options, results } = state;
   const found = discover(
     options.paths.filter((p) => p !== "-"),
     {
       cwd: state.cwd,
       ignore: options.ignore,
-      onDockerfiles,
       extraRules: (dir) => {
         const c = configFor(state, dir);
         return c && !(c instanceof ConfigError) ? { base: c.dir, globs: c.ignore } : undefined;
@@ -861,13 +807,11 @@ function report(state: RunState, texts: CampaignTexts = {}): number {
  * The run itself: standard input, compose files, Dockerfiles (nothing written if a signal comes
  * while they are processed), the volumes and companion files they ask for, then write, print and report.
  */
-async function runUntilStopped(options: RunOptions, io: IO, stop: Stop, workers: WorkerSet): Promise<number> {
+async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise<number> {
   const state = newRunState(options, io, stop);
   const { cwd } = state;
   const usesStdin = options.paths.includes("-");
-  const jobs = Math.max(1, options.jobs);
-  // The workers a run of this many Dockerfiles takes start as soon as the search has found them.
-  const found = findFiles(state, (dockerfiles) => workers.grow(workersFor(dockerfiles, jobs)));
+  const found = findFiles(state);
   if (options.mode === "stdout" && found.files.length + (usesStdin ? 1 : 0) !== 1) {
     io.stderr("dfmod: --stdout takes exactly one file\n");
     return 2;
@@ -896,10 +840,10 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop, workers:
     done = await runTasks(
       tasks,
       options.registry,
-      jobs,
+      Math.max(1, options.jobs),
       (n, task) => progress(n + compose.length, task.path),
       stop,
-      workers,
+      options.modules,
     );
   } catch (err) {
     if (!(err instanceof Interrupted) || !stop.signal) throw err;

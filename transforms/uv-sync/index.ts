@@ -2,6 +2,7 @@
  * uv-sync: pip-interface uv (and the venv / pip scaffolding around it) -> the lockfile workflow,
  * `uv sync --frozen --no-dev --no-install-project`, with uv's cache in a BuildKit cache mount.
  */
+import * as path from "node:path";
 import type { Edit } from "../../src/engine/edits";
 import type { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
 import type { NoteInput } from "../../src/engine/types";
@@ -43,6 +44,8 @@ interface Conversion {
   project: boolean;
   editable: boolean;
   carried: string[];
+  /** Variable assignments in front of the command (`UV_INDEX_X_PASSWORD="$(cat ...)" `), kept in front of uv sync. */
+  assignments: string;
 }
 
 /** Edits of RUNs' top-level lists: items removed or replaced, gathered per RUN and made at the end. */
@@ -392,7 +395,7 @@ function findConversions(work: Work): Conversion[] {
     }
     for (const fact of cleanCommands(work, instruction)) {
       if (fact.install?.tool !== "uv-pip") continue;
-      const conversion = classify(fact, fact.install, work.notes, mounted(work, instruction));
+      const conversion = classify(fact, fact.install, work.notes, mounted(work, instruction), firstVenv(work));
       if (conversion) conversions.push(conversion);
     }
   }
@@ -560,8 +563,8 @@ function writeSync(work: Work, c: Conversion, environment: Environment, first: b
   const { instruction, item } = c.fact;
   const check = options.uvCheck === "locked" ? "--locked" : "--frozen";
   const carried = c.carried.length ? " " + c.carried.join(" ") : "";
-  const deps = `uv sync ${check} --no-dev --no-install-project${carried}`;
-  const project = `uv sync ${check} --no-dev${c.editable ? "" : " --no-editable"}${carried}`;
+  const deps = `${c.assignments}uv sync ${check} --no-dev --no-install-project${carried}`;
+  const project = `${c.assignments}uv sync ${check} --no-dev${c.editable ? "" : " --no-editable"}${carried}`;
   const user = work.states.get(instruction)!.user;
   const mount = cacheMount(instruction, mounted(work, instruction));
   const frontend = oldFrontend(work.ctx.dockerfile);
@@ -674,7 +677,12 @@ function uvCalledByPath(work: Work, locked: boolean): string | undefined {
     for (const fact of work.facts.of(instruction)) {
       // A `uv pip install` that becomes `uv sync` calls uv by its name from then on.
       const install = fact.install;
-      if (locked && install?.tool === "uv-pip" && classify(fact, install, [], mounted(work, instruction))) continue;
+      if (
+        locked &&
+        install?.tool === "uv-pip" &&
+        classify(fact, install, [], mounted(work, instruction), firstVenv(work))
+      )
+        continue;
       const [name, a, b] = fact.command.words.map((w) => w.text ?? w.raw);
       if (/\/uvx?$/.test(name ?? "") && !/^\/bin\/uvx?$/.test(name!)) return name;
       if (/^(?:.*\/)?python[\d.]*$/.test(name ?? "") && a === "-m" && b === "uv") return `${name} -m uv`;
@@ -700,11 +708,24 @@ function cacheMount(instruction: Instruction, wanted: boolean): string {
   return has ? "" : `--mount=type=cache,target=${UV_CACHE} `;
 }
 
+/** The first venv the stage creates (the environment uv sync fills: removeVenvSetup), resolved. */
+function firstVenv(work: Work): string | undefined {
+  for (const instruction of work.stage.instructions)
+    for (const fact of work.facts.of(instruction))
+      if (fact.venvCreated !== undefined) return resolvePath(work.states.get(instruction)!.workdir, fact.venvCreated);
+  return undefined;
+}
+
+/**
+ * `uv pip install` as a uv sync, or undefined (with a note why, when it is one dfmod leaves). `venv`:
+ * the environment the stage creates, which a `VIRTUAL_ENV=` in front of the install may name.
+ */
 function classify(
   fact: CommandFacts,
   install: DependencyInstall,
   notes: NoteInput[],
   mount: boolean,
+  venv: string | undefined,
 ): Conversion | undefined {
   const leave = (why: string): undefined => {
     notes.push({
@@ -717,6 +738,17 @@ function classify(
   };
   const why = whyNotSync(install);
   if (why) return leave(why);
+  const first = fact.command.words[0];
+  let assignments = first ? fact.instruction.logical.slice(fact.command.start, first.start) : "";
+  // `VIRTUAL_ENV=/srv/venv uv pip install` into the venv the stage creates: uv sync fills that one
+  // (UV_PROJECT_ENVIRONMENT), so the assignment goes.
+  assignments = assignments.replace(/(?:^|(?<=\s))VIRTUAL_ENV=(\/[\w./-]*)\s+/g, (m, dir: string) =>
+    venv !== undefined && path.posix.normalize(dir).replace(/\/$/, "") === venv ? "" : m,
+  );
+  const location = [...assignments.matchAll(/(?:^|\s)([A-Za-z_]\w*)\+?=/g)]
+    .map((m) => m[1]!)
+    .find((name) => LOCATION_VARIABLES.has(name));
+  if (location) return leave(`\`${location}=\` in front of it sets where it installs, which uv sync decides otherwise`);
   const projectPaths = [...install.packages, ...install.editables];
   if (!install.requirements.length && projectPaths.length === 0) return undefined;
   const carried: string[] = [];
@@ -729,8 +761,28 @@ function classify(
     }
     return leave(`\`${option.name}\` has no uv sync counterpart that dfmod knows`);
   }
-  return { fact, install, project: projectPaths.length > 0, editable: install.editables.length > 0, carried };
+  return {
+    fact,
+    install,
+    project: projectPaths.length > 0,
+    editable: install.editables.length > 0,
+    carried,
+    assignments,
+  };
 }
+
+/** Variables that decide where, or into which Python, uv installs: uv sync goes by its own. */
+const LOCATION_VARIABLES = new Set([
+  "VIRTUAL_ENV",
+  "UV_PROJECT_ENVIRONMENT",
+  "UV_SYSTEM_PYTHON",
+  "UV_PYTHON",
+  "UV_PREFIX",
+  "UV_TARGET",
+  "UV_BREAK_SYSTEM_PACKAGES",
+  "PATH",
+  "PYTHONPATH",
+]);
 
 /** Why a `uv pip install` cannot become `uv sync` (its files and arguments), or undefined when it can. */
 function whyNotSync(install: DependencyInstall): string | undefined {

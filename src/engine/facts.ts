@@ -113,6 +113,8 @@ export interface DependencyInstall {
   reads: string[];
   /** Of `reads`, the files it can do without (a lockfile that a plain sync only reads when present). */
   optional: string[];
+  /** The tool's own configuration files it reads from its working folder when they are there (uv.toml, poetry.toml). */
+  configs: string[];
   /** True when a word is not a literal (an expansion, a substitution). */
   dynamic: boolean;
   /** It installs the project itself (`pip install .`, `uv sync` without --no-install-project...). */
@@ -192,6 +194,7 @@ export function pipInstall(line: Command): DependencyInstall | undefined {
     paths,
     reads: [...requirements, ...constraints],
     optional: [],
+    configs: start.tool === "uv-pip" ? ["uv.toml"] : [],
     dynamic: options.dynamic,
     project: paths.length > 0,
     system: options.hasFlag("--system", "--break-system-packages"),
@@ -221,6 +224,7 @@ export function projectInstall(line: Command): DependencyInstall | undefined {
     paths: [],
     reads: ["pyproject.toml", lock],
     optional: strict ? [] : [lock],
+    configs: [sync ? "uv.toml" : "poetry.toml"],
     dynamic: false,
     project: sync ? !options.hasFlag("--no-install-project", "--no-install-workspace") : !options.hasFlag("--no-root"),
     system: false,

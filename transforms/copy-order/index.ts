@@ -155,7 +155,7 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
   // The manifests, as context-relative paths.
   const { run, install } = found;
   const dest = resolvePath(work.states.get(copy)!.workdir, copy.copyDestination());
-  const localIndex = localIndexEnv(stage, run);
+  const localIndex = localIndexEnv(stage, run, install);
   if (localIndex) return leave(run.line, localIndex);
   const manifests = resolveManifests(install, work.states.get(run)!, dest, ctx.context, ctx.file);
   if (typeof manifests === "string") return leave(run.line, manifests);
@@ -175,6 +175,14 @@ function installAfterCopy(work: Work): Found | undefined {
   for (let i = list.indexOf(work.copy) + 1; i < list.length; i++) {
     for (const fact of work.facts.of(list[i]!)) {
       const install = findInstall(fact.install);
+      if (install === "needs-code" && fact.install?.dynamic)
+        work.notes.push({
+          id: "order-left",
+          severity: "info",
+          line: fact.instruction.line,
+          message:
+            "layer order left as it is: the install names what it installs with a variable, so dfmod cannot tell which files to copy before it",
+        });
       if (install === "needs-code") return undefined;
       if (install) return { run: fact.instruction, script: fact.script, install, item: fact.item ?? -1 };
     }
@@ -572,15 +580,42 @@ const INDEX_ENV = [
   "UV_DEFAULT_INDEX",
 ];
 
-/** An ENV before the install that points pip or uv at a local folder (which may come with the code), as a reason. */
-function localIndexEnv(stage: Stage, run: Instruction): string | undefined {
+/** pip's and uv's settings that name a file they read: their config, constraints, requirements. */
+const FILE_ENV = [
+  "PIP_CONFIG_FILE",
+  "PIP_CONSTRAINT",
+  "PIP_BUILD_CONSTRAINT",
+  "PIP_REQUIREMENT",
+  "UV_CONFIG_FILE",
+  "UV_CONSTRAINT",
+  "UV_BUILD_CONSTRAINT",
+  "UV_OVERRIDE",
+];
+
+/** A setting for pip or uv that may name what comes with the code: a local folder or a file. */
+function localSetting(key: string, value: string): boolean {
+  if (INDEX_ENV.includes(key)) return localSource(value) !== undefined;
+  return FILE_ENV.includes(key) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+}
+
+/**
+ * An ENV before the install, or an assignment in front of it (`PIP_CONFIG_FILE=pip.conf pip
+ * install`), that points pip or uv at a local folder or file, which may come with the code: as a reason.
+ */
+function localIndexEnv(stage: Stage, run: Instruction, install: Install): string | undefined {
   for (const i of stage.instructions) {
     if (i.index >= run.index) break;
     if (i.keyword !== "ENV") continue;
     for (const p of envPairs(i))
-      if (INDEX_ENV.includes(p.key) && localSource(p.value) !== undefined)
-        return `ENV ${p.key} names a local folder (${p.value}), which the install reads and may come with the code`;
+      if (localSetting(p.key, p.value))
+        return `ENV ${p.key} names a local ${INDEX_ENV.includes(p.key) ? "folder" : "file"} (${p.value}), which the install reads and may come with the code`;
   }
+  const command = install.install.command;
+  const first = command.words[0];
+  const assignments = first ? run.logical.slice(command.start, first.start) : "";
+  for (const m of assignments.matchAll(/(?:^|\s)([A-Za-z_]\w*)=(\S*)/g))
+    if (localSetting(m[1]!, m[2]!.replace(/^["']|["']$/g, "")))
+      return `${m[1]}=${m[2]} in front of the install names a local folder or file, which the install reads and may come with the code`;
   return undefined;
 }
 
@@ -663,5 +698,24 @@ function resolveManifests(
       }
     }
   }
-  return out;
+  const configs = toolConfigs(install, state, dest, context, dockerfile);
+  return [...out, ...configs.filter((c) => !out.some((m) => m.path === c.path))];
+}
+
+/**
+ * The tool's configuration files beside the project that the build gets (uv.toml's indexes,
+ * poetry.toml's virtualenvs.create): the install reads them when they are there.
+ */
+function toolConfigs(
+  install: Install,
+  state: StageState,
+  dest: string,
+  context: BuildContext | undefined,
+  dockerfile: string | undefined,
+): Manifest[] {
+  return install.install.configs.flatMap((config) => {
+    const rel = path.posix.relative(dest, resolvePath(state.workdir, config));
+    if (rel.startsWith("..") || !context?.exists(rel) || leftOutBy(context, dockerfile, rel)) return [];
+    return [{ path: rel, directory: false }];
+  });
 }

@@ -228,9 +228,12 @@ export function hasPathEnv(list: Instruction[], venv: string): boolean {
     if (i.keyword !== "ENV") continue;
     const pairs = envPairs(i).map((p) => ({
       key: p.key,
+      raw: p.value,
       value: p.value.replace(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g, (m, a, b) => env.get(a ?? b) ?? m),
     }));
-    if (pairs.some((p) => p.key === "PATH" && p.value.includes(`${venv}/bin`))) return true;
+    // The venv's folder may itself be written with a variable (`$APP_HOME/.venv`): as written, or expanded.
+    if (pairs.some((p) => p.key === "PATH" && (p.value.includes(`${venv}/bin`) || p.raw.includes(`${venv}/bin`))))
+      return true;
     for (const p of pairs) env.set(p.key, p.value);
   }
   return false;

@@ -28,13 +28,15 @@ const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
 function executedPaths(stage: Stage): { path: string; instruction: Instruction }[] {
   const states = stageStates(stage);
   const out: { path: string; instruction: Instruction }[] = [];
-  // The names of files the stage copies: a command named so (`RUN setup.sh`) may be one on PATH.
-  const copied = new Set(
-    stage.instructions
+  let copied: string | undefined;
+  // What the stage's COPY and ADD name, read once when a RUN needs it.
+  const copiedText = (): string =>
+    (copied ??= stage.instructions
       .filter((i) => i.keyword === "COPY" || i.keyword === "ADD")
-      .flatMap((i) => i.argWords().map((w) => path.posix.basename(w))),
-  );
-  // Only commands named by a path, run by a shell or named as a copied file can be scripts of the context.
+      .map((i) => i.args)
+      .join("\n"));
+  // Only commands named by a path, run by a shell or named as a file a COPY copies (`RUN setup.sh`,
+  // on PATH) can be scripts of the context.
   const candidates = stage.instructions.filter(
     (i) =>
       i.keyword !== "RUN" ||
@@ -43,7 +45,7 @@ function executedPaths(stage: Stage): { path: string; instruction: Instruction }
         const name = c.words[0]?.text ?? "";
         return (
           /^(?:\.{0,2}\/|(?:\/\S*\/)?(?:sh|ash|bash|dash|tini|dumb-init|gosu|su-exec|env)$)/.test(name) ||
-          copied.has(name)
+          (/^[\w.-]+$/.test(name) && copiedText().includes(name))
         );
       }),
   );

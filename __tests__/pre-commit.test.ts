@@ -48,6 +48,8 @@ const NAMES = [
   "docker-compose.yml",
   "docker-compose.prod.yml",
   "docker-compose.override.yaml",
+  "compose.override.yaml",
+  "compose.dev.yml",
   // Not taken:
   "Dockerfile.dockerignore",
   "app.Dockerfile.dockerignore",
@@ -57,8 +59,8 @@ const NAMES = [
   "Dockerfiles",
   "MyDockerfile",
   "app.Dockerfile.bak",
-  "compose.override.yaml",
   "compose.json",
+  "compose..yaml.bak",
   "docker-compose.yml.orig",
   "docker-compose.",
   "mycompose.yaml",
@@ -88,7 +90,7 @@ describe(".pre-commit-hooks.yaml", () => {
   });
 
   test("files matches exactly the names dfmod takes from a folder", () => {
-    expect(taken.length).toBe(15 * 4);
+    expect(taken.length).toBe(17 * 4);
     const re = new RegExp(files);
     expect(PATHS.filter((p) => re.test(p))).toEqual(taken);
   });

@@ -1,7 +1,11 @@
 /** The anonymous volume over the environment (src/volumes.ts): edits in place, in the file's own line endings. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { applyEdits } from "../src/engine/edits";
 import { anonymousVolumeEdit } from "../src/volumes";
+import { dfmod } from "./support/cli";
 
 const VENV = "/app/.venv";
 
@@ -128,4 +132,27 @@ describe("no edit", () => {
   test("a service without a volumes list is a reason, not an edit", () => {
     expect(add("services:\n  app:\n    build: .\n")).toBe("service app has no volumes list dfmod can add to");
   });
+});
+
+test("a run over a folder reads compose.<name>.yaml: compose.override.yaml's bind mount gets the volume", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-compose-dot-"));
+  try {
+    const files: Record<string, string> = {
+      Dockerfile:
+        'FROM python:3.12-alpine\nRUN pip install uv\nWORKDIR /app\nCOPY . .\nRUN uv pip install --system -r pyproject.toml\nCMD ["python", "-m", "app"]\n',
+      "compose.yml": 'services:\n  app:\n    build:\n      context: .\n    ports:\n      - "8000:8000"\n',
+      "compose.override.yaml": "services:\n  app:\n    volumes:\n      - ./:/app\n",
+      "pyproject.toml":
+        '[project]\nname = "app"\nversion = "0"\nrequires-python = ">=3.12"\ndependencies = ["httpx"]\n',
+      "uv.lock": "version = 1\n",
+    };
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    const r = dfmod(["--write", "."], dir);
+    expect(r.stderr).toContain("compose.override.yaml:4:1: info dfmod: added the anonymous volume /app/.venv");
+    expect(fs.readFileSync(path.join(dir, "compose.override.yaml"), "utf8")).toBe(
+      "services:\n  app:\n    volumes:\n      - ./:/app\n      - /app/.venv\n",
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -41,9 +41,9 @@ export function isDockerfileName(name: string): boolean {
   );
 }
 
-/** compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml, docker-compose.*.yml / .yaml. */
+/** compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml, and their `.*.yml` / `.yaml` (compose.override.yaml). */
 export function isComposeName(name: string): boolean {
-  return /^(?:compose|docker-compose)\.ya?ml$/.test(name) || /^docker-compose\..+\.ya?ml$/.test(name);
+  return /^(?:compose|docker-compose)(?:\..+)?\.ya?ml$/.test(name);
 }
 
 export function kindOf(name: string): Kind | undefined {

@@ -155,7 +155,7 @@ function orderStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInput[
   // The manifests, as context-relative paths.
   const { run, install } = found;
   const dest = resolvePath(work.states.get(copy)!.workdir, copy.copyDestination());
-  const localIndex = localIndexEnv(stage, run, install);
+  const localIndex = localIndexEnv(stage, run, install, dest, work.states.get(run)!.workdir);
   if (localIndex) return leave(run.line, localIndex);
   const manifests = resolveManifests(install, work.states.get(run)!, dest, ctx.context, ctx.file);
   if (typeof manifests === "string") return leave(run.line, manifests);
@@ -592,29 +592,42 @@ const FILE_ENV = [
   "UV_OVERRIDE",
 ];
 
-/** A setting for pip or uv that may name what comes with the code: a local folder or a file. */
-function localSetting(key: string, value: string): boolean {
+/**
+ * A setting for pip or uv that may name what comes with the code: a local folder, or a file under
+ * the code copy's destination (`dest`; a relative one from the install's working folder).
+ * `/dev/null` (pip's way to read no config) and files elsewhere do not come with the code.
+ */
+function localSetting(key: string, value: string, workdir: string, dest: string): boolean {
   if (INDEX_ENV.includes(key)) return localSource(value) !== undefined;
-  return FILE_ENV.includes(key) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  if (!FILE_ENV.includes(key) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value === "") return false;
+  // A path built on a variable may be anywhere: it counts as one that comes with the code.
+  if (value.includes("$")) return true;
+  return !path.posix.relative(dest, resolvePath(workdir, value)).startsWith("..");
 }
 
 /**
  * An ENV before the install, or an assignment in front of it (`PIP_CONFIG_FILE=pip.conf pip
  * install`), that points pip or uv at a local folder or file, which may come with the code: as a reason.
  */
-function localIndexEnv(stage: Stage, run: Instruction, install: Install): string | undefined {
+function localIndexEnv(
+  stage: Stage,
+  run: Instruction,
+  install: Install,
+  dest: string,
+  workdir: string,
+): string | undefined {
   for (const i of stage.instructions) {
     if (i.index >= run.index) break;
     if (i.keyword !== "ENV") continue;
     for (const p of envPairs(i))
-      if (localSetting(p.key, p.value))
+      if (localSetting(p.key, p.value, workdir, dest))
         return `ENV ${p.key} names a local ${INDEX_ENV.includes(p.key) ? "folder" : "file"} (${p.value}), which the install reads and may come with the code`;
   }
   const command = install.install.command;
   const first = command.words[0];
   const assignments = first ? run.logical.slice(command.start, first.start) : "";
   for (const m of assignments.matchAll(/(?:^|\s)([A-Za-z_]\w*)=(\S*)/g))
-    if (localSetting(m[1]!, m[2]!.replace(/^["']|["']$/g, "")))
+    if (localSetting(m[1]!, m[2]!.replace(/^["']|["']$/g, ""), workdir, dest))
       return `${m[1]}=${m[2]} in front of the install names a local folder or file, which the install reads and may come with the code`;
   return undefined;
 }

@@ -6,6 +6,7 @@
  * on it) cannot be converted, it stays on Alpine, FROM included, with action-needed notes.
  * Stages already on Debian are checked for what is left of Alpine in them.
  */
+import * as path from "node:path";
 import { applyEdits } from "../../src/engine/edits";
 import { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
 import type { Change, NoteInput } from "../../src/engine/types";
@@ -39,7 +40,7 @@ import {
   StageState,
 } from "./run";
 import { alpineIsms, contextScripts, CROND } from "./scripts";
-import { baseName, stageRuns, unwrap } from "./commands-run";
+import { baseName, runsOf, stageRuns, unwrap } from "./commands-run";
 import { alpineOnlyGroups } from "./groups";
 import { busyboxTools } from "./tools";
 import { meta } from "./meta";
@@ -536,41 +537,71 @@ function alpineInShellStrings(stage: Stage): NoteInput[] {
  * (Debian's is /usr/lib/python3/dist-packages), and, on a python image, Alpine's /usr/bin/python3
  * (the python images have theirs in /usr/local/bin; Debian's python3 is not there).
  */
-const ALPINE_PATHS: [RegExp, string, boolean][] = [
+const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python"][] = [
   [
-    /(?:^|[\s"'=:])(\/(?:usr\/)?lib\/lib[\w+.-]*\.so(?:\.[\d.]+)?)(?=$|[\s"':;])/,
+    /(?:^|[\s"'=:])(\/(?:usr\/)?lib\/lib[\w+.-]*\.so(?:\.[\d.]+)?)(?=$|[\s"':;])/g,
     "an Alpine library path: Debian keeps libraries under /usr/lib/<arch>-linux-gnu, often with other sonames",
-    false,
+    "library",
   ],
   [
-    /(?:^|[\s"'=:])(\/usr\/lib\/python3\.\d+\/site-packages)(?=$|[\s"'/:;])/,
+    /(?:^|[\s"'=:])(\/usr\/lib\/python3\.\d+\/site-packages)(?=$|[\s"'/:;])/g,
     "the site-packages of Alpine's python3: Debian's python3 has its packages in /usr/lib/python3/dist-packages, and Python's images have none there",
-    false,
+    "site",
   ],
   [
-    /(?:^|[\s"'=:[,])(\/usr\/bin\/python(?:3(?:\.\d+)?)?)(?=$|[\s"',:;\]])/,
+    /(?:^|[\s"'=:[,])(\/usr\/bin\/python(?:3(?:\.\d+)?)?)(?=$|[\s"',:;\]])/g,
     "Alpine's own python3 (from apk's python3 or a py3- package): the Debian python image has its Python in /usr/local/bin only",
-    true,
+    "python",
   ],
 ];
 
-function alpinePaths(stage: Stage, python: boolean): NoteInput[] {
+/**
+ * Paths the stage makes itself, which are there on Debian too: the targets of `ln`, what COPY and
+ * ADD write; and whether a build installs into /usr (`./configure --prefix=/usr`: its libraries
+ * land in /usr/lib on Debian as well).
+ */
+function madePaths(stage: Stage): { paths: Set<string>; usrPrefix: boolean } {
+  const paths = new Set<string>();
+  let usrPrefix = false;
+  for (const instruction of stage.instructions) {
+    if ((instruction.keyword === "COPY" || instruction.keyword === "ADD") && !instruction.heredoc) {
+      const dest = instruction.copyDestination();
+      for (const source of instruction.copySources())
+        paths.add(dest.endsWith("/") ? `${dest}${path.posix.basename(source)}` : dest);
+    }
+    if (instruction.keyword !== "RUN") continue;
+    if (/--prefix[= ]\/usr(?![\w/])|\bPREFIX=\/usr(?![\w/])/.test(instruction.args)) usrPrefix = true;
+    for (const run of runsOf(instruction)) {
+      if (baseName(run.name) !== "ln") continue;
+      const target = run.words.filter((w, i) => i > 0 && w !== undefined && !w.startsWith("-")).pop();
+      if (target) paths.add(target);
+    }
+  }
+  return { paths, usrPrefix };
+}
+
+function alpinePaths(stage: Stage, python: boolean, apkAdded: Set<string>): NoteInput[] {
   const out: NoteInput[] = [];
+  // Alpine's own python3 and its site-packages are there only when apk installs them.
+  const distroPython = [...apkAdded].some((p) => p === "python3" || p.startsWith("py3-"));
+  let made: ReturnType<typeof madePaths> | undefined;
   for (const instruction of stage.instructions) {
     if (!["ENV", "RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ARG"].includes(instruction.keyword)) continue;
     const text = instruction.args;
-    for (const [re, why, pythonImage] of ALPINE_PATHS) {
-      if (pythonImage && !python) continue;
-      const found = re.exec(text)?.[1];
-      if (!found) continue;
-      out.push({
-        id: "alpine-path",
-        severity: "action-needed",
-        line: instruction.line,
-        message: `${instruction.keyword} names ${found}, ${why}. Change the path for Debian, then run dfmod again`,
-      });
-      break;
-    }
+    const found = ALPINE_PATHS.flatMap(([re, why, kind]) => {
+      if ((kind === "python" && !python) || (kind !== "library" && !distroPython)) return [];
+      return [...text.matchAll(re)].map((m) => ({ path: m[1]!, why, kind }));
+    }).find((f) => {
+      made ??= madePaths(stage);
+      return !made.paths.has(f.path) && !(f.kind === "library" && made.usrPrefix);
+    });
+    if (!found) continue;
+    out.push({
+      id: "alpine-path",
+      severity: "action-needed",
+      line: instruction.line,
+      message: `${instruction.keyword} names ${found.path}, ${found.why}. Change the path for Debian, then run dfmod again`,
+    });
   }
   return out;
 }
@@ -593,7 +624,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     ...alpineImageCopies(ctx.dockerfile, stage),
     ...alpineConfigCopies(stage, ctx.context),
     ...alpineInShellStrings(stage),
-    ...alpinePaths(stage, python),
+    ...alpinePaths(stage, python, state.apkAdded),
   );
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
   if (!python && state.apkAdded.has("python3")) out.notes.push(...distroPythonMove(base, stage));

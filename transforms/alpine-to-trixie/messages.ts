@@ -111,7 +111,7 @@ export const messages: Record<string, MessageSchema> = {
   "alpine-path": {
     severity: "action-needed",
     description:
-      "The stage names a path of Alpine's layout that Debian's differs from, in an ENV, a RUN or what the container runs: a library file (`ENV GDAL_LIBRARY_PATH=/usr/lib/libgdal.so.34`, `LD_PRELOAD=/usr/lib/libjemalloc.so.2`; Debian keeps libraries under /usr/lib/<arch>-linux-gnu, often with other sonames), the site-packages of Alpine's own python3 (`/usr/lib/python3.12/site-packages`; Debian's is /usr/lib/python3/dist-packages), or, on a python image, Alpine's /usr/bin/python3 (the Debian python image has its Python in /usr/local/bin only). The image would build and then fail, or silently run without it, so the stage stays on Alpine. Change the path for Debian, then run dfmod again.",
+      "The stage names a path of Alpine's layout that Debian's differs from, in an ENV, a RUN or what the container runs: a library file (`ENV GDAL_LIBRARY_PATH=/usr/lib/libgdal.so.34`, `LD_PRELOAD=/usr/lib/libjemalloc.so.2`; Debian keeps libraries under /usr/lib/<arch>-linux-gnu, often with other sonames), the site-packages of Alpine's own python3 (`/usr/lib/python3.12/site-packages`; Debian's is /usr/lib/python3/dist-packages), or, on a python image, Alpine's /usr/bin/python3 (the Debian python image has its Python in /usr/local/bin only). Alpine's python3 paths count when apk installs python3 or py3- packages; a path the stage makes itself (an `ln` target, what a COPY writes, a build installed with --prefix=/usr) does not. The image would build and then fail, or silently run without it, so the stage stays on Alpine. Change the path for Debian, then run dfmod again.",
   },
   "crond-not-converted": {
     severity: "action-needed",

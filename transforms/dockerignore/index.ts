@@ -4,7 +4,10 @@
  * image's own virtual environment. This adds the missing entries to the context's .dockerignore
  * (creating it when there is none), keeping what it already has.
  */
-import { isWholeContextCopy, type Dockerfile } from "../../src/engine/dockerfile";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Dockerfile, isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
+import { isDockerfileName } from "../../src/discover";
 import type { BuildContext } from "../../src/engine/context";
 import { ignoreFileOf } from "../../src/engine/ignore-file";
 import type { Context, Transform } from "../options";
@@ -44,11 +47,16 @@ const vcsOf = new WeakMap<BuildContext, string | null>();
 function gitNeeded(context: BuildContext, file: Dockerfile): string | undefined {
   const tool = vcsVersioning(context);
   if (tool) return `${tool} reads the version from it`;
-  const run = file.instructions.find(
+  const run = gitRun(file);
+  return run && `the RUN at line ${run.line} runs git`;
+}
+
+/** The first RUN that runs git. */
+function gitRun(file: Dockerfile): Instruction | undefined {
+  return file.instructions.find(
     (i) =>
       i.keyword === "RUN" && (i.shell()?.commands ?? []).some((c) => /^(?:\S*\/)?git$/.test(c.words[0]?.text ?? "")),
   );
-  return run && `the RUN at line ${run.line} runs git`;
 }
 
 /** Folders of ENTRIES that a COPY or ADD names as a source (`COPY .venv /app/.venv`): left in the context. */
@@ -59,6 +67,65 @@ function copiedByName(file: Dockerfile): Set<string> {
       for (const source of i.copySources())
         for (const name of [".venv", "node_modules", ".git"]) if (source.split("/").includes(name)) out.add(name);
   return out;
+}
+
+/** What the other Dockerfiles of a context's folder need of it by name: their builds may share its ignore file. */
+interface SiblingNeeds {
+  /** By Dockerfile name: the folders of ENTRIES it copies. */
+  copied: Map<string, Set<string>>;
+  /** By Dockerfile name: why its build needs .git. */
+  git: Map<string, string>;
+}
+
+const siblingsOf = new WeakMap<BuildContext, SiblingNeeds>();
+
+/**
+ * The Dockerfiles beside the context's files (`Dockerfile.docs`, `version.Dockerfile`), read once
+ * per context: one built from the same context reads the same .dockerignore, so an entry it copies
+ * (`COPY .git .git`) or needs (a RUN that runs git) is not added for another.
+ */
+function siblingNeeds(context: BuildContext): SiblingNeeds {
+  let needs = siblingsOf.get(context);
+  if (needs) return needs;
+  needs = { copied: new Map(), git: new Map() };
+  siblingsOf.set(context, needs);
+  let names: string[];
+  try {
+    names = fs.readdirSync(context.dir).filter(isDockerfileName);
+  } catch {
+    return needs;
+  }
+  for (const name of names) {
+    const text = context.read(name);
+    // Most Dockerfiles name none of them: those are not parsed.
+    if (
+      !text ||
+      !/(?:COPY|ADD)\b[^\n]*(?:\.venv|node_modules|\.git\b)|(?:\bRUN\s+|[;&|(]\s*)(?:\S*\/)?git\s/i.test(text)
+    )
+      continue;
+    let file: Dockerfile;
+    try {
+      file = new Dockerfile(text);
+    } catch {
+      continue;
+    }
+    const copied = copiedByName(file);
+    if (copied.size > 0) needs.copied.set(name, copied);
+    const run = gitRun(file);
+    if (run) needs.git.set(name, `the RUN at line ${run.line} of ${name} runs git`);
+  }
+  return needs;
+}
+
+/** What the Dockerfiles beside `self` in the context's folder need of it: entries they copy (by the first that does), a reason to keep .git. */
+function othersNeed(context: BuildContext, self: string | undefined): { copied: Map<string, string>; git?: string } {
+  const needs = siblingNeeds(context);
+  const mine = self && path.dirname(self) === context.dir ? path.basename(self) : undefined;
+  const copied = new Map<string, string>();
+  for (const [name, entries] of needs.copied)
+    if (name !== mine) for (const entry of entries) if (!copied.has(entry)) copied.set(entry, name);
+  const git = [...needs.git].find(([name]) => name !== mine)?.[1];
+  return git ? { copied, git } : { copied };
 }
 
 /** The tool that reads the project's version from git, if the context's project files name one (once per context). */
@@ -96,13 +163,20 @@ export const dockerignore: Transform = {
     const have = new Set((existing ?? "").split(/\r?\n/).map(normal));
     // A version read from git (setuptools-scm, hatch-vcs...) needs .git in the context, and so
     // does a RUN that runs git; a COPY that names .venv or node_modules needs them.
-    const vcs = have.has(".git") ? undefined : gitNeeded(context, ctx.dockerfile);
-    const copied = copiedByName(ctx.dockerfile);
+    // So does another Dockerfile built from the same context (its folder's), which shares the file.
+    const others = othersNeed(context, ctx.file);
+    const vcs = have.has(".git") ? undefined : (gitNeeded(context, ctx.dockerfile) ?? others.git);
+    const own = copiedByName(ctx.dockerfile);
+    const copied = (entry: string): boolean => own.has(entry) || others.copied.has(entry);
     const wanted = [
-      ...ENTRIES.filter((e) => !(vcs && e === ".git") && !copied.has(normal(e))),
-      ...(context.exists("package.json") && !copied.has("node_modules") ? ["node_modules"] : []),
+      ...ENTRIES.filter((e) => !(vcs && e === ".git") && !copied(normal(e))),
+      ...(context.exists("package.json") && !copied("node_modules") ? ["node_modules"] : []),
     ];
     const missing = wanted.filter((e) => !have.has(normal(e)));
+    const keptFor = [...others.copied]
+      .filter(([entry]) => !own.has(entry) && !have.has(entry) && !(entry === ".git" && vcs))
+      .map(([entry, by]) => ` ${entry} is left in: ${by} copies it.`)
+      .join("");
     if (missing.length === 0) return undefined;
     const venv = missing.some((e) => normal(e) === ".venv")
       ? " A host .venv copied by COPY . . would be dead weight in the image, or replace its virtual environment where it has one."
@@ -123,7 +197,7 @@ export const dockerignore: Transform = {
             ? `${name} is there but dfmod cannot read it, so it cannot add ${missing.join(", ")}: it is left as it is`
             : `${existing === undefined ? `created ${name} with` : `added to ${name}:`} ${missing.join(", ")}.${venv}${
                 vcs ? ` .git is left in: ${vcs}.` : ""
-              }`,
+              }${keptFor}`,
         },
       ],
       companions: [{ path: file, lines: missing, note: "" }],

@@ -69,62 +69,67 @@ function copiedByName(file: Dockerfile): Set<string> {
   return out;
 }
 
-/** What the other Dockerfiles of a context's folder need of it by name: their builds may share its ignore file. */
-interface SiblingNeeds {
-  /** By Dockerfile name: the folders of ENTRIES it copies. */
-  copied: Map<string, Set<string>>;
-  /** By Dockerfile name: why its build needs .git. */
-  git: Map<string, string>;
+/** What a Dockerfile needs of its context by name: the folders of ENTRIES it copies, why it needs .git. */
+interface Needs {
+  copied: Set<string>;
+  git: string | undefined;
 }
 
-const siblingsOf = new WeakMap<BuildContext, SiblingNeeds>();
+/** Per context: the Dockerfiles in its folder, each read (once) when another one asks. */
+const siblingsOf = new WeakMap<BuildContext, Map<string, Needs | null | undefined>>();
+
+/** A Dockerfile's needs (null: none, or it cannot be read); only texts that name an entry are parsed. */
+function needsOf(dir: string, name: string): Needs | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, name), "utf8");
+  } catch {
+    return null;
+  }
+  if (!/(?:COPY|ADD)\b[^\n]*(?:\.venv|node_modules|\.git\b)|(?:\bRUN\s+|[;&|(]\s*)(?:\S*\/)?git\s/i.test(text))
+    return null;
+  let file: Dockerfile;
+  try {
+    file = new Dockerfile(text);
+  } catch {
+    return null;
+  }
+  const copied = copiedByName(file);
+  const run = gitRun(file);
+  const git = run && `the RUN at line ${run.line} of ${name} runs git`;
+  return copied.size > 0 || git ? { copied, git } : null;
+}
 
 /**
- * The Dockerfiles beside the context's files (`Dockerfile.docs`, `version.Dockerfile`), read once
- * per context: one built from the same context reads the same .dockerignore, so an entry it copies
- * (`COPY .git .git`) or needs (a RUN that runs git) is not added for another.
+ * What the Dockerfiles beside `self` in the context's folder (`Dockerfile.docs`, `version.Dockerfile`)
+ * need of it: one built from the same context reads the same .dockerignore, so an entry it copies
+ * (`COPY .git .git`) or needs (a RUN that runs git) is not added for another. Entries by the first
+ * Dockerfile that copies each.
  */
-function siblingNeeds(context: BuildContext): SiblingNeeds {
-  let needs = siblingsOf.get(context);
-  if (needs) return needs;
-  needs = { copied: new Map(), git: new Map() };
-  siblingsOf.set(context, needs);
-  let names: string[];
-  try {
-    names = fs.readdirSync(context.dir).filter(isDockerfileName);
-  } catch {
-    return needs;
-  }
-  for (const name of names) {
-    const text = context.read(name);
-    // Most Dockerfiles name none of them: those are not parsed.
-    if (
-      !text ||
-      !/(?:COPY|ADD)\b[^\n]*(?:\.venv|node_modules|\.git\b)|(?:\bRUN\s+|[;&|(]\s*)(?:\S*\/)?git\s/i.test(text)
-    )
-      continue;
-    let file: Dockerfile;
-    try {
-      file = new Dockerfile(text);
-    } catch {
-      continue;
-    }
-    const copied = copiedByName(file);
-    if (copied.size > 0) needs.copied.set(name, copied);
-    const run = gitRun(file);
-    if (run) needs.git.set(name, `the RUN at line ${run.line} of ${name} runs git`);
-  }
-  return needs;
-}
-
-/** What the Dockerfiles beside `self` in the context's folder need of it: entries they copy (by the first that does), a reason to keep .git. */
 function othersNeed(context: BuildContext, self: string | undefined): { copied: Map<string, string>; git?: string } {
-  const needs = siblingNeeds(context);
+  let siblings = siblingsOf.get(context);
+  if (!siblings) {
+    siblings = new Map();
+    siblingsOf.set(context, siblings);
+    try {
+      // Regular files only: a FIFO would block the read.
+      for (const e of fs.readdirSync(context.dir, { withFileTypes: true }))
+        if (e.isFile() && isDockerfileName(e.name)) siblings.set(e.name, undefined);
+    } catch {
+      // A folder that cannot be listed has no Dockerfiles to ask.
+    }
+  }
   const mine = self && path.dirname(self) === context.dir ? path.basename(self) : undefined;
   const copied = new Map<string, string>();
-  for (const [name, entries] of needs.copied)
-    if (name !== mine) for (const entry of entries) if (!copied.has(entry)) copied.set(entry, name);
-  const git = [...needs.git].find(([name]) => name !== mine)?.[1];
+  let git: string | undefined;
+  for (const [name, known] of siblings) {
+    if (name === mine) continue;
+    const needs = known === undefined ? needsOf(context.dir, name) : known;
+    if (known === undefined) siblings.set(name, needs);
+    if (!needs) continue;
+    for (const entry of needs.copied) if (!copied.has(entry)) copied.set(entry, name);
+    git ??= needs.git;
+  }
   return git ? { copied, git } : { copied };
 }
 

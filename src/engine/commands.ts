@@ -3,6 +3,7 @@
  * uv sync, poetry install, virtual environments. Each works on the literal words of one command
  * and returns undefined when the command is something else. The model itself is in ./facts.
  */
+import * as path from "node:path";
 import { commandOf, type Flag } from "./command";
 import * as facts from "./facts";
 import type { DependencyInstall } from "./facts";
@@ -133,11 +134,57 @@ export function isCacheCleanup(command: ShellCommand): boolean {
  * another /usr/local/bin command (unless `binCopied`: the stage copies files of its own there);
  * undefined when it names none. An install moved into a virtual environment leaves these behind.
  */
-export function systemPythonPath(text: string, binCopied: boolean): string | undefined {
+export function systemPythonPath(
+  text: string,
+  binCopied: boolean,
+  made: ReadonlySet<string> = new Set(),
+): string | undefined {
   const site = /\S*site-packages\S*/.exec(text)?.[0];
   const python = /\/usr\/local\/bin\/python[\d.]*\b/.exec(text)?.[0];
-  const bin = binCopied ? undefined : /\/usr\/local\/bin\/(?!python[\d.]*\b)[\w.-]+/.exec(text)?.[0];
+  const bin = binCopied
+    ? undefined
+    : [...text.matchAll(/\/usr\/local\/bin\/(?!python[\d.]*\b)[\w.-]+/g)].map((m) => m[0]).find((p) => !made.has(p));
   return site ?? python ?? bin;
+}
+
+/** Commands that write a file at a path given by an option: curl's, wget's. */
+const OUTPUT_OPTIONS: Record<string, string[]> = { curl: ["-o", "--output"], wget: ["-O", "--output-document"] };
+
+/**
+ * The files in /usr/local/bin that the stage's RUNs make themselves: what curl and wget download
+ * there (`-o`, `-O`), and what mv, cp, install and ln put there. Such a file is not the image's
+ * Python's, and it is there after a split as before.
+ */
+export function localBinMade(instructions: Instruction[]): Set<string> {
+  const made = new Set<string>();
+  const add = (p: string | undefined, source?: string): void => {
+    if (p === undefined) return;
+    const dir = /^\/usr\/local\/bin\/?$/.test(p);
+    if (dir && source !== undefined) made.add(`/usr/local/bin/${path.posix.basename(source)}`);
+    else if (!dir && p.startsWith("/usr/local/bin/")) made.add(p);
+  };
+  for (const instruction of instructions) {
+    if (instruction.keyword !== "RUN") continue;
+    for (const command of instruction.shell()?.commands ?? []) {
+      const texts = command.words.map((w) => w.text);
+      const name = path.posix.basename(texts[0] ?? "");
+      const outputs = OUTPUT_OPTIONS[name];
+      if (outputs) {
+        texts.forEach((t, k) => {
+          if (t === undefined) return;
+          if (outputs.includes(t)) add(texts[k + 1]);
+          const joined = outputs.map((o) => (o.startsWith("--") ? `${o}=` : o)).find((o) => t.startsWith(o) && t !== o);
+          if (joined) add(t.slice(joined.length));
+        });
+      } else if (["mv", "cp", "install", "ln"].includes(name)) {
+        const args = texts.slice(1).filter((t) => t === undefined || !t.startsWith("-"));
+        const target = args.pop();
+        for (const source of args) add(target, source);
+        if (args.length === 0) add(target);
+      }
+    }
+  }
+  return made;
 }
 
 /** The stage copies files of its own into /usr/local/bin (`COPY entrypoint.sh /usr/local/bin/`). */

@@ -1,7 +1,7 @@
 /** Which stage each instruction goes to, and what the builder's copy of it loses. */
 import { isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
 import type { Edit } from "../../src/engine/edits";
-import type { ShellCommand } from "../../src/engine/shell";
+import type { ShellCommand, ShellScript } from "../../src/engine/shell";
 import { dependencyInstall, isCacheCleanup, resolvePath } from "../../src/engine/commands";
 import {
   aptInstallWords,
@@ -166,6 +166,21 @@ function copyRole(scene: Scene, instruction: Instruction, at: Position): Role {
   return sources.every((src) => MANIFEST.test(src)) || covered ? "builder" : "both";
 }
 
+/**
+ * What of a RUN's script dfmod does not read, for a note: the first statement that is no plain
+ * command, quoted (shortened past 60 characters), with what such statements are.
+ */
+function unreadPart(script: ShellScript | undefined): string {
+  const item = script && !script.hasError ? script.items.find((it) => !it.command) : undefined;
+  const what = "(pipes, redirections, `if`, loops, subshells, heredocs and assignments are not read)";
+  if (!script || !item) return `all of it ${what}`;
+  const text = script.source
+    .slice(item.start - script.base, item.end - script.base)
+    .replace(/\\\r?\n/g, " ")
+    .replace(/\s+/g, " ");
+  return `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` ${what}`;
+}
+
 function runRole(instruction: Instruction, at: Position): Role {
   const script = instruction.shell();
   const commands = (script?.items ?? []).map((it) => it.command);
@@ -175,7 +190,7 @@ function runRole(instruction: Instruction, at: Position): Role {
     // Before the install, a RUN may prepare it (an apt-get inside `if`, a heredoc): the builder may
     // need it, or the runtime, or both; dfmod cannot tell.
     throw new NotSplit(
-      `the RUN at line ${instruction.line} comes before the install and dfmod cannot read all of it (a heredoc, a pipe, \`if\`, a subshell): it does not know which stage needs it`,
+      `the RUN at line ${instruction.line} comes before the install and dfmod does not read ${unreadPart(script)}: it does not know which stage needs it`,
     );
   }
   if (unread) return "runtime";

@@ -6,6 +6,7 @@ import type { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile
 import * as path from "node:path";
 import type { BuildContext } from "../../src/engine/context";
 import type { NoteInput } from "../../src/engine/types";
+import type { ShellCommand } from "../../src/engine/shell";
 import type { Context } from "../options";
 import {
   dependencyInstall,
@@ -156,6 +157,14 @@ export function findBuild(scene: Scene): Build {
   return { install: first.install, depsRun, projectRuns, lastBuildRun };
 }
 
+/** `$VIRTUAL_ENV/bin/pip install ...`, `${VENV}/bin/uv sync`: an install whose program is named by a variable; its name as written. */
+function toolByVariable(command: ShellCommand): string | undefined {
+  const name = command.words[0];
+  if (!name || name.text !== undefined || !/\$/.test(name.raw)) return undefined;
+  if (!/(?:^|\/)(?:pip[\d.]*|python[\d.]*|uv|poetry)["']?$/.test(name.raw)) return undefined;
+  return command.words.some((w) => w.text === "install" || w.text === "sync") ? `\`${name.raw}\`` : undefined;
+}
+
 function collectInstalls(scene: Scene): Found[] {
   const text = scene.file.text;
   for (const instruction of scene.list) {
@@ -176,6 +185,11 @@ function collectInstalls(scene: Scene): Found[] {
     for (const command of instruction.shell()?.commands ?? []) {
       const install = dependencyInstall(command);
       if (install) installs.push({ instruction, install });
+      const tool = toolByVariable(command);
+      if (tool)
+        throw new NotSplit(
+          `the RUN at line ${instruction.line} runs ${tool} through a variable, which dfmod does not resolve: it cannot tell which stage that install belongs to; write the path (such as /opt/venv/bin/pip) to have the stage split`,
+        );
     }
   }
   return installs;

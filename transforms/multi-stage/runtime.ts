@@ -3,7 +3,13 @@
  * system packages (runtime libraries of the builder's -dev packages), the owner of the copied
  * environment, and the user that owner is.
  */
-import { copiesToLocalBin, dependencyInstall, parsePipInstall, systemPythonPath } from "../../src/engine/commands";
+import {
+  copiesToLocalBin,
+  dependencyInstall,
+  localBinMade,
+  parsePipInstall,
+  systemPythonPath,
+} from "../../src/engine/commands";
 import type { BuildContext } from "../../src/engine/context";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import { scriptsRun } from "../alpine-to-trixie/scripts";
@@ -124,6 +130,7 @@ export function systemPathsNamed(
 ): { path: string; where: string }[] {
   const list = stage.instructions.slice(1);
   const binCopied = copiesToLocalBin(list);
+  const made = localBinMade(list);
   const out: { path: string; where: string }[] = [];
   for (const instruction of list) {
     const atRun = AT_RUN.has(instruction.keyword);
@@ -136,7 +143,7 @@ export function systemPathsNamed(
         out.push({ path: into, where: `the ${instruction.keyword} at line ${instruction.line}` });
       continue;
     }
-    const path = systemPythonPath(instruction.logical.slice(instruction.argsStart), binCopied);
+    const path = systemPythonPath(instruction.logical.slice(instruction.argsStart), binCopied, made);
     if (path) out.push({ path, where: `the ${instruction.keyword} at line ${instruction.line}` });
   }
   for (const script of scriptsRun(stage, context)) {
@@ -146,7 +153,7 @@ export function systemPathsNamed(
       // Comments go, but not the #! line: `#!/usr/local/bin/python` runs the image's own Python.
       .map((l, i) => (i === 0 && l.startsWith("#!") ? l : l.replace(/(^|\s)#.*$/, "")))
       .join("\n");
-    const path = systemPythonPath(code, binCopied);
+    const path = systemPythonPath(code, binCopied, made);
     if (path) out.push({ path, where: `${script.file} (run by line ${script.instruction.line})` });
   }
   return out;

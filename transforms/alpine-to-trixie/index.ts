@@ -485,6 +485,26 @@ function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): No
       if (sources.some((f) => /^\s*user\s+nginx\b/m.test(context?.read(f.replace(/^\.\//, "")) ?? "")))
         why = "the nginx.conf runs nginx as user nginx, Alpine's; Debian's nginx user is www-data";
     }
+    // An odbcinst.ini copied in (to its path, or into a folder) that names Alpine's driver file.
+    const inis = instruction
+      .copySources()
+      .filter((f) =>
+        into.endsWith("/") ? path.posix.basename(f) === "odbcinst.ini" : /(?:^|\/)odbcinst\.ini$/.test(into),
+      );
+    if (
+      inis.some((f) =>
+        /^\s*Driver\s*=\s*(?:\/usr\/lib\/)?libtdsodbc\.so/m.test(context?.read(f.replace(/^\.\//, "")) ?? ""),
+      )
+    ) {
+      out.push({
+        id: "alpine-config-layout",
+        severity: "action-needed",
+        line: instruction.line,
+        message:
+          "the odbcinst.ini names the FreeTDS ODBC driver where Alpine's freetds has it; Debian's tdsodbc puts it in /usr/lib/<arch>-linux-gnu/odbc/libtdsodbc.so, so ODBC would not find the driver. Change the path for Debian, then run dfmod again",
+      });
+      continue;
+    }
     if (why)
       out.push({
         id: "alpine-config-layout",
@@ -494,6 +514,29 @@ function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): No
       });
   }
   return out;
+}
+
+/**
+ * sshd from Alpine's openssh (which has both ends of ssh): Debian's openssh-client has no sshd,
+ * and Debian's openssh-server needs more than a rename (/run/sshd made before sshd starts).
+ */
+function sshdRuns(stage: Stage, apkAdded: Set<string>): NoteInput[] {
+  if (!apkAdded.has("openssh")) return [];
+  const named = stage.instructions.find(
+    (i) =>
+      ["RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(i.keyword) &&
+      /(?:^|[\s"'/;&|(])sshd(?:_config)?(?=$|[\s"';&|)])/.test(i.args),
+  );
+  if (!named) return [];
+  return [
+    {
+      id: "sshd-not-converted",
+      severity: "action-needed",
+      line: named.line,
+      message:
+        "the stage runs or configures sshd, which Alpine's openssh has: Debian's is in openssh-server, which also needs /run/sshd made before sshd starts. Move the stage to Debian by hand, then run dfmod again",
+    },
+  ];
 }
 
 /** crond run by the stage (RUN, ENTRYPOINT, CMD, behind tini or su-exec): no Debian command does what it did. */
@@ -539,6 +582,11 @@ function alpineInShellStrings(stage: Stage): NoteInput[] {
  */
 const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python"][] = [
   [
+    /(?:^|[\s"'=:])((?:\/usr\/lib\/)?libtdsodbc\.so(?:\.\d+)*)(?=$|[\s"':;\\])/g,
+    "the FreeTDS ODBC driver where Alpine's freetds has it: Debian's tdsodbc puts it in /usr/lib/<arch>-linux-gnu/odbc/libtdsodbc.so, outside the library path",
+    "library",
+  ],
+  [
     /(?:^|[\s"'=:])(\/(?:usr\/)?lib\/lib[\w+.-]*\.so(?:\.[\d.]+)?)(?=$|[\s"':;])/g,
     "an Alpine library path: Debian keeps libraries under /usr/lib/<arch>-linux-gnu, often with other sonames",
     "library",
@@ -580,21 +628,58 @@ function madePaths(stage: Stage): { paths: Set<string>; usrPrefix: boolean } {
   return { paths, usrPrefix };
 }
 
+/** A text as a regular expression that matches it literally. */
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+
+/**
+ * Data folders of packages the stage installs with apk that Debian's packages keep elsewhere:
+ * tesseract's language data, and the folders of Alpine's font packages (font-dejavu ->
+ * /usr/share/fonts/dejavu; Debian's are under /usr/share/fonts/truetype or opentype).
+ */
+function packageDataPaths(apkAdded: Set<string>): [RegExp, string, "data"][] {
+  const out: [RegExp, string, "data"][] = [];
+  const tesseract = [...apkAdded].some((p) => p.startsWith("tesseract-ocr"));
+  if (tesseract)
+    out.push([
+      /(?:^|[\s"'=:])(\/usr\/share\/tessdata)(?=$|[\s"'/:;])/g,
+      "where Alpine's tesseract-ocr keeps its language data: Debian's keeps it in /usr/share/tesseract-ocr/5/tessdata",
+      "data",
+    ]);
+  const families = new Set(
+    [...apkAdded]
+      .filter((p) => /^(?:font|ttf)-[a-z0-9]/.test(p))
+      .map((p) => p.replace(/^(?:font|ttf)-/, "").split("-")[0]!),
+  );
+  if (families.size > 0)
+    out.push([
+      new RegExp(
+        `(?:^|[\\s"'=:])(\\/usr\\/share\\/fonts\\/(?:${[...families].map(escaped).join("|")}))(?=$|[\\s"'/:;])`,
+        "g",
+      ),
+      "the folder of an Alpine font package: Debian's font packages put their files under /usr/share/fonts/truetype or /usr/share/fonts/opentype (`fc-list` shows where)",
+      "data",
+    ]);
+  return out;
+}
+
 function alpinePaths(stage: Stage, python: boolean, apkAdded: Set<string>): NoteInput[] {
   const out: NoteInput[] = [];
   // Alpine's own python3 and its site-packages are there only when apk installs them.
   const distroPython = [...apkAdded].some((p) => p === "python3" || p.startsWith("py3-"));
+  const known = [...ALPINE_PATHS, ...packageDataPaths(apkAdded)];
   let made: ReturnType<typeof madePaths> | undefined;
   for (const instruction of stage.instructions) {
     if (!["ENV", "RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ARG"].includes(instruction.keyword)) continue;
     const text = instruction.args;
-    const found = ALPINE_PATHS.flatMap(([re, why, kind]) => {
-      if ((kind === "python" && !python) || (kind !== "library" && !distroPython)) return [];
-      return [...text.matchAll(re)].map((m) => ({ path: m[1]!, why, kind }));
-    }).find((f) => {
-      made ??= madePaths(stage);
-      return !made.paths.has(f.path) && !(f.kind === "library" && made.usrPrefix);
-    });
+    const found = known
+      .flatMap(([re, why, kind]) => {
+        if ((kind === "python" && !python) || ((kind === "site" || kind === "python") && !distroPython)) return [];
+        return [...text.matchAll(re)].map((m) => ({ path: m[1]!, why, kind }));
+      })
+      .find((f) => {
+        made ??= madePaths(stage);
+        return !made.paths.has(f.path) && !(f.kind === "library" && made.usrPrefix);
+      });
     if (!found) continue;
     out.push({
       id: "alpine-path",
@@ -626,6 +711,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     ...alpineInShellStrings(stage),
     ...alpinePaths(stage, python, state.apkAdded),
   );
+  out.blockers.push(...sshdRuns(stage, state.apkAdded));
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
   if (!python && state.apkAdded.has("python3")) out.notes.push(...distroPythonMove(base, stage));
   out.notes.push(...localeSettings(stage), ...uidsOnVolumes(stage));
@@ -643,6 +729,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     else if (instruction.keyword === "RUN" && instruction.isJson) convertExecRun(ctx, instruction, state, out);
     else if (instruction.keyword === "RUN") convertRun(ctx, instruction, state, out);
     else if (instruction.keyword === "ONBUILD") convertOnbuild(ctx, instruction, state, out);
+    else if (instruction.keyword === "ENV") renameEnv(instruction, state, out);
     else if (["ENTRYPOINT", "CMD", "SHELL", "HEALTHCHECK"].includes(instruction.keyword)) {
       if (instruction.keyword === "SHELL") state.shell = true;
       const count = out.edits.length;
@@ -921,10 +1008,40 @@ function renameHealthcheck(instruction: Instruction, state: StageState, out: Sin
 
 /** The names RENAMES knows, longest first (`/sbin/su-exec` before `su-exec`). */
 const RENAMED = Object.keys(RENAMES).sort((a, b) => b.length - a.length);
-const RENAMED_TOKEN = new RegExp(
-  `(?<=^|[\\s"'(;&|])(${RENAMED.map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|")})(?=$|[\\s"';&|)])`,
+const RENAMED_TOKEN = new RegExp(`(?<=^|[\\s"'(;&|])(${RENAMED.map(escaped).join("|")})(?=$|[\\s"';&|)])`, "g");
+
+/** The paths RENAMES knows, as an ENV value or a part of one (`CHROME_BIN=/usr/bin/chromium-browser`, a PATH list). */
+const RENAMED_PATH = new RegExp(
+  `(?<=[\\s"'=:])(${RENAMED.filter((k) => k.startsWith("/"))
+    .map(escaped)
+    .join("|")})(?=$|[\\s"':])`,
   "g",
 );
+
+/** An ENV value that names a path RENAMES knows (a browser's path for Selenium, tini's): Debian's path. */
+function renameEnv(instruction: Instruction, state: StageState, out: Sink): void {
+  const text = instruction.logical;
+  const re = new RegExp(RENAMED_PATH.source, "g");
+  re.lastIndex = instruction.argsStart;
+  const renamed = new Set<string>();
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const name = m[1]!;
+    const to = renameFor(name, state);
+    if (to === undefined) continue;
+    out.edits.push(...replaceRange(instruction, m.index, m.index + name.length, to));
+    if (renamed.has(name)) continue;
+    renamed.add(name);
+    out.notes.push({
+      id: "command-renamed",
+      severity: "info",
+      line: instruction.line,
+      message: `${name} -> ${to}: where Debian has it`,
+    });
+  }
+  // The guard holds the image's config to what the transform says it changes.
+  for (const pair of envPairs(instruction))
+    if ([...renamed].some((name) => pair.value.includes(name))) out.declares.push(`env ${pair.key}`);
+}
 
 /**
  * Renames what RENAMES knows wherever it stands as a word after `from`: an exec-form array's

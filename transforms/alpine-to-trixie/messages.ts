@@ -91,17 +91,22 @@ export const messages: Record<string, MessageSchema> = {
   "command-renamed": {
     severity: "info",
     description:
-      "A command or path that Debian has elsewhere or under another name was renamed: /sbin/tini to /usr/bin/tini, su-exec to gosu, ash to bash.",
+      "A command or path that Debian has elsewhere or under another name was renamed: /sbin/tini to /usr/bin/tini, su-exec to gosu, ash to bash, chromium-browser to chromium (also in ENV values: `CHROME_BIN=/usr/bin/chromium-browser`).",
   },
   "copy-from-alpine-image": {
     severity: "action-needed",
     description:
       "The stage copies files from an Alpine image outside the Dockerfile (COPY --from=some/alpine-image). Unless they are static binaries, what was built against musl does not run on glibc, and dfmod cannot tell which they are, so the stage stays on Alpine. Copy from a Debian (glibc) build of that image, or check the files and migrate by hand.",
   },
+  "sshd-not-converted": {
+    severity: "action-needed",
+    description:
+      "The stage installs Alpine's openssh (client and server in one package) and runs or configures sshd (in a RUN, CMD, ENTRYPOINT or HEALTHCHECK, or sshd_config). Debian's openssh-client, which `openssh` maps to, has no sshd; Debian's openssh-server needs /run/sshd made before sshd starts. The stage stays on Alpine. Move it to Debian by hand (openssh-server, `mkdir -p /run/sshd`), then run dfmod again.",
+  },
   "alpine-config-layout": {
     severity: "action-needed",
     description:
-      "The stage copies configuration where Alpine's packages read it and Debian's do not: /etc/nginx/http.d (Debian's nginx reads conf.d and sites-enabled), /etc/supervisor.d (Debian's supervisord reads /etc/supervisor/conf.d/*.conf), or an nginx.conf with `user nginx;` (Debian's nginx user is www-data). On Debian the service would start without it, so the stage stays on Alpine. Change the paths or the user, then run dfmod again.",
+      "The stage copies configuration where Alpine's packages read it and Debian's do not: /etc/nginx/http.d (Debian's nginx reads conf.d and sites-enabled), /etc/supervisor.d (Debian's supervisord reads /etc/supervisor/conf.d/*.conf), or an nginx.conf with `user nginx;` (Debian's nginx user is www-data), or an odbcinst.ini whose driver is Alpine's FreeTDS file (Debian's tdsodbc has it in /usr/lib/<arch>-linux-gnu/odbc). On Debian the service would start without it, so the stage stays on Alpine. Change the paths or the user, then run dfmod again.",
   },
   "alpine-in-shell-string": {
     severity: "action-needed",
@@ -111,7 +116,7 @@ export const messages: Record<string, MessageSchema> = {
   "alpine-path": {
     severity: "action-needed",
     description:
-      "The stage names a path of Alpine's layout that Debian's differs from, in an ENV, a RUN or what the container runs: a library file (`ENV GDAL_LIBRARY_PATH=/usr/lib/libgdal.so.34`, `LD_PRELOAD=/usr/lib/libjemalloc.so.2`; Debian keeps libraries under /usr/lib/<arch>-linux-gnu, often with other sonames), the site-packages of Alpine's own python3 (`/usr/lib/python3.12/site-packages`; Debian's is /usr/lib/python3/dist-packages), or, on a python image, Alpine's /usr/bin/python3 (the Debian python image has its Python in /usr/local/bin only). Alpine's python3 paths count when apk installs python3 or py3- packages; a path the stage makes itself (an `ln` target, what a COPY writes, a build installed with --prefix=/usr) does not. The image would build and then fail, or silently run without it, so the stage stays on Alpine. Change the path for Debian, then run dfmod again.",
+      "The stage names a path of Alpine's layout that Debian's differs from, in an ENV, a RUN or what the container runs: a library file (`ENV GDAL_LIBRARY_PATH=/usr/lib/libgdal.so.34`, `LD_PRELOAD=/usr/lib/libjemalloc.so.2`; Debian keeps libraries under /usr/lib/<arch>-linux-gnu, often with other sonames), the site-packages of Alpine's own python3 (`/usr/lib/python3.12/site-packages`; Debian's is /usr/lib/python3/dist-packages), or, on a python image, Alpine's /usr/bin/python3 (the Debian python image has its Python in /usr/local/bin only); and data folders of packages the stage installs: tesseract's /usr/share/tessdata (Debian's is /usr/share/tesseract-ocr/5/tessdata) and the folders of Alpine's font packages (`/usr/share/fonts/dejavu`; Debian's are under /usr/share/fonts/truetype or opentype). Alpine's python3 paths count when apk installs python3 or py3- packages; a path the stage makes itself (an `ln` target, what a COPY writes, a build installed with --prefix=/usr) does not. The image would build and then fail, or silently run without it, so the stage stays on Alpine. Change the path for Debian, then run dfmod again.",
   },
   "crond-not-converted": {
     severity: "action-needed",
@@ -217,12 +222,12 @@ export const messages: Record<string, MessageSchema> = {
   "run-bashism": {
     severity: "action-needed",
     description:
-      'A RUN uses shell syntax that Alpine\'s sh (BusyBox ash) runs and Debian\'s sh (dash) does not: `[[ ]]`, `==` in `[ ]`, `${var/a/b}`, `${var:1:2}`, `function name`, `&>`. On Debian it would fail, or take the wrong branch without an error, so the stage stays on Alpine. Write it in POSIX sh, or add `SHELL ["/bin/bash", "-c"]` before it, then run dfmod again.',
+      'A RUN uses shell syntax that Alpine\'s sh (BusyBox ash) runs and Debian\'s sh (dash) does not: `[[ ]]`, `==` in `[ ]`, `${var/a/b}`, `${var:1:2}`, `function name`, `&>`, `echo -e` (the echo of dash prints the `-e`). On Debian it would fail, or take the wrong branch without an error, so the stage stays on Alpine. Write it in POSIX sh, or add `SHELL ["/bin/bash", "-c"]` before it, then run dfmod again.',
   },
   "script-uses-alpine": {
     severity: "action-needed",
     description:
-      "A script from the build context that the image runs has something of Alpine in it (#!/bin/ash, su-exec, apk, /sbin/tini, BusyBox user options), so the stage stays on Alpine. Change the script where the note says (file and line) so that it runs on Debian, then run dfmod again.",
+      "A script from the build context that the image runs has something of Alpine in it (#!/bin/ash, su-exec, apk, /sbin/tini, chromium-browser, BusyBox user options, ash's shell syntax under #!/bin/sh), so the stage stays on Alpine. Change the script where the note says (file and line) so that it runs on Debian, then run dfmod again.",
   },
 
   "shell-ash-to-bash": {

@@ -62,6 +62,9 @@ export const RENAMES: Record<string, string> = {
   "/sbin/su-exec": "/usr/sbin/gosu",
   "/bin/ash": "/bin/bash",
   ash: "bash",
+  // Alpine's chromium has the name Debian's package dropped.
+  "/usr/bin/chromium-browser": "/usr/bin/chromium",
+  "chromium-browser": "chromium",
 };
 
 /** The Alpine package a rename stands for: the Debian name exists only where apt installs its counterpart. */
@@ -69,6 +72,8 @@ const RENAMED_PACKAGE: Record<string, string> = {
   "/sbin/tini": "tini",
   "su-exec": "su-exec",
   "/sbin/su-exec": "su-exec",
+  "/usr/bin/chromium-browser": "chromium",
+  "chromium-browser": "chromium",
 };
 
 /**

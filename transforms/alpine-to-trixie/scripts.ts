@@ -141,6 +141,8 @@ export function bashism(code: string, withSource = true): string | undefined {
   if (/\$\{#?[A-Za-z_]\w*(?:\/|:\d|:\s+-?\d|\^|,)/.test(code)) return "`${var/...}` or `${var:offset}`";
   if (/(?:^|[\s;&|])function\s+[\w-]+/.test(code)) return "`function name`";
   if (/[^&>]&>/.test(code)) return "`&>`";
+  // dash's echo has no -e (it prints it) and always reads backslash escapes.
+  if (/(?:^|[\s;&|(!`])echo\s+-[nE]*e[nE]*(?=\s|$)/.test(code)) return "`echo -e`";
   if (withSource && /(?:^|[\s;&|(!])source\s/.test(code)) return "`source`";
   return undefined;
 }
@@ -165,6 +167,10 @@ export function alpineIsms(text: string): { line: number; what: string }[] {
     if (/(^|[\s;&|(`])su-exec(\s|$)/.test(code)) out.push({ line, what: "su-exec (on Debian: gosu)" });
     if (/(^|[\s;&|(`])apk\s+(?:-\S+\s+)*[a-z]+\b/.test(code)) out.push({ line, what: "apk (on Debian: apt-get)" });
     if (/\/sbin\/tini\b/.test(code)) out.push({ line, what: "/sbin/tini (on Debian: /usr/bin/tini)" });
+    if (/(?:^|[\s;&|(`"'/])sshd(?=$|[\s;&|)"'])/.test(code))
+      out.push({ line, what: "sshd (Alpine's openssh has it; on Debian it is openssh-server, which needs /run/sshd)" });
+    if (/(?:^|[\s;&|(`"'/])chromium-browser(?=$|[\s;&|)"'])/.test(code))
+      out.push({ line, what: "chromium-browser (on Debian: chromium)" });
     if (/(^|[\s;&|(`/])crond(\s|$)/.test(code)) out.push({ line, what: CROND });
     const user = BUSYBOX_USER.exec(code);
     if (user) out.push({ line, what: `BusyBox \`${user[1]}\` options (on Debian: useradd / groupadd)` });

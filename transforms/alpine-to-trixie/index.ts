@@ -14,6 +14,7 @@ import type { ConfigKey } from "../../src/engine/image";
 import type { BuildContext } from "../../src/engine/context";
 import type { Context, Transform } from "../options";
 import {
+  type PipInstall,
   parsePipInstall,
   parsePoetryInstall,
   parseUvSync,
@@ -22,6 +23,7 @@ import {
 } from "../../src/engine/commands";
 import { baseStage, copySourceStage, envPairs, stagesBuiltOn, venvOnPath } from "../../src/engine/stage";
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
+import { packageName } from "../../src/engine/facts";
 import { mapPackages, parseApk } from "./apk";
 import { migrateImage, parseImage, type ImageRef, type Migration, type PythonTarget } from "./images";
 import { globalArg, imageMinor, pinEdits, pythonRefusal, targetMinor } from "../python-version";
@@ -724,7 +726,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     });
   }
   for (const instruction of stage.instructions) {
-    if (instruction.keyword === "RUN" && !python) pep668(stage, instruction, out.blockers);
+    if (instruction.keyword === "RUN" && !python) pep668(ctx, stage, instruction, state.apkAdded, out.blockers);
     if (instruction.heredoc) heredoc(ctx, instruction, out);
     else if (instruction.keyword === "RUN" && instruction.isJson) convertExecRun(ctx, instruction, state, out);
     else if (instruction.keyword === "RUN") convertRun(ctx, instruction, state, out);
@@ -870,7 +872,49 @@ function heredocAlpineIsm(keyword: string, text: string): string | undefined {
 }
 
 /** Debian's own python3 refuses `pip install` into the system (PEP 668); Alpine's older ones did not. */
-function pep668(stage: Stage, instruction: Instruction, blockers: NoteInput[]): void {
+/**
+ * The distributions in the system Python that apt installs in place of the stage's py3- packages
+ * (py3-pip -> pip), by normalised name: Debian's have no RECORD file, so pip cannot replace them.
+ */
+function aptPythonDists(apkAdded: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const p of apkAdded) {
+    if (!p.startsWith("py3-")) continue;
+    const name = p.slice(4).toLowerCase().replace(/[._]+/g, "-");
+    out.add(name).add(`python-${name}`).add(`py${name}`);
+  }
+  return out;
+}
+
+/**
+ * A system `pip install` that would replace a distribution apt installed: one named with a version
+ * (`requests==2.32.5`, also in a requirement file the build context has), or any with
+ * --upgrade / -U. Undefined when it names none.
+ */
+function replacesAptDist(ctx: Context, install: PipInstall, apt: Set<string>): string | undefined {
+  const words = install.command.words.map((w) => w.text ?? "");
+  // Installs that replace nothing where apt put its packages.
+  const elsewhere = /^(?:--ignore-installed|-I|--user|--target|-t|--prefix|--root)(?:=|$)/;
+  if (words.some((w) => elsewhere.test(w))) return undefined;
+  const upgrade = words.some((w) => w === "--upgrade" || w === "-U");
+  const lines = install.requirements.flatMap((f) =>
+    (ctx.context?.read(f.replace(/^\.\//, "")) ?? ctx.context?.read(path.posix.basename(f)) ?? "")
+      .split(/\r?\n/)
+      .map((l) => l.replace(/\s#.*$/, "").trim()),
+  );
+  return [...install.packages, ...lines].find((spec) => {
+    const name = packageName(spec);
+    return name !== undefined && apt.has(name) && (upgrade || /[=<>~!]/.test(spec));
+  });
+}
+
+function pep668(
+  ctx: Context,
+  stage: Stage,
+  instruction: Instruction,
+  apkAdded: Set<string>,
+  blockers: NoteInput[],
+): void {
   // A virtual environment on PATH (or VIRTUAL_ENV) before this RUN: `pip` is its pip.
   const activeVenv = venvOnPath(stage, instruction);
   let activated = false;
@@ -880,7 +924,18 @@ function pep668(stage: Stage, instruction: Instruction, blockers: NoteInput[]): 
     if (!install || install.tool !== "pip") continue;
     const name = command.words[0]?.text ?? "";
     const inVenv = activeVenv || activated || (/\/bin\/(?:pip3?|python3?)$/.test(name) && !name.startsWith("/usr/"));
-    if (inVenv || command.words.some((w) => w.text === "--break-system-packages")) continue;
+    if (inVenv) continue;
+    if (command.words.some((w) => w.text === "--break-system-packages")) {
+      const replaced = replacesAptDist(ctx, install, aptPythonDists(apkAdded));
+      if (replaced)
+        blockers.push({
+          id: "system-pip-replaces-apt",
+          severity: "action-needed",
+          line: instruction.line,
+          message: `\`pip install\` would replace ${replaced.split(/[=<>~!;\s[]/)[0]}, which apt installs here (from a py3- package): Debian's python3- packages have no RECORD file, so pip stops (uninstall-no-record-file). Install into a virtual environment (python3 -m venv), add --ignore-installed, or build on a python:*-slim-trixie image`,
+        });
+      continue;
+    }
     blockers.push({
       id: "system-pip-refused",
       severity: "action-needed",

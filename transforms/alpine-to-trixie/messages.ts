@@ -98,6 +98,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The stage copies files from an Alpine image outside the Dockerfile (COPY --from=some/alpine-image). Unless they are static binaries, what was built against musl does not run on glibc, and dfmod cannot tell which they are, so the stage stays on Alpine. Copy from a Debian (glibc) build of that image, or check the files and migrate by hand.",
   },
+  "system-pip-replaces-apt": {
+    severity: "action-needed",
+    description:
+      "On a plain Debian image, a `pip install --break-system-packages` would replace a Python distribution that apt installs there in place of an Alpine py3- package: pip itself (`--upgrade pip`, with py3-pip), or a package named with a version or with --upgrade (`requests==2.32.5`, with py3-requests), on the command line or in a requirement file of the build context. Debian's python3- packages have no RECORD file, so pip stops with uninstall-no-record-file, and the build fails. The stage stays on Alpine. Install into a virtual environment, add --ignore-installed, or build on a python:*-slim-trixie image, then run dfmod again.",
+  },
   "sshd-not-converted": {
     severity: "action-needed",
     description:

@@ -704,6 +704,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     pending: missingTools(stage, python, scripts.tools, ctx.options.packages),
     apkAdded: apkAdded(ctx.dockerfile, stage),
     bareDebian: base.name === "alpine",
+    ldconfig: stageRuns(stage).some((r) => baseName(r.name) === "ldconfig") || madePaths(stage).usrPrefix,
   };
   out.blockers.push(
     ...alpineOnlyGroups(stage),

@@ -103,6 +103,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "On a plain Debian image, a `pip install --break-system-packages` would replace a Python distribution that apt installs there in place of an Alpine py3- package: pip itself (`--upgrade pip`, with py3-pip), or a package named with a version or with --upgrade (`requests==2.32.5`, with py3-requests), on the command line or in a requirement file of the build context. Debian's python3- packages have no RECORD file, so pip stops with uninstall-no-record-file, and the build fails. The stage stays on Alpine. Install into a virtual environment, add --ignore-installed, or build on a python:*-slim-trixie image, then run dfmod again.",
   },
+  "ldconfig-added": {
+    severity: "info",
+    description:
+      "A RUN builds and installs a library (`make install`, `ninja install`, `cmake --install`, `meson install`) with configure's default prefix, /usr/local: on Debian, glibc finds a library in /usr/local/lib only through the linker's cache, so `&& ldconfig` is added after the install (TA-Lib's `libta_lib.so.0: cannot open shared object file` otherwise). Alpine's musl looked in /usr/local/lib itself. Not added when the stage runs ldconfig or installs with --prefix=/usr.",
+  },
   "sshd-not-converted": {
     severity: "action-needed",
     description:

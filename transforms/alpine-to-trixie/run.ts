@@ -14,7 +14,7 @@ import { mapPackages, parseApk, UV_IMAGE, type ApkCommand, type Mapped } from ".
 import { bashism } from "./scripts";
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { convertUserCommand } from "./users";
-import { editChain, replaceRange } from "../../src/engine/fixer";
+import { editChain, insertAfter, replaceRange } from "../../src/engine/fixer";
 
 const LISTS = "rm -rf /var/lib/apt/lists/*";
 
@@ -51,6 +51,13 @@ export interface StageState {
   certificates?: boolean;
   /** A SHELL instruction came before: RUNs no longer run by sh. */
   shell?: boolean;
+  /**
+   * The stage refreshes the dynamic linker's cache itself (it runs ldconfig), or installs what it
+   * builds into /usr, where glibc looks without the cache: a `make install` needs no ldconfig added.
+   */
+  ldconfig?: boolean;
+  /** RUNs that get a `RUN ldconfig` after them. */
+  ldconfigAfter?: Set<Instruction>;
   /** Debian packages an `apk add` without --virtual installed so far: deleting a virtual group keeps them, as apk does. */
   explicit?: Set<string>;
 }
@@ -182,10 +189,43 @@ function planApkConfig(
   return { kind: "drop", command };
 }
 
-/** A command other than apk, edited in place: BusyBox user commands, cp onto /etc/localtime, source, renamed paths. */
+/** `make install`, `ninja install`, `cmake --install build`, `meson install`: a build installing its files. */
+function installsBuild(command: ShellCommand): boolean {
+  const texts = command.words.map((w) => w.text);
+  const name = texts[0]?.slice(texts[0].lastIndexOf("/") + 1);
+  if (name === "make" || name === "gmake" || name === "ninja" || name === "meson")
+    return texts.slice(1).some((t) => t === "install" || t === "install-strip");
+  return name === "cmake" && texts.includes("--install");
+}
+
+/**
+ * After a build's install in a RUN's top-level list: ldconfig. glibc finds a library installed into
+ * /usr/local/lib (configure's default prefix) only through its cache; musl looked there itself.
+ */
+function addLdconfig(instruction: Instruction, command: ShellCommand, state: StageState, out: Sink): void {
+  if (state.ldconfig || !installsBuild(command)) return;
+  if (command.topLevel) {
+    const end = command.redirected?.end ?? command.end;
+    out.edits.push(...replaceRange(instruction, end, end, " && ldconfig"));
+  } else {
+    // Inside a compound command (or a list that a redirection ends): a RUN of its own after this one.
+    if (state.ldconfigAfter?.has(instruction)) return;
+    (state.ldconfigAfter ??= new Set()).add(instruction);
+    out.edits.push(insertAfter(instruction, ["RUN ldconfig"]));
+  }
+  out.notes.push({
+    id: "ldconfig-added",
+    severity: "info",
+    line: instruction.line,
+    message: `added ldconfig after \`${command.words.map((w) => w.raw).join(" ")}\`: on Debian (glibc) a library installed into /usr/local/lib is found only through the linker's cache, which ldconfig refreshes; Alpine's musl looked there itself`,
+  });
+}
+
+/** A command other than apk, edited in place: BusyBox user commands, cp onto /etc/localtime, source, renamed paths, ldconfig after a build's install. */
 function editCommand(instruction: Instruction, command: ShellCommand, state: StageState, out: Sink): void {
   const line = instruction.line;
   const name = command.words[0];
+  addLdconfig(instruction, command, state, out);
   if (name?.text && BUSYBOX_USER_COMMANDS.has(name.text)) {
     const user = convertUserCommand(command);
     if (!user) {

@@ -328,6 +328,10 @@ export function convertRun(ctx: Context, instruction: Instruction, state: StageS
     state.certificates = plan.packages.includes("ca-certificates");
   }
   const removeItems = writePlans(instruction, script, plans, out);
+  // What is left only sets shell options (`set -ex; apk add bash`): the RUN goes with the rest.
+  const options = (i: number): boolean => ["set", "true"].includes(script.items[i]?.command?.words[0]?.text ?? "");
+  if (removeItems.size > 0 && script.items.every((_, i) => removeItems.has(i) || options(i)))
+    script.items.forEach((_, i) => removeItems.add(i));
   const wholeRunGoes = removeItems.size > 0 && removeItems.size === script.items.length;
   if (!wholeRunGoes) out.edits.push(...flagEdits);
   if (removeItems.size > 0) {

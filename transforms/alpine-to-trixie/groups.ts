@@ -55,6 +55,30 @@ const groupOf = (spec: string | undefined): string | undefined => {
   return group && !/^\d+$/.test(group) && !group.includes("$") ? group : undefined;
 };
 
+/** Options of the user and group commands whose value is the next word (`addgroup -g 999 docker`). */
+const VALUE_OPTIONS: Record<string, string[]> = {
+  addgroup: ["-g", "--gid"],
+  adduser: ["-h", "-g", "-s", "-G", "-u", "-k", "--home", "--gecos", "--shell", "--ingroup", "--uid"],
+  groupadd: ["-g", "--gid", "-K", "--key", "-p", "--password"],
+  useradd: [
+    ...["-c", "-d", "-e", "-f", "-g", "-G", "-k", "-K", "-p", "-s", "-u"],
+    ...["--comment", "--home-dir", "--expiredate", "--inactive", "--gid", "--groups", "--skel", "--key"],
+    ...["--password", "--shell", "--uid"],
+  ],
+};
+
+/** A command's arguments that are not options or their values. */
+function positional(name: string, words: (string | undefined)[]): string[] {
+  const values = VALUE_OPTIONS[name] ?? [];
+  const out: string[] = [];
+  for (let k = 1; k < words.length; k++) {
+    const w = words[k];
+    if (w !== undefined && values.includes(w)) k++;
+    else if (w !== undefined && !w.startsWith("-")) out.push(w);
+  }
+  return out;
+}
+
 /** Groups the stage names, with the line that names each; groups (and users, with their own group) it creates. */
 function groupsOf(stage: Stage): { used: { group: string; line: number }[]; created: Set<string> } {
   const used: { group: string; line: number }[] = [];
@@ -66,7 +90,7 @@ function groupsOf(stage: Stage): { used: { group: string; line: number }[]; crea
     if (i.keyword === "USER" && groupOf(i.args.trim())) used.push({ group: groupOf(i.args.trim())!, line: i.line });
     for (const run of i.keyword === "RUN" ? runsOf(i) : []) {
       const name = baseName(run.name);
-      const args = run.words.slice(1).filter((w): w is string => w !== undefined && !w.startsWith("-"));
+      const args = positional(name, run.words);
       const option = (...names: string[]): string | undefined => {
         const at = run.words.findIndex((w) => w !== undefined && names.includes(w));
         return at === -1 ? undefined : run.words[at + 1];

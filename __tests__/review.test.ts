@@ -75,6 +75,19 @@ test("an unchanged file is quiet unless something is left to do; the JSON docume
   ]);
 });
 
+test("--verbose also shows the info notes of unchanged files, and counts them", () => {
+  const r = dfmod(["--check", "--verbose", "."], dir);
+  expect(r.stderr).toMatch(/^done\/Dockerfile:\d+:1: info multi-stage: /m);
+  const quiet = dfmod(["--check", "."], dir).stderr;
+  const infos = (text: string): number =>
+    Number(/notes: \d+ action-needed, \d+ warnings?, (\d+) info\n/.exec(text)![1]);
+  expect(infos(r.stderr)).toBe(infos(quiet) + 1);
+  // --quiet wins over --verbose.
+  expect(dfmod(["--check", "--quiet", "--verbose", "."], dir).stderr).toBe(
+    dfmod(["--check", "--quiet", "."], dir).stderr,
+  );
+});
+
 test("--quiet shows warnings and action-needed notes only, and counts what it shows", () => {
   const r = dfmod(["--check", "--quiet", "."], dir);
   expect(lines(r.stderr)).toEqual([

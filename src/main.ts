@@ -108,6 +108,10 @@ const RUN_OPTIONS: YargsOptions = {
     description: "colour the diff and the notes' severities (default: on a terminal, unless NO_COLOR is set)",
   },
   quiet: { alias: "q", type: "boolean", description: "show only warnings, action-needed notes and errors" },
+  verbose: {
+    type: "boolean",
+    description: "also show the info notes of files left unchanged (why a stage was not split, ...)",
+  },
   transforms: { alias: "t", type: "string", description: "run only these transforms (comma-separated ids)" },
   skip: { type: "string", description: "leave these transforms out (comma-separated ids)" },
   ignore: { type: "string", description: "leave out files matching this .gitignore-style glob (repeatable)" },
@@ -168,6 +172,7 @@ interface Args {
   format: "text" | "json" | "sarif";
   color?: boolean;
   quiet?: boolean;
+  verbose?: boolean;
   transforms?: string | string[];
   skip?: string | string[];
   ignore?: string | string[];
@@ -582,6 +587,7 @@ function runCommand(argv: Args, selection: Selection): Promise<number> | number 
       color: color(stdout),
       colorNotes: color(stderr),
       quiet: Boolean(argv.quiet),
+      verbose: Boolean(argv.verbose),
       only: selection.only,
       skip: selection.skip,
       context: argv.context,

@@ -42,6 +42,8 @@ export interface RunOptions {
   colorNotes?: boolean;
   /** `--quiet`: warnings, action-needed notes and errors only. */
   quiet?: boolean;
+  /** `--verbose`: info notes of unchanged files too (why a file was not split...). */
+  verbose?: boolean;
   /** `--transforms`: only these (undefined: all, or as the config says). */
   only: string[] | undefined;
   /** `--skip`. */
@@ -778,7 +780,7 @@ function report(state: RunState, texts: CampaignTexts = {}): number {
   const { options, io, results } = state;
   // The text report counts what it shows; the JSON and SARIF documents have every note.
   const summary = summarize(
-    options.format === "text" ? results.map((r) => ({ ...r, notes: shownNotes(r, options.quiet ?? false) })) : results,
+    options.format === "text" ? results.map((r) => ({ ...r, notes: shownNotes(r, options) })) : results,
   );
   // Files whose notes fail the run: their own config's level, unless --fail-on is given.
   const defaultLevel: FailOn = options.mode === "check" ? "action-needed" : "never";
@@ -790,7 +792,7 @@ function report(state: RunState, texts: CampaignTexts = {}): number {
     io.stdout(JSON.stringify({ files: results, summary, outcome: outcomeOf(summary), ...texts }, null, 2) + "\n");
   else if (options.format === "sarif") io.stdout(JSON.stringify(toSarif(results, options.registry), null, 2) + "\n");
   else {
-    io.stderr(formatNotes(results, { color: options.colorNotes, quiet: options.quiet }));
+    io.stderr(formatNotes(results, { color: options.colorNotes, quiet: options.quiet, verbose: options.verbose }));
     io.stderr(formatSummary(summary, options.mode));
     if (failing.length > 0)
       io.stderr(

@@ -41,10 +41,16 @@ const COLORS: Record<Severity | "error" | "skipped", string> = {
  * a file left unchanged, the same (an unchanged file is quiet unless something is left to do), and
  * the notes that explain a change of a companion file it asked for (the .dockerignore created).
  */
-export function shownNotes(r: FileResult, quiet: boolean): Note[] {
-  if (quiet) return r.notes.filter((n) => n.severity !== "info");
-  if (!r.changed && !r.error) return r.notes.filter((n) => n.severity !== "info" || n.companion);
+export function shownNotes(r: FileResult, shown: Shown = {}): Note[] {
+  if (shown.quiet) return r.notes.filter((n) => n.severity !== "info");
+  if (!r.changed && !r.error && !shown.verbose) return r.notes.filter((n) => n.severity !== "info" || n.companion);
   return r.notes;
+}
+
+/** Which notes the text report shows: `--quiet` (no info notes), `--verbose` (info notes of unchanged files too). */
+export interface Shown {
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 /** One line of the report: `path:line:1: severity transform: message` (`path: severity: message` without a line). */
@@ -65,12 +71,10 @@ export function reportLine(
  * terminals), grouped by file with a blank line between files; in each file, action-needed first,
  * then warnings, then info, each by line. Severities are coloured on a terminal.
  */
-export function formatNotes(results: FileResult[], options: { color?: boolean; quiet?: boolean } = {}): string {
+export function formatNotes(results: FileResult[], options: Shown & { color?: boolean } = {}): string {
   const groups: string[] = [];
   for (const r of results) {
-    const notes = shownNotes(r, options.quiet ?? false).sort(
-      (a, b) => ORDER[a.severity] - ORDER[b.severity] || a.line - b.line,
-    );
+    const notes = shownNotes(r, options).sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.line - b.line);
     const lines: string[] = [];
     const color = options.color ?? false;
     if (r.error) lines.push(reportLine(r.path, r.error.line, "error", undefined, r.error.message, color));

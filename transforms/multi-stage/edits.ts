@@ -10,6 +10,8 @@ import { afterLineBreak } from "../../src/engine/source";
 import { applyEdits, type Edit } from "../../src/engine/edits";
 import { isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
 import { hasPathEnv } from "./commands";
+import { parsePipInstall } from "../../src/engine/commands";
+import { packageName } from "../../src/engine/facts";
 import { envValue, type Build, type Scene, type Venv } from "./plan";
 import type { Placed, Placement } from "./place";
 import type { VenvOwner } from "./runtime";
@@ -75,6 +77,26 @@ function builderFromEdits(scene: Scene, plan: SplitPlan): Edit[] {
   return replaceRange(from, image!.end, end, ` ${asKeyword(from)} ${name}`);
 }
 
+/** A RUN of the stage runs pip (`pip install`, `python -m pip`), other than to install uv itself. */
+function runsPip(scene: Scene): boolean {
+  return scene.list.some((i) =>
+    (i.shell()?.commands ?? []).some((c) => {
+      const [name, m, module] = c.words.map((w) => w.text);
+      const pip =
+        /(?:^|\/)pip[\d.]*$/.test(name ?? "") ||
+        (/(?:^|\/)python[\d.]*$/.test(name ?? "") && m === "-m" && module === "pip");
+      const install = pip ? parsePipInstall(c) : undefined;
+      const uvOnly =
+        install !== undefined &&
+        install.requirements.length === 0 &&
+        install.editables.length === 0 &&
+        install.packages.length > 0 &&
+        install.packages.every((p) => packageName(p) === "uv");
+      return pip && !uvOnly;
+    }),
+  );
+}
+
 /** What the builder sets up just above the install: uv's Python, a new venv, Poetry's in-project venv. */
 function builderSetup(scene: Scene, plan: SplitPlan): Edit[] {
   const { tool } = plan.build.install;
@@ -84,7 +106,11 @@ function builderSetup(scene: Scene, plan: SplitPlan): Edit[] {
   if ((tool === "uv-sync" || tool === "uv-pip") && envValue(scene, "UV_PYTHON_DOWNLOADS") === undefined)
     lines.push("ENV UV_PYTHON_DOWNLOADS=0");
   if (plan.venv.created && tool === "uv-pip")
-    lines.push(`RUN uv venv ${venv}`, `ENV VIRTUAL_ENV=${venv} PATH="${venv}/bin:$PATH"`);
+    // --seed: pip in the environment, for a later `pip install` of the stage (uv's venvs have none).
+    lines.push(
+      `RUN uv venv${runsPip(scene) ? " --seed" : ""} ${venv}`,
+      `ENV VIRTUAL_ENV=${venv} PATH="${venv}/bin:$PATH"`,
+    );
   else if (plan.venv.created)
     // Debian's python3 (distroless' interpreter path) for a distroless runtime: it has no `python`.
     lines.push(`RUN ${plan.distroless ? "python3" : "python"} -m venv ${venv}`, `ENV PATH="${venv}/bin:$PATH"`);

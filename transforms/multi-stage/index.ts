@@ -14,7 +14,7 @@ import type { Context, Transform } from "../options";
 import { meta } from "./meta";
 import { splitEdits, type SplitPlan } from "./edits";
 import { findBuild, installOwner, locateVenv, NotSplit, sceneOf, type Scene } from "./plan";
-import { checkCodeCopyWorkdir, placeAll, runtimePurges } from "./place";
+import { checkCodeCopyWorkdir, checkCopiesAfterCodeCopy, placeAll, runtimePurges } from "./place";
 import {
   checkRuntimeRuns,
   checkSystemPaths,
@@ -88,6 +88,7 @@ function planSplit(scene: Scene): SplitPlan & { keptOut: string[]; runtimePurged
   const { owner, ownerRun } = installOwner(scene, build);
   const placement = placeAll(scene, build, ownerRun);
   checkCodeCopyWorkdir(scene, build);
+  checkCopiesAfterCodeCopy(scene, build, placement);
   checkRuntimeRuns(scene, placement);
   checkSystemPaths(scene, build, venv);
   // A split pays for itself by what the builder keeps out of the final image. Without any of it, the

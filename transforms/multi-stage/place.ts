@@ -1,4 +1,5 @@
 /** Which stage each instruction goes to, and what the builder's copy of it loses. */
+import * as path from "node:path";
 import { isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
 import type { Edit } from "../../src/engine/edits";
 import type { ShellCommand, ShellScript } from "../../src/engine/shell";
@@ -92,6 +93,31 @@ export function checkCodeCopyWorkdir(scene: Scene, build: Build): void {
 }
 
 /**
+ * The runtime stage copies the code after the environment, so a copy into the code's folder that
+ * came after the code copy (an override: `COPY . .` then `COPY config/prod.py app/settings.py`)
+ * would come before it there, and the code copy would undo it.
+ */
+export function checkCopiesAfterCodeCopy(scene: Scene, build: Build, placement: Placement): void {
+  const deps = scene.list.indexOf(build.depsRun);
+  const code = scene.list.slice(0, deps).filter(isWholeContextCopy);
+  if (code.length === 0) return;
+  const root = (copy: Instruction): string => resolvePath(scene.states.get(copy)!.workdir, copy.copyDestination());
+  for (const p of placement.placed) {
+    const i = p.instruction;
+    if ((i.keyword !== "COPY" && i.keyword !== "ADD") || p.role === "builder" || isWholeContextCopy(i)) continue;
+    if (scene.list.indexOf(i) >= deps || i.flag("from") !== undefined) continue;
+    const dest = root(i);
+    const under = code.find(
+      (c) => c.index < i.index && (dest === root(c) || dest.startsWith(root(c).replace(/\/$/, "") + "/")),
+    );
+    if (under)
+      throw new NotSplit(
+        `the ${i.keyword} at line ${i.line} puts files into the folder the code copy at line ${under.line} fills, after it; the runtime stage copies the code after the environment, which would undo it: move it after the install, or split the stage by hand`,
+      );
+  }
+}
+
+/**
  * Runtime RUNs that purge packages the builder installed (`apk del .build-deps` at the end of a step
  * that needs the code, such as collectstatic): the runtime stage never had them, and apt-get fails
  * on a package it does not know (the stage has no package lists). Such packages leave the purge,
@@ -158,12 +184,39 @@ function copyRole(scene: Scene, instruction: Instruction, at: Position): Role {
   // After the build, a copy serves the runtime; before its last install (a local package installed
   // after the dependencies), the builder needs it too.
   if (at.index >= at.buildEnd) return "runtime";
-  // Manifests only serve the install; other files copied before it (local packages) serve the
-  // runtime too, unless the runtime's code copy brings them to the same place anyway.
+  // Requirement and lock files only serve the install; other files copied before it (local
+  // packages, an entrypoint, pyproject.toml that an app may read) serve the runtime too, unless the
+  // runtime's code copy brings the same files to the same place anyway.
   const sources = instruction.copySources();
+  if (sources.every((src) => MANIFEST.test(src) && !PROJECT_FILE.test(src))) return "builder";
+  return coveredByCodeCopy(scene, instruction, at.codeRoots) ? "builder" : "both";
+}
+
+/** Project files an application may read at run time (its version from pyproject.toml). */
+const PROJECT_FILE = /(?:^|\/)(?:pyproject\.toml|setup\.py|setup\.cfg)$/;
+
+/**
+ * A copy whose every source a whole-context copy puts at the same path anyway: `COPY app/ app/`
+ * under `COPY . .`, not `COPY docker/entrypoint.sh ./entrypoint.sh` nor an override of a file the
+ * code copy brings (`COPY config/prod.py app/settings.py`). Without a build context a source
+ * other than a manifest may be a file or a folder: not covered.
+ */
+function coveredByCodeCopy(scene: Scene, instruction: Instruction, roots: string[]): boolean {
+  const context = scene.ctx.context;
+  if (roots.length === 0) return false;
   const dest = resolvePath(scene.states.get(instruction)!.workdir, instruction.copyDestination());
-  const covered = at.codeRoots.some((root) => dest === root || dest.startsWith(root + "/"));
-  return sources.every((src) => MANIFEST.test(src)) || covered ? "builder" : "both";
+  const sources = instruction.copySources();
+  const intoFolder = instruction.copyDestination().endsWith("/") || sources.length > 1;
+  return sources.every((src) => {
+    const rel = path.posix.normalize(src.replace(/^\.?\/+/, "")).replace(/\/+$/, "");
+    if (rel === "" || rel === "." || rel.startsWith("..") || /[*?[]/.test(rel)) return false;
+    // A folder's contents go into the destination; a file goes to it, or into it when it is a folder.
+    // Without a build context only manifests are known to be files.
+    const folder = context ? context.isDirectory(rel) : MANIFEST.test(rel) ? false : undefined;
+    if (folder === undefined) return false;
+    const at = !folder && intoFolder ? path.posix.join(dest, path.posix.basename(rel)) : dest;
+    return roots.some((root) => at === path.posix.join(root, rel));
+  });
 }
 
 /**

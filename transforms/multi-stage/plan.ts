@@ -125,6 +125,14 @@ export function findBuild(scene: Scene): Build {
     );
   }
   const first = installs[0]!;
+  // The image's own pip or python named by its path: a virtual environment would not get the packages.
+  const system = installs.find((i) =>
+    /^\/(?:usr\/(?:local\/)?)?s?bin\/(?:pip|python)[\d.]*$/.test(i.install.command.words[0]?.text ?? ""),
+  );
+  if (system)
+    throw new NotSplit(
+      `the install at line ${system.instruction.line} runs the image's own ${system.install.command.words[0]!.text} by its path, which a virtual environment would not change: write \`python -m pip\` (or \`pip\`) to have the stage split`,
+    );
   if (installs.some((i) => i.install.command.words.some((w) => w.text === "--user")))
     throw new NotSplit("`pip install --user` installs are not split");
   const own = installs.find((i) => i.install.target !== undefined || i.install.options.hasFlag("--root"));

@@ -114,9 +114,12 @@ function isProjectRoot(p: string): boolean {
 
 /**
  * A requirement line that names a local folder: `./libs/x`, `.[extra]`, `-e ./libs/x`, `file:libs/x`,
- * `-f wheels`, `name @ file:///app/libs/x`.
+ * `-f wheels`, `name @ file:///app/libs/x`, `--index-url file:///app/simple`.
  */
 function localPath(line: string): string | undefined {
+  // A package index or links page on disk: `--index-url file:///app/simple`, `-f ./wheels`.
+  const index = /^(?:-i|--index-url|--extra-index-url|-f|--find-links)(?:\s+|=)(\S+)$/.exec(line);
+  if (index && /^file:/i.test(index[1]!)) return localSource(index[1]!);
   const direct = /^[A-Za-z0-9][\w.-]*(?:\[[^\]]*\])?\s*@\s*file:(?:\/\/(?:localhost)?)?(\/?[^\s;]+)/.exec(line);
   if (direct) return direct[1];
   const m = /^(?:(?:-e|--editable|-f|--find-links)(?:\s+|=))?(?:file:)?(\S+)$/.exec(line);

@@ -9,7 +9,7 @@
 import { afterLineBreak } from "../../src/engine/source";
 import { applyEdits, type Edit } from "../../src/engine/edits";
 import { isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
-import { hasPathEnv } from "./commands";
+import { aptInstalls, hasPathEnv } from "./commands";
 import { parsePipInstall } from "../../src/engine/commands";
 import { packageName } from "../../src/engine/facts";
 import { envValue, type Build, type Scene, type Venv } from "./plan";
@@ -115,11 +115,32 @@ function builderSetup(scene: Scene, plan: SplitPlan): Edit[] {
     // Debian's python3 (distroless' interpreter path) for a distroless runtime: it has no `python`.
     lines.push(`RUN ${plan.distroless ? "python3" : "python"} -m venv ${venv}`, `ENV PATH="${venv}/bin:$PATH"`);
   if (tool === "poetry") lines.push("ENV POETRY_VIRTUALENVS_CREATE=true POETRY_VIRTUALENVS_IN_PROJECT=true");
-  // Right after the instruction before the install, above the install's comments and blank lines.
-  const previous = scene.file.instructions[plan.build.depsRun.index - 1]!;
+  // Right after the instruction before the install (or before an earlier pip RUN of the build, such
+  // as `pip install --upgrade pip setuptools wheel`, which is meant for the environment's pip), above
+  // the install's comments and blank lines.
+  const previous = scene.file.instructions[setupBefore(plan).index - 1]!;
   const at = afterLineBreak(scene.file.text, previous.end);
   if (lines.length === 0) return [];
   return [{ start: at, end: at, text: lines.map((l) => l + "\n").join("") }];
+}
+
+/**
+ * The instruction the builder's new venv goes above: the install, or a pip install before it in the
+ * builder (pip's own upgrade, setuptools and wheel for --no-build-isolation).
+ */
+function setupBefore(plan: SplitPlan): Instruction {
+  const { depsRun, install } = plan.build;
+  if (!plan.venv.created || install.tool !== "pip") return depsRun;
+  const earlier = plan.placement.placed.find(
+    (p) =>
+      p.role === "builder" &&
+      p.instruction.keyword === "RUN" &&
+      p.instruction.index < depsRun.index &&
+      (p.instruction.shell()?.commands ?? []).some(
+        (c) => parsePipInstall(c)?.tool === "pip" && !(c.words[0]?.text ?? "").startsWith("/"),
+      ),
+  );
+  return earlier?.instruction ?? depsRun;
 }
 
 /** A distroless runtime's builder gets Debian's Python, the one distroless has at /usr/bin/python3. */
@@ -143,13 +164,17 @@ function runtimeHeader(scene: Scene, plan: SplitPlan): string[] {
   const packages = packagesLine(scene, plan);
   const out: string[] = [runtimeFrom(scene, plan)];
   if (plan.distroless?.resetEntrypoint) out.push("ENTRYPOINT []");
-  // With the builder's system packages (after the first RUN of the build part), else right after FROM.
+  // Where the original installed the builder's system packages (as root there), else right after FROM.
   let packagesPlaced = packages === undefined || plan.placement.installed.length === 0;
   let venvPlaced = false;
   const deferred: string[] = [];
   for (const [i, p] of placed.slice(0, buildEnd + 1).entries()) {
     const { instruction, role } = p;
-    if (!packagesPlaced && (role === "builder" || role === "drop") && instruction.keyword === "RUN") {
+    if (
+      !packagesPlaced &&
+      (role === "builder" || role === "drop") &&
+      (instruction.shell()?.commands ?? []).some((c) => aptInstalls(c).length > 0)
+    ) {
       out.push(packages!);
       packagesPlaced = true;
     }

@@ -242,11 +242,22 @@ export function runtimePackages(scene: Scene, { placed, installed, purged }: Pla
  */
 function olderRelease(image: string): string | undefined {
   const tag = parseImage(image).tag ?? "";
-  const codename = /(?:^|-)(bookworm|bullseye|buster|stretch)(?:-|$)/.exec(tag)?.[1];
-  if (codename) return codename;
-  const minor = /^(?:python)?3\.(\d+)(?:[.-]|$)/.exec(tag)?.[1];
-  return minor !== undefined && Number(minor) <= 8 ? "bookworm or older" : undefined;
+  const codename = /(?:^|-)(bookworm|bullseye|buster|stretch|trixie)(?:-|$)/.exec(tag)?.[1];
+  if (codename) return codename === "trixie" ? undefined : codename;
+  const m = /^(?:python)?3\.(\d+)(?:\.(\d+))?(?:[.-]|$)/.exec(tag);
+  if (!m) return undefined;
+  if (Number(m[1]) <= 8) return "bookworm or older";
+  // A patch tag without a codename is built on the release that was the default while the patch
+  // was current: trixie only from the patches released after it became the default.
+  const first = FIRST_DEFAULT_TRIXIE[`3.${m[1]}`];
+  return m[2] !== undefined && first !== undefined && Number(m[2]) < first ? "bookworm or older" : undefined;
 }
+
+/**
+ * The first patch of each line released after the python images' default became trixie (August
+ * 2025): an older patch's tag without a codename (`3.11.0-slim`) is bookworm's or bullseye's.
+ */
+const FIRST_DEFAULT_TRIXIE: Record<string, number> = { "3.9": 24, "3.10": 19, "3.11": 14, "3.12": 12, "3.13": 7 };
 
 let trixieOnly: Set<string> | undefined;
 

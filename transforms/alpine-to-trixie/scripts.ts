@@ -60,9 +60,12 @@ function executedPaths(stage: Stage): { path: string; instruction: Instruction }
       target = words.slice(1).find((w) => w !== undefined && !w.startsWith("-"));
     } else target = name;
     if (!target || target.includes("$")) continue;
+    // A shell opens a script given by a bare name in the working folder (`sh start.sh`); a command
+    // by a bare name is looked up on PATH.
+    const workdir = states.get(run.instruction)!.workdir;
     const candidates = target.includes("/")
-      ? [resolvePath(states.get(run.instruction)!.workdir, target)]
-      : PATH_DIRS.map((dir) => `${dir}/${target}`);
+      ? [resolvePath(workdir, target)]
+      : [...(target === name ? [] : [resolvePath(workdir, target)]), ...PATH_DIRS.map((dir) => `${dir}/${target}`)];
     for (const candidate of candidates) out.push({ path: candidate, instruction: run.instruction });
   }
   return out;
@@ -236,6 +239,10 @@ function pathsRunBy(text: string): string[] {
     const command =
       /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:(?:\/bin\/)?(?:sh|bash|dash|ash)\s+)?((?:\.{1,2})?\/[\w./-]+)/g;
     for (const m of code.matchAll(command)) if (!m[1]!.includes("$")) out.push(m[1]!);
+    // A script a shell runs by its bare name (`sh migrate.sh`): in the working folder.
+    const byShell =
+      /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:\/bin\/)?(?:sh|bash|dash|ash)\s+([\w.-]+\.(?:sh|bash))(?=\s|$|[;&|)])/g;
+    for (const m of code.matchAll(byShell)) out.push(`./${m[1]!}`);
   }
   return out;
 }

@@ -11,7 +11,7 @@ import {
   systemPythonPath,
 } from "../../src/engine/commands";
 import type { BuildContext } from "../../src/engine/context";
-import type { Instruction, Stage } from "../../src/engine/dockerfile";
+import { isWholeContextCopy, type Instruction, type Stage } from "../../src/engine/dockerfile";
 import { scriptsRun } from "../alpine-to-trixie/scripts";
 import { inBase } from "../alpine-to-trixie/packages";
 import { parseImage } from "../alpine-to-trixie/images";
@@ -66,13 +66,32 @@ export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement)
     }
   }
   for (const script of runtimeScripts(scene)) {
-    const tool = commandIn(script.text, kept);
+    const tool = commandIn(script.text, kept) ?? buildIn(script.text, kept);
     if (tool)
       throw new NotSplit(
         `${script.file}, which the ${script.instruction.keyword} at line ${script.instruction.line} runs, runs \`${tool}\`, which the split would keep in the builder stage, out of the final image: split the stage by hand`,
         "warning",
       );
   }
+}
+
+/**
+ * A build a script runs (`python setup.py build_ext --inplace`, `cythonize`), read line by line,
+ * each simple command on its own: what needsBuilder finds in it.
+ */
+function buildIn(text: string, tools: Set<string>): string | undefined {
+  for (const raw of text.split(/\r?\n/).slice(1)) {
+    for (const part of raw.replace(/(^|\s)#.*$/, "").split(/&&|\|\||[;|&]/)) {
+      const words = part
+        .trim()
+        .replace(/^(?:exec|then|do|else)\s+/, "")
+        .split(/\s+/)
+        .map((w) => w.replace(/^["']|["']$/g, ""));
+      const found = needsBuilder(words, tools);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** The build context's scripts that the container runs (by ENTRYPOINT, CMD or HEALTHCHECK). */
@@ -134,6 +153,8 @@ export function systemPathsNamed(
   const out: { path: string; where: string }[] = [];
   for (const instruction of list) {
     const atRun = AT_RUN.has(instruction.keyword);
+    if (context && (instruction.keyword === "COPY" || instruction.keyword === "ADD"))
+      out.push(...configsNaming(instruction, context, binCopied, made));
     if (!atRun && instruction.index <= install.index) continue;
     if (instruction.keyword === "COPY" || instruction.keyword === "ADD") {
       // A file put into the image's site-packages (a .pth hook, sitecustomize.py): the
@@ -155,6 +176,33 @@ export function systemPathsNamed(
       .join("\n");
     const path = systemPythonPath(code, binCopied, made);
     if (path) out.push({ path, where: `${script.file} (run by line ${script.instruction.line})` });
+  }
+  return out;
+}
+
+/** Files that configure what the image runs: a crontab, supervisord's and other .conf / .ini files, scripts. */
+const CONFIG_FILE = /(?:^|\/)(?:crontab|[^/]*\.(?:conf|ini|cfg|cron|service|ya?ml|env|sh|bash)|[^/.]+)$/;
+
+/**
+ * The image's own Python paths that a configuration file copied in names (`/usr/local/bin/python
+ * job.py` in a crontab, `command=/usr/local/bin/gunicorn` in supervisord's): the file copied
+ * on its own, by name, from the build context.
+ */
+function configsNaming(
+  instruction: Instruction,
+  context: BuildContext,
+  binCopied: boolean,
+  made: ReadonlySet<string>,
+): { path: string; where: string }[] {
+  if (instruction.flag("from") !== undefined || instruction.heredoc || isWholeContextCopy(instruction)) return [];
+  const out: { path: string; where: string }[] = [];
+  for (const source of instruction.copySources()) {
+    const rel = source.replace(/^\.\//, "");
+    if (!CONFIG_FILE.test(rel) || /[*?[]/.test(rel)) continue;
+    const text = context.read(rel);
+    const found =
+      text === undefined ? undefined : systemPythonPath(text.replace(/(^|\s)#.*$/gm, "$1"), binCopied, made);
+    if (found) out.push({ path: found, where: `${rel} (copied by line ${instruction.line})` });
   }
   return out;
 }

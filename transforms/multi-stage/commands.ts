@@ -125,6 +125,10 @@ const DEBIAN_DEV_RUNTIME: Record<string, string[]> = {
   "graphviz-dev": ["libgvc6", "libcgraph6"],
   "libgoogle-glog-dev": ["libgoogle-glog0v6t64"],
   "libgit2-dev": ["libgit2-1.9"],
+  // Libraries beside the one the name gives, which the Python bindings load too (rtree loads
+  // libspatialindex_c; h5py and PyTables libhdf5_hl).
+  "libspatialindex-dev": ["libspatialindex8", "libspatialindex-c8"],
+  "libhdf5-dev": ["libhdf5-310", "libhdf5-hl-310"],
 };
 
 export function runtimeOf(

@@ -1076,24 +1076,7 @@ const RENAMED_PATH = new RegExp(
 
 /** An ENV value that names a path RENAMES knows (a browser's path for Selenium, tini's): Debian's path. */
 function renameEnv(instruction: Instruction, state: StageState, out: Sink): void {
-  const text = instruction.logical;
-  const re = new RegExp(RENAMED_PATH.source, "g");
-  re.lastIndex = instruction.argsStart;
-  const renamed = new Set<string>();
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const name = m[1]!;
-    const to = renameFor(name, state);
-    if (to === undefined) continue;
-    out.edits.push(...replaceRange(instruction, m.index, m.index + name.length, to));
-    if (renamed.has(name)) continue;
-    renamed.add(name);
-    out.notes.push({
-      id: "command-renamed",
-      severity: "info",
-      line: instruction.line,
-      message: `${name} -> ${to}: where Debian has it`,
-    });
-  }
+  const renamed = renameTokens(instruction, instruction.argsStart, state, out, RENAMED_PATH);
   // The guard holds the image's config to what the transform says it changes.
   for (const pair of envPairs(instruction))
     if ([...renamed].some((name) => pair.value.includes(name))) out.declares.push(`env ${pair.key}`);
@@ -1101,11 +1084,18 @@ function renameEnv(instruction: Instruction, state: StageState, out: Sink): void
 
 /**
  * Renames what RENAMES knows wherever it stands as a word after `from`: an exec-form array's
- * strings, a shell-form command, the command after `exec`, or inside `sh -c "..."`.
+ * strings, a shell-form command, the command after `exec`, or inside `sh -c "..."` (or what
+ * `pattern` finds). Returns the names it renamed.
  */
-function renameTokens(instruction: Instruction, from: number, state: StageState, out: Sink): void {
+function renameTokens(
+  instruction: Instruction,
+  from: number,
+  state: StageState,
+  out: Sink,
+  pattern = RENAMED_TOKEN,
+): Set<string> {
   const text = instruction.logical;
-  const re = new RegExp(RENAMED_TOKEN.source, "g");
+  const re = new RegExp(pattern.source, "g");
   re.lastIndex = from;
   const noted = new Set<string>();
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -1122,4 +1112,5 @@ function renameTokens(instruction: Instruction, from: number, state: StageState,
       message: `${name} -> ${to}: where Debian has it`,
     });
   }
+  return noted;
 }

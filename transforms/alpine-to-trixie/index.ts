@@ -495,7 +495,9 @@ function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): No
       );
     if (
       inis.some((f) =>
-        /^\s*Driver\s*=\s*(?:\/usr\/lib\/)?libtdsodbc\.so/m.test(context?.read(f.replace(/^\.\//, "")) ?? ""),
+        /^\s*Driver\s*=\s*(?:\/usr\/lib\/libtdsodbc\.so|libtdsodbc\.so\.\d)/m.test(
+          context?.read(f.replace(/^\.\//, "")) ?? "",
+        ),
       )
     ) {
       out.push({
@@ -503,7 +505,7 @@ function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): No
         severity: "action-needed",
         line: instruction.line,
         message:
-          "the odbcinst.ini names the FreeTDS ODBC driver where Alpine's freetds has it; Debian's tdsodbc puts it in /usr/lib/<arch>-linux-gnu/odbc/libtdsodbc.so, so ODBC would not find the driver. Change the path for Debian, then run dfmod again",
+          "the odbcinst.ini names the FreeTDS ODBC driver as Alpine's freetds has it; Debian's tdsodbc has only /usr/lib/<arch>-linux-gnu/odbc/libtdsodbc.so (a bare `Driver = libtdsodbc.so` finds it), so ODBC would not find the driver. Change the name for Debian, then run dfmod again",
       });
       continue;
     }
@@ -584,8 +586,8 @@ function alpineInShellStrings(stage: Stage): NoteInput[] {
  */
 const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python"][] = [
   [
-    /(?:^|[\s"'=:])((?:\/usr\/lib\/)?libtdsodbc\.so(?:\.\d+)*)(?=$|[\s"':;\\])/g,
-    "the FreeTDS ODBC driver where Alpine's freetds has it: Debian's tdsodbc puts it in /usr/lib/<arch>-linux-gnu/odbc/libtdsodbc.so, outside the library path",
+    /(?:^|[\s"'=:])(\/usr\/lib\/libtdsodbc\.so(?:\.\d+)*|libtdsodbc\.so(?:\.\d+)+)(?=$|[\s"':;\\])/g,
+    "the FreeTDS ODBC driver as Alpine's freetds has it: Debian's tdsodbc has only /usr/lib/<arch>-linux-gnu/odbc/libtdsodbc.so (unixODBC finds a bare `libtdsodbc.so` there)",
     "library",
   ],
   [

@@ -191,7 +191,7 @@ export const messages: Record<string, MessageSchema> = {
   "localtime-copy": {
     severity: "info",
     description:
-      "`cp /usr/share/zoneinfo/<zone> /etc/localtime` became `cp --remove-destination ...`: on Debian /etc/localtime is a symbolic link to /usr/share/zoneinfo/Etc/UTC, and a plain cp writes through it, so UTC itself would tell the wrong time. Alpine has no such link.",
+      "`cp /usr/share/zoneinfo/<zone> /etc/localtime` became `cp --remove-destination ...`: on Debian /etc/localtime is a symbolic link to /usr/share/zoneinfo/Etc/UTC, and a plain cp writes through it, so UTC itself would tell the wrong time; `ln -s <zone> /etc/localtime` became `ln -f -s ...`, since ln fails on the link that is there. Alpine has no such link.",
   },
   "missing-group": {
     severity: "action-needed",

@@ -255,6 +255,19 @@ function editCommand(instruction: Instruction, command: ShellCommand, state: Sta
     });
     return;
   }
+  if (name?.text === "ln" && command.words[command.words.length - 1]?.text === "/etc/localtime") {
+    // Debian images have /etc/localtime (a link to Etc/UTC): ln without -f fails on it.
+    if (command.words.some((w) => /^--force$|^-[a-zA-Z]*f/.test(w.text ?? ""))) return;
+    out.edits.push(...replaceRange(instruction, name.end, name.end, " -f"));
+    out.notes.push({
+      id: "localtime-copy",
+      severity: "info",
+      line,
+      message:
+        "ln ... /etc/localtime -> ln -f: Debian images already have /etc/localtime (a link to Etc/UTC), and ln would fail on it",
+    });
+    return;
+  }
   const to = name?.text === "source" ? "." : name?.text !== undefined ? renameFor(name.text, state) : undefined;
   if (!name || to === undefined) return;
   out.edits.push(...replaceRange(instruction, name.start, name.end, to));

@@ -25,6 +25,7 @@ import {
   needsBuilder,
   runtimeOf,
   TOOL_COMMANDS,
+  usesUvAtRuntime,
   words,
 } from "./commands";
 import { NotSplit, type Build, type Scene } from "./plan";
@@ -65,8 +66,10 @@ export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement)
         );
     }
   }
+  // uv goes to the runtime stage only when the CMD or ENTRYPOINT runs it: a script that does needs it too.
+  const inScripts = usesUvAtRuntime(scene.list) ? kept : new Set([...kept, "uv", "uvx"]);
   for (const script of runtimeScripts(scene)) {
-    const tool = commandIn(script.text, kept) ?? buildIn(script.text, kept);
+    const tool = commandIn(script.text, inScripts) ?? buildIn(script.text, inScripts);
     if (tool)
       throw new NotSplit(
         `${script.file}, which the ${script.instruction.keyword} at line ${script.instruction.line} runs, runs \`${tool}\`, which the split would keep in the builder stage, out of the final image: split the stage by hand`,

@@ -17,7 +17,8 @@ import {
   type DependencyInstall,
   type StageFacts,
 } from "../../src/engine/facts";
-import { changePerStage, envPairs, envValue, stageStates, type StageState } from "../../src/engine/stage";
+import { baseStage, changePerStage, envPairs, envValue, stageStates, type StageState } from "../../src/engine/stage";
+import { isPythonImage } from "../multi-stage/commands";
 import { sourceMatcher } from "../../src/explain/dockerignore";
 import { leftOutBy } from "../../src/engine/ignore-file";
 import type { BuildContext } from "../../src/engine/context";
@@ -170,6 +171,17 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       severity: "warning",
       line,
       message: `\`uv pip install\` left as it is: the stage also installs with \`${other.text}\` (line ${other.line}), which would not go into the virtual environment uv sync makes (it has no pip, and \`--system\` means the image's Python). Install everything through uv sync, then run dfmod again`,
+    };
+  // A base image with a Python of its own and packages in it (pytorch/pytorch, a framework's
+  // image): the virtual environment uv sync makes would not see them, nor would the base's scripts
+  // see what uv sync installs.
+  const base = work.ctx.dockerfile.baseImage(baseStage(work.ctx.dockerfile, work.stage));
+  if (!isPythonImage(base))
+    return {
+      id: "uv-sync-would-differ",
+      severity: "warning",
+      line,
+      message: `\`uv pip install\` left as it is: the stage is built on ${base}, not a python:* or uv image; uv sync would install into a new virtual environment that does not see the packages of the image's own Python, and the image's own scripts would not see what it installs`,
     };
   const shape = shapeLeft(work, conversions);
   if (shape)

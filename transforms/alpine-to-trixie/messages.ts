@@ -46,7 +46,7 @@ export const messages: Record<string, MessageSchema> = {
   "apk-del-to-purge": {
     severity: "info",
     description:
-      "`apk del` became `apt-get purge --auto-remove` of the Debian packages (for a virtual package made by `apk add --virtual`, the packages it grouped).",
+      "`apk del` became `apt-mark auto` of the Debian packages (for a virtual package made by `apk add --virtual`, the packages it grouped) and `apt-get autoremove -y --purge`: as apk del, it removes them only where no package the image keeps needs them (an `apt-get purge` would also remove every package that depends on them: libpq-dev on libssl-dev, and libpq5 with it).",
   },
   "apk-not-converted": {
     severity: "action-needed",
@@ -303,7 +303,7 @@ export const messages: Record<string, MessageSchema> = {
   "virtual-package-purged": {
     severity: "info",
     description:
-      "apt has no virtual packages: the packages of `apk add --virtual NAME` are installed one by one, and `apk del NAME` becomes an apt-get purge of those packages.",
+      "apt has no virtual packages: the packages of `apk add --virtual NAME` are installed one by one, and `apk del NAME` becomes `apt-mark auto` of those packages and `apt-get autoremove`.",
   },
   ...pythonMessages,
   ...tagArgMessages,

@@ -433,7 +433,9 @@ function aptText(verb: "install" | "update" | "upgrade" | "purge", packages: str
     case "upgrade":
       return "apt-get upgrade -y";
     case "purge":
-      return `apt-get purge -y --auto-remove ${packages.join(" ")}`;
+      // Marked as installed automatically, then removed when nothing kept needs them: as apk del does.
+      // A purge would also remove the packages that depend on them (libpq-dev on libssl-dev).
+      return `apt-mark auto ${packages.join(" ")} && apt-get autoremove -y --purge`;
   }
 }
 
@@ -523,7 +525,7 @@ function planApk(
   }
 }
 
-/** `apk del`: apt-get purge of the Debian packages, a virtual package's among them; nothing left to purge drops it. */
+/** `apk del`: the Debian packages marked automatic and autoremoved, a virtual package's among them; nothing left to purge drops it. */
 function planDel(step: ApkStep, { specs, range }: ApkSpecs): Plan | undefined {
   const { instruction, apk, state, out } = step;
   const line = instruction.line;
@@ -551,7 +553,7 @@ function planDel(step: ApkStep, { specs, range }: ApkSpecs): Plan | undefined {
     id: "apk-del-to-purge",
     severity: "info",
     line,
-    message: "apk del -> apt-get purge --auto-remove",
+    message: "apk del -> apt-mark auto + apt-get autoremove --purge: only what nothing kept needs goes",
   });
   return { kind: "apt", command, verb: "purge", packages: unique, range };
 }
@@ -710,7 +712,7 @@ function noteCaveats({ instruction, apk, out }: ApkStep, mapped: Mapped, version
       id: "virtual-package-purged",
       severity: "info",
       line,
-      message: `apt has no virtual packages: \`apk del ${apk.virtual}\` becomes apt-get purge of these packages`,
+      message: `apt has no virtual packages: \`apk del ${apk.virtual}\` becomes apt-mark auto of these packages and apt-get autoremove`,
     });
   }
 }

@@ -100,7 +100,9 @@ function isIndependent(facts: StageFacts, command: ShellCommand): boolean {
     );
   if (name === "rm") return isCacheCleanup(command);
   if ((name === "poetry" || isPipName(name)) && line.word(1) === "config") return true;
-  return ["apt-get", "apk", "set", "true", "mkdir", "useradd", "groupadd", "adduser", "addgroup"].includes(name);
+  return ["apt-get", "apt-mark", "apk", "set", "true", "mkdir", "useradd", "groupadd", "adduser", "addgroup"].includes(
+    name,
+  );
 }
 
 /** Every top-level item of the script is a command independent of the code. */

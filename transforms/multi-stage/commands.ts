@@ -166,13 +166,15 @@ export function words(command: ShellCommand): (string | undefined)[] {
 
 export function isAptOrApk(command: ShellCommand): boolean {
   const [name] = words(command);
-  return name === "apt-get" || name === "apt" || name === "apk";
+  return name === "apt-get" || name === "apt" || name === "apk" || name === "apt-mark";
 }
 
 export function isPurge(command: ShellCommand): boolean {
   const t = words(command);
   return (
     ((t[0] === "apt-get" || t[0] === "apt") && (t[1] === "purge" || t[1] === "remove" || t[1] === "autoremove")) ||
+    // `apt-mark auto pkgs && apt-get autoremove`: apk del as alpine-to-trixie writes it.
+    (t[0] === "apt-mark" && t[1] === "auto") ||
     (t[0] === "apk" && t.includes("del"))
   );
 }

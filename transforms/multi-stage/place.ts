@@ -146,6 +146,16 @@ export function runtimePurges(placement: Placement, has: (pkg: string) => boolea
             .join(" "),
         );
     });
+    // `apt-mark auto pkgs && apt-get autoremove`: the autoremove goes with the marking it follows.
+    for (const i of [...remove]) {
+      const next = script.items[i + 1]?.command;
+      if (
+        words(script.items[i]!.command!)[0] === "apt-mark" &&
+        next &&
+        words(next).join(" ").startsWith("apt-get autoremove")
+      )
+        remove.add(i + 1);
+    }
     if (remove.size === 0 && replace.size === 0) continue;
     const edits = editChain(p.instruction, script, remove, replace);
     if (!edits)

@@ -142,6 +142,28 @@ export function packageName(spec: string): string | undefined {
   return m[1]!.toLowerCase().replace(/[._]+/g, "-");
 }
 
+/** The names a plain `pip install NAME...` installs (pip itself, not uv pip), or undefined for any other install. */
+function pipPackageNames(install: DependencyInstall): (string | undefined)[] | undefined {
+  if (install.tool !== "pip" || install.requirements.length || install.editables.length || install.dynamic) {
+    return undefined;
+  }
+  return install.packages.map(packageName);
+}
+
+const PIP_ITSELF = new Set(["pip", "setuptools", "wheel"]);
+
+/** `pip install uv` (with pip, setuptools or wheel beside it, or not): an install of uv itself. */
+export function isUvSelfInstall(install: DependencyInstall): boolean {
+  const names = pipPackageNames(install);
+  return !!names && names.includes("uv") && names.every((n) => n === "uv" || PIP_ITSELF.has(n!));
+}
+
+/** `pip install --upgrade pip setuptools wheel`: pip's own tools, nothing else. */
+export function isPipUpgrade(install: DependencyInstall): boolean {
+  const names = pipPackageNames(install);
+  return !!names && names.length > 0 && names.every((n) => n !== undefined && PIP_ITSELF.has(n));
+}
+
 /** Packages that install or build other packages: installing them is set-up, not a dependency install. */
 const PACKAGING_TOOLS = new Set([
   "pip",

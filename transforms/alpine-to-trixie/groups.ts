@@ -6,6 +6,7 @@
 import type { Stage } from "../../src/engine/dockerfile";
 import type { NoteInput } from "../../src/engine/types";
 import { baseName, runsOf } from "./commands-run";
+import { ADDGROUP_VALUES, ADDUSER_VALUES } from "./users";
 
 /** The groups of debian:trixie-slim (base-passwd's group.master). */
 const DEBIAN_GROUPS = new Set([
@@ -57,8 +58,9 @@ const groupOf = (spec: string | undefined): string | undefined => {
 
 /** Options of the user and group commands whose value is the next word (`addgroup -g 999 docker`). */
 const VALUE_OPTIONS: Record<string, string[]> = {
-  addgroup: ["-g", "--gid"],
-  adduser: ["-h", "-g", "-s", "-G", "-u", "-k", "--home", "--gecos", "--shell", "--ingroup", "--uid"],
+  // BusyBox's short options (users.ts converts them), and the long ones of Debian's adduser.
+  addgroup: [...Object.keys(ADDGROUP_VALUES).map((o) => `-${o}`), "--gid"],
+  adduser: [...Object.keys(ADDUSER_VALUES).map((o) => `-${o}`), "--home", "--gecos", "--shell", "--ingroup", "--uid"],
   groupadd: ["-g", "--gid", "-K", "--key", "-p", "--password"],
   useradd: [
     ...["-c", "-d", "-e", "-f", "-g", "-G", "-k", "-K", "-p", "-s", "-u"],

@@ -699,6 +699,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
   const scripts = contextScripts(stage, ctx.context);
   // The image the stage is built on, through the stages of the file it is built on.
   const base = parseImage(ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
+  let ldconfig: boolean | undefined;
   const state: StageState = {
     python,
     packages: ctx.options.packages,
@@ -706,7 +707,9 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     pending: missingTools(stage, python, scripts.tools, ctx.options.packages),
     apkAdded: apkAdded(ctx.dockerfile, stage),
     bareDebian: base.name === "alpine",
-    ldconfig: stageRuns(stage).some((r) => baseName(r.name) === "ldconfig") || madePaths(stage).usrPrefix,
+    // Asked only by a stage that installs a build: most have none.
+    ldconfig: () =>
+      (ldconfig ??= stageRuns(stage).some((r) => baseName(r.name) === "ldconfig") || madePaths(stage).usrPrefix),
   };
   out.blockers.push(
     ...alpineOnlyGroups(stage),

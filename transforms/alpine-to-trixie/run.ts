@@ -12,6 +12,7 @@ import type { NoteInput } from "../../src/engine/types";
 import type { Context } from "../options";
 import { mapPackages, parseApk, UV_IMAGE, type ApkCommand, type Mapped } from "./apk";
 import { bashism } from "./scripts";
+import { baseName } from "./commands-run";
 import { BUSYBOX_USER_COMMANDS } from "../../src/engine/users";
 import { convertUserCommand } from "./users";
 import { editChain, insertAfter, replaceRange } from "../../src/engine/fixer";
@@ -55,7 +56,7 @@ export interface StageState {
    * The stage refreshes the dynamic linker's cache itself (it runs ldconfig), or installs what it
    * builds into /usr, where glibc looks without the cache: a `make install` needs no ldconfig added.
    */
-  ldconfig?: boolean;
+  ldconfig: () => boolean;
   /** RUNs that get a `RUN ldconfig` after them. */
   ldconfigAfter?: Set<Instruction>;
   /** Debian packages an `apk add` without --virtual installed so far: deleting a virtual group keeps them, as apk does. */
@@ -192,7 +193,7 @@ function planApkConfig(
 /** `make install`, `ninja install`, `cmake --install build`, `meson install`: a build installing its files. */
 function installsBuild(command: ShellCommand): boolean {
   const texts = command.words.map((w) => w.text);
-  const name = texts[0]?.slice(texts[0].lastIndexOf("/") + 1);
+  const name = texts[0] === undefined ? undefined : baseName(texts[0]);
   if (name === "make" || name === "gmake" || name === "ninja" || name === "meson")
     return texts.slice(1).some((t) => t === "install" || t === "install-strip");
   return name === "cmake" && texts.includes("--install");
@@ -203,7 +204,7 @@ function installsBuild(command: ShellCommand): boolean {
  * /usr/local/lib (configure's default prefix) only through its cache; musl looked there itself.
  */
 function addLdconfig(instruction: Instruction, command: ShellCommand, state: StageState, out: Sink): void {
-  if (state.ldconfig || !installsBuild(command)) return;
+  if (!installsBuild(command) || state.ldconfig()) return;
   if (command.topLevel) {
     const end = command.redirected?.end ?? command.end;
     out.edits.push(...replaceRange(instruction, end, end, " && ldconfig"));

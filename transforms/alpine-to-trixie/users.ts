@@ -6,7 +6,7 @@
  */
 import type { ShellCommand } from "../../src/engine/shell";
 
-const ADDUSER_VALUES: Record<string, string> = {
+export const ADDUSER_VALUES: Record<string, string> = {
   h: "home",
   g: "gecos",
   s: "shell",
@@ -15,6 +15,8 @@ const ADDUSER_VALUES: Record<string, string> = {
   k: "skel",
 };
 const ADDUSER_FLAGS: Record<string, string> = { S: "system", D: "disabled-password", H: "no-create-home" };
+/** BusyBox addgroup's option with a value. */
+export const ADDGROUP_VALUES: Record<string, string> = { g: "gid" };
 /** Long options BusyBox takes as another name of a short one. */
 const ALIASES: Record<string, string> = { "empty-password": "disabled-password" };
 
@@ -70,7 +72,7 @@ function parse(
 export function convertUserCommand(command: ShellCommand): { text: string; why: string } | undefined {
   const name = command.words[0]?.text;
   if (name === "addgroup") {
-    const p = parse(command, { g: "gid" }, { S: "system" });
+    const p = parse(command, ADDGROUP_VALUES, { S: "system" });
     if (!p) return undefined;
     if (p.positional.length === 2 && p.options.size === 0 && p.flags.size === 0) {
       const [user, group] = p.positional as [string, string];

@@ -10,8 +10,8 @@ import { afterLineBreak } from "../../src/engine/source";
 import { applyEdits, type Edit } from "../../src/engine/edits";
 import { isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
 import { aptInstalls, hasPathEnv } from "./commands";
-import { parsePipInstall } from "../../src/engine/commands";
-import { packageName } from "../../src/engine/facts";
+import { installOf, parsePipInstall } from "../../src/engine/commands";
+import { isUvSelfInstall } from "../../src/engine/facts";
 import { envValue, type Build, type Scene, type Venv } from "./plan";
 import type { Placed, Placement } from "./place";
 import type { VenvOwner } from "./runtime";
@@ -85,14 +85,8 @@ function runsPip(scene: Scene): boolean {
       const pip =
         /(?:^|\/)pip[\d.]*$/.test(name ?? "") ||
         (/(?:^|\/)python[\d.]*$/.test(name ?? "") && m === "-m" && module === "pip");
-      const install = pip ? parsePipInstall(c) : undefined;
-      const uvOnly =
-        install !== undefined &&
-        install.requirements.length === 0 &&
-        install.editables.length === 0 &&
-        install.packages.length > 0 &&
-        install.packages.every((p) => packageName(p) === "uv");
-      return pip && !uvOnly;
+      const install = pip ? installOf(c) : undefined;
+      return pip && !(install && isUvSelfInstall(install));
     }),
   );
 }

@@ -11,6 +11,8 @@ import type { ConfigKey } from "../../src/engine/image";
 import { written } from "../../src/engine/command";
 import { packageName, resolvePath } from "../../src/engine/commands";
 import {
+  isPipUpgrade,
+  isUvSelfInstall,
   stageFacts,
   venvCreationArgs,
   type CommandFacts,
@@ -96,26 +98,6 @@ export const uvSync: Transform = {
   meta,
   apply: (ctx) => changePerStage(ctx, convertStage),
 };
-
-/** The names a plain `pip install NAME...` installs (pip itself, not uv pip), or undefined for any other install. */
-function pipPackageNames(install: DependencyInstall): (string | undefined)[] | undefined {
-  if (install.tool !== "pip" || install.requirements.length || install.editables.length || install.dynamic) {
-    return undefined;
-  }
-  return install.packages.map(packageName);
-}
-
-const PIP_ITSELF = new Set(["pip", "setuptools", "wheel"]);
-
-function isUvSelfInstall(install: DependencyInstall): boolean {
-  const names = pipPackageNames(install);
-  return !!names && names.includes("uv") && names.every((n) => n === "uv" || PIP_ITSELF.has(n!));
-}
-
-function isPipUpgrade(install: DependencyInstall): boolean {
-  const names = pipPackageNames(install);
-  return !!names && names.length > 0 && names.every((n) => n !== undefined && PIP_ITSELF.has(n));
-}
 
 /** The commands of a RUN that parsed cleanly. */
 function cleanCommands(work: Work, instruction: Instruction): CommandFacts[] {

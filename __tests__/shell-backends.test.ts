@@ -83,18 +83,82 @@ test("both backends read every RUN of the fixtures and examples alike", () => {
   expect(native.scripts).toEqual(wasm.scripts);
 });
 
-test("a second copy of tree-sitter's JavaScript in one process (jest's per-file module registry) falls back to WebAssembly", () => {
+test("a second copy of tree-sitter's JavaScript in one process (jest's per-file module registry) does not load: WebAssembly is used", () => {
   const start = path.join(dist, "engine", "shell-start.js");
   const script = `
     const first = require(${JSON.stringify(start)}).startShellParser();
+    const firstLoads = first.kind === "native" && first.load() !== undefined;
     // A fresh module registry: every module evaluated again, the addons' classes kept.
     for (const key of Object.keys(require.cache)) if (!key.endsWith(".node")) delete require.cache[key];
     delete globalThis[Symbol.for("dfmod.shell-parser")];
     const second = require(${JSON.stringify(start)}).startShellParser();
-    process.stdout.write(first.kind + " " + second.kind);
-    if (second.kind === "wasm") second.bash.then(() => undefined);`;
+    const secondLoads = second.kind === "native" && second.load() !== undefined;
+    process.stdout.write(firstLoads + " " + secondLoads);`;
   const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
-  expect([r.status, r.stdout]).toEqual([0, prebuilt ? "native wasm" : "wasm wasm"]);
+  expect([r.status, r.stdout]).toEqual([0, prebuilt ? "true false" : "false false"]);
+});
+
+/**
+ * The dfmod command in a child process (its launcher, dist/src/cli.js), with `before` run first;
+ * prints the run's output, then the tree-sitter modules it loaded.
+ */
+function cliRun(
+  before: string,
+  args: string[],
+  input?: string,
+): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
+  const cli = path.join(dist, "cli.js");
+  const script = `${before}
+    process.argv = [process.execPath, ${JSON.stringify(cli)}, ...${JSON.stringify(args)}];
+    process.on("exit", () => process.stderr.write("\\nloaded:" + JSON.stringify(Object.keys(require.cache).filter((k) => /tree-sitter/.test(k)).map((k) => path.basename(k)))));
+    require(${JSON.stringify(cli)});`;
+  const r = spawnSync(process.execPath, ["-e", `const path = require("node:path");${script}`], {
+    encoding: "utf8",
+    input,
+    env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: "1", DFMOD_SHELL_PARSER: "" },
+  });
+  const [stderr, loaded] = r.stderr.split("\nloaded:");
+  return { status: r.status, stdout: r.stdout, stderr: stderr!, loaded: JSON.parse(loaded ?? "null") };
+}
+
+describe("the native parser is loaded when a script first needs it", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "dfmod-lazy-"));
+    fs.writeFileSync(
+      path.join(dir, "plain.Dockerfile"),
+      "FROM python:3.12-alpine\nRUN apk add --no-cache gcc musl-dev && pip install -r requirements.txt\n",
+    );
+    fs.writeFileSync(
+      path.join(dir, "shell.Dockerfile"),
+      'FROM python:3.12-alpine\nRUN apk add --no-cache gcc && if [ -f x ]; then echo "$HOME" > /tmp/y; fi\n',
+    );
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("a run whose RUNs are all plain commands never loads it; one with shell syntax does", () => {
+    const plain = cliRun("", ["--stdout", path.join(dir, "plain.Dockerfile")]);
+    expect([plain.status, plain.stdout]).toEqual([0, expect.stringContaining("apt-get install")]);
+    expect(plain.loaded).toEqual([]);
+    const shell = cliRun("", ["--stdout", path.join(dir, "shell.Dockerfile")]);
+    expect([shell.status, shell.stdout]).toEqual([0, expect.stringContaining("then echo")]);
+    expect(shell.loaded.length > 0).toBe(prebuilt);
+  });
+
+  test("an addon that is installed but does not load: the file is read again with WebAssembly, with the same output", () => {
+    // The start the launcher would make where the addon's files are there, with a load that fails.
+    const failing = `globalThis[Symbol.for("dfmod.shell-parser")] = { kind: "native", load: () => undefined };`;
+    for (const name of ["shell.Dockerfile", "plain.Dockerfile"]) {
+      const file = path.join(dir, name);
+      const expected = cliRun("", ["--stdout", file]);
+      const got = cliRun(failing, ["--stdout", file]);
+      expect([got.status, got.stdout, got.stderr]).toEqual([expected.status, expected.stdout, expected.stderr]);
+      expect(got.loaded).not.toContain("tree-sitter-bash.node");
+      // Standard input goes the same way.
+      const fromStdin = cliRun(failing, ["--stdout", "-"], fs.readFileSync(file, "utf8"));
+      expect([fromStdin.status, fromStdin.stdout]).toEqual([0, expected.stdout]);
+    }
+  });
 });
 
 test("a worker thread parses with WebAssembly (as dfmod's workers start it), reading as the main thread does", () => {

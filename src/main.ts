@@ -1,7 +1,8 @@
 /** The command line: yargs (or the fast reader) -> options -> run() -> process.exitCode. */
-import { initShell } from "./engine/shell";
-// The shell parser's WebAssembly compiles in the background while the rest of dfmod loads.
-const shellReady = initShell();
+import { initShell, initShellLazily } from "./engine/shell";
+// The shell parser's WebAssembly compiles in the background while the rest of dfmod loads (the
+// native parser is loaded when a script first needs it).
+const shellReady = initShellLazily();
 shellReady.catch(() => undefined); // reported where it is awaited
 
 import type { Transform } from "./engine/types";
@@ -646,7 +647,10 @@ async function main(): Promise<number> {
   if (argv._[0] === "explain") return explainCommand(argv, registry);
   const selection = selectionOf(argv, registry, modules);
   if (typeof selection === "number") return selection;
-  if (argv._[0] === "packages") return packagesCommand(argv, registry, selection.options);
+  if (argv._[0] === "packages") {
+    await initShell();
+    return packagesCommand(argv, registry, selection.options);
+  }
   return runCommand(argv, selection);
 }
 

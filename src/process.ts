@@ -7,6 +7,7 @@ import { envPairs } from "./engine/stage";
 import { GuardError } from "./engine/guard";
 import { applyEdits } from "./engine/edits";
 import { runPipeline } from "./engine/pipeline";
+import { ShellParserUnavailable } from "./engine/shell";
 import { decode, readSource, writeSource, type Encoding } from "./engine/source";
 import { applyComposeTransform } from "./engine/apply";
 import type { Companion, Note, Options, SharedBuild, Transform } from "./engine/types";
@@ -177,6 +178,8 @@ export function processDockerfile(task: Task, registry: Transform[]): TaskResult
       volumes,
     };
   } catch (err) {
+    // The file goes again once the WebAssembly parser is ready (withShellParser).
+    if (err instanceof ShellParserUnavailable) throw err;
     const error =
       err instanceof DockerfileError
         ? { line: err.line, message: err.message }

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { Config, ConfigError, ConfigFinder, FailOn } from "./config";
 import { discover, fileKind, Found } from "./discover";
-import { initShell } from "./engine/shell";
+import { initShell, initShellLazily, withShellParser } from "./engine/shell";
 import { setV8Flags } from "./engine/shell-start";
 import { forgetFolders } from "./engine/context";
 import { useListings } from "./engine/listing";
@@ -127,14 +127,15 @@ async function runTasks(
   if (tasks.length >= MANY_FILES) setV8Flags();
   const pool = threads > 1 ? startPool(tasks, threads - 1, modules, queue, record, stop) : undefined;
   try {
-    await initShell();
+    await initShellLazily();
     while (queue.next < tasks.length) {
       if (stop.signal) throw new Interrupted();
       // A few files at a time, then the signal handlers and the workers' messages get their turn.
       const end = Math.min(tasks.length, queue.next + (pool ? 2 : 16));
       while (queue.next < end) {
         const id = queue.next++;
-        record(id, processDockerfile(tasks[id]!, registry));
+        const result = withShellParser(() => processDockerfile(tasks[id]!, registry));
+        record(id, result instanceof Promise ? await result : result);
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -458,8 +459,8 @@ async function processStdin(state: RunState): Promise<void> {
     if (options.format === "text" && options.mode !== "check") echo();
     return;
   }
-  await initShell();
-  const r = processDockerfile({ ...task, bytes }, options.registry);
+  await initShellLazily();
+  const r = await withShellParser(() => processDockerfile({ ...task, bytes }, options.registry));
   state.results.push(r.result);
   state.outputs.set(r.result, { real: undefined, output: r.output, encoding: r.encoding });
   if (options.format === "text" && options.mode !== "check") {
@@ -831,6 +832,8 @@ async function runUntilStopped(options: RunOptions, io: IO, stop: Stop): Promise
   // Where each Dockerfile is built from: the compose and bake files of the run and above the files.
   const builds = new BuildFinder(cwd);
   for (const f of compose) builds.add(f.real);
+  // Compose files are read with the parser loaded (no second try for them).
+  if (compose.length > 0) await initShell();
   const { shared, composeRuns } = processComposeFiles(state, compose);
 
   const dockerfiles = found.files.filter((f) => f.kind === "dockerfile");

@@ -1,9 +1,13 @@
 /**
  * The shell parser (tree-sitter with tree-sitter-bash), started once per thread:
  * - native: the `tree-sitter` package's prebuilt addon (an optional dependency, with prebuilds for
- *   Linux, macOS and Windows on x64 and arm64) and tree-sitter-bash's own; ~15 ms to load;
+ *   Linux, macOS and Windows on x64 and arm64) and tree-sitter-bash's own; ~4 ms to load, done
+ *   when the first script needs it (most RUNs are plain commands that src/engine/shell.ts reads
+ *   without the parser, so a one-file run often never loads it);
  * - else WebAssembly (web-tree-sitter and tree-sitter-bash's .wasm), compiled in the background:
- *   ~60 ms of compile that the run waits for. DFMOD_SHELL_PARSER=wasm chooses it.
+ *   ~60 ms of compile that the run waits for. DFMOD_SHELL_PARSER=wasm chooses it; so does an addon
+ *   that is there but does not load (src/engine/shell.ts then starts WebAssembly and runs the file
+ *   again).
  * Both are the same parser (tree-sitter-bash 0.25.1), read through the same tree cursor
  * (src/engine/shell.ts), and a test checks that they read every RUN of the fixtures and examples
  * alike. Worker threads use WebAssembly. The dfmod command starts the
@@ -27,7 +31,8 @@ export interface TreeSitterParser {
 }
 
 export type ShellStart =
-  | { kind: "native"; parser: TreeSitterParser }
+  /** `load()` loads the addons on its first call (later calls give the same); undefined when they do not load. */
+  | { kind: "native"; load(): TreeSitterParser | undefined }
   | { kind: "wasm"; runtime: Promise<WasmModule>; bash: Promise<WasmModule> };
 
 const KEY = Symbol.for("dfmod.shell-parser");
@@ -101,9 +106,8 @@ function compileShellWasm(): { runtime: Promise<WasmModule>; bash: Promise<WasmM
   };
 }
 
-/** The native parser, or undefined when its addon does not load here (or DFMOD_SHELL_PARSER=wasm). */
+/** The native parser, or undefined when its addons do not load here. */
 function nativeParser(): TreeSitterParser | undefined {
-  if (process.env.DFMOD_SHELL_PARSER === "wasm") return undefined;
   try {
     const Parser = require("tree-sitter") as new () => TreeSitterParser & { setLanguage(language: unknown): void };
     const parser = new Parser();
@@ -134,22 +138,49 @@ function bashAddon(): unknown {
 }
 
 /**
- * Starts the parser (once per thread; later calls get the same start): the native one, loaded
- * now, or the WebAssembly modules' compile, begun now (where the addon does not load, with
- * DFMOD_SHELL_PARSER=wasm, or `prefer` "wasm": worker threads, which a run may stop before they
- * are done starting, and a native addon's loading is no place to be stopped).
+ * Whether the native addons are installed for this platform: tree-sitter's (built on install, or
+ * prebuilt) and tree-sitter-bash's. A few file checks, not a load.
+ */
+function nativeInstalled(): boolean {
+  try {
+    const platform = `${process.platform}-${process.arch}`;
+    const runtime = path.dirname(packageFile("tree-sitter/package.json"));
+    const bash = path.dirname(packageFile("tree-sitter-bash/package.json"));
+    const built = (root: string, name: string): boolean =>
+      existsSync(path.join(root, "build", "Release", name)) || existsSync(path.join(root, "prebuilds", platform));
+    return built(runtime, "tree_sitter_runtime_binding.node") && built(bash, "tree_sitter_bash_binding.node");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the parser (once per thread; later calls get the same start): the native one where its
+ * addons are installed (loaded by the start's `load()`, when a script first needs it), else the
+ * WebAssembly modules' compile, begun now (also with DFMOD_SHELL_PARSER=wasm, or `prefer` "wasm":
+ * worker threads, which a run may stop before they are done starting, and a native addon's loading
+ * is no place to be stopped).
  */
 export function startShellParser(prefer?: "wasm"): ShellStart {
   const g = globalThis as unknown as Record<symbol, ShellStart | undefined>;
   if (!g[KEY]) {
-    const parser = prefer === "wasm" ? undefined : nativeParser();
-    if (parser) g[KEY] = { kind: "native", parser };
-    else {
-      setV8Flags();
-      g[KEY] = { kind: "wasm", ...compileShellWasm() };
-    }
+    if (prefer !== "wasm" && process.env.DFMOD_SHELL_PARSER !== "wasm" && nativeInstalled()) {
+      let loaded: { parser: TreeSitterParser | undefined } | undefined;
+      g[KEY] = { kind: "native", load: () => (loaded ??= { parser: nativeParser() }).parser };
+    } else startWasm();
   }
-  return g[KEY];
+  return g[KEY]!;
+}
+
+/** The WebAssembly parser's start, in place of a native one that did not load. */
+export function startWasm(): ShellStart & { kind: "wasm" } {
+  const g = globalThis as unknown as Record<symbol, ShellStart | undefined>;
+  const current = g[KEY];
+  if (current?.kind === "wasm") return current;
+  setV8Flags();
+  const start = { kind: "wasm" as const, ...compileShellWasm() };
+  g[KEY] = start;
+  return start;
 }
 
 export function instantiate(module: WasmModule, imports: object): Promise<object> {

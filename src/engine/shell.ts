@@ -1,10 +1,12 @@
 /**
  * A shell view of RUN bodies, built with tree-sitter-bash (the native addon where it loads, else
  * WebAssembly: src/engine/shell-start.ts). The parser is loaded once per thread by `initShell()`;
- * `parseShell()` is synchronous afterwards.
+ * `parseShell()` is synchronous afterwards. `initShellLazily()` leaves the native addon's loading to
+ * the first script that needs the parser: work that parses then runs through `withShellParser()`,
+ * which runs it again with WebAssembly where the addon turns out not to load.
  * Offsets in the result are logical offsets of the instruction (the parsed body starts at `base`).
  */
-import { instantiate, startShellParser, type WasmModule } from "./shell-start";
+import { instantiate, startShellParser, startWasm, type WasmModule } from "./shell-start";
 import type { Parser as TSParser } from "web-tree-sitter";
 
 export interface ShellWord {
@@ -49,6 +51,8 @@ interface ShellParser {
 
 let parser: ShellParser | undefined;
 let loading: Promise<void> | undefined;
+/** The native parser's loader, until a script needs it (initShellLazily). */
+let deferred: (() => ShellParser | undefined) | undefined;
 
 /**
  * Loads the parser once per thread (the process, or a worker); later calls share the first.
@@ -60,9 +64,46 @@ export function initShell(prefer?: "wasm"): Promise<void> {
 }
 
 async function load(prefer?: "wasm"): Promise<void> {
+  deferred = undefined;
   if (parser) return;
   const start = startShellParser(prefer);
-  parser = (start.kind === "native" ? start.parser : await wasmParser(start.runtime, start.bash)) as ShellParser;
+  if (start.kind === "native") parser = start.load() as ShellParser | undefined;
+  if (parser) return;
+  const wasmStart = start.kind === "wasm" ? start : startWasm();
+  parser = (await wasmParser(wasmStart.runtime, wasmStart.bash)) as ShellParser;
+}
+
+/**
+ * As initShell, but the native addon (where it is installed) is loaded only when a script first
+ * needs the parser: most RUNs are plain commands (simpleScript), and a run of one small file
+ * then never pays the ~4 ms of loading it. Parsing work runs through withShellParser.
+ */
+export function initShellLazily(): Promise<void> {
+  if (parser || loading) return initShell();
+  const start = startShellParser();
+  if (start.kind !== "native") return initShell();
+  deferred = start.load as () => ShellParser | undefined;
+  return Promise.resolve();
+}
+
+/** Thrown by a parse that needed the native addon, deferred by initShellLazily, which did not load. */
+export class ShellParserUnavailable extends Error {
+  constructor() {
+    super("the native shell parser did not load; the WebAssembly one is starting");
+  }
+}
+
+/**
+ * Runs `work` (which may parse shell); where it needed a native parser that did not load, runs it
+ * again once the WebAssembly parser is ready. `work` must have no effect before its parses.
+ */
+export function withShellParser<T>(work: () => T): T | Promise<T> {
+  try {
+    return work();
+  } catch (err) {
+    if (!(err instanceof ShellParserUnavailable)) throw err;
+    return initShell().then(work);
+  }
 }
 
 /** The WebAssembly parser from the compiled modules. */
@@ -357,6 +398,14 @@ export function simpleScript(source: string): ShellScript | undefined {
 
 /** The parse of one shell text, offsets from its start (parseShell moves them by `base`). */
 export function parseUncached(source: string): ShellScript {
+  if (!parser && deferred) {
+    parser = deferred();
+    deferred = undefined;
+    if (!parser) {
+      startWasm();
+      throw new ShellParserUnavailable();
+    }
+  }
   if (!parser) throw new Error("the shell parser is not initialised: call initShell() first");
   const tree = parser.parse(source);
   if (!tree) throw new Error("the shell parser returned no tree");

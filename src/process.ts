@@ -110,6 +110,22 @@ function transformsOf(ids: string[], registry: Transform[]): Transform[] {
 /** The task's text, how it was decoded and the hash of its bytes, or the error result. */
 function readTask(task: Task): { raw: string; encoding: Encoding; hash?: string } | FileResult {
   if (task.text !== undefined) return { raw: task.text, encoding: "utf8" };
+  if (task.bytes === undefined) {
+    // Read as UTF-8 first (Node's one-call path, about half the time of reading bytes): with no
+    // U+FFFD (what an invalid byte decodes to) and no NUL, the file is valid UTF-8, decode()
+    // would give this very text, and its bytes are the text's UTF-8. Anything else is read again
+    // as bytes, for decode() to judge.
+    let text: string;
+    try {
+      text = fs.readFileSync(task.real!, "utf8");
+    } catch (err) {
+      return failed(task.path, {
+        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      });
+    }
+    if (!text.includes("\uFFFD") && !text.includes("\0"))
+      return { raw: text, encoding: "utf8", hash: hashOf(Buffer.from(text, "utf8")) };
+  }
   let bytes: Uint8Array;
   try {
     bytes = task.bytes ?? fs.readFileSync(task.real!);

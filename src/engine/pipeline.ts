@@ -142,8 +142,12 @@ export function runPipeline(
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = false;
     for (const transform of transforms) {
+      // Later passes keep only edits (and the notes of a transform that made some).
+      if (pass > 0 && transform.meta.editsDockerfile === false) continue;
       const change = applyTransform(transform, dockerfile, input);
       if (!change) continue;
+      if (transform.meta.editsDockerfile === false && change.edits.length > 0)
+        throw new Error(`transform ${transform.id} edited the Dockerfile, which its meta says it never does`);
       const edits = inFileStyle(dockerfile, change.edits, style);
       if (pass === 0) companions.push(...(change.companions ?? []).map((c) => ({ ...c, transform: transform.id })));
       const next = edits.length > 0 ? applyEditsWithMap(current, edits, eol, transform.id) : undefined;

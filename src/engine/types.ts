@@ -69,6 +69,11 @@ export interface TransformMeta {
   optIn?: boolean;
   /** Keys of options (any transform's) that, given on the command line or in a config, also run this opt-in transform. */
   turnedOnBy?: string[];
+  /**
+   * False for a transform that never edits the Dockerfile (it reports notes and asks for companion
+   * files): the pipeline runs it in its first pass only, as later passes keep nothing else.
+   */
+  editsDockerfile?: false;
 }
 
 /** What a transform gets for one Dockerfile: the parsed file, its inputs, and the API to report and fix. */

@@ -269,13 +269,20 @@ function replaceUvSelfInstalls(work: Work): void {
   let uvCopyAdded = stage.instructions.some(
     (i) => i.keyword === "COPY" && (i.flag("from")?.value ?? "").startsWith(UV_IMAGE),
   );
-  const locked = !ctx.context || PROJECT_FILES.every((f) => !notSent(ctx, ctx.context!, f));
-  const uvByPath = uvCalledByPath(work, locked);
+  // Asked only of a stage that installs uv with pip (most stages do not).
+  let byPath: { name: string | undefined } | undefined;
+  const uvByPath = (): string | undefined => {
+    if (!byPath) {
+      const locked = !ctx.context || PROJECT_FILES.every((f) => !notSent(ctx, ctx.context!, f));
+      byPath = { name: uvCalledByPath(work, locked) };
+    }
+    return byPath.name;
+  };
   for (const instruction of stage.instructions) {
     for (const fact of cleanCommands(work, instruction)) {
       const install = fact.install;
       if (!install || !isUvSelfInstall(install)) continue;
-      const version = selfInstallVersion(work, fact, install, uvByPath);
+      const version = selfInstallVersion(work, fact, install, uvByPath());
       if (version === undefined) continue;
       work.chains.remove(instruction, fact.item!);
       if (!uvCopyAdded) {

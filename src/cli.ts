@@ -13,7 +13,6 @@
  */
 import fs = require("node:fs");
 import path = require("node:path");
-import Module = require("node:module");
 import { startShellParser, v8FlagsSet } from "./engine/shell-start";
 
 // First: the shell parser (native, or its WebAssembly compiling on other threads while the bundle
@@ -41,7 +40,9 @@ function loadWithCodeCache(file: string): void {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  // Node's own module wrapper (node:module is not loaded for it: ~0.4 ms).
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
   const flagsAtCompile = v8FlagsSet();
   if (cachedData === undefined || script.cachedDataRejected) {
     // Written at exit: the cache then holds the functions this run compiled, not only the top level.
@@ -64,7 +65,8 @@ function loadWithCodeCache(file: string): void {
   }
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   const mod = { exports: {}, filename: file, id: file };
-  wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+  // The bundle is in this script's folder: this script's require resolves what it requires alike.
+  wrapper.call(mod.exports, mod.exports, require, mod, file, path.dirname(file));
 }
 
 if (process.env.NODE_DISABLE_COMPILE_CACHE) require(bundle);

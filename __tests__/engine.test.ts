@@ -241,6 +241,31 @@ describe("pipeline", () => {
     expect(result.applied).toEqual(["append-user"]);
   });
 
+  test("a transform whose meta says it never edits the Dockerfile runs in the first pass only", () => {
+    const seen: string[] = [];
+    const companionOnly = (id: string, edits: boolean): Transform => ({
+      id,
+      summary: "test transform",
+      meta: { ...TEST_META, editsDockerfile: false },
+      apply(ctx) {
+        seen.push(`${id}: ${ctx.dockerfile.instructions.length}`);
+        return {
+          edits: edits ? [{ start: 0, end: 0, text: "ARG A=1\n" }] : [],
+          notes: [{ id: "m", severity: "info", line: 1, message: "m" }],
+        };
+      },
+    });
+    // append-user after it changes the file: the pipeline makes a second pass, without it.
+    const result = runPipeline("FROM x\nRUN a\n", "\n", [companionOnly("notes-only", false), appendUser], input);
+    expect(result.output).toBe("FROM x\nRUN a\nUSER app\n");
+    expect(seen).toEqual(["notes-only: 2"]);
+    expect(result.notes.map((n) => n.transform)).toEqual(["notes-only", "append-user"]);
+    // One that edits after all is dfmod's bug, not a change made quietly.
+    expect(() => runPipeline("FROM x\n", "\n", [companionOnly("liar", true)], input)).toThrow(
+      "transform liar edited the Dockerfile, which its meta says it never does",
+    );
+  });
+
   test("notes of later transforms name lines of the original file", () => {
     const result = runPipeline("FROM x\nRUN a\n", "\n", [appendUser, noteOnUser], input);
     // USER app was inserted after line 2: the note points there.

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { folderContext } from "../src/engine/context";
+import { folderContext, forgetFolders } from "../src/engine/context";
 import { runPipeline } from "../src/engine/pipeline";
 import { initShell } from "../src/engine/shell";
 import { defaultOptions } from "../transforms";
@@ -90,4 +90,29 @@ describe("leftOutBy: the ignore file a build reads leaves a file out", () => {
     expect(leftOutBy(context, api, "uv.lock")).toBe("api.Dockerfile.dockerignore");
     expect(leftOutBy(context, api, "poetry.lock")).toBeUndefined();
   });
+});
+
+test("a .dockerignore with every entry already: nothing added, but node_modules still where a package.json is", () => {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-ignore-full-"));
+  try {
+    const complete = ".venv\n.git\n__pycache__\n*.pyc\n.pytest_cache\n.mypy_cache\n";
+    fs.writeFileSync(path.join(temp, ".dockerignore"), complete);
+    // Each run reads the folder afresh, as a new run of dfmod does.
+    const run = () => {
+      forgetFolders();
+      return runPipeline("FROM python:3.12-slim\nCOPY . .\n", "\n", [dockerignore], {
+        path: "Dockerfile",
+        file: path.join(temp, "Dockerfile"),
+        context: folderContext(temp),
+        options: defaultOptions,
+      });
+    };
+    expect([run().companions, run().notes]).toEqual([[], []]);
+    fs.writeFileSync(path.join(temp, "package.json"), "{}\n");
+    expect(run().companions.map((c) => c.lines)).toEqual([["node_modules"]]);
+    fs.writeFileSync(path.join(temp, ".dockerignore"), `${complete}node_modules/\n`);
+    expect(run().companions).toEqual([]);
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
 });

@@ -166,6 +166,9 @@ export const dockerignore: Transform = {
     // There, but not readable (no permission, a FIFO): the run reports it as an error of that file.
     const unreadable = existing === undefined && where.present(name);
     const have = new Set((existing ?? "").split(/\r?\n/).map(normal));
+    // Every entry there already (a run after the first): nothing to add, whatever the rest needs.
+    if (ENTRIES.every((e) => have.has(normal(e))) && (have.has("node_modules") || !context.exists("package.json")))
+      return undefined;
     // A version read from git (setuptools-scm, hatch-vcs...) needs .git in the context, and so
     // does a RUN that runs git; a COPY that names .venv or node_modules needs them.
     // So does another Dockerfile built from the same context (its folder's), which shares the file.

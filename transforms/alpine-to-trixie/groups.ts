@@ -1,54 +1,83 @@
 /**
- * Group names that Alpine images have and Debian images do not (`wheel`, `nobody`, `abuild`...):
- * a stage that names one without creating it would fail on Debian (COPY --chown, USER, chown,
- * useradd --gid, usermod -aG), so it is a blocker, named in the note.
+ * Users and groups that differ between Alpine and Debian images. A stage that names a group or a
+ * user only Alpine has (`wheel`, `nobody`, `abuild`; `guest`) without creating it would fail on
+ * Debian (COPY --chown, USER, chown, useradd --gid, usermod -aG), and one that creates a user or
+ * group Debian already has (`proxy`, `staff`, uid 33) would fail in groupadd or useradd: each is a
+ * blocker, named in the note.
  */
 import type { Stage } from "../../src/engine/dockerfile";
 import type { NoteInput } from "../../src/engine/types";
 import { baseName, runsOf } from "./commands-run";
 import { ADDGROUP_VALUES, ADDUSER_VALUES } from "./users";
 
-/** The groups of debian:trixie-slim (base-passwd's group.master). */
-const DEBIAN_GROUPS = new Set([
-  "root",
-  "daemon",
-  "bin",
-  "sys",
-  "adm",
-  "tty",
-  "disk",
-  "lp",
-  "mail",
-  "news",
-  "uucp",
-  "man",
-  "proxy",
-  "kmem",
-  "dialout",
-  "fax",
-  "voice",
-  "cdrom",
-  "floppy",
-  "tape",
-  "sudo",
-  "audio",
-  "dip",
-  "www-data",
-  "backup",
-  "operator",
-  "list",
-  "irc",
-  "src",
-  "shadow",
-  "utmp",
-  "video",
-  "sasl",
-  "plugdev",
-  "staff",
-  "games",
-  "users",
-  "nogroup",
+/** The groups of debian:trixie-slim and their ids (base-passwd's group.master). */
+const DEBIAN_GROUP_IDS = new Map<string, number>([
+  ["root", 0],
+  ["daemon", 1],
+  ["bin", 2],
+  ["sys", 3],
+  ["adm", 4],
+  ["tty", 5],
+  ["disk", 6],
+  ["lp", 7],
+  ["mail", 8],
+  ["news", 9],
+  ["uucp", 10],
+  ["man", 12],
+  ["proxy", 13],
+  ["kmem", 15],
+  ["dialout", 20],
+  ["fax", 21],
+  ["voice", 22],
+  ["cdrom", 24],
+  ["floppy", 25],
+  ["tape", 26],
+  ["sudo", 27],
+  ["audio", 29],
+  ["dip", 30],
+  ["www-data", 33],
+  ["backup", 34],
+  ["operator", 37],
+  ["list", 38],
+  ["irc", 39],
+  ["src", 40],
+  ["shadow", 42],
+  ["utmp", 43],
+  ["video", 44],
+  ["sasl", 45],
+  ["plugdev", 46],
+  ["staff", 50],
+  ["games", 60],
+  ["users", 100],
+  ["nogroup", 65534],
 ]);
+const DEBIAN_GROUPS = new Set(DEBIAN_GROUP_IDS.keys());
+
+/** The users of debian:trixie-slim and their ids (base-passwd's passwd.master). */
+const DEBIAN_USER_IDS = new Map<string, number>([
+  ["root", 0],
+  ["daemon", 1],
+  ["bin", 2],
+  ["sys", 3],
+  ["sync", 4],
+  ["games", 5],
+  ["man", 6],
+  ["lp", 7],
+  ["mail", 8],
+  ["news", 9],
+  ["uucp", 10],
+  ["proxy", 13],
+  ["www-data", 33],
+  ["backup", 34],
+  ["list", 38],
+  ["irc", 39],
+  ["_apt", 42],
+  ["nobody", 65534],
+]);
+
+/** The name of the id among Debian's (`www-data` for 33), if one has it. */
+const holderOf = (ids: Map<string, number>, id: string | undefined): string | undefined =>
+  id !== undefined && /^\d+$/.test(id) ? [...ids].find(([, n]) => n === Number(id))?.[0] : undefined;
 
 /** The group of a `user:group` spec, if it has a named one. */
 const groupOf = (spec: string | undefined): string | undefined => {
@@ -123,6 +152,178 @@ export function alpineOnlyGroups(stage: Stage): NoteInput[] {
       severity: "action-needed",
       line,
       message: `group ${group}: Alpine images have it, Debian's do not${group === "nobody" ? " (Debian calls it nogroup)" : ""}; create it, or name a group Debian has`,
+    });
+  }
+  return out;
+}
+
+/** Commands that delete a user (and its own group) or a group. */
+const DELETES = ["deluser", "userdel", "delgroup", "groupdel"];
+
+/**
+ * The user and group commands of the stage's RUNs that stand in the top-level list: those that
+ * delete, and those that create with nothing after them to take their failure (`|| true`), with
+ * their words and lines, in order.
+ */
+function userCommands(stage: Stage): { words: (string | undefined)[]; line: number }[] {
+  const out: { words: (string | undefined)[]; line: number }[] = [];
+  for (const instruction of stage.instructions) {
+    const script = instruction.keyword === "RUN" ? instruction.shell() : undefined;
+    if (!script || script.hasError) continue;
+    script.items.forEach((item, k) => {
+      const words = item.command?.words.map((w) => w.text);
+      if (!words || words[0] === undefined) return;
+      const name = baseName(words[0]);
+      if (DELETES.includes(name)) return out.push({ words, line: instruction.line });
+      if (!["addgroup", "groupadd", "adduser", "useradd"].includes(name)) return;
+      // `a && b || c` runs c when a or b fails: an `||` later in the same list takes the failure.
+      for (let j = k + 1; j < script.items.length; j++) {
+        const op = script.items[j]!.op;
+        if (op === "||") return;
+        if (op !== "&&") break;
+      }
+      out.push({ words, line: instruction.line });
+    });
+  }
+  return out;
+}
+
+/**
+ * Blockers for the users and groups a stage creates that Debian images already have, by name or by
+ * id (`addgroup -S proxy`, `adduser -u 33 web`): Alpine has no such names or ids, Debian's base-passwd
+ * does, and groupadd and useradd fail on a name or id that is taken. A command whose failure the
+ * RUN handles (`addgroup -S proxy || true`) is not a blocker, nor one inside `if`, a loop or a
+ * subshell, whose outcome dfmod does not follow.
+ */
+export function debianTakenNames(stage: Stage): NoteInput[] {
+  const out: NoteInput[] = [];
+  const taken = (line: number, what: string, tool: string, fix: string): void => {
+    out.push({
+      id: "debian-has-name",
+      severity: "action-needed",
+      line,
+      message: `${what}: Debian images already have it, so ${tool} would fail there; ${fix}`,
+    });
+  };
+  // Names the stage deletes first (`deluser www-data && addgroup -g 33 www-data`) are free again.
+  const deletedUsers = new Set<string>();
+  const deletedGroups = new Set<string>();
+  const debianGroup = (group: string | undefined): boolean =>
+    group !== undefined && DEBIAN_GROUPS.has(group) && !deletedGroups.has(group);
+  const debianUser = (user: string | undefined): boolean =>
+    user !== undefined && DEBIAN_USER_IDS.has(user) && !deletedUsers.has(user);
+  for (const { words, line } of userCommands(stage)) {
+    const name = baseName(words[0]!);
+    const args = positional(name, words);
+    if (DELETES.includes(name)) {
+      if (args.length !== 1) continue;
+      if (name === "deluser" || name === "userdel") deletedUsers.add(args[0]!);
+      deletedGroups.add(args[0]!);
+      continue;
+    }
+    const option = (...names: string[]): string | undefined => {
+      const at = words.findIndex((w) => w !== undefined && names.includes(w));
+      return at === -1 ? undefined : words[at + 1];
+    };
+    const created = args[args.length - 1];
+    if (name === "groupadd" || (name === "addgroup" && args.length === 1)) {
+      const tool = "groupadd";
+      if (debianGroup(created))
+        taken(
+          line,
+          `group ${created} (gid ${DEBIAN_GROUP_IDS.get(created)})`,
+          tool,
+          "name another group, or use Debian's and drop the addgroup",
+        );
+      const gid = option("-g", "--gid");
+      const holder = holderOf(DEBIAN_GROUP_IDS, gid);
+      if (debianGroup(holder) && holder !== created)
+        taken(line, `gid ${gid} (Debian's group ${holder})`, tool, "pick another gid");
+    } else if (name === "useradd" || (name === "adduser" && args.length === 1)) {
+      const tool = "useradd";
+      if (debianUser(created))
+        taken(
+          line,
+          `user ${created} (uid ${DEBIAN_USER_IDS.get(created)})`,
+          tool,
+          "name another user, or use Debian's and drop the adduser",
+        );
+      // A user without a primary group gets a group of its own name (BusyBox adduser and useradd;
+      // dfmod gives a BusyBox system user nogroup, as BusyBox does).
+      const ownGroup =
+        name === "useradd"
+          ? !option("-g", "--gid") && !words.some((w) => w === "-N" || w === "--no-user-group")
+          : !option("-G", "--ingroup") && !words.some((w) => w !== undefined && /^-[A-Za-z]*S|^--system$/.test(w));
+      if (ownGroup && !debianUser(created) && debianGroup(created))
+        taken(
+          line,
+          `group ${created} (gid ${DEBIAN_GROUP_IDS.get(created)}), which ${tool} makes for the user`,
+          tool,
+          "name another user, or give it a primary group",
+        );
+      const uid = option("-u", "--uid");
+      const holder = holderOf(DEBIAN_USER_IDS, uid);
+      if (debianUser(holder) && holder !== created)
+        taken(line, `uid ${uid} (Debian's user ${holder})`, tool, "pick another uid");
+    }
+  }
+  return out;
+}
+
+/** Users Alpine images have (alpine-baselayout's passwd, current and older) that Debian's do not. */
+const ALPINE_ONLY_USERS = new Set([
+  "shutdown",
+  "halt",
+  "cron",
+  "ftp",
+  "sshd",
+  "ntp",
+  "guest",
+  "adm",
+  "operator",
+  "postmaster",
+  "squid",
+  "xfs",
+  "at",
+  "cyrus",
+  "vpopmail",
+  "smmsp",
+]);
+
+/** The user of a `user[:group]` spec, if it is a name (not an id or a variable). */
+const userOf = (spec: string | undefined): string | undefined => {
+  const user = spec?.split(":")[0];
+  return user && !/^\d+$/.test(user) && !user.includes("$") ? user : undefined;
+};
+
+/**
+ * Blockers for the users the stage names (USER, COPY --chown, chown) that Alpine images have and
+ * Debian's do not (`USER guest`), when the stage does not create them: on Debian the build or the
+ * container would fail.
+ */
+export function alpineOnlyUsers(stage: Stage): NoteInput[] {
+  const used: { user: string; line: number }[] = [];
+  const created = new Set<string>();
+  for (const i of stage.instructions) {
+    if (i.keyword === "USER") used.push({ user: userOf(i.args.trim()) ?? "", line: i.line });
+    if (i.keyword === "COPY" || i.keyword === "ADD")
+      used.push({ user: userOf(i.flag("chown")?.value) ?? "", line: i.line });
+    for (const run of i.keyword === "RUN" ? runsOf(i) : []) {
+      const name = baseName(run.name);
+      const args = positional(name, run.words);
+      if (name === "useradd" || (name === "adduser" && args.length === 1)) created.add(args[0] ?? "");
+      else if (name === "chown") used.push({ user: userOf(args[0]?.replace(/\..*/, "")) ?? "", line: i.line });
+    }
+  }
+  const out: NoteInput[] = [];
+  for (const { user, line } of used) {
+    if (!ALPINE_ONLY_USERS.has(user) || created.has(user)) continue;
+    if (out.some((n) => n.line === line && n.message.startsWith(`user ${user}:`))) continue;
+    out.push({
+      id: "missing-user",
+      severity: "action-needed",
+      line,
+      message: `user ${user}: Alpine images have it, Debian's do not; create it, or name a user Debian has`,
     });
   }
   return out;

@@ -43,7 +43,7 @@ import {
 } from "./run";
 import { alpineIsms, contextScripts, CROND } from "./scripts";
 import { baseName, runsOf, stageRuns, unwrap } from "./commands-run";
-import { alpineOnlyGroups } from "./groups";
+import { alpineOnlyGroups, alpineOnlyUsers, debianTakenNames } from "./groups";
 import { busyboxTools } from "./tools";
 import { meta } from "./meta";
 import { insertAfter, replaceRange } from "../../src/engine/fixer";
@@ -713,6 +713,8 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
   };
   out.blockers.push(
     ...alpineOnlyGroups(stage),
+    ...alpineOnlyUsers(stage),
+    ...debianTakenNames(stage),
     ...crondRuns(stage),
     ...alpineImageCopies(ctx.dockerfile, stage),
     ...alpineConfigCopies(stage, ctx.context),

@@ -133,6 +133,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The stage runs crond, the cron daemon of BusyBox or dcron. Debian has no crond: its cron package runs as `cron`, takes other options, and reads /etc/crontab, /etc/cron.d and /var/spool/cron/crontabs rather than /etc/crontabs, so a renamed command would start nothing or fail. The stage stays on Alpine. Move it to Debian's cron by hand (or run the schedule outside the image), then run dfmod again.",
   },
+  "debian-has-name": {
+    severity: "action-needed",
+    description:
+      "The stage creates a user or group that Debian images already have, by name or by id (proxy, list, staff, www-data; uid or gid 33...), where Alpine's have none: groupadd and useradd fail on a name or id that is taken, so the stage stays on Alpine. Name another user or group, pick another id, or use Debian's own and drop the command, then run dfmod again.",
+  },
   "digest-dropped": {
     severity: "warning",
     description:
@@ -197,6 +202,11 @@ export const messages: Record<string, MessageSchema> = {
     severity: "action-needed",
     description:
       "The stage names a group that Alpine images have and Debian's do not (wheel, nobody, abuild...) without creating it, which would fail on Debian, so the stage stays on Alpine. Create the group, or name one Debian has (Debian calls nobody's group nogroup), then run dfmod again.",
+  },
+  "missing-user": {
+    severity: "action-needed",
+    description:
+      "The stage names a user that Alpine images have and Debian's do not (guest, cron, ftp, sshd...) without creating it, in USER, COPY --chown or chown, which would fail on Debian, so the stage stays on Alpine. Create the user, or name one Debian has, then run dfmod again.",
   },
   "no-trixie-image": {
     severity: "action-needed",

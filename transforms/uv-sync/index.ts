@@ -25,6 +25,7 @@ import { sourceMatcher } from "../../src/explain/dockerignore";
 import { leftOutBy } from "../../src/engine/ignore-file";
 import type { BuildContext } from "../../src/engine/context";
 import { meta } from "./meta";
+import { unlockedDependencies } from "./lock";
 import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
 import { editChain, insertAfter, insertBefore, removeInstruction, replaceRange } from "../../src/engine/fixer";
@@ -207,6 +208,11 @@ function shapeLeft(work: Work, conversions: Conversion[]): string | undefined {
   }
   if (conversions.some((c) => c.project) && !isPackage(work)) {
     return "pyproject.toml has no [build-system] (and no `[tool.uv] package = true`): uv sync does not install a project that is not a package, which `uv pip install .` built and installed with its scripts";
+  }
+  const unlocked = work.ctx.context ? unlockedDependencies(work.ctx.context) : [];
+  if (unlocked.length > 0) {
+    const names = unlocked.join(", ");
+    return `uv.lock does not have ${names}, which pyproject.toml depends on (locked before ${unlocked.length > 1 ? "they were" : "it was"} added): uv sync would install the lock as it is, without ${unlocked.length > 1 ? "them" : "it"}. Run \`uv lock\`, commit uv.lock, and run dfmod again`;
   }
   return undefined;
 }

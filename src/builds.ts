@@ -361,6 +361,19 @@ export class BuildFinder {
     });
   }
 
+  /**
+   * The other Dockerfiles (absolute) that the known compose and bake files build from the same
+   * context folder as `b`: they share its .dockerignore.
+   */
+  peersOf(b: BuildDef): string[] {
+    const out = new Set<string>();
+    const self = realOf(b.dockerfile);
+    for (const found of this.files.values())
+      for (const other of found.builds)
+        if (other.context === b.context && realOf(other.dockerfile) !== self) out.add(other.dockerfile);
+    return [...out];
+  }
+
   /** The compose project name a compose file gives (undefined: none, or not read). */
   projectOf(composeFile: string): string | undefined {
     return this.files.get(realOf(composeFile))?.project;

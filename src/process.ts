@@ -85,6 +85,8 @@ export interface BuildRef {
   mounts: { target: string; file: string; readOnly?: boolean }[];
   /** A compose service's own command, entrypoint and healthcheck test. */
   runs?: ServiceRun[];
+  /** Other Dockerfiles built from the same context (by the run's compose and bake files): they share its .dockerignore. */
+  peers?: string[];
 }
 
 /** An anonymous volume a compose service needs so that its bind mount does not hide the image's environment. */
@@ -139,6 +141,12 @@ function readTask(task: Task): { raw: string; encoding: Encoding; hash?: string 
   return { raw: decoded.text, encoding: decoded.encoding, hash: task.real === undefined ? undefined : hashOf(bytes) };
 }
 
+/** The other Dockerfiles the task's builds build from the context folder `dir` (undefined: none). */
+function peersIn(task: Task, dir: string | undefined): string[] | undefined {
+  const peers = [...new Set((task.builds ?? []).flatMap((b) => (b.context === dir ? (b.peers ?? []) : [])))];
+  return peers.length > 0 ? peers : undefined;
+}
+
 export function processDockerfile(task: Task, registry: Transform[]): TaskResult {
   const read = readTask(task);
   if ("changed" in read) return { result: read, output: "", encoding: "utf8", companions: [] };
@@ -154,6 +162,7 @@ export function processDockerfile(task: Task, registry: Transform[]): TaskResult
         context: dir === undefined ? undefined : folderContext(dir),
         options: task.options,
         compose: task.compose,
+        peers: peersIn(task, dir),
       });
     const runs = contexts.map((dir) => pipelineIn(source.text, dir));
     const pipeline = runs[0]!;

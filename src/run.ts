@@ -519,7 +519,12 @@ function dockerfileTasks(
       continue;
     }
     // --context wins; else the contexts of the builds that name the file; else its own folder.
-    if (!options.context) task.builds = builds.forDockerfile(f.real).map((b) => buildRef(b, cwd));
+    if (!options.context)
+      task.builds = builds.forDockerfile(f.real).map((b) => {
+        const ref = buildRef(b, cwd);
+        const peers = builds.peersOf(b);
+        return peers.length > 0 ? { ...ref, peers } : ref;
+      });
     task.diffPath = diffName(state, f.path);
     task.compose = shared.get(f.real) ?? shared.get(path.resolve(cwd, f.path));
     if (task.contextDir) state.contextDirs.set(f.path, task.builds?.[0]?.context ?? task.contextDir);

@@ -74,6 +74,7 @@ export function applyTransform(
   // Optional fields only when given, as a spread would have it (`"compose" in ctx`).
   if (input.file !== undefined) ctx.file = input.file;
   if (input.compose !== undefined) ctx.compose = input.compose;
+  if (input.peers !== undefined) ctx.peers = input.peers;
   return merged(transform, transform.apply(ctx), notes) as (Change & { notes: ReportedNote[] }) | undefined;
 }
 

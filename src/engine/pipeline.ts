@@ -127,6 +127,8 @@ export function runPipeline(
     context: BuildContext | undefined;
     options: Options;
     compose?: SharedBuild[];
+    /** Other Dockerfiles built from the same context (see Context.peers). */
+    peers?: string[];
   },
 ): PipelineResult {
   let current = text;

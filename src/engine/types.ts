@@ -88,6 +88,11 @@ export interface Context<O = Options> {
   options: O & Options;
   /** Compose services that build this Dockerfile together (from the compose files of the run). */
   compose?: SharedBuild[];
+  /**
+   * Other Dockerfiles (absolute paths) that compose services or bake targets build from this
+   * context: they read the same .dockerignore.
+   */
+  peers?: string[];
 }
 
 /** Services of a compose file that build the same Dockerfile (same context, args and target). */

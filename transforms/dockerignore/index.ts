@@ -78,11 +78,14 @@ interface Needs {
 /** Per context: the Dockerfiles in its folder, each read (once) when another one asks. */
 const siblingsOf = new WeakMap<BuildContext, Map<string, Needs | null | undefined>>();
 
-/** A Dockerfile's needs (null: none, or it cannot be read); only texts that name an entry are parsed. */
-function needsOf(dir: string, name: string): Needs | null {
+/**
+ * A Dockerfile's needs (null: none, or it cannot be read); only texts that name an entry are parsed.
+ * `name`: how notes call it.
+ */
+function needsOf(where: string, name: string): Needs | null {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(dir, name), "utf8");
+    text = fs.readFileSync(where, "utf8");
   } catch {
     return null;
   }
@@ -100,13 +103,21 @@ function needsOf(dir: string, name: string): Needs | null {
   return copied.size > 0 || git ? { copied, git } : null;
 }
 
+/** Per context: the needs of Dockerfiles elsewhere that compose or bake build from it, by absolute path (read once). */
+const peersOf = new WeakMap<BuildContext, Map<string, Needs | null>>();
+
 /**
- * What the Dockerfiles beside `self` in the context's folder (`Dockerfile.docs`, `version.Dockerfile`)
- * need of it: one built from the same context reads the same .dockerignore, so an entry it copies
+ * What the Dockerfiles beside `self` in the context's folder (`Dockerfile.docs`, `version.Dockerfile`),
+ * and those compose services or bake targets build from the same context (`peers`), need of it:
+ * one built from the same context reads the same .dockerignore, so an entry it copies
  * (`COPY .git .git`) or needs (a RUN that runs git) is not added for another. Entries by the first
  * Dockerfile that copies each.
  */
-function othersNeed(context: BuildContext, self: string | undefined): { copied: Map<string, string>; git?: string } {
+function othersNeed(
+  context: BuildContext,
+  self: string | undefined,
+  peers: string[] = [],
+): { copied: Map<string, string>; git?: string } {
   let siblings = siblingsOf.get(context);
   if (!siblings) {
     siblings = new Map();
@@ -124,8 +135,22 @@ function othersNeed(context: BuildContext, self: string | undefined): { copied: 
   let git: string | undefined;
   for (const [name, known] of siblings) {
     if (name === mine) continue;
-    const needs = known === undefined ? needsOf(context.dir, name) : known;
+    const needs = known === undefined ? needsOf(path.join(context.dir, name), name) : known;
     if (known === undefined) siblings.set(name, needs);
+    if (!needs) continue;
+    for (const entry of needs.copied) if (!copied.has(entry)) copied.set(entry, name);
+    git ??= needs.git;
+  }
+  let known = peersOf.get(context);
+  if (!known && peers.length > 0) peersOf.set(context, (known = new Map()));
+  for (const peer of peers) {
+    if (peer === self || path.dirname(peer) === context.dir) continue;
+    const name = path.relative(context.dir, peer).split(path.sep).join("/");
+    let needs = known!.get(peer);
+    if (needs === undefined) {
+      needs = needsOf(peer, name);
+      known!.set(peer, needs);
+    }
     if (!needs) continue;
     for (const entry of needs.copied) if (!copied.has(entry)) copied.set(entry, name);
     git ??= needs.git;
@@ -133,16 +158,92 @@ function othersNeed(context: BuildContext, self: string | undefined): { copied: 
   return git ? { copied, git } : { copied };
 }
 
-/** The tool that reads the project's version from git, if the context's project files name one (once per context). */
+/** The tool that reads a project's version from git, if the project files in `dir` (of the context) name one. */
+function vcsIn(context: BuildContext, dir: string): string | undefined {
+  for (const file of ["pyproject.toml", "setup.py", "setup.cfg"]) {
+    const text = context.read(dir === "" ? file : `${dir}/${file}`);
+    const found = text === undefined ? undefined : VCS_VERSIONING.find(([pattern]) => pattern.test(text));
+    if (found) return found[1];
+  }
+  return undefined;
+}
+
+/** Folders of the context a glob of folders names (`packages/*`; `**` is not followed). */
+function foldersMatching(context: BuildContext, glob: string): string[] {
+  let found = [""];
+  for (const part of glob
+    .replace(/^\.\//, "")
+    .split("/")
+    .filter((p) => p !== "" && p !== ".")) {
+    if (part === ".." || part === "**") return [];
+    if (!/[*?[]/.test(part)) {
+      found = found.map((dir) => (dir === "" ? part : `${dir}/${part}`));
+      continue;
+    }
+    const pattern = new RegExp(
+      `^${part
+        .replace(/[.+^${}()|\\]/g, "\\$&")
+        .replace(/\*/g, "[^/]*")
+        .replace(/\?/g, "[^/]")}$`,
+    );
+    found = found.flatMap((dir) =>
+      context
+        .folders(dir === "" ? "." : dir)
+        .filter((name) => pattern.test(name))
+        .map((name) => (dir === "" ? name : `${dir}/${name}`)),
+    );
+  }
+  return found.filter((dir) => dir !== "");
+}
+
+/**
+ * The folders of the context's other projects that the build installs with the root one: uv
+ * workspace members (`[tool.uv.workspace] members`), and path dependencies of uv
+ * (`[tool.uv.sources]`) and Poetry (`{ path = "libs/core" }`) inside the context.
+ */
+function memberFolders(context: BuildContext): string[] {
+  const text = context.read("pyproject.toml");
+  if (text === undefined || !/\bmembers\b|\bpath\s*=/.test(text)) return [];
+  let doc: Record<string, unknown>;
+  try {
+    doc = (require("smol-toml") as typeof import("smol-toml")).parse(text) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const table = (value: unknown): Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const tool = table(doc.tool);
+  const uv = table(tool.uv);
+  const members = table(uv.workspace).members;
+  const globs = Array.isArray(members) ? members.filter((m): m is string => typeof m === "string") : [];
+  const paths = [
+    ...Object.values(table(uv.sources)),
+    ...Object.values(table(table(tool.poetry).dependencies)),
+    ...Object.values(table(table(table(table(tool.poetry).group).main).dependencies)),
+  ].flatMap((source) => {
+    const where = table(source).path;
+    return typeof where === "string" ? [where] : [];
+  });
+  const folders = [
+    ...globs.flatMap((g) => foldersMatching(context, g)),
+    ...paths.flatMap((p) => foldersMatching(context, p)),
+  ];
+  return [...new Set(folders)].slice(0, 100);
+}
+
+/**
+ * The tool that reads a project's version from git, if the context's project files name one: the
+ * root project's, or a workspace member's or path dependency's the build installs with it (once
+ * per context).
+ */
 function vcsVersioning(context: BuildContext): string | undefined {
   let tool = vcsOf.get(context);
   if (tool === undefined) {
-    tool = null;
-    for (const file of ["pyproject.toml", "setup.py", "setup.cfg"]) {
-      const text = context.read(file);
-      const found = text === undefined ? undefined : VCS_VERSIONING.find(([pattern]) => pattern.test(text));
+    tool = vcsIn(context, "") ?? null;
+    for (const dir of tool ? [] : memberFolders(context)) {
+      const found = vcsIn(context, dir);
       if (found) {
-        tool = found[1];
+        tool = `${found} (in ${dir})`;
         break;
       }
     }
@@ -172,7 +273,7 @@ export const dockerignore: Transform = {
     // A version read from git (setuptools-scm, hatch-vcs...) needs .git in the context, and so
     // does a RUN that runs git; a COPY that names .venv or node_modules needs them.
     // So does another Dockerfile built from the same context (its folder's), which shares the file.
-    const others = othersNeed(context, ctx.file);
+    const others = othersNeed(context, ctx.file, ctx.peers);
     const vcs = have.has(".git") ? undefined : (gitNeeded(context, ctx.dockerfile) ?? others.git);
     const own = copiedByName(ctx.dockerfile);
     const copied = (entry: string): boolean => own.has(entry) || others.copied.has(entry);

@@ -109,6 +109,22 @@ export function minorOf(version: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The minor the context's .python-version names (`3.11`, `cpython-3.11.4`), if it names a CPython 3 minor. */
+export function pinnedMinor(context: BuildContext | undefined): number | undefined {
+  const pinned = context?.read(".python-version");
+  return pinned === undefined ? undefined : minorOf((/^\s*(?:cpython-)?([^\s#]+)/m.exec(pinned)?.[1] ?? "").trim());
+}
+
+/** The first COPY or ADD among `instructions` that brings the context's .python-version (by name, or with the whole context). */
+export function pythonVersionCopy(instructions: Instruction[]): Instruction | undefined {
+  return instructions.find(
+    (i) =>
+      (i.keyword === "COPY" || i.keyword === "ADD") &&
+      !i.flag("from") &&
+      (isWholeContextCopy(i) || i.copySources().some((s) => /(?:^|\/)\.python-version$/.test(s))),
+  );
+}
+
 /** The default of a global ARG (before the first FROM). */
 export function globalArg(file: Dockerfile, name: string): { arg: Instruction; value: string } | undefined {
   const first = file.stages[0]?.from;
@@ -266,16 +282,9 @@ function targetConflict(
   const required = context && requiresPython(context);
   if (required && !allowsVersion(required.spec, [3, target, PYTHON_PATCHES[`3.${target}`] ?? 0], "allows"))
     return { line: firstLine, what: `${required.file} requires Python ${required.spec}, which 3.${target} is not` };
-  const pinned = context?.read(".python-version");
-  const minor =
-    pinned === undefined ? undefined : minorOf((/^\s*(?:cpython-)?([^\s#]+)/m.exec(pinned)?.[1] ?? "").trim());
+  const minor = pinnedMinor(context);
   if (minor !== undefined && minor !== target) {
-    const copy = file.instructions.find(
-      (i) =>
-        (i.keyword === "COPY" || i.keyword === "ADD") &&
-        !i.flag("from") &&
-        (isWholeContextCopy(i) || i.copySources().some((s) => /(?:^|\/)\.python-version$/.test(s))),
-    );
+    const copy = pythonVersionCopy(file.instructions);
     if (copy)
       return {
         line: copy.line,

@@ -26,6 +26,7 @@ import { leftOutBy } from "../../src/engine/ignore-file";
 import type { BuildContext } from "../../src/engine/context";
 import { meta } from "./meta";
 import { unlockedDependencies } from "./lock";
+import { imageMinor, pinnedMinor, pythonVersionCopy } from "../python-version";
 import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
 import { editChain, insertAfter, insertBefore, removeInstruction, replaceRange } from "../../src/engine/fixer";
@@ -431,8 +432,34 @@ function applyChainEdits(work: Work): void {
   }
 }
 
+/**
+ * The image's Python minor, when the stage copies a .python-version that names another one: uv sync
+ * reads it (uv pip install --system did not) and would look for that Python, failing where uv may
+ * not fetch one (UV_PYTHON_DOWNLOADS=0) and building on another Python where it may. `--python 3.N`
+ * keeps the install on the image's Python, as before. Undefined when the stage sets UV_PYTHON, or
+ * either minor is not known.
+ */
+function imagePythonOverPin(work: Work): { image: number; pinned: number } | undefined {
+  const { ctx, stage } = work;
+  const pinned = pinnedMinor(ctx.context);
+  if (pinned === undefined || envValue(stage, "UV_PYTHON") !== undefined) return undefined;
+  const image = imageMinor(ctx.dockerfile, ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
+  if (image === undefined || image === pinned || !pythonVersionCopy(stage.instructions)) return undefined;
+  return { image, pinned };
+}
+
 function convertInstalls(work: Work, conversions: Conversion[]): void {
   if (!projectFilesPresent(work, conversions) || !lockCopied(work, conversions[0]!.fact.instruction)) return;
+  const python = imagePythonOverPin(work);
+  if (python) {
+    for (const c of conversions) c.carried.push(`--python 3.${python.image}`);
+    work.notes.push({
+      id: "uv-python-pinned",
+      severity: "info",
+      line: conversions[0]!.fact.instruction.line,
+      message: `added --python 3.${python.image} to uv sync: the image copies .python-version, which names 3.${python.pinned}, and uv sync would look for that Python (none is in the image), where the install used the image's 3.${python.image}`,
+    });
+  }
   const environment = removeVenvSetup(work, conversions[0]!);
   for (const c of conversions) writeSync(work, c, environment, c === conversions[0]);
   fixEnv(work, conversions, environment.env);

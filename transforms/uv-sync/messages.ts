@@ -22,6 +22,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The stage copied pyproject.toml alone before the install; uv sync --frozen installs what uv.lock pins and fails without it, so uv.lock is copied beside it.",
   },
+  "uv-python-pinned": {
+    severity: "info",
+    description:
+      "The image copies a .python-version that names another Python minor than the image's own. uv sync reads it (uv pip install --system did not) and would look for that Python, which the image does not have: it fails where uv may not download one, and builds on another Python where it may. `--python 3.N`, the image's minor, keeps the install on the Python it used before.",
+  },
   "uv-sync-would-differ": {
     severity: "warning",
     description:

@@ -25,7 +25,7 @@ import { sourceMatcher } from "../../src/explain/dockerignore";
 import { leftOutBy } from "../../src/engine/ignore-file";
 import type { BuildContext } from "../../src/engine/context";
 import { meta } from "./meta";
-import { unlockedDependencies } from "./lock";
+import { otherDefaultGroups, unlockedDependencies } from "./lock";
 import { imageMinor, pinnedMinor, pythonVersionCopy } from "../python-version";
 import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
@@ -458,6 +458,16 @@ function convertInstalls(work: Work, conversions: Conversion[]): void {
       severity: "info",
       line: conversions[0]!.fact.instruction.line,
       message: `added --python 3.${python.image} to uv sync: the image copies .python-version, which names 3.${python.pinned}, and uv sync would look for that Python (none is in the image), where the install used the image's 3.${python.image}`,
+    });
+  }
+  const groups = work.ctx.context ? otherDefaultGroups(work.ctx.context) : [];
+  if (groups.length > 0) {
+    for (const c of conversions) c.carried.push(...groups.map((g) => `--no-group ${g}`));
+    work.notes.push({
+      id: "uv-default-groups-left-out",
+      severity: "info",
+      line: conversions[0]!.fact.instruction.line,
+      message: `added ${groups.map((g) => `--no-group ${g}`).join(" ")} to uv sync: pyproject.toml's default-groups would have uv sync install ${groups.length > 1 ? "those groups" : "that group"} too, and --no-dev leaves out only dev; the install had no group`,
     });
   }
   const environment = removeVenvSetup(work, conversions[0]!);

@@ -1,4 +1,6 @@
 /**
+ * What uv sync reads of the project that `uv pip install -r pyproject.toml` did not.
+ *
  * Whether uv.lock was locked from the pyproject.toml beside it. `uv sync --frozen` installs the lock
  * as it is, without asking pyproject.toml: a dependency added to pyproject.toml after the last
  * `uv lock` is silently not installed (the image then fails on its import), where the
@@ -65,4 +67,24 @@ export function unlockedDependencies(context: BuildContext): string[] {
   const locked = lock ? lockedNames(lock) : undefined;
   if (!locked) return [];
   return [...new Set(names.filter((n): n is string => n !== undefined && !locked.has(n)))];
+}
+
+/**
+ * The dependency groups besides `dev` that uv sync installs by default (`[tool.uv] default-groups`,
+ * `"all"` for every group of `[dependency-groups]`): `--no-dev` leaves only dev out, where
+ * `uv pip install -r pyproject.toml` installed no group at all.
+ */
+export function otherDefaultGroups(context: BuildContext): string[] {
+  const text = context.read("pyproject.toml");
+  if (text === undefined || !text.includes("default-groups")) return [];
+  const doc = toml(text);
+  const tool = doc && isTable(doc.tool) ? doc.tool : {};
+  const defaults = isTable(tool.uv) ? tool.uv["default-groups"] : undefined;
+  const groups =
+    defaults === "all"
+      ? Object.keys(doc && isTable(doc["dependency-groups"]) ? doc["dependency-groups"] : {})
+      : Array.isArray(defaults)
+        ? defaults.filter((g): g is string => typeof g === "string")
+        : [];
+  return [...new Set(groups.map(canonical))].filter((g) => g !== "dev");
 }

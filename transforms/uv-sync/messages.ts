@@ -22,6 +22,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "The stage copied pyproject.toml alone before the install; uv sync --frozen installs what uv.lock pins and fails without it, so uv.lock is copied beside it.",
   },
+  "uv-default-groups-left-out": {
+    severity: "info",
+    description:
+      "pyproject.toml's `[tool.uv] default-groups` names groups besides dev (or `all`), which uv sync installs unless told not to; `--no-dev` leaves out only dev, and the `uv pip install` it replaces installed no group. `--no-group NAME` for each keeps them out of the image.",
+  },
   "uv-python-pinned": {
     severity: "info",
     description:

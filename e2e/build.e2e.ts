@@ -13,6 +13,7 @@ import { DockerfileParser } from "dockerfile-ast";
 import { composeBuilds } from "../src/builds";
 import { Dockerfile } from "../src/engine/dockerfile";
 import { transforms } from "../transforms";
+import { DEBIAN_GROUP_IDS, DEBIAN_USER_IDS } from "../transforms/alpine-to-trixie/groups";
 
 const DOCKER = "/usr/bin/docker";
 const host = process.env.DFMOD_E2E_DOCKER_HOST;
@@ -436,4 +437,40 @@ describe("monorepo: services built from their compose contexts", () => {
       );
     });
   }
+});
+
+/**
+ * alpine-to-trixie keeps a stage on Alpine when it creates a user or group Debian already has, by
+ * its tables of Debian's base-passwd: the stand-in, debootstrapped from Debian's packages, must
+ * hold exactly those, and groupadd and useradd must fail on them as the notes say.
+ */
+describe("Debian's own users and groups", () => {
+  const image = "python:3.13-slim-trixie";
+  const ids = (text: string): [string, number][] =>
+    text
+      .trim()
+      .split("\n")
+      .map((line) => line.split(":"))
+      .map(([name, id]) => [name!, Number(id)]);
+
+  test(`${image} has the users and groups of alpine-to-trixie's tables, with their ids`, () => {
+    const r = runIn(image, "sh", "-c", "cut -d: -f1,3 /etc/passwd; echo --; cut -d: -f1,3 /etc/group");
+    expect(r.code).toBe(0);
+    const [users, groups] = r.stdout.split("--\n") as [string, string];
+    expect(ids(users)).toEqual([...DEBIAN_USER_IDS]);
+    expect(ids(groups)).toEqual([...DEBIAN_GROUP_IDS]);
+  });
+
+  test("groupadd and useradd fail on a taken name or id, and a user deleted first frees them", () => {
+    const script = [
+      "groupadd --system proxy; echo $?",
+      "groupadd --system --gid 33 web; echo $?",
+      "useradd --create-home --no-log-init staff; echo $?",
+      "useradd --system --uid 33 --gid nogroup --no-log-init web; echo $?",
+      "useradd --system --gid nogroup --no-log-init list; echo $?",
+      "userdel www-data && groupadd --system --gid 33 www-data && useradd --system --uid 33 --gid www-data --no-log-init www-data; echo $?",
+    ].join("\n");
+    const r = runIn(image, "sh", "-c", script);
+    expect(r.stdout.trim().split("\n")).toEqual(["9", "4", "9", "4", "9", "0"]);
+  });
 });

@@ -11,7 +11,7 @@ import { baseName, runsOf } from "./commands-run";
 import { ADDGROUP_VALUES, ADDUSER_VALUES } from "./users";
 
 /** The groups of debian:trixie-slim and their ids (base-passwd's group.master). */
-const DEBIAN_GROUP_IDS = new Map<string, number>([
+export const DEBIAN_GROUP_IDS = new Map<string, number>([
   ["root", 0],
   ["daemon", 1],
   ["bin", 2],
@@ -54,7 +54,7 @@ const DEBIAN_GROUP_IDS = new Map<string, number>([
 const DEBIAN_GROUPS = new Set(DEBIAN_GROUP_IDS.keys());
 
 /** The users of debian:trixie-slim and their ids (base-passwd's passwd.master). */
-const DEBIAN_USER_IDS = new Map<string, number>([
+export const DEBIAN_USER_IDS = new Map<string, number>([
   ["root", 0],
   ["daemon", 1],
   ["bin", 2],

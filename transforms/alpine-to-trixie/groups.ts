@@ -226,28 +226,25 @@ export function debianTakenNames(stage: Stage): NoteInput[] {
       return at === -1 ? undefined : words[at + 1];
     };
     const created = args[args.length - 1];
-    if (name === "groupadd" || (name === "addgroup" && args.length === 1)) {
-      const tool = "groupadd";
-      if (debianGroup(created))
+    /** A group or user created by `name`, and the id it is given: each taken by Debian is a blocker. */
+    const check = (kind: "group" | "user", id: string | undefined, tool: string): void => {
+      const [ids, debian, idName] =
+        kind === "group" ? [DEBIAN_GROUP_IDS, debianGroup, "gid"] : [DEBIAN_USER_IDS, debianUser, "uid"];
+      if (debian(created))
         taken(
           line,
-          `group ${created} (gid ${DEBIAN_GROUP_IDS.get(created)})`,
+          `${kind} ${created} (${idName} ${ids.get(created!)})`,
           tool,
-          "name another group, or use Debian's and drop the addgroup",
+          `name another ${kind}, or use Debian's and drop the ${name}`,
         );
-      const gid = option("-g", "--gid");
-      const holder = holderOf(DEBIAN_GROUP_IDS, gid);
-      if (debianGroup(holder) && holder !== created)
-        taken(line, `gid ${gid} (Debian's group ${holder})`, tool, "pick another gid");
-    } else if (name === "useradd" || (name === "adduser" && args.length === 1)) {
-      const tool = "useradd";
-      if (debianUser(created))
-        taken(
-          line,
-          `user ${created} (uid ${DEBIAN_USER_IDS.get(created)})`,
-          tool,
-          "name another user, or use Debian's and drop the adduser",
-        );
+      const holder = holderOf(ids, id);
+      if (debian(holder) && holder !== created)
+        taken(line, `${idName} ${id} (Debian's ${kind} ${holder})`, tool, `pick another ${idName}`);
+    };
+    if (name === "groupadd" || (name === "addgroup" && args.length === 1))
+      check("group", option("-g", "--gid"), "groupadd");
+    else if (name === "useradd" || (name === "adduser" && args.length === 1)) {
+      check("user", option("-u", "--uid"), "useradd");
       // A user without a primary group gets a group of its own name (BusyBox adduser and useradd;
       // dfmod gives a BusyBox system user nogroup, as BusyBox does).
       const ownGroup =
@@ -257,14 +254,10 @@ export function debianTakenNames(stage: Stage): NoteInput[] {
       if (ownGroup && !debianUser(created) && debianGroup(created))
         taken(
           line,
-          `group ${created} (gid ${DEBIAN_GROUP_IDS.get(created)}), which ${tool} makes for the user`,
-          tool,
+          `group ${created} (gid ${DEBIAN_GROUP_IDS.get(created!)}), which useradd makes for the user`,
+          "useradd",
           "name another user, or give it a primary group",
         );
-      const uid = option("-u", "--uid");
-      const holder = holderOf(DEBIAN_USER_IDS, uid);
-      if (debianUser(holder) && holder !== created)
-        taken(line, `uid ${uid} (Debian's user ${holder})`, tool, "pick another uid");
     }
   }
   return out;

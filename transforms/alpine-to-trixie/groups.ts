@@ -75,6 +75,15 @@ export const DEBIAN_USER_IDS = new Map<string, number>([
   ["nobody", 65534],
 ]);
 
+/** The primary group of each of Debian's users, where it has the user's own name (base-passwd). */
+const DEBIAN_OWN_GROUP = new Set([...DEBIAN_USER_IDS.keys()].filter((u) => DEBIAN_GROUP_IDS.has(u)));
+
+/** Groups Alpine images have (alpine-baselayout's group, current and older) that Debian's do not. */
+const ALPINE_ONLY_GROUPS = new Set([
+  ...["wheel", "mem", "cron", "console", "ftp", "sshd", "input", "at", "netdev", "readproc", "squid", "xfs"],
+  ...["kvm", "cdrw", "usb", "vpopmail", "ntp", "nofiles", "smmsp", "locate", "abuild", "ping", "nobody"],
+]);
+
 /** The name of the id among Debian's (`www-data` for 33), if one has it. */
 const holderOf = (ids: Map<string, number>, id: string | undefined): string | undefined =>
   id !== undefined && /^\d+$/.test(id) ? [...ids].find(([, n]) => n === Number(id))?.[0] : undefined;
@@ -91,6 +100,12 @@ const VALUE_OPTIONS: Record<string, string[]> = {
   addgroup: [...Object.keys(ADDGROUP_VALUES).map((o) => `-${o}`), "--gid"],
   adduser: [...Object.keys(ADDUSER_VALUES).map((o) => `-${o}`), "--home", "--gecos", "--shell", "--ingroup", "--uid"],
   groupadd: ["-g", "--gid", "-K", "--key", "-p", "--password"],
+  groupmod: ["-g", "--gid", "-n", "--new-name", "-p", "--password", "-R", "--root", "-P", "--prefix"],
+  usermod: [
+    ...["-c", "-d", "-e", "-f", "-g", "-G", "-l", "-p", "-R", "-P", "-s", "-u"],
+    ...["--comment", "--home", "--expiredate", "--inactive", "--gid", "--groups", "--login", "--password"],
+    ...["--root", "--prefix", "--shell", "--uid"],
+  ],
   useradd: [
     ...["-c", "-d", "-e", "-f", "-g", "-G", "-k", "-K", "-p", "-s", "-u"],
     ...["--comment", "--home-dir", "--expiredate", "--inactive", "--gid", "--groups", "--skel", "--key"],
@@ -133,7 +148,13 @@ function groupsOf(stage: Stage): { used: { group: string; line: number }[]; crea
         if (name === "adduser" ? option("-G", "--ingroup") : option("-g", "--gid"))
           used.push({ group: group!, line: i.line });
       } else if (name === "addgroup" && args.length === 2) used.push({ group: args[1]!, line: i.line });
-      else if (name === "chown" && groupOf(args[0])) used.push({ group: groupOf(args[0])!, line: i.line });
+      else if (name === "groupmod" && args[0]) used.push({ group: args[args.length - 1]!, line: i.line });
+      else if (name === "usermod") {
+        // `usermod -aG docker app`: -G may close a cluster of short options.
+        const at = run.words.findIndex((w) => w === "--groups" || (w !== undefined && /^-[a-zA-Z]*G$/.test(w)));
+        const groups = [option("-g", "--gid"), ...(at === -1 ? [] : (run.words[at + 1]?.split(",") ?? []))];
+        for (const group of groups) if (group) used.push({ group, line: i.line });
+      } else if (name === "chown" && groupOf(args[0])) used.push({ group: groupOf(args[0])!, line: i.line });
       else if (name === "chgrp" && args[0]) used.push({ group: args[0], line: i.line });
     }
   }
@@ -157,32 +178,49 @@ export function alpineOnlyGroups(stage: Stage): NoteInput[] {
   return out;
 }
 
-/** Commands that delete a user (and its own group) or a group. */
+/** Commands that delete a user (and its own group) or a group, and those that create one. */
 const DELETES = ["deluser", "userdel", "delgroup", "groupdel"];
+const CREATES = ["addgroup", "groupadd", "adduser", "useradd"];
+
+/** `set -e`, `set -eux`, `set -o errexit`: the shell exits on a failed command. */
+const ERREXIT = /(?:^|[\s;&|])set\s+(?:-[a-zA-Z]*e|-o\s+errexit)/;
+
+/** A user or group command of the top-level list of a RUN, and whether the RUN handles its failure. */
+interface UserCommand {
+  words: (string | undefined)[];
+  line: number;
+  /** `getent group x || addgroup x`, `addgroup x || true`: it may not run, or may fail. */
+  handled: boolean;
+}
 
 /**
- * The user and group commands of the stage's RUNs that stand in the top-level list: those that
- * delete, and those that create with nothing after them to take their failure (`|| true`), with
- * their words and lines, in order.
+ * The user and group commands (that create or delete) of the stage's RUNs that stand in the
+ * top-level list, in order; those inside `if`, a loop or a subshell, whose outcome dfmod does not
+ * follow, are not among them.
  */
-function userCommands(stage: Stage): { words: (string | undefined)[]; line: number }[] {
-  const out: { words: (string | undefined)[]; line: number }[] = [];
+function userCommands(stage: Stage): UserCommand[] {
+  const out: UserCommand[] = [];
+  let shellErrexit = false;
   for (const instruction of stage.instructions) {
+    if (instruction.keyword === "SHELL" && /["\s]-[a-z]*e/.test(instruction.args)) shellErrexit = true;
     const script = instruction.keyword === "RUN" ? instruction.shell() : undefined;
     if (!script || script.hasError) continue;
+    const errexit = shellErrexit || ERREXIT.test(script.source);
     script.items.forEach((item, k) => {
       const words = item.command?.words.map((w) => w.text);
       if (!words || words[0] === undefined) return;
-      const name = baseName(words[0]);
-      if (DELETES.includes(name)) return out.push({ words, line: instruction.line });
-      if (!["addgroup", "groupadd", "adduser", "useradd"].includes(name)) return;
-      // `a && b || c` runs c when a or b fails: an `||` later in the same list takes the failure.
-      for (let j = k + 1; j < script.items.length; j++) {
+      if (![...DELETES, ...CREATES].includes(baseName(words[0]))) return;
+      // A fallback (`getent group x || addgroup x`) runs only when what came before failed;
+      // `a && b || c` runs c when a or b fails: an `||` later in the same list takes the failure;
+      // and `a; b` drops a's status, unless the shell exits on errors (`set -e`).
+      let handled = item.op === "||";
+      for (let j = k + 1; j < script.items.length && !handled; j++) {
         const op = script.items[j]!.op;
-        if (op === "||") return;
-        if (op !== "&&") break;
+        if (op === "&&") continue;
+        handled = op === "||" || !errexit;
+        break;
       }
-      out.push({ words, line: instruction.line });
+      out.push({ words, line: instruction.line, handled });
     });
   }
   return out;
@@ -191,47 +229,99 @@ function userCommands(stage: Stage): { words: (string | undefined)[]; line: numb
 /**
  * Blockers for the users and groups a stage creates that Debian images already have, by name or by
  * id (`addgroup -S proxy`, `adduser -u 33 web`): Alpine has no such names or ids, Debian's base-passwd
- * does, and groupadd and useradd fail on a name or id that is taken. A command whose failure the
- * RUN handles (`addgroup -S proxy || true`) is not a blocker, nor one inside `if`, a loop or a
+ * does, and groupadd and useradd fail on a name or id that is taken. And for those it deletes that
+ * Debian lacks (`deluser xfs`), or keeps as a user's primary group (`delgroup www-data`), where
+ * userdel and groupdel fail. A command whose failure the RUN handles (`addgroup -S proxy || true`,
+ * `getent group proxy || addgroup -S proxy`) is not a blocker, nor one inside `if`, a loop or a
  * subshell, whose outcome dfmod does not follow.
  */
 export function debianTakenNames(stage: Stage): NoteInput[] {
-  const out: NoteInput[] = [];
-  const taken = (line: number, what: string, tool: string, fix: string): void => {
-    out.push({
+  const names = new StageNames();
+  for (const command of userCommands(stage)) {
+    if (DELETES.includes(baseName(command.words[0]!))) names.deleted(command);
+    else names.created(command);
+  }
+  return names.out;
+}
+
+/** The users and groups a stage's commands leave, as they run, and the blockers found on the way. */
+class StageNames {
+  readonly out: NoteInput[] = [];
+  // Names the stage deletes first (`deluser www-data && addgroup -g 33 www-data`) are free again.
+  private readonly deletedUsers = new Set<string>();
+  private readonly deletedGroups = new Set<string>();
+  private readonly made = new Set<string>();
+
+  private debianGroup(group: string | undefined): boolean {
+    return group !== undefined && DEBIAN_GROUPS.has(group) && !this.deletedGroups.has(group);
+  }
+
+  private debianUser(user: string | undefined): boolean {
+    return user !== undefined && DEBIAN_USER_IDS.has(user) && !this.deletedUsers.has(user);
+  }
+
+  private taken(line: number, what: string, tool: string, fix: string): void {
+    this.out.push({
       id: "debian-has-name",
       severity: "action-needed",
       line,
       message: `${what}: Debian images already have it, so ${tool} would fail there; ${fix}`,
     });
-  };
-  // Names the stage deletes first (`deluser www-data && addgroup -g 33 www-data`) are free again.
-  const deletedUsers = new Set<string>();
-  const deletedGroups = new Set<string>();
-  const debianGroup = (group: string | undefined): boolean =>
-    group !== undefined && DEBIAN_GROUPS.has(group) && !deletedGroups.has(group);
-  const debianUser = (user: string | undefined): boolean =>
-    user !== undefined && DEBIAN_USER_IDS.has(user) && !deletedUsers.has(user);
-  for (const { words, line } of userCommands(stage)) {
+  }
+
+  private missing(line: number, kind: "user" | "group", what: string, rest: string): void {
+    this.out.push({
+      id: `missing-${kind}`,
+      severity: "action-needed",
+      line,
+      message: `${kind} ${what}: Alpine images have it, Debian's do not, ${rest}`,
+    });
+  }
+
+  /** deluser, userdel, delgroup, groupdel: fails on a name Debian lacks, or on a remaining user's primary group. */
+  deleted({ words, line, handled }: UserCommand): void {
     const name = baseName(words[0]!);
     const args = positional(name, words);
-    if (DELETES.includes(name)) {
-      if (args.length !== 1) continue;
-      if (name === "deluser" || name === "userdel") deletedUsers.add(args[0]!);
-      deletedGroups.add(args[0]!);
-      continue;
+    if (args.length !== 1) return;
+    const target = args[0]!;
+    const user = name === "deluser" || name === "userdel";
+    const tool = user ? "userdel" : "groupdel";
+    const primary = !user && DEBIAN_OWN_GROUP.has(target) && this.debianUser(target);
+    if (!handled && !this.made.has(target)) {
+      if (user && ALPINE_ONLY_USERS.has(target) && !DEBIAN_USER_IDS.has(target))
+        this.missing(line, "user", target, `so ${tool} would fail there; drop the ${name}`);
+      else if (primary)
+        this.taken(
+          line,
+          `group ${target} (the primary group of Debian's user ${target})`,
+          tool,
+          `delete the user instead (deluser ${target} takes its group too), or keep Debian's group`,
+        );
+      else if (!user && ALPINE_ONLY_GROUPS.has(target) && !DEBIAN_GROUPS.has(target))
+        this.missing(line, "group", target, `so ${tool} would fail there; drop the ${name}`);
     }
+    // A user goes with its own group; a group that is a remaining user's primary group stays.
+    if (user) this.deletedUsers.add(target);
+    if (!primary) this.deletedGroups.add(target);
+  }
+
+  /** addgroup, groupadd, adduser, useradd: fails on a name or id Debian has. */
+  created({ words, line, handled }: UserCommand): void {
+    const name = baseName(words[0]!);
+    const args = positional(name, words);
+    const created = args[args.length - 1];
+    this.made.add(created ?? "");
+    if (handled) return;
     const option = (...names: string[]): string | undefined => {
       const at = words.findIndex((w) => w !== undefined && names.includes(w));
       return at === -1 ? undefined : words[at + 1];
     };
-    const created = args[args.length - 1];
     /** A group or user created by `name`, and the id it is given: each taken by Debian is a blocker. */
     const check = (kind: "group" | "user", id: string | undefined, tool: string): void => {
-      const [ids, debian, idName] =
-        kind === "group" ? [DEBIAN_GROUP_IDS, debianGroup, "gid"] : [DEBIAN_USER_IDS, debianUser, "uid"];
+      const [ids, idName] = kind === "group" ? [DEBIAN_GROUP_IDS, "gid"] : [DEBIAN_USER_IDS, "uid"];
+      const debian = (n: string | undefined): boolean => (kind === "group" ? this.debianGroup(n) : this.debianUser(n));
       if (debian(created))
-        taken(
+        this.taken(
           line,
           `${kind} ${created} (${idName} ${ids.get(created!)})`,
           tool,
@@ -239,7 +329,7 @@ export function debianTakenNames(stage: Stage): NoteInput[] {
         );
       const holder = holderOf(ids, id);
       if (debian(holder) && holder !== created)
-        taken(line, `${idName} ${id} (Debian's ${kind} ${holder})`, tool, `pick another ${idName}`);
+        this.taken(line, `${idName} ${id} (Debian's ${kind} ${holder})`, tool, `pick another ${idName}`);
     };
     if (name === "groupadd" || (name === "addgroup" && args.length === 1))
       check("group", option("-g", "--gid"), "groupadd");
@@ -251,8 +341,8 @@ export function debianTakenNames(stage: Stage): NoteInput[] {
         name === "useradd"
           ? !option("-g", "--gid") && !words.some((w) => w === "-N" || w === "--no-user-group")
           : !option("-G", "--ingroup") && !words.some((w) => w !== undefined && /^-[A-Za-z]*S|^--system$/.test(w));
-      if (ownGroup && !debianUser(created) && debianGroup(created))
-        taken(
+      if (ownGroup && !this.debianUser(created) && this.debianGroup(created))
+        this.taken(
           line,
           `group ${created} (gid ${DEBIAN_GROUP_IDS.get(created!)}), which useradd makes for the user`,
           "useradd",
@@ -260,7 +350,6 @@ export function debianTakenNames(stage: Stage): NoteInput[] {
         );
     }
   }
-  return out;
 }
 
 /** Users Alpine images have (alpine-baselayout's passwd, current and older) that Debian's do not. */
@@ -283,6 +372,29 @@ const ALPINE_ONLY_USERS = new Set([
   "smmsp",
 ]);
 
+/** Ids of Alpine's users (alpine-baselayout's passwd, current and older) that no user of Debian's has. */
+const ALPINE_ONLY_UIDS = new Map<string, string>([
+  ...([
+    ["11", "operator"],
+    ["14", "postmaster"],
+    ["16", "cron"],
+    ["21", "ftp"],
+    ["22", "sshd"],
+  ] as const),
+  ...([
+    ["25", "at"],
+    ["31", "squid"],
+    ["35", "games"],
+    ["85", "cyrus"],
+    ["89", "vpopmail"],
+  ] as const),
+  ...([
+    ["123", "ntp"],
+    ["209", "smmsp"],
+    ["405", "guest"],
+  ] as const),
+]);
+
 /** The user of a `user[:group]` spec, if it is a name (not an id or a variable). */
 const userOf = (spec: string | undefined): string | undefined => {
   const user = spec?.split(":")[0];
@@ -297,6 +409,8 @@ const userOf = (spec: string | undefined): string | undefined => {
 export function alpineOnlyUsers(stage: Stage): NoteInput[] {
   const used: { user: string; line: number }[] = [];
   const created = new Set<string>();
+  const byId: { uid: string; line: number }[] = [];
+  const createdIds = new Set<string>();
   for (const i of stage.instructions) {
     if (i.keyword === "USER") used.push({ user: userOf(i.args.trim()) ?? "", line: i.line });
     if (i.keyword === "COPY" || i.keyword === "ADD")
@@ -304,11 +418,28 @@ export function alpineOnlyUsers(stage: Stage): NoteInput[] {
     for (const run of i.keyword === "RUN" ? runsOf(i) : []) {
       const name = baseName(run.name);
       const args = positional(name, run.words);
-      if (name === "useradd" || (name === "adduser" && args.length === 1)) created.add(args[0] ?? "");
-      else if (name === "chown") used.push({ user: userOf(args[0]?.replace(/\..*/, "")) ?? "", line: i.line });
+      if (name === "useradd" || (name === "adduser" && args.length === 1)) {
+        created.add(args[args.length - 1] ?? "");
+        const at = run.words.findIndex((w) => w === "-u" || w === "--uid");
+        if (at !== -1) createdIds.add(run.words[at + 1] ?? "");
+      } else if (name === "chown") {
+        used.push({ user: userOf(args[0]?.replace(/\..*/, "")) ?? "", line: i.line });
+        // `chown 405: /app`: GNU chown takes the group from the user's passwd entry.
+        const uid = /^(\d+)[:.]$/.exec(args[0] ?? "")?.[1];
+        if (uid !== undefined && ALPINE_ONLY_UIDS.has(uid)) byId.push({ uid, line: i.line });
+      }
     }
   }
   const out: NoteInput[] = [];
+  for (const { uid, line } of byId) {
+    if (createdIds.has(uid)) continue;
+    out.push({
+      id: "missing-user",
+      severity: "action-needed",
+      line,
+      message: `uid ${uid}: Alpine images have it (user ${ALPINE_ONLY_UIDS.get(uid)}), Debian's do not, and GNU chown fails on \`${uid}:\`, which asks for the login group of the uid's user; name the group too (${uid}:${uid}), or create the user`,
+    });
+  }
   for (const { user, line } of used) {
     if (!ALPINE_ONLY_USERS.has(user) || created.has(user)) continue;
     if (out.some((n) => n.line === line && n.message.startsWith(`user ${user}:`))) continue;

@@ -136,7 +136,7 @@ export const messages: Record<string, MessageSchema> = {
   "debian-has-name": {
     severity: "action-needed",
     description:
-      "The stage creates a user or group that Debian images already have, by name or by id (proxy, list, staff, www-data; uid or gid 33...), where Alpine's have none: groupadd and useradd fail on a name or id that is taken, so the stage stays on Alpine. Name another user or group, pick another id, or use Debian's own and drop the command, then run dfmod again.",
+      "The stage creates a user or group that Debian images already have, by name or by id (proxy, list, staff, www-data; uid or gid 33...), where Alpine's have none: groupadd and useradd fail on a name or id that is taken, so the stage stays on Alpine. Or it deletes a group that is the primary group of one of Debian's users (`delgroup www-data`), which groupdel refuses. Name another user or group, pick another id, use Debian's own and drop the command, or delete the user with its group, then run dfmod again. A command that runs only when a check fails (`getent group proxy || addgroup -S proxy`), or whose failure the RUN takes (`|| true`, or `;` without `set -e`), is not a blocker.",
   },
   "digest-dropped": {
     severity: "warning",
@@ -201,12 +201,12 @@ export const messages: Record<string, MessageSchema> = {
   "missing-group": {
     severity: "action-needed",
     description:
-      "The stage names a group that Alpine images have and Debian's do not (wheel, nobody, abuild...) without creating it, which would fail on Debian, so the stage stays on Alpine. Create the group, or name one Debian has (Debian calls nobody's group nogroup), then run dfmod again.",
+      "The stage names a group that Alpine images have and Debian's do not (wheel, nobody, abuild, ping...) without creating it (COPY --chown, chown, chgrp, useradd, usermod -G, groupmod), or deletes one (delgroup), which would fail on Debian, so the stage stays on Alpine. Create the group, or name one Debian has (Debian calls nobody's group nogroup), then run dfmod again.",
   },
   "missing-user": {
     severity: "action-needed",
     description:
-      "The stage names a user that Alpine images have and Debian's do not (guest, cron, ftp, sshd...) without creating it, in USER, COPY --chown or chown, which would fail on Debian, so the stage stays on Alpine. Create the user, or name one Debian has, then run dfmod again.",
+      "The stage names a user that Alpine images have and Debian's do not (guest, cron, ftp, sshd, xfs...) without creating it, in USER, COPY --chown or chown, or deletes one (deluser xfs), or gives GNU chown the id of one with no group (`chown 405:`, where 405 is Alpine's guest: chown looks up the user's group and fails), which would fail on Debian, so the stage stays on Alpine. Create the user, or name one Debian has, then run dfmod again.",
   },
   "no-trixie-image": {
     severity: "action-needed",

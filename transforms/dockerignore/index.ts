@@ -35,6 +35,9 @@ const VCS_VERSIONING: [RegExp, string][] = [
   [/versioneer/, "versioneer"],
   [/\bpbr\b/, "pbr"],
   [/dunamai/, "dunamai"],
+  [/versioningit/, "versioningit"],
+  [/setuptools[-_]git[-_]versioning/, "setuptools-git-versioning"],
+  [/flit[-_]scm/, "flit-scm"],
   [/pdm[-_]backend[\s\S]*source\s*=\s*["']scm["']/, "pdm-backend (scm)"],
 ];
 

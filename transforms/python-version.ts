@@ -147,6 +147,11 @@ export function imageMinor(file: Dockerfile, image: string): number | undefined 
   return minorOf(/^[^-]*/.exec(version)![0]);
 }
 
+/** Whether a requires-python allows 3.minor (its newest patch); a refusal rests on a clause dfmod read. */
+export function allowsMinor(spec: string, minor: number): boolean {
+  return allowsVersion(spec, [3, minor, PYTHON_PATCHES[`3.${minor}`] ?? 0], "allows");
+}
+
 /** A pin of a Python minor: its instruction, the range of the version in the logical line, the minor. */
 interface Pin {
   instruction: Instruction;
@@ -280,7 +285,7 @@ function targetConflict(
 ): { line: number; what: string } | undefined {
   const firstLine = file.stages[0]?.from.line ?? 1;
   const required = context && requiresPython(context);
-  if (required && !allowsVersion(required.spec, [3, target, PYTHON_PATCHES[`3.${target}`] ?? 0], "allows"))
+  if (required && !allowsMinor(required.spec, target))
     return { line: firstLine, what: `${required.file} requires Python ${required.spec}, which 3.${target} is not` };
   const minor = pinnedMinor(context);
   if (minor !== undefined && minor !== target) {

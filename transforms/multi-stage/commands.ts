@@ -13,6 +13,7 @@ import {
 import { envPairs } from "../../src/engine/stage";
 import { packageMap } from "../alpine-to-trixie/packages";
 import { runtimeOfDev } from "../alpine-to-trixie/resolve";
+import { parseImage } from "../alpine-to-trixie/images";
 
 /** Debian packages that only build things: nothing of them is needed at run time. */
 export const BUILD_TOOLS = new Set([
@@ -156,9 +157,20 @@ export function runtimeOf(
 /** Tools a HEALTHCHECK may call that slim images lack (BusyBox had wget and nc built in). */
 export const HEALTHCHECK_TOOLS: Record<string, string> = { curl: "curl", wget: "wget", nc: "netcat-openbsd" };
 
+/**
+ * The official python image (or uv's images, which build on it): `python`, `library/python`, an
+ * architecture's copy (`arm64v8/python`), or a mirror's (`host/python`, `.../library/python`, a
+ * variable's prefix). Another owner's image named python (`lambda/python`, `bitnami/python`, `cimg/python`)
+ * has its own layout, user and entrypoint.
+ */
 export function isPythonImage(image: string): boolean {
-  return /(?:^|\/)python:|(?:^|\/)uv:python|^python$/.test(image) || /astral-sh\/uv:/.test(image);
+  if (/astral-sh\/uv:/.test(image)) return true;
+  const { prefix, name } = parseImage(image);
+  return name === "python" && OFFICIAL_PREFIX.test(prefix);
 }
+
+const OFFICIAL_PREFIX =
+  /^(?:[\w-]+(?:[.:][\w.:-]+)\/|localhost(?::\d+)?\/)?(?:(?:amd64|arm32v[5-7]|arm64v8|i386|ppc64le|s390x|riscv64|mips64le)\/)?$|(?:^|\/)library\/$|\$/;
 
 export function words(command: ShellCommand): (string | undefined)[] {
   return command.words.map((w) => w.text);

@@ -212,7 +212,7 @@ function checkStage(scene: Scene, installs: boolean): void {
   if (!isPythonImage(file.baseImage(stage))) {
     throw new NotSplit(
       installs
-        ? "its Python is not a python:* image's (a venv made with the distribution's python3 needs python3-venv, and the runtime its interpreter): split it by hand"
+        ? "its Python is not the official python image's (a venv made with the distribution's python3 needs python3-venv, and the runtime its interpreter): split it by hand"
         : "not a Python image",
     );
   }

@@ -40,8 +40,16 @@ const AT_RUN = new Set(["CMD", "ENTRYPOINT", "HEALTHCHECK"]);
 /** A RUN of the runtime stage that compiles needs the builder's tools: the stage is not split. */
 export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement): void {
   const builderOnly = new Set(installed.filter(isBuildTool).flatMap((p) => TOOL_COMMANDS[p] ?? [p]));
+  // uv goes to the runtime stage only when the CMD or ENTRYPOINT runs it (usesUvAtRuntime).
+  const uvLeft = !usesUvAtRuntime(scene.list);
   for (const p of placed.filter((x) => x.role === "runtime" && x.instruction.keyword === "RUN")) {
     for (const command of p.instruction.shell()?.commands ?? []) {
+      const name = words(command)[0]?.replace(/^.*\//, "");
+      if (uvLeft && (name === "uv" || name === "uvx"))
+        throw new NotSplit(
+          `the RUN at line ${p.instruction.line} runs \`${name}\`, which the split would keep in the builder stage, out of the final image: split the stage by hand`,
+          "warning",
+        );
       const tool = needsBuilder(command, builderOnly);
       if (tool) {
         throw new NotSplit(

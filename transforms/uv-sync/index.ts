@@ -26,7 +26,8 @@ import { leftOutBy } from "../../src/engine/ignore-file";
 import type { BuildContext } from "../../src/engine/context";
 import { meta } from "./meta";
 import { otherDefaultGroups, unlockedDependencies } from "./lock";
-import { imageMinor, pinnedMinor, pythonVersionCopy } from "../python-version";
+import { allowsMinor, imageMinor, pinnedMinor, pythonVersionCopy } from "../python-version";
+import { requiresPython } from "../multi-stage/requires-python";
 import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
 import { editChain, insertAfter, insertBefore, removeInstruction, replaceRange } from "../../src/engine/fixer";
@@ -129,8 +130,8 @@ function convertStage(ctx: Context, stage: Stage, edits: Edit[], notes: NoteInpu
       severity: "warning",
       line: at.line,
       message: old
-        ? `\`uv pip install\` left as it is: the stage's uv is ${old}, older than 0.4, whose project handling (uv sync of a project that is not a package, uv.lock as uv writes it now) the uv sync dfmod writes needs. Move the uv image to a current version, then run dfmod again`
-        : `\`uv pip install\` left as it is: the stage installs ${range}, a range without uv ${ctx.options.uvVersion}, and dfmod writes uv sync for current uv (an older one may not read the uv.lock current uv writes). Move uv to a current version, then run dfmod again`,
+        ? `\`uv pip install\` not converted to uv sync: the stage's uv is ${old}, older than 0.4, whose project handling (uv sync of a project that is not a package, uv.lock as uv writes it now) the uv sync dfmod writes needs. Move the uv image to a current version, then run dfmod again`
+        : `\`uv pip install\` not converted to uv sync: the stage installs ${range}, a range without uv ${ctx.options.uvVersion}, and dfmod writes uv sync for current uv (an older one may not read the uv.lock current uv writes). Move uv to a current version, then run dfmod again`,
     });
     applyChainEdits(work);
     return;
@@ -154,7 +155,7 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       id: "other-install-left",
       severity: "warning",
       line,
-      message: `\`uv pip install\` left as it is: the stage also installs with \`${other.text}\` (line ${other.line}), which would not go into the virtual environment uv sync makes (it has no pip, and \`--system\` means the image's Python). Install everything through uv sync, then run dfmod again`,
+      message: `\`uv pip install\` not converted to uv sync: the stage also installs with \`${other.text}\` (line ${other.line}), which would not go into the virtual environment uv sync makes (it has no pip, and \`--system\` means the image's Python). Install everything through uv sync, then run dfmod again`,
     };
   // A base image with a Python of its own and packages in it (pytorch/pytorch, a framework's
   // image): the virtual environment uv sync makes would not see them, nor would the base's scripts
@@ -165,7 +166,7 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       id: "uv-sync-would-differ",
       severity: "warning",
       line,
-      message: `\`uv pip install\` left as it is: the stage is built on ${base}, not a python:* or uv image; uv sync would install into a new virtual environment that does not see the packages of the image's own Python, and the image's own scripts would not see what it installs`,
+      message: `\`uv pip install\` not converted to uv sync: the stage is built on ${base}, not the official python image (python:*) or a uv image; uv sync would install into a new virtual environment that does not see the packages of the image's own Python, and the image's own scripts would not see what it installs`,
     };
   const shape = shapeLeft(work, conversions);
   if (shape)
@@ -173,7 +174,7 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       id: "uv-sync-would-differ",
       severity: "warning",
       line,
-      message: `\`uv pip install\` left as it is: ${shape}`,
+      message: `\`uv pip install\` not converted to uv sync: ${shape}`,
     };
   const named = systemPathsNamed(work.stage, work.ctx.context, conversions[0]!.fact.instruction)[0];
   if (named)
@@ -181,7 +182,7 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       id: "system-path-left",
       severity: "warning",
       line,
-      message: `\`uv pip install\` left as it is: ${named.where} names ${named.path}, where the install put things; uv sync installs into a virtual environment instead. Change the path, then run dfmod again`,
+      message: `\`uv pip install\` not converted to uv sync: ${named.where} names ${named.path}, where the install put things; uv sync installs into a virtual environment instead. Change the path, then run dfmod again`,
     };
   return undefined;
 }
@@ -443,13 +444,35 @@ function imagePythonOverPin(work: Work): { image: number; pinned: number } | und
   const { ctx, stage } = work;
   const pinned = pinnedMinor(ctx.context);
   if (pinned === undefined || envValue(stage, "UV_PYTHON") !== undefined) return undefined;
-  const image = imageMinor(ctx.dockerfile, ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
+  const image = stageMinor(work);
   if (image === undefined || image === pinned || !pythonVersionCopy(stage.instructions)) return undefined;
   return { image, pinned };
 }
 
+/** The Python minor of the stage's image (a python:* tag), if known. */
+const stageMinor = ({ ctx, stage }: Work): number | undefined =>
+  imageMinor(ctx.dockerfile, ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
+
+/**
+ * uv sync refuses an interpreter that the project's requires-python excludes (uv pip install
+ * -r pyproject.toml read only the dependencies): such an install is left as it is.
+ */
+function imagePythonAllowed(work: Work, install: Instruction): boolean {
+  const spec = requiresPython(work.ctx.context);
+  const image = stageMinor(work);
+  if (spec === undefined || image === undefined || allowsMinor(spec, image)) return true;
+  work.notes.push({
+    id: "uv-sync-would-differ",
+    severity: "warning",
+    line: install.line,
+    message: `\`uv pip install\` not converted to uv sync: pyproject.toml requires Python ${spec}, which the image's 3.${image} is not, and uv sync refuses a Python the project excludes; move the image to a Python the project allows, then run dfmod again`,
+  });
+  return false;
+}
+
 function convertInstalls(work: Work, conversions: Conversion[]): void {
-  if (!projectFilesPresent(work, conversions) || !lockCopied(work, conversions[0]!.fact.instruction)) return;
+  const first = conversions[0]!.fact.instruction;
+  if (!projectFilesPresent(work, conversions) || !imagePythonAllowed(work, first) || !lockCopied(work, first)) return;
   const python = imagePythonOverPin(work);
   if (python) {
     for (const c of conversions) c.carried.push(`--python 3.${python.image}`);
@@ -498,6 +521,16 @@ function projectFilesPresent(work: Work, conversions: Conversion[]): boolean {
   }
   const why = PROJECT_FILES.map((f) => notSent(ctx, ctx.context!, f));
   if (why.every((w) => w === undefined)) return true;
+  const elsewhere = why[0] === "missing" && subfolderProject(work, conversions[0]!.fact.instruction);
+  if (elsewhere) {
+    work.notes.push({
+      id: "uv-sync-would-differ",
+      severity: "warning",
+      line: conversions[0]!.fact.instruction.line,
+      message: `\`uv pip install\` not converted to uv sync: the COPY at line ${elsewhere.line} takes pyproject.toml from ${elsewhere.folder}/ of the build context, and dfmod converts a project at the context's root only`,
+    });
+    return false;
+  }
   const ignored = PROJECT_FILES.filter((_, k) => why[k] !== undefined && why[k] !== "missing");
   const message =
     why[0] === "missing"
@@ -508,6 +541,17 @@ function projectFilesPresent(work: Work, conversions: Conversion[]): boolean {
   for (const c of conversions)
     work.notes.push({ id: "uv-project-missing", severity: "action-needed", line: c.fact.instruction.line, message });
   return false;
+}
+
+/** A COPY before the install that takes pyproject.toml from a folder of the context (`COPY backend/pyproject.toml ./`). */
+function subfolderProject(work: Work, install: Instruction): { line: number; folder: string } | undefined {
+  for (const i of work.stage.instructions) {
+    if (i === install) break;
+    if ((i.keyword !== "COPY" && i.keyword !== "ADD") || i.flag("from")) continue;
+    const source = i.copySources().find((s) => /^(?:\.\/)?[^*?[]+\/pyproject\.toml$/.test(s));
+    if (source) return { line: i.line, folder: source.replace(/^\.\//, "").replace(/\/pyproject\.toml$/, "") };
+  }
+  return undefined;
 }
 
 /** A COPY source (a path, a pattern, `.`) copies a file of the context's root. */
@@ -550,8 +594,8 @@ function lockCopied(work: Work, install: Instruction): boolean {
     severity: "warning",
     line: install.line,
     message: manifest
-      ? `\`uv pip install\` left as it is: uv sync --frozen needs uv.lock beside pyproject.toml, and the COPY at line ${manifest.line} does not copy it; copy it there, then run dfmod again`
-      : "`uv pip install` left as it is: uv sync --frozen needs pyproject.toml and uv.lock, and the stage copies neither before the install; copy them, then run dfmod again",
+      ? `\`uv pip install\` not converted to uv sync: uv sync --frozen needs uv.lock beside pyproject.toml, and the COPY at line ${manifest.line} does not copy it; copy it there, then run dfmod again`
+      : "`uv pip install` not converted to uv sync: uv sync --frozen needs pyproject.toml and uv.lock, and the stage copies neither before the install; copy them, then run dfmod again",
   });
   return false;
 }
@@ -776,7 +820,7 @@ function classify(
       id: "uv-pip-left",
       severity: "info",
       line: fact.instruction.line,
-      message: `\`uv pip install\` left as it is: ${why}`,
+      message: `\`uv pip install\` not converted to uv sync: ${why}`,
     });
     return undefined;
   };

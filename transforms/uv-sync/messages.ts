@@ -35,7 +35,7 @@ export const messages: Record<string, MessageSchema> = {
   "uv-sync-would-differ": {
     severity: "warning",
     description:
-      "A `uv pip install` was left as it is because `uv sync` would not do what it did: the RUN changes folder before it (uv sync makes .venv in the folder it runs in), activates the environment for commands after it, the environment's folder is an expansion (uv sync ignores VIRTUAL_ENV), the project is not a package (no [build-system]: uv sync does not install it), uv.lock lacks a dependency pyproject.toml names (locked before it was added: uv sync --frozen would leave it out), or uv.lock is not copied beside pyproject.toml where dfmod cannot add it. The note says which; change that, then run dfmod again.",
+      "A `uv pip install` was not converted to `uv sync` (multi-stage may still move it into a virtual environment of its own) because `uv sync` would not do what it did: the RUN changes folder before it (uv sync makes .venv in the folder it runs in), activates the environment for commands after it, the environment's folder is an expansion (uv sync ignores VIRTUAL_ENV), the project is not a package (no [build-system]: uv sync does not install it), uv.lock lacks a dependency pyproject.toml names (locked before it was added: uv sync --frozen would leave it out), uv.lock is not copied beside pyproject.toml where dfmod cannot add it, the project's requires-python excludes the image's Python (uv sync refuses it), or the image is not the official python image (AWS Lambda's, a framework's: its own Python and scripts would not see a virtual environment). The note says which; change that, then run dfmod again.",
   },
   "other-install-left": {
     severity: "warning",

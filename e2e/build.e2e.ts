@@ -461,16 +461,33 @@ describe("Debian's own users and groups", () => {
     expect(ids(groups)).toEqual([...DEBIAN_GROUP_IDS]);
   });
 
+  /** Each command's exit code, run in turn in one container. */
+  const exitCodes = (commands: string[]): string[] =>
+    runIn(image, "sh", "-c", commands.map((c) => `${c}; echo $?`).join("\n"))
+      .stdout.trim()
+      .split("\n");
+
   test("groupadd and useradd fail on a taken name or id, and a user deleted first frees them", () => {
-    const script = [
-      "groupadd --system proxy; echo $?",
-      "groupadd --system --gid 33 web; echo $?",
-      "useradd --create-home --no-log-init staff; echo $?",
-      "useradd --system --uid 33 --gid nogroup --no-log-init web; echo $?",
-      "useradd --system --gid nogroup --no-log-init list; echo $?",
-      "userdel www-data && groupadd --system --gid 33 www-data && useradd --system --uid 33 --gid www-data --no-log-init www-data; echo $?",
-    ].join("\n");
-    const r = runIn(image, "sh", "-c", script);
-    expect(r.stdout.trim().split("\n")).toEqual(["9", "4", "9", "4", "9", "0"]);
+    const codes = exitCodes([
+      "groupadd --system proxy",
+      "groupadd --system --gid 33 web",
+      "useradd --create-home --no-log-init staff",
+      "useradd --system --uid 33 --gid nogroup --no-log-init web",
+      "useradd --system --gid nogroup --no-log-init list",
+      "userdel www-data && groupadd --system --gid 33 www-data && useradd --system --uid 33 --gid www-data --no-log-init www-data",
+    ]);
+    expect(codes).toEqual(["9", "4", "9", "4", "9", "0"]);
+  });
+
+  test("userdel and groupdel fail on Alpine's own names and on a user's primary group; chown UID: on a uid with no user", () => {
+    const codes = exitCodes([
+      "userdel xfs",
+      "groupdel ping",
+      "groupdel www-data",
+      "mkdir /srv/a && chown 405: /srv/a 2>/dev/null",
+      "chown 405:405 /srv/a",
+      "userdel www-data && groupadd --system www-data",
+    ]);
+    expect(codes).toEqual(["6", "6", "8", "1", "0", "0"]);
   });
 });

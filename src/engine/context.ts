@@ -15,6 +15,8 @@ export interface BuildContext {
   present(relative: string): boolean;
   /** The names of the folders in this context-relative folder, sorted (none when it cannot be read). */
   folders(relative: string): string[];
+  /** The names of the regular files in this context-relative folder, sorted (none when it cannot be read). */
+  files(relative: string): string[];
 }
 
 const contexts = new Map<string, BuildContext>();
@@ -55,6 +57,7 @@ function memoize(context: BuildContext): BuildContext {
     read: (rel) => cached(texts, rel, () => context.read(rel)),
     present: (rel) => cached(present, rel, () => context.present(rel)),
     folders: (rel) => context.folders(rel),
+    files: (rel) => context.files(rel),
   };
 }
 
@@ -69,6 +72,20 @@ const inside = (root: string, full: string): boolean => {
  */
 const notThere = (dir: string, full: string): boolean =>
   full !== dir && absent(path.dirname(full), path.basename(full));
+
+/** The sorted names of a folder's entries of one kind; none when it cannot be read. */
+function entries(full: string | undefined, kind: (entry: fs.Dirent) => boolean): string[] {
+  if (!full) return [];
+  try {
+    return fs
+      .readdirSync(full, { withFileTypes: true })
+      .filter(kind)
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
 
 function uncachedContext(dir: string): BuildContext {
   let root: string | undefined;
@@ -111,19 +128,8 @@ function uncachedContext(dir: string): BuildContext {
         return false;
       }
     },
-    folders(relative) {
-      const full = resolve(relative);
-      if (!full) return [];
-      try {
-        return fs
-          .readdirSync(full, { withFileTypes: true })
-          .filter((e) => e.isDirectory())
-          .map((e) => e.name)
-          .sort();
-      } catch {
-        return [];
-      }
-    },
+    folders: (relative) => entries(resolve(relative), (e) => e.isDirectory()),
+    files: (relative) => entries(resolve(relative), (e) => e.isFile()),
     exists: (relative) => stat(relative)?.isFile() ?? false,
     isDirectory: (relative) => stat(relative)?.isDirectory() ?? false,
     read(relative) {

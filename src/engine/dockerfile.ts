@@ -83,6 +83,7 @@ export class Instruction {
   /** Facts computed from this instruction, kept for as long as this parse lives (see `memo`). */
   memo: Map<string, unknown> | undefined = undefined;
   private shellCache: ShellScript | null | undefined;
+  private jsonCache: string[] | null | undefined;
 
   constructor(
     readonly file: Dockerfile,
@@ -132,21 +133,18 @@ export class Instruction {
     return this.flags.find((f) => f.name === name);
   }
 
-  /** True for the JSON (exec) form: `CMD ["a", "b"]`. */
+  /**
+   * True for the JSON (exec) form: `CMD ["a", "b"]`. Arguments that start with `[` and are not a
+   * JSON array of strings (`RUN [[ -f x ]] || ...`) are the shell form, as Docker reads them.
+   */
   get isJson(): boolean {
-    return this.args.startsWith("[");
+    return this.jsonArgs() !== undefined;
   }
 
   /** The JSON form's strings, or undefined when the arguments are not a JSON array of strings. */
   jsonArgs(): string[] | undefined {
-    if (!this.isJson) return undefined;
-    try {
-      const value: unknown = JSON.parse(this.args);
-      if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
-    } catch {
-      return undefined;
-    }
-    return undefined;
+    if (this.jsonCache === undefined) this.jsonCache = (this.args.startsWith("[") && jsonStrings(this.args)) || null;
+    return this.jsonCache ?? undefined;
   }
 
   /** Whitespace-separated words of the arguments (the shell form), with logical offsets. */
@@ -248,6 +246,17 @@ export class Instruction {
 }
 
 /** COPY . <dest> / ADD . <dest> from the build context: the code copy. */
+/** A JSON array of strings (an exec form's arguments), or undefined for anything else. */
+export function jsonStrings(text: string): string[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
 export function isWholeContextCopy(instruction: Instruction): boolean {
   if (
     (instruction.keyword !== "COPY" && instruction.keyword !== "ADD") ||

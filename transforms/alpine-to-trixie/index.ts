@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import { applyEdits } from "../../src/engine/edits";
-import { Dockerfile, Instruction, Stage } from "../../src/engine/dockerfile";
+import { Dockerfile, Instruction, jsonStrings, Stage } from "../../src/engine/dockerfile";
 import type { Change, NoteInput } from "../../src/engine/types";
 import type { ConfigKey } from "../../src/engine/image";
 import type { BuildContext } from "../../src/engine/context";
@@ -41,7 +41,8 @@ import {
   Sink,
   StageState,
 } from "./run";
-import { alpineIsms, contextScripts, CROND } from "./scripts";
+import { alpineIsms, bashism, contextScripts, CROND } from "./scripts";
+import { muslWheels } from "./wheels";
 import { baseName, runsOf, stageRuns, unwrap } from "./commands-run";
 import { alpineOnlyGroups, alpineOnlyUsers, debianTakenNames } from "./groups";
 import { busyboxTools } from "./tools";
@@ -718,6 +719,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     ...crondRuns(stage),
     ...alpineImageCopies(ctx.dockerfile, stage),
     ...alpineConfigCopies(stage, ctx.context),
+    ...muslWheels(stage, ctx.context),
     ...alpineInShellStrings(stage),
     ...alpinePaths(stage, python, state.apkAdded),
   );
@@ -742,6 +744,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     else if (instruction.keyword === "ENV") renameEnv(instruction, state, out);
     else if (["ENTRYPOINT", "CMD", "SHELL", "HEALTHCHECK"].includes(instruction.keyword)) {
       if (instruction.keyword === "SHELL") state.shell = true;
+      else commandBashism(instruction, state, out);
       const count = out.edits.length;
       renameExec(instruction, state, out);
       if (out.edits.length > count) out.declares.push(CONFIG_KEYS[instruction.keyword]!);
@@ -1061,6 +1064,32 @@ function renameExec(instruction: Instruction, state: StageState, out: Sink): voi
     return;
   }
   renameTokens(instruction, instruction.argsStart, state, out);
+}
+
+/**
+ * Shell code the container runs (CMD, ENTRYPOINT, HEALTHCHECK: the shell form, or the script of an
+ * exec form's `sh -c`) with syntax Alpine's sh (ash) runs and Debian's (dash) does not: the image
+ * would build and then fail at start, or take another branch (`[ "$MODE" == worker ]`).
+ */
+function commandBashism(instruction: Instruction, state: StageState, out: Sink): void {
+  const cmd =
+    instruction.keyword === "HEALTHCHECK" ? instruction.words().find((w) => w.text.toUpperCase() === "CMD") : undefined;
+  if (instruction.keyword === "HEALTHCHECK" && !cmd) return;
+  const text = instruction.logical.slice(cmd?.end ?? instruction.argsStart).trim();
+  // Not a JSON array (`[[ -f x ]] || exit 1`): the shell form, as Docker reads it.
+  const json = text.startsWith("[") ? jsonStrings(text) : undefined;
+  let code: string | undefined;
+  if (json) {
+    if (/^(?:\/bin\/|\/usr\/bin\/)?(?:sh|ash)$/.test(json[0] ?? "") && json[1] === "-c") code = json[2];
+  } else if (!state.shell) code = text;
+  const bash = code === undefined ? undefined : bashism(code);
+  if (bash)
+    out.blockers.push({
+      id: "command-bashism",
+      severity: "action-needed",
+      line: instruction.line,
+      message: `this ${instruction.keyword} runs shell code with ${bash}, which Alpine's sh (ash) runs and Debian's sh (dash) does not: the image would fail at start or take another branch; write it in POSIX sh, or run it with bash`,
+    });
 }
 
 /** HEALTHCHECK [options] CMD ...: its command, exec form or shell form, as ENTRYPOINT's. */

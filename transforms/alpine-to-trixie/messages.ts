@@ -41,7 +41,8 @@ export const messages: Record<string, MessageSchema> = {
   },
   "apk-del-removed": {
     severity: "info",
-    description: "An `apk del` that names no package Debian has was removed.",
+    description:
+      "An `apk del` was removed: nothing it names is a package the stage installs on Debian. Each name maps to a package already in the base image (tzdata, ca-certificates: removing it would take it from the image), or to none (a tool Debian does not need).",
   },
   "apk-del-to-purge": {
     severity: "info",
@@ -238,6 +239,16 @@ export const messages: Record<string, MessageSchema> = {
     severity: "info",
     description:
       "Rust and Cargo were dropped from a Python image: on Debian, pip and uv install prebuilt wheels of Rust extensions (cryptography, pydantic-core, orjson...). Packages still built from source (psycopg2, mysqlclient, python-ldap, GDAL, pygraphviz) need gcc and headers.",
+  },
+  "musl-wheel": {
+    severity: "action-needed",
+    description:
+      "The stage installs a wheel built for musl (`*-musllinux_*.whl`), by name or from a folder of the build context that holds one (`pip install --no-index --find-links=wheels`). pip installs it on Alpine and refuses it on Debian's glibc, so the stage stays on Alpine. Build the wheels for manylinux (on a Debian image), or let pip get the packages from an index, then run dfmod again.",
+  },
+  "command-bashism": {
+    severity: "action-needed",
+    description:
+      'A CMD, ENTRYPOINT or HEALTHCHECK runs shell code (its shell form, or the script of `sh -c` in its exec form) with syntax that Alpine\'s sh (BusyBox ash) runs and Debian\'s sh (dash) does not: `[[ ]]`, `==` in `[ ]`, `source`, `&>`, `${var/a/b}`, `echo -e`. The image would build and then fail when it starts, or take another branch without an error (`[ "$MODE" == worker ]` is false in dash), so the stage stays on Alpine. Write it in POSIX sh, or run it with bash (`["bash", "-c", "..."]`), then run dfmod again.',
   },
   "run-bashism": {
     severity: "action-needed",

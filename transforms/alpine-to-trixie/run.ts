@@ -546,7 +546,8 @@ function planDel(step: ApkStep, { specs, range }: ApkSpecs): Plan | undefined {
       id: "apk-del-removed",
       severity: "info",
       line,
-      message: "removed `apk del`: it names no package that Debian has",
+      message:
+        "removed `apk del`: nothing it names is a package the stage installs on Debian (each is already in the base image, which must keep it, or not needed there)",
     });
     return { kind: "drop", command };
   }

@@ -271,7 +271,7 @@ function commandEdits(instruction: Instruction, rt: Runtime, workdir: string): E
     if (json[0] !== undefined) checkProgram(where, json[0], rt.venv, workdir);
     return undefined;
   }
-  if (instruction.isJson) throw new NotDistroless(`${where} is not a JSON array of strings`);
+  if (instruction.args.startsWith("[")) throw new NotDistroless(`${where} is not a JSON array of strings`);
   const ws = instruction.words();
   if (ws.length === 0) return undefined;
   const args = plainCommand(instruction.args);

@@ -3,6 +3,7 @@
  * code change no longer re-runs the install. The code copy comes last, and a `chown -R` that only
  * fixes the ownership of the copied code becomes `COPY --chown`.
  */
+import { isTable, toml } from "../toml";
 import * as path from "node:path";
 import type { Edit } from "../../src/engine/edits";
 import { isWholeContextCopy, type Instruction, type Stage } from "../../src/engine/dockerfile";
@@ -564,7 +565,21 @@ function projectManifests(install: Install, context: BuildContext, rel: string, 
   } else if (workspace || hasPathDependency(body)) {
     return `${rel} has a workspace or path dependencies, which the install needs from the code`;
   }
+  const dynamic = dynamicDependencies(body);
+  if (dynamic) return `${rel} declares its ${dynamic} dynamic: the build backend reads them from files of the code`;
   return undefined;
+}
+
+/**
+ * `[project] dynamic = ["dependencies"]` (or optional-dependencies): the backend reads them from
+ * other files (`[tool.setuptools.dynamic] dependencies = { file = ["requirements.txt"] }`), and
+ * without those files it builds metadata with none, installing nothing and failing nowhere.
+ */
+function dynamicDependencies(body: string): string | undefined {
+  if (!/\bdynamic\b/.test(body)) return undefined;
+  const project = toml(body)?.project;
+  const dynamic = isTable(project) && Array.isArray(project.dynamic) ? project.dynamic : [];
+  return dynamic.find((d): d is string => d === "dependencies" || d === "optional-dependencies");
 }
 
 /** The folder a package source names (`./vendor`, `file:///app/wheels`), or undefined for a remote index. */

@@ -10,6 +10,7 @@
  * them is one the lock does not have.
  */
 import type { BuildContext } from "../../src/engine/context";
+import { isTable, toml, type Table } from "../toml";
 
 /** A requirement's name as PEP 503 compares names: lower case, runs of `-_.` as one `-`. */
 const canonical = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, "-");
@@ -20,10 +21,6 @@ function requirementName(requirement: string): string | undefined {
   return m ? canonical(m[1]!) : undefined;
 }
 
-type Table = Record<string, unknown>;
-const isTable = (value: unknown): value is Table =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /** The names of the requirements the lock's own project entry was locked from; undefined when the lock does not say. */
 function lockedNames(lock: Table): Set<string> | undefined {
   const packages = Array.isArray(lock.package) ? lock.package.filter(isTable) : [];
@@ -32,23 +29,6 @@ function lockedNames(lock: Table): Set<string> | undefined {
   if (!root || !isTable(root.metadata)) return undefined;
   const requires = Array.isArray(root.metadata["requires-dist"]) ? root.metadata["requires-dist"] : [];
   return new Set(requires.filter(isTable).flatMap((r) => (typeof r.name === "string" ? [canonical(r.name)] : [])));
-}
-
-const parsed = new Map<string, Table | null>();
-
-/** A TOML file's tables (null when it does not parse), kept by text: every Dockerfile of a context asks again. */
-function toml(text: string): Table | null {
-  let doc = parsed.get(text);
-  if (doc === undefined) {
-    try {
-      doc = (require("smol-toml") as typeof import("smol-toml")).parse(text) as Table;
-    } catch {
-      doc = null;
-    }
-    if (parsed.size >= 64) parsed.clear();
-    parsed.set(text, doc);
-  }
-  return doc;
 }
 
 /**

@@ -93,7 +93,7 @@ function planStage(ctx: Context, stage: Stage): Plan | undefined {
   const packages = { ...plan.out, blockers: plan.blockers, addsSource: addsAptSource(file, stage) };
   for (const s of [stage, ...stagesBuiltOn(file, stage)]) {
     for (const instruction of s.instructions) if (instruction.keyword === "RUN") aptRun(instruction, packages);
-    plan.blockers.push(...scriptApt(ctx, s, packages.addsSource));
+    plan.blockers.push(...scriptApt(ctx, s, packages.addsSource), ...sourcesList(ctx, s));
   }
   return plan;
 }
@@ -188,6 +188,49 @@ function addsAptSource(file: Dockerfile, stage: Stage): boolean {
       /sources\.list|\/etc\/apt\/|apt-key|signed-by|add-apt-repository|extrepo/.test(file.text.slice(i.start, i.end)),
     ),
   );
+}
+
+/** The tools that read a file they are given (and cp / mv a source): `sed -i ... /etc/apt/sources.list`. */
+const READERS = new Set(["sed", "cat", "grep", "egrep", "awk", "perl", "head", "tail", "cp", "mv", "sort", "tr"]);
+const SOURCES_LIST = "/etc/apt/sources.list";
+
+/**
+ * What a stage does with /etc/apt/sources.list that trixie's images break: they have none (since
+ * bookworm, the sources are /etc/apt/sources.list.d/debian.sources), so a RUN that edits or reads it
+ * (`sed -i 's/deb.debian.org/mirror/' /etc/apt/sources.list`) fails; and a context file copied there
+ * names the old release's suites, or may.
+ */
+function sourcesList(ctx: Context, stage: Stage): NoteInput[] {
+  const out: NoteInput[] = [];
+  for (const instruction of stage.instructions) {
+    if ((instruction.keyword === "COPY" || instruction.keyword === "ADD") && !instruction.flag("from")) {
+      const into = instruction.copyDestination() ?? "";
+      const sources = instruction.copySources();
+      if (into !== SOURCES_LIST && !(into === "/etc/apt/" && sources.some((f) => /(?:^|\/)sources\.list$/.test(f))))
+        continue;
+      const texts = sources.map((f) => ctx.context?.read(f));
+      if (texts.every((t) => t !== undefined && !/\b(?:bookworm|bullseye|buster)\b/.test(t))) continue;
+      out.push({
+        id: "stage-left",
+        line: instruction.line,
+        message: `this ${instruction.keyword} puts a file of the build context at ${SOURCES_LIST}, whose suites are the old release's (or dfmod cannot read it): stage left as it was; write it for trixie (or as /etc/apt/sources.list.d/debian.sources), then run dfmod again`,
+      });
+    }
+    for (const command of instruction.keyword === "RUN" ? (instruction.shell()?.commands ?? []) : []) {
+      const words = command.words.map((w) => w.text);
+      const name = words[0]?.replace(/^.*\//, "") ?? "";
+      const at = words.lastIndexOf(SOURCES_LIST);
+      // cp and mv read their sources, not their last word.
+      if (at < 1 || !READERS.has(name) || ((name === "cp" || name === "mv") && at === words.length - 1)) continue;
+      out.push({
+        id: "stage-left",
+        line: instruction.line,
+        message: `this RUN runs ${name} on ${SOURCES_LIST}, which trixie's images do not have (their sources are /etc/apt/sources.list.d/debian.sources): stage left as it was; change it for debian.sources, then run dfmod again`,
+      });
+      break;
+    }
+  }
+  return out;
 }
 
 /** One RUN: its apt package names renamed (edits, notes), or why the stage must stay (blockers). */

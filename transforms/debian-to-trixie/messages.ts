@@ -37,12 +37,12 @@ export const messages: Record<string, MessageSchema> = {
   "package-renamed": {
     severity: "info",
     description:
-      "apt package names of the stage became trixie's: the 64-bit time_t renames (libssl3 -> libssl3t64) and new sonames (libffi7 -> libffi8), the same software under its trixie name.",
+      "apt package names of the stage became trixie's: the 64-bit time_t renames (libssl3 -> libssl3t64) and new names of the same package (libgl1-mesa-glx -> libgl1 libglx-mesa0, dnsutils -> bind9-dnsutils), the same software under its trixie name.",
   },
   "package-replaced": {
     severity: "warning",
     description:
-      "An apt package trixie no longer has became the one that takes its place, another version or program (libssl1.1 -> libssl3t64, libpcre3 -> libpcre2-8-0): what the image builds links the new one, and a prebuilt binary for the old one must be rebuilt. The note says what to check.",
+      "An apt package trixie no longer has became the one that takes its place, another version or program (libssl1.1 -> libssl3t64, libpcre3 -> libpcre2-8-0), or the same library with a new soname (libffi7 -> libffi8, libtiff5 -> libtiff6): what the image builds links the new one, and a prebuilt binary for the old one must be rebuilt. The note says what to check.",
   },
   "release-too-old": {
     severity: "warning",
@@ -57,7 +57,7 @@ export const messages: Record<string, MessageSchema> = {
   "stage-left": {
     severity: "action-needed",
     description:
-      "The stage pins an apt package version, names its old release (apt sources, a backports suite, `-t bookworm`) or installs packages in a heredoc dfmod does not read: on trixie that would not build, so the stage was left as it was. Change it by hand, then run dfmod again.",
+      "The stage pins an apt package version, names its old release (apt sources, a backports suite, `-t bookworm`) installs packages in a heredoc dfmod does not read, edits or reads /etc/apt/sources.list (trixie's images have none: their sources are /etc/apt/sources.list.d/debian.sources, so `sed -i ... /etc/apt/sources.list` fails), or copies a sources.list of the old release there: on trixie that would not build, so the stage was left as it was. Change it by hand, then run dfmod again.",
   },
   ...pythonMessages,
   ...tagArgMessages,

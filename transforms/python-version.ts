@@ -109,10 +109,34 @@ export function minorOf(version: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The version the context's .python-version names (`3.12`, `3.12.3`, `cpython-3.12.3`) as numbers, if a CPython 3 one. */
+export function pinnedVersion(context: BuildContext | undefined): number[] | undefined {
+  const pinned = context?.read(".python-version");
+  const text = pinned && /^\s*(?:cpython-|cpython@)?(3\.\d+(?:\.\d+)?)(?:\s|$)/m.exec(pinned)?.[1];
+  return text ? text.split(".").map(Number) : undefined;
+}
+
+/** The Python version of a python:* image's tag, as far as it says (`3.12` -> [3, 12], `3.12.3-slim` -> [3, 12, 3]). */
+export function imageVersion(file: Dockerfile, image: string): number[] | undefined {
+  const ref = parseImage(image);
+  if (ref.name !== "python" || ref.tag === undefined) return undefined;
+  const version = ref.tag.replace(/^\$\{?PYTHON_VERSION\}?/, () => globalArg(file, "PYTHON_VERSION")?.value ?? "?");
+  const m = /^(3\.\d+(?:\.\d+)?)(?:-|$)/.exec(version);
+  return m ? m[1]!.split(".").map(Number) : undefined;
+}
+
+/**
+ * Whether the image's Python is the one a .python-version asks for: the same minor, and the same
+ * patch when the pin names one (a floating tag such as 3.12 does not say which patch it has, and uv
+ * takes 3.12.3 to mean that patch and no other).
+ */
+export function pinSatisfied(pin: number[], image: number[] | undefined): boolean {
+  return image !== undefined && pin.every((n, k) => image[k] === n);
+}
+
 /** The minor the context's .python-version names (`3.11`, `cpython-3.11.4`), if it names a CPython 3 minor. */
 export function pinnedMinor(context: BuildContext | undefined): number | undefined {
-  const pinned = context?.read(".python-version");
-  return pinned === undefined ? undefined : minorOf((/^\s*(?:cpython-)?([^\s#]+)/m.exec(pinned)?.[1] ?? "").trim());
+  return pinnedVersion(context)?.[1];
 }
 
 /** The first COPY or ADD among `instructions` that brings the context's .python-version (by name, or with the whole context). */
@@ -141,10 +165,7 @@ export function globalArg(file: Dockerfile, name: string): { arg: Instruction; v
 
 /** The Python minor of a python:* image reference (`${PYTHON_VERSION}` from its global ARG); undefined: none known. */
 export function imageMinor(file: Dockerfile, image: string): number | undefined {
-  const ref = parseImage(image);
-  if (ref.name !== "python" || ref.tag === undefined) return undefined;
-  const version = ref.tag.replace(/^\$\{?PYTHON_VERSION\}?/, () => globalArg(file, "PYTHON_VERSION")?.value ?? "?");
-  return minorOf(/^[^-]*/.exec(version)![0]);
+  return imageVersion(file, image)?.[1];
 }
 
 /** Whether a requires-python allows 3.minor (its newest patch); a refusal rests on a clause dfmod read. */

@@ -12,6 +12,7 @@ import type { BuildContext } from "../../src/engine/context";
 import { ignoreFileOf } from "../../src/engine/ignore-file";
 import type { Context, Transform } from "../options";
 import { meta } from "./meta";
+import { scriptsRun } from "../alpine-to-trixie/scripts";
 
 // `**/` reaches every folder of the context (and its root), as Docker matches: caches and
 // environments sit in every package of a project, and in every service of a monorepo context.
@@ -51,7 +52,26 @@ function gitNeeded(context: BuildContext, file: Dockerfile): string | undefined 
   const tool = vcsVersioning(context);
   if (tool) return `${tool} reads the version from it`;
   const run = gitRun(file);
-  return run && `the RUN at line ${run.line} runs git`;
+  return run ? `the RUN at line ${run.line} runs git` : gitAtStart(context, file);
+}
+
+/** `git` as a command of shell code or an exec form's word (`git rev-parse`, `["git", "log"]`). */
+const GIT_COMMAND = /(?:^|[\s"'[;&|(`])git(?=[\s"',\]]|$)/m;
+
+/**
+ * Why the container needs .git at run time, or undefined: its CMD, ENTRYPOINT or HEALTHCHECK runs
+ * git, or a script of the context it (or a RUN) runs does (`GIT_SHA=$(git rev-parse HEAD)`).
+ */
+function gitAtStart(context: BuildContext, file: Dockerfile): string | undefined {
+  const command = file.instructions.find(
+    (i) => ["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(i.keyword) && GIT_COMMAND.test(i.args),
+  );
+  if (command) return `the ${command.keyword} at line ${command.line} runs git`;
+  for (const stage of file.stages)
+    for (const script of scriptsRun(stage, context))
+      if (GIT_COMMAND.test(script.text.replace(/(^|\s)#.*$/gm, "")))
+        return `${script.file}, which the ${script.instruction.keyword} at line ${script.instruction.line} runs, runs git`;
+  return undefined;
 }
 
 /** The first RUN that runs git. */

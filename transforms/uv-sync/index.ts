@@ -26,7 +26,14 @@ import { leftOutBy } from "../../src/engine/ignore-file";
 import type { BuildContext } from "../../src/engine/context";
 import { meta } from "./meta";
 import { otherDefaultGroups, unlockedDependencies } from "./lock";
-import { allowsMinor, imageMinor, pinnedMinor, pythonVersionCopy } from "../python-version";
+import {
+  allowsMinor,
+  imageMinor,
+  imageVersion,
+  pinnedVersion,
+  pinSatisfied,
+  pythonVersionCopy,
+} from "../python-version";
 import { requiresPython } from "../multi-stage/requires-python";
 import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
@@ -434,19 +441,20 @@ function applyChainEdits(work: Work): void {
 }
 
 /**
- * The image's Python minor, when the stage copies a .python-version that names another one: uv sync
- * reads it (uv pip install --system did not) and would look for that Python, failing where uv may
- * not fetch one (UV_PYTHON_DOWNLOADS=0) and building on another Python where it may. `--python 3.N`
- * keeps the install on the image's Python, as before. Undefined when the stage sets UV_PYTHON, or
- * either minor is not known.
+ * The image's Python minor, when the stage copies a .python-version that names another version
+ * (another minor, or a patch the image's tag does not pin: uv takes `3.12.3` as that patch only): uv
+ * sync reads it (uv pip install --system did not) and would look for that Python, failing where uv
+ * may not fetch one (UV_PYTHON_DOWNLOADS=0) and building on another Python where it may.
+ * `--python 3.N` keeps the install on the image's Python, as before. Undefined when the stage sets
+ * UV_PYTHON, or either version is not known.
  */
-function imagePythonOverPin(work: Work): { image: number; pinned: number } | undefined {
+function imagePythonOverPin(work: Work): { image: number; pinned: string } | undefined {
   const { ctx, stage } = work;
-  const pinned = pinnedMinor(ctx.context);
-  if (pinned === undefined || envValue(stage, "UV_PYTHON") !== undefined) return undefined;
-  const image = stageMinor(work);
-  if (image === undefined || image === pinned || !pythonVersionCopy(stage.instructions)) return undefined;
-  return { image, pinned };
+  const pin = pinnedVersion(ctx.context);
+  if (pin === undefined || envValue(stage, "UV_PYTHON") !== undefined) return undefined;
+  const image = imageVersion(ctx.dockerfile, ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
+  if (image === undefined || pinSatisfied(pin, image) || !pythonVersionCopy(stage.instructions)) return undefined;
+  return { image: image[1]!, pinned: pin.join(".") };
 }
 
 /** The Python minor of the stage's image (a python:* tag), if known. */
@@ -480,7 +488,7 @@ function convertInstalls(work: Work, conversions: Conversion[]): void {
       id: "uv-python-pinned",
       severity: "info",
       line: conversions[0]!.fact.instruction.line,
-      message: `added --python 3.${python.image} to uv sync: the image copies .python-version, which names 3.${python.pinned}, and uv sync would look for that Python (none is in the image), where the install used the image's 3.${python.image}`,
+      message: `added --python 3.${python.image} to uv sync: the image copies .python-version, which names ${python.pinned}, and uv sync would look for that Python (none is in the image), where the install used the image's 3.${python.image}`,
     });
   }
   const groups = work.ctx.context ? otherDefaultGroups(work.ctx.context) : [];

@@ -120,7 +120,7 @@ export function pinnedVersion(context: BuildContext | undefined): number[] | und
 export function imageVersion(file: Dockerfile, image: string): number[] | undefined {
   const ref = parseImage(image);
   if (ref.name !== "python" || ref.tag === undefined) return undefined;
-  const version = ref.tag.replace(/^\$\{?PYTHON_VERSION\}?/, () => globalArg(file, "PYTHON_VERSION")?.value ?? "?");
+  const version = ref.tag.replace(/\$\{?(\w+)\}?/g, (_, name: string) => globalArg(file, name)?.value ?? "?");
   const m = /^(3\.\d+(?:\.\d+)?)(?:-|$)/.exec(version);
   return m ? m[1]!.split(".").map(Number) : undefined;
 }
@@ -166,6 +166,11 @@ export function globalArg(file: Dockerfile, name: string): { arg: Instruction; v
 /** The Python minor of a python:* image reference (`${PYTHON_VERSION}` from its global ARG); undefined: none known. */
 export function imageMinor(file: Dockerfile, image: string): number | undefined {
   return imageVersion(file, image)?.[1];
+}
+
+/** Whether a requires-python allows an image's Python: the version its tag pins, or its minor's newest patch. */
+export function allowsImage(spec: string, image: number[]): boolean {
+  return image.length >= 3 ? allowsVersion(spec, image, "allows") : allowsMinor(spec, image[1]!);
 }
 
 /** Whether a requires-python allows 3.minor (its newest patch); a refusal rests on a clause dfmod read. */

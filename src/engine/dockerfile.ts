@@ -245,7 +245,6 @@ export class Instruction {
   }
 }
 
-/** COPY . <dest> / ADD . <dest> from the build context: the code copy. */
 /** A JSON array of strings (an exec form's arguments), or undefined for anything else. */
 export function jsonStrings(text: string): string[] | undefined {
   try {
@@ -257,6 +256,7 @@ export function jsonStrings(text: string): string[] | undefined {
   return undefined;
 }
 
+/** COPY . <dest> / ADD . <dest> from the build context: the code copy. */
 export function isWholeContextCopy(instruction: Instruction): boolean {
   if (
     (instruction.keyword !== "COPY" && instruction.keyword !== "ADD") ||

@@ -9,6 +9,7 @@ import type { Stage } from "../../src/engine/dockerfile";
 import type { NoteInput } from "../../src/engine/types";
 import { baseName, runsOf } from "./commands-run";
 import { ADDGROUP_VALUES, ADDUSER_VALUES } from "./users";
+import { topCommands } from "../failures";
 
 /** The groups of debian:trixie-slim and their ids (base-passwd's group.master). */
 export const DEBIAN_GROUP_IDS = new Map<string, number>([
@@ -152,7 +153,9 @@ function groupsOf(stage: Stage): { used: { group: string; line: number }[]; crea
       else if (name === "usermod") {
         // `usermod -aG docker app`: -G may close a cluster of short options.
         const at = run.words.findIndex((w) => w === "--groups" || (w !== undefined && /^-[a-zA-Z]*G$/.test(w)));
-        const groups = [option("-g", "--gid"), ...(at === -1 ? [] : (run.words[at + 1]?.split(",") ?? []))];
+        const joined = run.words.find((w) => w?.startsWith("--groups="))?.slice(9);
+        const list = joined ?? (at === -1 ? undefined : run.words[at + 1]);
+        const groups = [option("-g", "--gid"), ...(list?.split(",") ?? [])];
         for (const group of groups) if (group) used.push({ group, line: i.line });
       } else if (name === "chown" && groupOf(args[0])) used.push({ group: groupOf(args[0])!, line: i.line });
       else if (name === "chgrp" && args[0]) used.push({ group: args[0], line: i.line });
@@ -182,9 +185,6 @@ export function alpineOnlyGroups(stage: Stage): NoteInput[] {
 const DELETES = ["deluser", "userdel", "delgroup", "groupdel"];
 const CREATES = ["addgroup", "groupadd", "adduser", "useradd"];
 
-/** `set -e`, `set -eux`, `set -o errexit`: the shell exits on a failed command. */
-const ERREXIT = /(?:^|[\s;&|])set\s+(?:-[a-zA-Z]*e|-o\s+errexit)/;
-
 /** A user or group command of the top-level list of a RUN, and whether the RUN handles its failure. */
 interface UserCommand {
   words: (string | undefined)[];
@@ -193,37 +193,13 @@ interface UserCommand {
   handled: boolean;
 }
 
-/**
- * The user and group commands (that create or delete) of the stage's RUNs that stand in the
- * top-level list, in order; those inside `if`, a loop or a subshell, whose outcome dfmod does not
- * follow, are not among them.
- */
+/** The user and group commands (that create or delete) of the stage's RUNs' top-level lists, in order. */
 function userCommands(stage: Stage): UserCommand[] {
-  const out: UserCommand[] = [];
-  let shellErrexit = false;
-  for (const instruction of stage.instructions) {
-    if (instruction.keyword === "SHELL" && /["\s]-[a-z]*e/.test(instruction.args)) shellErrexit = true;
-    const script = instruction.keyword === "RUN" ? instruction.shell() : undefined;
-    if (!script || script.hasError) continue;
-    const errexit = shellErrexit || ERREXIT.test(script.source);
-    script.items.forEach((item, k) => {
-      const words = item.command?.words.map((w) => w.text);
-      if (!words || words[0] === undefined) return;
-      if (![...DELETES, ...CREATES].includes(baseName(words[0]))) return;
-      // A fallback (`getent group x || addgroup x`) runs only when what came before failed;
-      // `a && b || c` runs c when a or b fails: an `||` later in the same list takes the failure;
-      // and `a; b` drops a's status, unless the shell exits on errors (`set -e`).
-      let handled = item.op === "||";
-      for (let j = k + 1; j < script.items.length && !handled; j++) {
-        const op = script.items[j]!.op;
-        if (op === "&&") continue;
-        handled = op === "||" || !errexit;
-        break;
-      }
-      out.push({ words, line: instruction.line, handled });
-    });
-  }
-  return out;
+  return topCommands(stage).flatMap(({ instruction, command, handled }) => {
+    const words = command.words.map((w) => w.text);
+    if (words[0] === undefined || ![...DELETES, ...CREATES].includes(baseName(words[0]))) return [];
+    return [{ words, line: instruction.line, handled }];
+  });
 }
 
 /**

@@ -744,7 +744,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     else if (instruction.keyword === "ENV") renameEnv(instruction, state, out);
     else if (["ENTRYPOINT", "CMD", "SHELL", "HEALTHCHECK"].includes(instruction.keyword)) {
       if (instruction.keyword === "SHELL") state.shell = true;
-      else commandBashism(instruction, state, out);
+      else commandBashism(instruction, out);
       const count = out.edits.length;
       renameExec(instruction, state, out);
       if (out.edits.length > count) out.declares.push(CONFIG_KEYS[instruction.keyword]!);
@@ -1067,21 +1067,36 @@ function renameExec(instruction: Instruction, state: StageState, out: Sink): voi
 }
 
 /**
- * Shell code the container runs (CMD, ENTRYPOINT, HEALTHCHECK: the shell form, or the script of an
- * exec form's `sh -c`) with syntax Alpine's sh (ash) runs and Debian's (dash) does not: the image
- * would build and then fail at start, or take another branch (`[ "$MODE" == worker ]`).
+ * Shell code the container runs (CMD, ENTRYPOINT, HEALTHCHECK: the shell form under sh, or the
+ * script of an exec form's `sh -c`, behind tini or the like too, or a CMD that an ENTRYPOINT of
+ * `sh -c` runs) with syntax Alpine's sh (ash) runs and Debian's (dash) does not: the image would
+ * build and then fail at start, or take another branch (`[ "$MODE" == worker ]`). `ash -c` is
+ * not among them: dfmod makes it bash.
  */
-function commandBashism(instruction: Instruction, state: StageState, out: Sink): void {
+function commandBashism(instruction: Instruction, out: Sink): void {
   const cmd =
     instruction.keyword === "HEALTHCHECK" ? instruction.words().find((w) => w.text.toUpperCase() === "CMD") : undefined;
   if (instruction.keyword === "HEALTHCHECK" && !cmd) return;
   const text = instruction.logical.slice(cmd?.end ?? instruction.argsStart).trim();
   // Not a JSON array (`[[ -f x ]] || exit 1`): the shell form, as Docker reads it.
   const json = text.startsWith("[") ? jsonStrings(text) : undefined;
+  const all = instruction.stage?.instructions ?? [];
   let code: string | undefined;
-  if (json) {
-    if (/^(?:\/bin\/|\/usr\/bin\/)?(?:sh|ash)$/.test(json[0] ?? "") && json[1] === "-c") code = json[2];
-  } else if (!state.shell) code = text;
+  if (!json) {
+    const shell = all
+      .slice(0, all.indexOf(instruction))
+      .reverse()
+      .find((i) => i.keyword === "SHELL");
+    if (!shell || shellScript(shell.jsonArgs() ?? [], 0) !== undefined) code = text;
+  } else {
+    code = json.map((_, k) => shellScript(json, k)).find((c) => c !== undefined);
+    const entrypoint = [...all]
+      .reverse()
+      .find((i) => i.keyword === "ENTRYPOINT")
+      ?.jsonArgs();
+    if (code === undefined && instruction.keyword === "CMD" && entrypoint && shellScript([...entrypoint, ""], 0) === "")
+      code = json[0];
+  }
   const bash = code === undefined ? undefined : bashism(code);
   if (bash)
     out.blockers.push({
@@ -1090,6 +1105,18 @@ function commandBashism(instruction: Instruction, state: StageState, out: Sink):
       line: instruction.line,
       message: `this ${instruction.keyword} runs shell code with ${bash}, which Alpine's sh (ash) runs and Debian's sh (dash) does not: the image would fail at start or take another branch; write it in POSIX sh, or run it with bash`,
     });
+}
+
+/**
+ * The script `words[at]` runs when it is sh with -c among its options (`sh -c`, `sh -ec`, `sh -e -c`):
+ * the word after them; "" when none follows; undefined when it is no such sh.
+ */
+function shellScript(words: string[], at: number): string | undefined {
+  if (!/^(?:\/usr)?(?:\/bin\/)?sh$/.test(words[at] ?? "")) return undefined;
+  let k = at + 1;
+  let c = false;
+  for (; k < words.length && /^-[a-z]+$/.test(words[k]!); k++) c ||= words[k]!.includes("c");
+  return c ? (words[k] ?? "") : undefined;
 }
 
 /** HEALTHCHECK [options] CMD ...: its command, exec form or shell form, as ENTRYPOINT's. */

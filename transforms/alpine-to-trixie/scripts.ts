@@ -131,6 +131,14 @@ export function toolsIn(text: string): string[] {
   return [...out];
 }
 
+/** Where a command starts: the code's start, after an operator, a brace, `then`, `do`... (not an argument: `dbt source freshness`). */
+const AT_COMMAND = String.raw`(?:^|[;&|({\n\x60]|\b(?:then|do|else|elif|if|while|until)\s|!\s)\s*`;
+
+/** A pattern for a command by name where a command starts (`git`: `$(git rev-parse HEAD)`, `/usr/bin/git log`). */
+export const commandAt = (name: string): RegExp => new RegExp(String.raw`${AT_COMMAND}(?:\S*/)?${name}(?=\s|$)`, "m");
+const FUNCTION = new RegExp(String.raw`${AT_COMMAND}function\s+[\w-]+`);
+const SOURCE = new RegExp(String.raw`${AT_COMMAND}source\s`);
+
 /**
  * Shell syntax that Alpine's sh (BusyBox ash) runs and Debian's sh (dash) does not: `[[ ]]`, `==`
  * in `[ ]`, `${var//a/b}` and `${var:1:2}`, `function name`, `&>`; `source` too unless
@@ -142,11 +150,11 @@ export function bashism(code: string, withSource = true): string | undefined {
   if (/(?:^|[\s;&|(!])\[\s(?:[^\]\n]*\s)?==\s/.test(code)) return "`==` in `[ ]`";
   // `${var:-5}` is POSIX (a default); `${var:5}` and `${var: -5}` are substrings.
   if (/\$\{#?[A-Za-z_]\w*(?:\/|:\d|:\s+-?\d|\^|,)/.test(code)) return "`${var/...}` or `${var:offset}`";
-  if (/(?:^|[\s;&|])function\s+[\w-]+/.test(code)) return "`function name`";
+  if (FUNCTION.test(code)) return "`function name`";
   if (/[^&>]&>/.test(code)) return "`&>`";
   // dash's echo has no -e (it prints it) and always reads backslash escapes.
   if (/(?:^|[\s;&|(!`])echo\s+-[nE]*e[nE]*(?=\s|$)/.test(code)) return "`echo -e`";
-  if (withSource && /(?:^|[\s;&|(!])source\s/.test(code)) return "`source`";
+  if (withSource && SOURCE.test(code)) return "`source`";
   return undefined;
 }
 

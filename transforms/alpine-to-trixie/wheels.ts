@@ -1,9 +1,11 @@
 /**
  * Wheels built for musl (`*-musllinux_1_2_x86_64.whl`): pip installs them on Alpine and refuses
  * them on Debian's glibc ("is not a supported wheel on this platform"; with `--no-index`, "No
- * matching distribution"). A stage that names one, or installs from a folder of the build context
- * that holds one (`pip install --no-index --find-links=wheels`), stays on Alpine.
+ * matching distribution"). A stage that names one, or pip-installs from a folder that a COPY of the
+ * build context filled with one (`COPY wheels /wheels` then `pip install /wheels/*.whl` or
+ * `--find-links=/wheels`), stays on Alpine.
  */
+import * as path from "node:path";
 import type { BuildContext } from "../../src/engine/context";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import type { ShellCommand } from "../../src/engine/shell";
@@ -11,22 +13,49 @@ import type { NoteInput } from "../../src/engine/types";
 
 const MUSL_WHEEL = /musllinux[\w.]*\.whl$/;
 
+/** A folder of the image that a COPY filled from a folder of the context. */
+interface Copied {
+  into: string;
+  from: string;
+}
+
 export function muslWheels(stage: Stage, context: BuildContext | undefined): NoteInput[] {
+  let workdir = "/";
+  const copied: Copied[] = [];
   for (const instruction of stage.instructions) {
     if (instruction.keyword === "FROM") continue;
     const named = /[\w.+-]*musllinux[\w.]*/.exec(instruction.logical)?.[0];
     if (named) return [blocker(instruction, named)];
-    for (const command of instruction.shell()?.commands ?? []) {
-      const folder = context && findLinks(command);
-      if (folder === undefined) continue;
-      // The folder as the COPY took it from the context (`COPY wheels/ /wheels/`), by path or by name.
-      for (const dir of new Set([folder, folder.slice(folder.lastIndexOf("/") + 1)])) {
-        const wheel = context!.files(dir).find((f) => MUSL_WHEEL.test(f));
-        if (wheel) return [blocker(instruction, `${dir}/${wheel}`)];
+    if (instruction.keyword === "WORKDIR" && !instruction.args.includes("$"))
+      workdir = path.posix.resolve(workdir, instruction.args.trim());
+    if ((instruction.keyword === "COPY" || instruction.keyword === "ADD") && !instruction.flag("from")) {
+      const into = instruction.copyDestination();
+      if (into !== undefined && !into.includes("$"))
+        for (const source of instruction.copySources())
+          copied.push({
+            into: path.posix.resolve(workdir, into),
+            from: path.posix.normalize(source).replace(/\/$/, ""),
+          });
+    }
+    for (const command of context ? (instruction.shell()?.commands ?? []) : []) {
+      for (const folder of installFolders(command)) {
+        const wheel = contextWheel(context!, copied, path.posix.resolve(workdir, folder));
+        if (wheel) return [blocker(instruction, wheel)];
       }
     }
   }
   return [];
+}
+
+/** A musl wheel in the context folder that a COPY put at `folder` (or a folder above it), if any. */
+function contextWheel(context: BuildContext, copied: Copied[], folder: string): string | undefined {
+  for (const { into, from } of [...copied].reverse()) {
+    if (folder !== into && !folder.startsWith(`${into}/`)) continue;
+    const rel = path.posix.join(from === "." ? "" : from, folder.slice(into.length)).replace(/^\.?\/+|\/+$/g, "");
+    const wheel = context.files(rel || ".").find((f) => MUSL_WHEEL.test(f));
+    if (wheel) return rel ? `${rel}/${wheel}` : wheel;
+  }
+  return undefined;
 }
 
 function blocker(instruction: Instruction, wheel: string): NoteInput {
@@ -38,11 +67,14 @@ function blocker(instruction: Instruction, wheel: string): NoteInput {
   };
 }
 
-/** The local folder of a pip install's `--find-links` / `-f` (not a URL, not a variable), without `./`, `/` ends. */
-function findLinks(command: ShellCommand): string | undefined {
+/**
+ * The local folders a pip install takes wheels from: its `--find-links` / `-f` (not a URL, not a
+ * variable), and the folder of a wheel it names by a pattern (`/wheels/*.whl`).
+ */
+function installFolders(command: ShellCommand): string[] {
   const words = command.words.map((w) => w.text);
-  if (!words.includes("install") || !words.some((w) => w !== undefined && /(?:^|\/)pip[\d.]*$/.test(w)))
-    return undefined;
+  if (!words.includes("install") || !words.some((w) => w !== undefined && /(?:^|\/)pip[\d.]*$/.test(w))) return [];
+  const out: string[] = [];
   for (let k = 1; k < words.length; k++) {
     const w = words[k];
     const value = w?.startsWith("--find-links=")
@@ -50,9 +82,10 @@ function findLinks(command: ShellCommand): string | undefined {
       : w === "--find-links" || w === "-f"
         ? words[k + 1]
         : undefined;
-    if (value === undefined || value.includes("://") || value.includes("$")) continue;
-    const folder = value.replace(/^\.?\/+/, "").replace(/\/+$/, "");
-    if (folder !== "" && folder !== ".") return folder;
+    if (value !== undefined && !value.includes("://") && !value.includes("$")) out.push(value);
+    // The shell leaves a pattern that matched nothing as it is; one that matched is a list of wheels.
+    const raw = command.words[k]?.raw ?? "";
+    if (w !== undefined && /\.whl$/.test(w) && /[*?[]/.test(raw) && !raw.includes("$")) out.push(path.posix.dirname(w));
   }
-  return undefined;
+  return out;
 }

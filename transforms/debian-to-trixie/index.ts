@@ -14,6 +14,7 @@ import { imageMinor, pinEdits, pythonRefusal, targetMinor } from "../python-vers
 import { tagFromArgs } from "../tag-args";
 import { migrateDebianImage } from "./images";
 import { meta } from "./meta";
+import { topCommands } from "../failures";
 import { renames } from "./renames";
 import { trixiePackages } from "../alpine-to-trixie/packages";
 import { replaceRange } from "../../src/engine/fixer";
@@ -206,8 +207,8 @@ function sourcesList(ctx: Context, stage: Stage): NoteInput[] {
     if ((instruction.keyword === "COPY" || instruction.keyword === "ADD") && !instruction.flag("from")) {
       const into = instruction.copyDestination() ?? "";
       const sources = instruction.copySources();
-      if (into !== SOURCES_LIST && !(into === "/etc/apt/" && sources.some((f) => /(?:^|\/)sources\.list$/.test(f))))
-        continue;
+      const intoFolder = /^\/etc\/apt\/?$/.test(into) && sources.some((f) => /(?:^|\/)sources\.list$/.test(f));
+      if (into !== SOURCES_LIST && !intoFolder) continue;
       const texts = sources.map((f) => ctx.context?.read(f));
       if (texts.every((t) => t !== undefined && !/\b(?:bookworm|bullseye|buster)\b/.test(t))) continue;
       out.push({
@@ -216,19 +217,23 @@ function sourcesList(ctx: Context, stage: Stage): NoteInput[] {
         message: `this ${instruction.keyword} puts a file of the build context at ${SOURCES_LIST}, whose suites are the old release's (or dfmod cannot read it): stage left as it was; write it for trixie (or as /etc/apt/sources.list.d/debian.sources), then run dfmod again`,
       });
     }
-    for (const command of instruction.keyword === "RUN" ? (instruction.shell()?.commands ?? []) : []) {
-      const words = command.words.map((w) => w.text);
-      const name = words[0]?.replace(/^.*\//, "") ?? "";
-      const at = words.lastIndexOf(SOURCES_LIST);
-      // cp and mv read their sources, not their last word.
-      if (at < 1 || !READERS.has(name) || ((name === "cp" || name === "mv") && at === words.length - 1)) continue;
-      out.push({
-        id: "stage-left",
-        line: instruction.line,
-        message: `this RUN runs ${name} on ${SOURCES_LIST}, which trixie's images do not have (their sources are /etc/apt/sources.list.d/debian.sources): stage left as it was; change it for debian.sources, then run dfmod again`,
-      });
-      break;
-    }
+  }
+  // A reader of it that fails the build: `[ -f ... ] && sed ... || true`, the else branch of an
+  // `if`, a fallback after `||` are guarded, and left alone.
+  const seen = new Set<Instruction>();
+  for (const { instruction, command, handled } of topCommands(stage)) {
+    const words = command.words.map((w) => w.text);
+    const name = words[0]?.replace(/^.*\//, "") ?? "";
+    const at = words.lastIndexOf(SOURCES_LIST);
+    // cp and mv read their sources, not their last word.
+    if (handled || seen.has(instruction) || at < 1 || !READERS.has(name)) continue;
+    if ((name === "cp" || name === "mv") && at === words.length - 1) continue;
+    seen.add(instruction);
+    out.push({
+      id: "stage-left",
+      line: instruction.line,
+      message: `this RUN runs ${name} on ${SOURCES_LIST}, which trixie's images do not have (their sources are /etc/apt/sources.list.d/debian.sources): stage left as it was; change it for debian.sources, then run dfmod again`,
+    });
   }
   return out;
 }

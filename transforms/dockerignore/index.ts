@@ -12,7 +12,7 @@ import type { BuildContext } from "../../src/engine/context";
 import { ignoreFileOf } from "../../src/engine/ignore-file";
 import type { Context, Transform } from "../options";
 import { meta } from "./meta";
-import { scriptsRun } from "../alpine-to-trixie/scripts";
+import { commandAt, scriptsRun } from "../alpine-to-trixie/scripts";
 
 // `**/` reaches every folder of the context (and its root), as Docker matches: caches and
 // environments sit in every package of a project, and in every service of a monorepo context.
@@ -55,17 +55,22 @@ function gitNeeded(context: BuildContext, file: Dockerfile): string | undefined 
   return run ? `the RUN at line ${run.line} runs git` : gitAtStart(context, file);
 }
 
-/** `git` as a command of shell code or an exec form's word (`git rev-parse`, `["git", "log"]`). */
-const GIT_COMMAND = /(?:^|[\s"'[;&|(`])git(?=[\s"',\]]|$)/m;
+/** git where a command starts in shell code (`GIT_SHA=$(git rev-parse HEAD)`, not `echo "without git"`). */
+const GIT_COMMAND = commandAt("git");
+
+/** The instruction runs git: as an exec form's program or shell code, or in its shell form. */
+function runsGit(instruction: Instruction): boolean {
+  const json = instruction.jsonArgs();
+  if (!json) return GIT_COMMAND.test(instruction.args.replace(/^\s*(?:--\S+\s+)*CMD\s/i, ""));
+  return json.some((w) => /^(?:\S*\/)?git$/.test(w) || GIT_COMMAND.test(w));
+}
 
 /**
  * Why the container needs .git at run time, or undefined: its CMD, ENTRYPOINT or HEALTHCHECK runs
  * git, or a script of the context it (or a RUN) runs does (`GIT_SHA=$(git rev-parse HEAD)`).
  */
 function gitAtStart(context: BuildContext, file: Dockerfile): string | undefined {
-  const command = file.instructions.find(
-    (i) => ["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(i.keyword) && GIT_COMMAND.test(i.args),
-  );
+  const command = file.instructions.find((i) => ["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(i.keyword) && runsGit(i));
   if (command) return `the ${command.keyword} at line ${command.line} runs git`;
   for (const stage of file.stages)
     for (const script of scriptsRun(stage, context))

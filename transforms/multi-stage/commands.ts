@@ -159,18 +159,41 @@ export const HEALTHCHECK_TOOLS: Record<string, string> = { curl: "curl", wget: "
 
 /**
  * The official python image (or uv's images, which build on it): `python`, `library/python`, an
- * architecture's copy (`arm64v8/python`), or a mirror's (`host/python`, `.../library/python`, a
- * variable's prefix). Another owner's image named python (`lambda/python`, `bitnami/python`, `cimg/python`)
- * has its own layout, user and entrypoint.
+ * architecture's copy (`arm64v8/python`), or a registry's copy of it (`host/python`,
+ * `host/dockerhub/python`, `.../library/python`, `${REGISTRY}/python`). Another owner's image named
+ * python (AWS Lambda's, Bitnami's, CircleCI's...) has its own layout, user and entrypoint.
  */
 export function isPythonImage(image: string): boolean {
   if (/astral-sh\/uv:/.test(image)) return true;
   const { prefix, name } = parseImage(image);
-  return name === "python" && OFFICIAL_PREFIX.test(prefix);
+  if (name !== "python") return false;
+  const parts = prefix.split("/").filter((p) => p !== "");
+  // A registry's host (`host:5000`, `localhost`) or a variable that stands for one.
+  const host = parts.length > 0 && /[.:$]|^localhost$/.test(parts[0]!);
+  const path = host ? parts.slice(1) : parts;
+  if (path.length === 0 || path[path.length - 1] === "library") return true;
+  if (path.length === 1 && ARCHITECTURES.has(path[0]!)) return true;
+  return host && !path.some((p) => OTHER_OWNERS.has(p));
 }
 
-const OFFICIAL_PREFIX =
-  /^(?:[\w-]+(?:[.:][\w.:-]+)\/|localhost(?::\d+)?\/)?(?:(?:amd64|arm32v[5-7]|arm64v8|i386|ppc64le|s390x|riscv64|mips64le)\/)?$|(?:^|\/)library\/$|\$/;
+const ARCHITECTURES = new Set([
+  "amd64",
+  "arm32v5",
+  "arm32v6",
+  "arm32v7",
+  "arm64v8",
+  "i386",
+  "ppc64le",
+  "s390x",
+  "riscv64",
+  "mips64le",
+]);
+
+/** Owners of images named python that are not the official one. */
+const OTHER_OWNERS = new Set([
+  ...["lambda", "bitnami", "cimg", "circleci", "devcontainers", "vscode", "jupyter", "nvidia", "pytorch"],
+  ...["tensorflow", "sagemaker", "continuumio", "azure-functions", "paketo-buildpacks", "balenalib", "okteto"],
+]);
 
 export function words(command: ShellCommand): (string | undefined)[] {
   return command.words.map((w) => w.text);

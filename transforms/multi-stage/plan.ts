@@ -25,7 +25,7 @@ import {
   type StageState,
 } from "../../src/engine/stage";
 import { isBuildCommand, isPythonImage } from "./commands";
-import { allowsMinor, imageVersion, pinnedVersion, pinSatisfied, pythonVersionCopy } from "../python-version";
+import { allowsImage, imageVersion, pinnedVersion, pinSatisfied, pythonVersionCopy } from "../python-version";
 import { requiresPython } from "./requires-python";
 import { baseStage } from "../../src/engine/stage";
 
@@ -112,19 +112,20 @@ const pipLocationSet = (value: string | undefined): boolean =>
  * image's minor), uv downloads one into the builder, which the virtual environment then points to
  * and the runtime stage would not have; with downloads off, the install fails.
  */
-function checkProjectPython(scene: Scene, install: DependencyInstall): void {
+function checkProjectPython(scene: Scene, { instruction, install }: Found): void {
   if (install.tool !== "uv-sync" && install.tool !== "uv-pip") return;
   if (envValue(scene, "UV_PYTHON") !== undefined || install.options.hasFlag("--python", "-p")) return;
   const image = imageVersion(scene.file, scene.file.baseImage(baseStage(scene.file, scene.stage)));
   const pin = pinnedVersion(scene.ctx.context);
-  const copy = pin && pythonVersionCopy(scene.list);
+  // What the stage copies after the install, uv did not read.
+  const copy = pin && pythonVersionCopy(scene.list.slice(0, scene.list.indexOf(instruction)));
   if (pin && copy && !pinSatisfied(pin, image))
     throw new NotSplit(
       `the COPY at line ${copy.line} brings .python-version, which asks uv for Python ${pin.join(".")}, and the image's is ${image ? `${image.join(".")}${image.length < 3 ? " (a tag of no one patch)" : ""}` : "not known"}: uv would download that Python into the builder, where the virtual environment would point to it and the runtime stage would not have it`,
       "warning",
     );
   const spec = install.tool === "uv-sync" ? requiresPython(scene.ctx.context) : undefined;
-  if (spec && image && !allowsMinor(spec, image[1]!))
+  if (spec && image && !allowsImage(spec, image))
     throw new NotSplit(
       `pyproject.toml requires Python ${spec}, which the image's ${image.join(".")} is not: uv sync would download one into the builder, which the runtime stage would not have`,
       "warning",
@@ -134,7 +135,7 @@ function checkProjectPython(scene: Scene, install: DependencyInstall): void {
 export function findBuild(scene: Scene): Build {
   const installs = collectInstalls(scene);
   checkStage(scene, installs.length > 0);
-  if (installs[0]) checkProjectPython(scene, installs[0].install);
+  if (installs[0]) checkProjectPython(scene, installs[0]);
   if (installs.length === 0)
     throw new NotSplit(
       "no dependency install that dfmod understands (pip, uv or poetry); custom scripts, make install and conda are left to you",

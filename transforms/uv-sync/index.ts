@@ -26,14 +26,7 @@ import { leftOutBy } from "../../src/engine/ignore-file";
 import type { BuildContext } from "../../src/engine/context";
 import { meta } from "./meta";
 import { otherDefaultGroups, unlockedDependencies } from "./lock";
-import {
-  allowsMinor,
-  imageMinor,
-  imageVersion,
-  pinnedVersion,
-  pinSatisfied,
-  pythonVersionCopy,
-} from "../python-version";
+import { allowsImage, imageVersion, pinnedVersion, pinSatisfied, pythonVersionCopy } from "../python-version";
 import { requiresPython } from "../multi-stage/requires-python";
 import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
@@ -452,14 +445,14 @@ function imagePythonOverPin(work: Work): { image: number; pinned: string } | und
   const { ctx, stage } = work;
   const pin = pinnedVersion(ctx.context);
   if (pin === undefined || envValue(stage, "UV_PYTHON") !== undefined) return undefined;
-  const image = imageVersion(ctx.dockerfile, ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
+  const image = stageVersion(work);
   if (image === undefined || pinSatisfied(pin, image) || !pythonVersionCopy(stage.instructions)) return undefined;
   return { image: image[1]!, pinned: pin.join(".") };
 }
 
-/** The Python minor of the stage's image (a python:* tag), if known. */
-const stageMinor = ({ ctx, stage }: Work): number | undefined =>
-  imageMinor(ctx.dockerfile, ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
+/** The Python version of the stage's image (a python:* tag), as far as its tag says. */
+const stageVersion = ({ ctx, stage }: Work): number[] | undefined =>
+  imageVersion(ctx.dockerfile, ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
 
 /**
  * uv sync refuses an interpreter that the project's requires-python excludes (uv pip install
@@ -467,13 +460,13 @@ const stageMinor = ({ ctx, stage }: Work): number | undefined =>
  */
 function imagePythonAllowed(work: Work, install: Instruction): boolean {
   const spec = requiresPython(work.ctx.context);
-  const image = stageMinor(work);
-  if (spec === undefined || image === undefined || allowsMinor(spec, image)) return true;
+  const image = stageVersion(work);
+  if (spec === undefined || image === undefined || allowsImage(spec, image)) return true;
   work.notes.push({
     id: "uv-sync-would-differ",
     severity: "warning",
     line: install.line,
-    message: `\`uv pip install\` not converted to uv sync: pyproject.toml requires Python ${spec}, which the image's 3.${image} is not, and uv sync refuses a Python the project excludes; move the image to a Python the project allows, then run dfmod again`,
+    message: `\`uv pip install\` not converted to uv sync: pyproject.toml requires Python ${spec}, which the image's ${image.join(".")} is not, and uv sync refuses a Python the project excludes; move the image to a Python the project allows, then run dfmod again`,
   });
   return false;
 }

@@ -13,8 +13,15 @@ import { allowsVersion } from "../transforms/pep440";
 import { migrate } from "../src/index";
 import { dfmod } from "./support/cli";
 
+/** The temporary projects of this file, removed after its tests. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function project(dockerfile: string, config?: object): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-debian-"));
+  made.push(dir);
   fs.writeFileSync(path.join(dir, "Dockerfile"), dockerfile);
   if (config) fs.writeFileSync(path.join(dir, "dfmod.config.json"), JSON.stringify(config));
   return dir;

@@ -11,7 +11,16 @@ import { dfmod } from "./support/cli";
 const example = path.join(__dirname, "..", "examples", "external-transform");
 const transformFile = path.join(example, "apt-no-recommends.js");
 
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-external-"));
+/** The temporary folders of this file, removed after its tests. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+const tmp = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-external-"));
+  made.push(dir);
+  return dir;
+};
 const noteLines = (stderr: string): string =>
   stderr
     .split("\n")

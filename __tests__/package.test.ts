@@ -10,6 +10,7 @@ import * as path from "node:path";
 
 const root = path.join(__dirname, "..");
 const app = fs.mkdtempSync(path.join(os.tmpdir(), "dfmod-package-"));
+afterAll(() => fs.rmSync(app, { recursive: true, force: true }));
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 function run(command: string, args: string[], cwd: string, input?: string) {

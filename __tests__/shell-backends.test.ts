@@ -59,9 +59,16 @@ test("where the addons have a prebuilt binary, dfmod parses with the native pars
   expect(readAll("", []).backend).toBe(prebuilt ? "native" : "wasm");
 });
 
+/** The temporary folders of this file, removed after its tests. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** RUNs the fixtures lack: non-ASCII words, CRLF, a body longer than the native reader's 32 KB chunk. */
 function oddOnes(): string[] {
   const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "dfmod-shell-"));
+  made.push(dir);
   const long = Array.from({ length: 3000 }, (_, i) => `echo "ünïcödé ${i}" > /tmp/f${i}`).join(" && \\\n  ");
   const files: [string, string][] = [
     ["unicode.Dockerfile", 'FROM debian\nRUN echo "héllo wörld 🐳" && apt-get install -y ca-certificates # ünï\n'],

@@ -583,9 +583,15 @@ function alpineInShellStrings(stage: Stage): NoteInput[] {
  * the container runs): library files (`/usr/lib/libgdal.so.34`; Debian keeps them under
  * /usr/lib/<arch>-linux-gnu, often with other sonames), the site-packages of Alpine's own python3
  * (Debian's is /usr/lib/python3/dist-packages), and, on a python image, Alpine's /usr/bin/python3
- * (the python images have theirs in /usr/local/bin; Debian's python3 is not there).
+ * (the python images have theirs in /usr/local/bin; Debian's python3 is not there); and Alpine's
+ * /etc/alpine-release, which a stage tests to tell Alpine apart.
  */
-const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python"][] = [
+const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python" | "release"][] = [
+  [
+    /(?:^|[\s"'=:])(\/etc\/alpine-release)(?=$|[\s"';:\]])/g,
+    "Alpine's release file, which Debian does not have (it has /etc/debian_version): a test for it (`[ -f /etc/alpine-release ] && ...`) takes the other branch there",
+    "release",
+  ],
   [
     /(?:^|[\s"'=:])(\/usr\/lib\/libtdsodbc\.so(?:\.\d+)*|libtdsodbc\.so(?:\.\d+)+)(?=$|[\s"':;\\])/g,
     "the FreeTDS ODBC driver as Alpine's freetds has it: Debian's tdsodbc has only /usr/lib/<arch>-linux-gnu/odbc/libtdsodbc.so (unixODBC finds a bare `libtdsodbc.so` there)",

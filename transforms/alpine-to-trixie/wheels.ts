@@ -24,7 +24,9 @@ export function muslWheels(stage: Stage, context: BuildContext | undefined): Not
   const copied: Copied[] = [];
   for (const instruction of stage.instructions) {
     if (instruction.keyword === "FROM") continue;
-    const named = /[\w.+-]*musllinux[\w.]*/.exec(instruction.logical)?.[0];
+    const named = instruction.logical.includes("musllinux")
+      ? /[\w.+-]*musllinux[\w.]*/.exec(instruction.logical)?.[0]
+      : undefined;
     if (named) return [blocker(instruction, named)];
     if (instruction.keyword === "WORKDIR" && !instruction.args.includes("$"))
       workdir = path.posix.resolve(workdir, instruction.args.trim());

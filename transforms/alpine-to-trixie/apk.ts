@@ -108,6 +108,7 @@ export function mapPackages(
   python: boolean,
   column: "build" | "runtime" = "build",
   user: Record<string, PackageEntry> = {},
+  wheels = python,
 ): Mapped {
   const out: Mapped = {
     packages: [],
@@ -121,7 +122,7 @@ export function mapPackages(
     advice: [],
     substituted: [],
   };
-  const how: MapOptions = { python, column, user, lookup: (n) => entryFor(n, user) };
+  const how: MapOptions = { python, wheels, column, user, lookup: (n) => entryFor(n, user) };
   for (const spec of specs) mapSpec(spec, how, out);
   return out;
 }
@@ -129,6 +130,8 @@ export function mapPackages(
 /** What every spec is mapped with. */
 interface MapOptions {
   python: boolean;
+  /** pip gets wheels of Rust extensions: a Python image whose installs do not forbid them (--no-binary). */
+  wheels: boolean;
   column: "build" | "runtime";
   /** The user's own Alpine -> Debian names, which come before dfmod's rules. */
   user: Record<string, PackageEntry>;
@@ -161,7 +164,7 @@ function mapSpec(spec: string, how: MapOptions, out: Mapped): void {
     out.unresolved.push({ name, candidates: [], hint: found.entry.note?.replace(/^NO_EQUIV[^:]*:\s*/, "") });
     return;
   }
-  if (how.python && (found.alias === "rust" || found.alias === "cargo")) {
+  if (how.wheels && (found.alias === "rust" || found.alias === "cargo")) {
     out.dropped.push({ name, why: "wheels" });
     return;
   }

@@ -586,11 +586,16 @@ function alpineInShellStrings(stage: Stage): NoteInput[] {
  * (the python images have theirs in /usr/local/bin; Debian's python3 is not there); and Alpine's
  * /etc/alpine-release, which a stage tests to tell Alpine apart.
  */
-const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python" | "release"][] = [
+const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python" | "other"][] = [
   [
     /(?:^|[\s"'=:])(\/etc\/alpine-release)(?=$|[\s"';:\]])/g,
     "Alpine's release file, which Debian does not have (it has /etc/debian_version): a test for it (`[ -f /etc/alpine-release ] && ...`) takes the other branch there",
-    "release",
+    "other",
+  ],
+  [
+    /(?:^|[\s"'=:])(\/etc\/ssl\/cert\.pem)(?=$|[\s"';:\]])/g,
+    "Alpine's CA bundle, which Debian does not have (its bundle is /etc/ssl/certs/ca-certificates.crt): SSL_CERT_FILE or REQUESTS_CA_BUNDLE pointing there fails every TLS check",
+    "other",
   ],
   [
     /(?:^|[\s"'=:])(\/usr\/lib\/libtdsodbc\.so(?:\.\d+)*|libtdsodbc\.so(?:\.\d+)+)(?=$|[\s"':;\\])/g,
@@ -598,7 +603,7 @@ const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python" | "release"][
     "library",
   ],
   [
-    /(?:^|[\s"'=:])(\/(?:usr\/)?lib\/lib[\w+.-]*\.so(?:\.[\d.]+)?)(?=$|[\s"':;])/g,
+    /(?:^|[\s"'=:])(\/(?:usr\/)?lib\/lib[\w+.-]*\.so(?:\.[\d.]+)?)(?=$|[\s"':;*])/g,
     "an Alpine library path: Debian keeps libraries under /usr/lib/<arch>-linux-gnu, often with other sonames",
     "library",
   ],
@@ -680,7 +685,10 @@ function alpinePaths(stage: Stage, python: boolean, apkAdded: Set<string>): Note
   const known = [...ALPINE_PATHS, ...packageDataPaths(apkAdded)];
   let made: ReturnType<typeof madePaths> | undefined;
   for (const instruction of stage.instructions) {
-    if (!["ENV", "RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ARG"].includes(instruction.keyword)) continue;
+    // A COPY too: `COPY --from=builder /usr/lib/libpq.so.5* /usr/lib/` finds nothing on Debian, and
+    // site-packages copied into Alpine's python3 layout are not where Debian's python3 looks.
+    if (!["ENV", "RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ARG", "COPY", "ADD"].includes(instruction.keyword))
+      continue;
     const text = instruction.args;
     const found = known
       .flatMap(([re, why, kind]) => {
@@ -689,7 +697,8 @@ function alpinePaths(stage: Stage, python: boolean, apkAdded: Set<string>): Note
       })
       .find((f) => {
         made ??= madePaths(stage);
-        return !made.paths.has(f.path) && !(f.kind === "library" && made.usrPrefix);
+        // Alpine's site-packages stays wrong when the stage fills it: Debian's python3 does not read it.
+        return (f.kind === "site" || !made.paths.has(f.path)) && !(f.kind === "library" && made.usrPrefix);
       });
     if (!found) continue;
     out.push({
@@ -702,13 +711,19 @@ function alpinePaths(stage: Stage, python: boolean, apkAdded: Set<string>): Note
   return out;
 }
 
-function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): void {
-  const scripts = contextScripts(stage, ctx.context);
+/** What the conversion of a stage's instructions knows of the stage as a whole. */
+function stageState(
+  ctx: Context,
+  stage: Stage,
+  python: boolean,
+  scripts: ReturnType<typeof contextScripts>,
+): StageState {
   // The image the stage is built on, through the stages of the file it is built on.
   const base = parseImage(ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
   let ldconfig: boolean | undefined;
-  const state: StageState = {
+  return {
     python,
+    wheels: python && !forbidsWheels(stage),
     packages: ctx.options.packages,
     virtuals: new Map(),
     pending: missingTools(stage, python, scripts.tools, ctx.options.packages),
@@ -718,6 +733,12 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     ldconfig: () =>
       (ldconfig ??= stageRuns(stage).some((r) => baseName(r.name) === "ldconfig") || madePaths(stage).usrPrefix),
   };
+}
+
+function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): void {
+  const scripts = contextScripts(stage, ctx.context);
+  const base = parseImage(ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
+  const state = stageState(ctx, stage, python, scripts);
   out.blockers.push(
     ...alpineOnlyGroups(stage),
     ...alpineOnlyUsers(stage),
@@ -781,6 +802,18 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
       message: `added a RUN that installs ${state.pending.packages.join(", ")}: the image needs ${state.pending.packages.length > 1 ? "them" : "it"}, and Alpine had ${state.pending.packages.length > 1 ? "them" : "it"} built in; Debian slim does not`,
     });
   }
+}
+
+/**
+ * The stage's pip or uv installs build from source what they could get as wheels (`--no-binary`,
+ * PIP_NO_BINARY, UV_NO_BINARY): Rust extensions among them need the Rust toolchain on Debian too.
+ */
+function forbidsWheels(stage: Stage): boolean {
+  return stage.instructions.some(
+    (i) =>
+      (i.keyword === "RUN" || i.keyword === "ENV" || i.keyword === "ARG") &&
+      /--no-binary|\b(?:PIP|UV)_NO_BINARY\b/.test(i.args),
+  );
 }
 
 /** The config key an edit of a run-time instruction changes. */

@@ -52,6 +52,8 @@ export interface StageState {
   certificates?: boolean;
   /** A SHELL instruction came before: RUNs no longer run by sh. */
   shell?: boolean;
+  /** pip gets wheels (a Python image whose installs do not forbid them: --no-binary, PIP_NO_BINARY). */
+  wheels: boolean;
   /**
    * The stage refreshes the dynamic linker's cache itself (it runs ldconfig), or installs what it
    * builds into /usr, where glibc looks without the cache: a `make install` needs no ldconfig added.
@@ -538,7 +540,7 @@ function planDel(step: ApkStep, { specs, range }: ApkSpecs): Plan | undefined {
     if (group) packages.push(...group.filter((p) => !state.explicit?.has(p)));
     else if (spec.startsWith("."))
       return blockApk(step, `the virtual package ${spec} is not created by an apk add earlier in this stage`);
-    else packages.push(...mapPackages([spec], state.python, "build", state.packages).packages);
+    else packages.push(...mapPackages([spec], state.python, "build", state.packages, state.wheels).packages);
   }
   const unique = [...new Set(packages)];
   if (unique.length === 0) {
@@ -568,7 +570,7 @@ function planDel(step: ApkStep, { specs, range }: ApkSpecs): Plan | undefined {
 function planAdd(step: ApkStep, { specs, versionRedirects, range }: ApkSpecs): Plan | undefined {
   const { ctx, instruction, apk, state } = step;
   const command = apk.command;
-  const mapped = mapPackages(specs, state.python, "build", state.packages);
+  const mapped = mapPackages(specs, state.python, "build", state.packages, state.wheels);
   if (mapped.tagged.length > 0)
     return blockApk(
       step,
@@ -724,7 +726,9 @@ function namesPerWord({ apk, state }: ApkStep): Map<ShellWord, string[]> {
   const words = new Map<ShellWord, string[]>();
   const seen = new Set<string>();
   for (const w of apk.packages) {
-    const names = mapPackages([w.text!], state.python, "build", state.packages).packages.filter((n) => !seen.has(n));
+    const names = mapPackages([w.text!], state.python, "build", state.packages, state.wheels).packages.filter(
+      (n) => !seen.has(n),
+    );
     names.forEach((n) => seen.add(n));
     words.set(w, names);
   }

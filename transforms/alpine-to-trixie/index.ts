@@ -478,16 +478,22 @@ const ALPINE_CONFIG_DIRS: [RegExp, string][] = [
  */
 function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): NoteInput[] {
   const out: NoteInput[] = [];
-  for (const instruction of stage.instructions) {
-    if ((instruction.keyword !== "COPY" && instruction.keyword !== "ADD") || instruction.flag("from")) continue;
+  const copies = stage.instructions.filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flag("from"));
+  const nginxConfs = (instruction: Instruction): string[] =>
+    /^\/etc\/nginx\/(?:nginx\.conf)?$/.test(instruction.copyDestination())
+      ? instruction
+          .copySources()
+          .filter((f) => /nginx\.conf$/.test(f))
+          .map((f) => context?.read(f.replace(/^\.\//, "")) ?? "")
+      : [];
+  // An nginx.conf of the image's own that includes http.d reads it on Debian too.
+  const ownHttpD = copies.some((i) => nginxConfs(i).some((t) => /^\s*include\s+\/etc\/nginx\/http\.d\//m.test(t)));
+  for (const instruction of copies) {
     const into = instruction.copyDestination();
-    const dir = ALPINE_CONFIG_DIRS.find(([re]) => re.test(into));
+    const dir = ALPINE_CONFIG_DIRS.find(([re]) => re.test(into) && !(ownHttpD && re.source.includes("http")));
     let why = dir?.[1];
-    if (!why && /^\/etc\/nginx\/(?:nginx\.conf)?$/.test(into)) {
-      const sources = instruction.copySources().filter((f) => /nginx\.conf$/.test(f));
-      if (sources.some((f) => /^\s*user\s+nginx\b/m.test(context?.read(f.replace(/^\.\//, "")) ?? "")))
-        why = "the nginx.conf runs nginx as user nginx, Alpine's; Debian's nginx user is www-data";
-    }
+    if (!why && nginxConfs(instruction).some((t) => /^\s*user\s+nginx\b/m.test(t)))
+      why = "the nginx.conf runs nginx as user nginx, Alpine's; Debian's nginx user is www-data";
     // An odbcinst.ini copied in (to its path, or into a folder) that names Alpine's driver file.
     const inis = instruction
       .copySources()

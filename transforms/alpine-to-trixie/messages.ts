@@ -117,7 +117,7 @@ export const messages: Record<string, MessageSchema> = {
   "alpine-config-layout": {
     severity: "action-needed",
     description:
-      "The stage copies configuration where Alpine's packages read it and Debian's do not: /etc/nginx/http.d (Debian's nginx reads conf.d and sites-enabled), /etc/supervisor.d (Debian's supervisord reads /etc/supervisor/conf.d/*.conf), or an nginx.conf with `user nginx;` (Debian's nginx user is www-data), or an odbcinst.ini whose driver is Alpine's FreeTDS file, /usr/lib/libtdsodbc.so or libtdsodbc.so.0 (Debian's tdsodbc has only /usr/lib/<arch>-linux-gnu/odbc/libtdsodbc.so, which a bare `libtdsodbc.so` finds). On Debian the service would start without it, so the stage stays on Alpine. Change the paths or the user, then run dfmod again.",
+      "The stage copies configuration where Alpine's packages read it and Debian's do not: /etc/nginx/http.d (Debian's nginx reads conf.d and sites-enabled; unless the image copies its own nginx.conf that includes http.d), /etc/supervisor.d (Debian's supervisord reads /etc/supervisor/conf.d/*.conf), or an nginx.conf with `user nginx;` (Debian's nginx user is www-data), or an odbcinst.ini whose driver is Alpine's FreeTDS file, /usr/lib/libtdsodbc.so or libtdsodbc.so.0 (Debian's tdsodbc has only /usr/lib/<arch>-linux-gnu/odbc/libtdsodbc.so, which a bare `libtdsodbc.so` finds). On Debian the service would start without it, so the stage stays on Alpine. Change the paths or the user, then run dfmod again.",
   },
   "alpine-in-shell-string": {
     severity: "action-needed",

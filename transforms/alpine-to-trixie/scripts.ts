@@ -25,6 +25,24 @@ const SHELLS = new Set(["sh", "ash", "bash", "dash"]);
 const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
 /** Paths in the image that the stage runs as scripts, with the instruction that runs each. */
+/**
+ * The file a process manager runs its programs from, which the image's commands run like a
+ * script's: supervisord's config (`-c`, else Alpine's /etc/supervisord.conf) and honcho's Procfile
+ * (`-f`, else Procfile in the working folder). undefined for other commands.
+ */
+function processManagerConfig(words: (string | undefined)[]): string | undefined {
+  const name = baseName(words[0] ?? "");
+  if (name !== "supervisord" && name !== "honcho") return undefined;
+  const flags = name === "supervisord" ? ["-c", "--configuration"] : ["-f", "--procfile"];
+  for (let k = 1; k < words.length; k++) {
+    const w = words[k] ?? "";
+    if (flags.includes(w)) return words[k + 1] ?? "";
+    const joined = flags.find((f) => f.startsWith("--") && w.startsWith(`${f}=`));
+    if (joined) return w.slice(joined.length + 1);
+  }
+  return name === "supervisord" ? "/etc/supervisord.conf" : words[1] === "start" ? "Procfile" : "";
+}
+
 function executedPaths(stage: Stage): { path: string; instruction: Instruction }[] {
   const states = stageStates(stage);
   const out: { path: string; instruction: Instruction }[] = [];
@@ -54,7 +72,9 @@ function executedPaths(stage: Stage): { path: string; instruction: Instruction }
     const name = words[0];
     if (name === undefined) continue;
     let target: string | undefined;
-    if (SHELLS.has(baseName(name))) {
+    const manager = processManagerConfig(words);
+    if (manager !== undefined) target = manager;
+    else if (SHELLS.has(baseName(name))) {
       // `sh -c "..."`: the commands inside are runs of their own.
       if (words[1] === "-c") continue;
       target = words.slice(1).find((w) => w !== undefined && !w.startsWith("-"));
@@ -175,7 +195,14 @@ export function alpineIsms(text: string): { line: number; what: string }[] {
         line,
         what: `${bash}, which Alpine's sh (ash) runs and Debian's sh (dash) does not (make its #! line /bin/bash)`,
       });
-    if (/(^|[\s;&|(`])su-exec(\s|$)/.test(code)) out.push({ line, what: "su-exec (on Debian: gosu)" });
+    if (/(^|[\s;&|(`=])su-exec(\s|$)/.test(code)) out.push({ line, what: "su-exec (on Debian: gosu)" });
+    if (i > 0 && /(?:^|[\s="'`])\/bin\/ash(?=$|[\s"';])/.test(code))
+      out.push({ line, what: "/bin/ash, which Debian does not have (use /bin/sh or /bin/bash)" });
+    if (/^\s*user\s*=\s*nginx\s*$/.test(code))
+      out.push({
+        line,
+        what: "user nginx, which Alpine's nginx package makes and Debian's does not (its nginx runs as www-data)",
+      });
     if (/(^|[\s;&|(`])apk\s+(?:-\S+\s+)*[a-z]+\b/.test(code)) out.push({ line, what: "apk (on Debian: apt-get)" });
     if (/\/sbin\/tini\b/.test(code)) out.push({ line, what: "/sbin/tini (on Debian: /usr/bin/tini)" });
     if (/(?:^|[\s;&|(`"'/])sshd(?=$|[\s;&|)"'])/.test(code))

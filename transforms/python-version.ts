@@ -125,6 +125,11 @@ export function imageVersion(file: Dockerfile, image: string): number[] | undefi
   return m ? m[1]!.split(".").map(Number) : undefined;
 }
 
+/** The Python version of the image a stage is built on (through the stages it is built on), as far as its tag says. */
+export function stagePython(file: Dockerfile, stage: Stage): number[] | undefined {
+  return imageVersion(file, file.baseImage(baseStage(file, stage)));
+}
+
 /**
  * Whether the image's Python is the one a .python-version asks for: the same minor, and the same
  * patch when the pin names one (a floating tag such as 3.12 does not say which patch it has, and uv

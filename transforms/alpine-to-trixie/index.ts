@@ -461,11 +461,9 @@ function distroPythonMove(ref: ImageRef, stage: Stage): NoteInput[] {
 }
 
 /** Folders Alpine's packages read their configuration from, and what Debian's read instead. */
+const NGINX_HTTP_D = /^\/etc\/nginx\/http\.d(?:\/|$)/;
 const ALPINE_CONFIG_DIRS: [RegExp, string][] = [
-  [
-    /^\/etc\/nginx\/http\.d(?:\/|$)/,
-    "Alpine's nginx reads /etc/nginx/http.d; Debian's reads /etc/nginx/conf.d and sites-enabled",
-  ],
+  [NGINX_HTTP_D, "Alpine's nginx reads /etc/nginx/http.d; Debian's reads /etc/nginx/conf.d and sites-enabled"],
   [
     /^\/etc\/supervisor\.d(?:\/|$)/,
     "Alpine's supervisord reads /etc/supervisor.d/*.ini; Debian's reads /etc/supervisor/conf.d/*.conf",
@@ -490,7 +488,7 @@ function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): No
   const ownHttpD = copies.some((i) => nginxConfs(i).some((t) => /^\s*include\s+\/etc\/nginx\/http\.d\//m.test(t)));
   for (const instruction of copies) {
     const into = instruction.copyDestination();
-    const dir = ALPINE_CONFIG_DIRS.find(([re]) => re.test(into) && !(ownHttpD && re.source.includes("http")));
+    const dir = ALPINE_CONFIG_DIRS.find(([re]) => re.test(into) && !(ownHttpD && re === NGINX_HTTP_D));
     let why = dir?.[1];
     if (!why && nginxConfs(instruction).some((t) => /^\s*user\s+nginx\b/m.test(t)))
       why = "the nginx.conf runs nginx as user nginx, Alpine's; Debian's nginx user is www-data";
@@ -723,9 +721,8 @@ function stageState(
   stage: Stage,
   python: boolean,
   scripts: ReturnType<typeof contextScripts>,
+  base: ReturnType<typeof parseImage>,
 ): StageState {
-  // The image the stage is built on, through the stages of the file it is built on.
-  const base = parseImage(ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
   let ldconfig: boolean | undefined;
   return {
     python,
@@ -743,8 +740,9 @@ function stageState(
 
 function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): void {
   const scripts = contextScripts(stage, ctx.context);
+  // The image the stage is built on, through the stages of the file it is built on.
   const base = parseImage(ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
-  const state = stageState(ctx, stage, python, scripts);
+  const state = stageState(ctx, stage, python, scripts, base);
   out.blockers.push(
     ...alpineOnlyGroups(stage),
     ...alpineOnlyUsers(stage),
@@ -1119,8 +1117,7 @@ function renameExec(instruction: Instruction, state: StageState, out: Sink): voi
  * not among them: dfmod makes it bash.
  */
 function commandBashism(instruction: Instruction, out: Sink): void {
-  const cmd =
-    instruction.keyword === "HEALTHCHECK" ? instruction.words().find((w) => w.text.toUpperCase() === "CMD") : undefined;
+  const cmd = instruction.keyword === "HEALTHCHECK" ? healthcheckCmd(instruction) : undefined;
   if (instruction.keyword === "HEALTHCHECK" && !cmd) return;
   const text = instruction.logical.slice(cmd?.end ?? instruction.argsStart).trim();
   // Not a JSON array (`[[ -f x ]] || exit 1`): the shell form, as Docker reads it.
@@ -1164,9 +1161,12 @@ function shellScript(words: string[], at: number): string | undefined {
   return c ? (words[k] ?? "") : undefined;
 }
 
+/** The `CMD` word of a HEALTHCHECK (after its options), which its command follows. */
+const healthcheckCmd = (instruction: Instruction) => instruction.words().find((w) => w.text.toUpperCase() === "CMD");
+
 /** HEALTHCHECK [options] CMD ...: its command, exec form or shell form, as ENTRYPOINT's. */
 function renameHealthcheck(instruction: Instruction, state: StageState, out: Sink): void {
-  const cmd = instruction.words().find((w) => w.text.toUpperCase() === "CMD");
+  const cmd = healthcheckCmd(instruction);
   if (cmd) renameTokens(instruction, cmd.end, state, out);
 }
 

@@ -24,7 +24,6 @@ const SHELLS = new Set(["sh", "ash", "bash", "dash"]);
 /** Where a command named without a folder is looked for (the PATH of Debian and Alpine images). */
 const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
-/** Paths in the image that the stage runs as scripts, with the instruction that runs each. */
 /**
  * The file a process manager runs its programs from, which the image's commands run like a
  * script's: supervisord's config (`-c`, else Alpine's /etc/supervisord.conf) and honcho's Procfile
@@ -43,6 +42,7 @@ function processManagerConfig(words: (string | undefined)[]): string | undefined
   return name === "supervisord" ? "/etc/supervisord.conf" : words[1] === "start" ? "Procfile" : "";
 }
 
+/** Paths in the image that the stage runs as scripts, with the instruction that runs each. */
 function executedPaths(stage: Stage): { path: string; instruction: Instruction }[] {
   const states = stageStates(stage);
   const out: { path: string; instruction: Instruction }[] = [];
@@ -91,14 +91,15 @@ function executedPaths(stage: Stage): { path: string; instruction: Instruction }
   return out;
 }
 
-interface Copy {
+export interface Copy {
+  instruction: Instruction;
   sources: string[];
   dest: string;
   intoFolder: boolean;
 }
 
 /** The stage's copies from the build context, the last first. */
-function contextCopies(stage: Stage): Copy[] {
+export function contextCopies(stage: Stage): Copy[] {
   const states = stageStates(stage);
   return stage.instructions
     .filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flag("from") && !i.heredoc)
@@ -107,22 +108,32 @@ function contextCopies(stage: Stage): Copy[] {
       const sources = copy.copySources();
       const written = copy.copyDestination();
       const dest = resolvePath(states.get(copy)!.workdir, written);
-      return { sources, dest, intoFolder: written.endsWith("/") || sources.length > 1 };
+      return { instruction: copy, sources, dest, intoFolder: written.endsWith("/") || sources.length > 1 };
     });
 }
 
-/** The context file a COPY / ADD of the stage put at `target`, if one did (the last one wins). */
-function contextFileAt(copies: Copy[], target: string, context: BuildContext): string | undefined {
+/**
+ * The context path a COPY / ADD of the stage put at `target`, if one did (the last one wins): a file,
+ * or with `kind` "folder" a folder (`COPY wheels /wheels` puts the context's wheels/ at /wheels).
+ */
+export function contextPathAt(
+  copies: Copy[],
+  target: string,
+  context: BuildContext,
+  kind: "file" | "folder" = "file",
+): string | undefined {
+  const there = (rel: string): boolean => (kind === "file" ? context.exists(rel) : context.isDirectory(rel));
   for (const { sources, dest, intoFolder } of copies) {
     for (const source of sources) {
       if (/[*?[]|^https?:|\$/.test(source)) continue;
       const src = path.posix.normalize(source.replace(/^\.\//, "")).replace(/\/$/, "");
       const folder = src === "." || context.isDirectory(src);
       if (folder) {
-        if (!target.startsWith(dest === "/" ? "/" : dest + "/")) continue;
+        const inside = target === dest ? kind === "folder" : target.startsWith(dest === "/" ? "/" : dest + "/");
+        if (!inside) continue;
         const rel = path.posix.join(src, path.posix.relative(dest, target));
-        if (context.exists(rel)) return rel;
-      } else if ((intoFolder ? path.posix.join(dest, path.posix.basename(src)) : dest) === target) {
+        if (there(rel)) return rel;
+      } else if (kind === "file" && (intoFolder ? path.posix.join(dest, path.posix.basename(src)) : dest) === target) {
         return context.exists(src) ? src : undefined;
       }
     }
@@ -254,7 +265,7 @@ function uncachedScriptsRun(
   // The scripts those scripts run in turn (`exec /app/scripts/drop.sh "$@"`), as deep as they go.
   for (let k = 0; k < runs.length; k++) {
     const { path: target, instruction } = runs[k]!;
-    const file = contextFileAt(copies, target, context);
+    const file = contextPathAt(copies, target, context);
     if (!file || seen.has(file)) continue;
     seen.add(file);
     const text = context.read(file);

@@ -10,54 +10,34 @@ import type { BuildContext } from "../../src/engine/context";
 import type { Instruction, Stage } from "../../src/engine/dockerfile";
 import type { ShellCommand } from "../../src/engine/shell";
 import type { NoteInput } from "../../src/engine/types";
+import { stageStates } from "../../src/engine/stage";
+import { contextCopies, contextPathAt, type Copy } from "./scripts";
 
 const MUSL_WHEEL = /musllinux[\w.]*\.whl$/;
 
-/** A folder of the image that a COPY filled from a folder of the context. */
-interface Copied {
-  into: string;
-  from: string;
-}
-
 export function muslWheels(stage: Stage, context: BuildContext | undefined): NoteInput[] {
-  let workdir = "/";
-  const copied: Copied[] = [];
+  let copies: Copy[] | undefined;
+  let states: ReturnType<typeof stageStates> | undefined;
   for (const instruction of stage.instructions) {
     if (instruction.keyword === "FROM") continue;
     const named = instruction.logical.includes("musllinux")
       ? /[\w.+-]*musllinux[\w.]*/.exec(instruction.logical)?.[0]
       : undefined;
     if (named) return [blocker(instruction, named)];
-    if (instruction.keyword === "WORKDIR" && !instruction.args.includes("$"))
-      workdir = path.posix.resolve(workdir, instruction.args.trim());
-    if ((instruction.keyword === "COPY" || instruction.keyword === "ADD") && !instruction.flag("from")) {
-      const into = instruction.copyDestination();
-      if (into !== undefined && !into.includes("$"))
-        for (const source of instruction.copySources())
-          copied.push({
-            into: path.posix.resolve(workdir, into),
-            from: path.posix.normalize(source).replace(/\/$/, ""),
-          });
-    }
     for (const command of context ? (instruction.shell()?.commands ?? []) : []) {
       for (const folder of installFolders(command)) {
-        const wheel = contextWheel(context!, copied, path.posix.resolve(workdir, folder));
-        if (wheel) return [blocker(instruction, wheel)];
+        copies ??= contextCopies(stage);
+        states ??= stageStates(stage);
+        // The copies made before the install, as the context's folder they put there.
+        const before = copies.filter((c) => c.instruction.index < instruction.index);
+        const target = path.posix.resolve(states.get(instruction)!.workdir, folder);
+        const rel = contextPathAt(before, target, context!, "folder");
+        const wheel = rel === undefined ? undefined : context!.files(rel).find((f) => MUSL_WHEEL.test(f));
+        if (wheel) return [blocker(instruction, rel === "." ? wheel : `${rel}/${wheel}`)];
       }
     }
   }
   return [];
-}
-
-/** A musl wheel in the context folder that a COPY put at `folder` (or a folder above it), if any. */
-function contextWheel(context: BuildContext, copied: Copied[], folder: string): string | undefined {
-  for (const { into, from } of [...copied].reverse()) {
-    if (folder !== into && !folder.startsWith(`${into}/`)) continue;
-    const rel = path.posix.join(from === "." ? "" : from, folder.slice(into.length)).replace(/^\.?\/+|\/+$/g, "");
-    const wheel = context.files(rel || ".").find((f) => MUSL_WHEEL.test(f));
-    if (wheel) return rel ? `${rel}/${wheel}` : wheel;
-  }
-  return undefined;
 }
 
 function blocker(instruction: Instruction, wheel: string): NoteInput {

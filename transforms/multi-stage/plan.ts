@@ -25,9 +25,8 @@ import {
   type StageState,
 } from "../../src/engine/stage";
 import { isBuildCommand, isPythonImage } from "./commands";
-import { allowsImage, imageVersion, pinnedVersion, pinSatisfied, pythonVersionCopy } from "../python-version";
+import { allowsImage, pinnedVersion, pinSatisfied, pythonVersionCopy, stagePython } from "../python-version";
 import { requiresPython } from "./requires-python";
-import { baseStage } from "../../src/engine/stage";
 
 /** Why the stage is not split: becomes the `not-split` note. */
 export class NotSplit extends Error {
@@ -115,7 +114,7 @@ const pipLocationSet = (value: string | undefined): boolean =>
 function checkProjectPython(scene: Scene, { instruction, install }: Found): void {
   if (install.tool !== "uv-sync" && install.tool !== "uv-pip") return;
   if (envValue(scene, "UV_PYTHON") !== undefined || install.options.hasFlag("--python", "-p")) return;
-  const image = imageVersion(scene.file, scene.file.baseImage(baseStage(scene.file, scene.stage)));
+  const image = stagePython(scene.file, scene.stage);
   const pin = pinnedVersion(scene.ctx.context);
   // What the stage copies after the install, uv did not read.
   const copy = pin && pythonVersionCopy(scene.list.slice(0, scene.list.indexOf(instruction)));

@@ -26,7 +26,7 @@ import { leftOutBy } from "../../src/engine/ignore-file";
 import type { BuildContext } from "../../src/engine/context";
 import { meta } from "./meta";
 import { otherDefaultGroups, unlockedDependencies } from "./lock";
-import { allowsImage, imageVersion, pinnedVersion, pinSatisfied, pythonVersionCopy } from "../python-version";
+import { allowsImage, pinnedVersion, pinSatisfied, pythonVersionCopy, stagePython } from "../python-version";
 import { requiresPython } from "../multi-stage/requires-python";
 import { allowsVersion } from "../pep440";
 import { systemPathsNamed } from "../multi-stage/runtime";
@@ -445,14 +445,10 @@ function imagePythonOverPin(work: Work): { image: number; pinned: string } | und
   const { ctx, stage } = work;
   const pin = pinnedVersion(ctx.context);
   if (pin === undefined || envValue(stage, "UV_PYTHON") !== undefined) return undefined;
-  const image = stageVersion(work);
+  const image = stagePython(work.ctx.dockerfile, work.stage);
   if (image === undefined || pinSatisfied(pin, image) || !pythonVersionCopy(stage.instructions)) return undefined;
   return { image: image[1]!, pinned: pin.join(".") };
 }
-
-/** The Python version of the stage's image (a python:* tag), as far as its tag says. */
-const stageVersion = ({ ctx, stage }: Work): number[] | undefined =>
-  imageVersion(ctx.dockerfile, ctx.dockerfile.baseImage(baseStage(ctx.dockerfile, stage)));
 
 /**
  * uv sync refuses an interpreter that the project's requires-python excludes (uv pip install
@@ -460,7 +456,7 @@ const stageVersion = ({ ctx, stage }: Work): number[] | undefined =>
  */
 function imagePythonAllowed(work: Work, install: Instruction): boolean {
   const spec = requiresPython(work.ctx.context);
-  const image = stageVersion(work);
+  const image = stagePython(work.ctx.dockerfile, work.stage);
   if (spec === undefined || image === undefined || allowsImage(spec, image)) return true;
   work.notes.push({
     id: "uv-sync-would-differ",

@@ -96,7 +96,53 @@ function planStage(ctx: Context, stage: Stage): Plan | undefined {
     for (const instruction of s.instructions) if (instruction.keyword === "RUN") aptRun(instruction, packages);
     plan.blockers.push(...scriptApt(ctx, s, packages.addsSource), ...sourcesList(ctx, s));
   }
+  const minor = imageMinor(file, image);
+  plan.blockers.push(...aptPythonPath(file, stage, image, minor, python?.target ?? minor));
   return plan;
+}
+
+/** The Python minor each old release's apt python3 packages are built for. */
+const RELEASE_PYTHON: Record<string, number> = { bookworm: 11, bullseye: 9 };
+/** trixie's: its python3-* packages' compiled modules import only in Python 3.13. */
+const TRIXIE_PYTHON_MINOR = 13;
+const DIST_PACKAGES = /\/usr\/lib\/python3(?:\.\d+)?\/dist-packages/;
+
+/**
+ * A python:3.N image on the release whose apt python3 is 3.N, whose stage puts apt's python3-*
+ * packages on the image's Python path (`ENV PYTHONPATH=/usr/lib/python3/dist-packages`, a .pth
+ * file, a link): the compiled modules of trixie's python3-gdal and the like are built for 3.13, so
+ * on any other minor they stop importing. The stage stays as it was.
+ */
+function aptPythonPath(
+  file: Dockerfile,
+  stage: Stage,
+  image: string,
+  minor: number | undefined,
+  newMinor: number | undefined,
+): NoteInput[] {
+  const release = /\b(bookworm|bullseye)\b/.exec(image.replace(/^.*:/, ""))?.[1];
+  if (!release || !/^(?:[\w.-]+(?::\d+)?\/)?(?:library\/)?python:/.test(image)) return [];
+  if (minor !== RELEASE_PYTHON[release] || newMinor === TRIXIE_PYTHON_MINOR) return [];
+  const family = [stage, ...stagesBuiltOn(file, stage)];
+  const onPath = family
+    .flatMap((s) => s.instructions)
+    .find((i) => i.keyword !== "FROM" && DIST_PACKAGES.test(file.text.slice(i.start, i.end)));
+  if (!onPath) return [];
+  const apt = family
+    .flatMap((s) => s.instructions)
+    .filter((i) => i.keyword === "RUN")
+    .flatMap((i) => (i.shell()?.commands ?? []).flatMap(packageWords))
+    .map((w) => w.text ?? "")
+    .filter((name) => /^python3-(?!(?:pip|venv|dev|minimal|distutils|setuptools|wheel)$)/.test(name));
+  if (apt.length === 0) return [];
+  const packages = [...new Set(apt)].join(" ");
+  return [
+    {
+      id: "apt-python-path",
+      line: onPath.line,
+      message: `this ${onPath.keyword} puts apt's Python packages (${packages}) on the path of the image's Python 3.${minor}: ${release}'s are built for 3.${minor}, trixie's for 3.${TRIXIE_PYTHON_MINOR}, so their compiled modules would not import. Stage left as it was; move to Python 3.${TRIXIE_PYTHON_MINOR} (-t debian-to-trixie --python 3.${TRIXIE_PYTHON_MINOR}) or install them with pip, then run dfmod again`,
+    },
+  ];
 }
 
 /**

@@ -4,6 +4,11 @@ import { tagArgMessages } from "../tag-args";
 
 /** The notes debian-to-trixie makes, by id. */
 export const messages: Record<string, MessageSchema> = {
+  "apt-python-path": {
+    severity: "action-needed",
+    description:
+      "A python:3.N image on the release whose own python3 is 3.N (bookworm's 3.11, bullseye's 3.9) puts apt's python3-* packages on the image's Python path (`ENV PYTHONPATH=/usr/lib/python3/dist-packages`, a .pth file or a link into site-packages). trixie's python3-* packages are built for Python 3.13: on the image's 3.N their compiled modules (python3-gdal's osgeo, python3-apt) would not import, so the stage (FROM included) was left as it was. Move the image to Python 3.13 (`-t debian-to-trixie --python 3.13`), or install the packages with pip, then run dfmod again.",
+  },
   "digest-dropped": {
     severity: "warning",
     description:

@@ -256,6 +256,23 @@ export function jsonStrings(text: string): string[] | undefined {
   return undefined;
 }
 
+/** HEALTHCHECK's CMD word (undefined for HEALTHCHECK NONE). */
+export const healthcheckCmd = (instruction: Instruction): Word | undefined =>
+  instruction.words().find((w) => w.text.toUpperCase() === "CMD");
+
+/**
+ * What a CMD, ENTRYPOINT or HEALTHCHECK runs, on its logical line: the text after the keyword (and
+ * HEALTHCHECK's options and CMD), and its strings when that text is an exec form's JSON array.
+ * Undefined for HEALTHCHECK NONE.
+ */
+export function containerCommand(instruction: Instruction): { text: string; json?: string[] } | undefined {
+  const cmd = instruction.keyword === "HEALTHCHECK" ? healthcheckCmd(instruction) : undefined;
+  if (instruction.keyword === "HEALTHCHECK" && !cmd) return undefined;
+  const text = instruction.logical.slice(cmd?.end ?? instruction.argsStart).trim();
+  // Not a JSON array (`[[ -f x ]] || exit 1`): the shell form, as Docker reads it.
+  return { text, json: text.startsWith("[") ? jsonStrings(text) : undefined };
+}
+
 /** COPY . <dest> / ADD . <dest> from the build context: the code copy. */
 export function isWholeContextCopy(instruction: Instruction): boolean {
   if (

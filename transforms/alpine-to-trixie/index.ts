@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import { applyEdits } from "../../src/engine/edits";
-import { Dockerfile, Instruction, jsonStrings, Stage } from "../../src/engine/dockerfile";
+import { containerCommand, Dockerfile, healthcheckCmd, Instruction, Stage } from "../../src/engine/dockerfile";
 import type { Change, NoteInput } from "../../src/engine/types";
 import type { ConfigKey } from "../../src/engine/image";
 import type { BuildContext } from "../../src/engine/context";
@@ -1117,11 +1117,9 @@ function renameExec(instruction: Instruction, state: StageState, out: Sink): voi
  * not among them: dfmod makes it bash.
  */
 function commandBashism(instruction: Instruction, out: Sink): void {
-  const cmd = instruction.keyword === "HEALTHCHECK" ? healthcheckCmd(instruction) : undefined;
-  if (instruction.keyword === "HEALTHCHECK" && !cmd) return;
-  const text = instruction.logical.slice(cmd?.end ?? instruction.argsStart).trim();
-  // Not a JSON array (`[[ -f x ]] || exit 1`): the shell form, as Docker reads it.
-  const json = text.startsWith("[") ? jsonStrings(text) : undefined;
+  const command = containerCommand(instruction);
+  if (!command) return;
+  const { text, json } = command;
   const all = instruction.stage?.instructions ?? [];
   let code: string | undefined;
   if (!json) {
@@ -1160,9 +1158,6 @@ function shellScript(words: string[], at: number): string | undefined {
   for (; k < words.length && /^-[a-z]+$/.test(words[k]!); k++) c ||= words[k]!.includes("c");
   return c ? (words[k] ?? "") : undefined;
 }
-
-/** The `CMD` word of a HEALTHCHECK (after its options), which its command follows. */
-const healthcheckCmd = (instruction: Instruction) => instruction.words().find((w) => w.text.toUpperCase() === "CMD");
 
 /** HEALTHCHECK [options] CMD ...: its command, exec form or shell form, as ENTRYPOINT's. */
 function renameHealthcheck(instruction: Instruction, state: StageState, out: Sink): void {

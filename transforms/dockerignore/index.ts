@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Dockerfile, isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
+import { containerCommand, Dockerfile, isWholeContextCopy, type Instruction } from "../../src/engine/dockerfile";
 import { isDockerfileName } from "../../src/discover";
 import type { BuildContext } from "../../src/engine/context";
 import { ignoreFileOf } from "../../src/engine/ignore-file";
@@ -60,9 +60,10 @@ const GIT_COMMAND = commandAt("git");
 
 /** The instruction runs git: as an exec form's program or shell code, or in its shell form. */
 function runsGit(instruction: Instruction): boolean {
-  const json = instruction.jsonArgs();
-  if (!json) return GIT_COMMAND.test(instruction.args.replace(/^\s*(?:--\S+\s+)*CMD\s/i, ""));
-  return json.some((w) => /^(?:\S*\/)?git$/.test(w) || GIT_COMMAND.test(w));
+  const command = containerCommand(instruction);
+  if (!command) return false;
+  if (!command.json) return GIT_COMMAND.test(command.text);
+  return command.json.some((w) => /^(?:\S*\/)?git$/.test(w) || GIT_COMMAND.test(w));
 }
 
 /**

@@ -153,11 +153,19 @@ function aptPythonPath(
 function scriptApt(ctx: Context, stage: Stage, addsSource: boolean): NoteInput[] {
   const out: NoteInput[] = [];
   for (const { file, text, instruction } of scriptsRun(stage, ctx.context)) {
-    if (!/\bapt(?:-get)?\b/.test(text)) continue;
+    const apt = /\bapt(?:-get)?\b/.test(text);
+    if (!apt && !text.includes(SOURCES_LIST)) continue;
     const why: string[] = [];
+    const script = parseShell(text);
+    // Unguarded or not: a script's failure is its last command's, or any command's under set -e.
+    const reader = script.commands.find((c) => readsSourcesList(c.words.map((w) => w.text)));
+    if (reader)
+      why.push(
+        `it runs ${reader.words[0]!.text} on ${SOURCES_LIST}, which trixie's images do not have (their sources are /etc/apt/sources.list.d/debian.sources)`,
+      );
+    if (!apt && !reader) continue;
     const release = /\b(bookworm|bullseye|buster)\b/.exec(text);
     if (release) why.push(`it names ${release[1]}`);
-    const script = parseShell(text);
     if (script.hasError) why.push("dfmod cannot read all of it");
     for (const command of script.commands) {
       for (const word of packageWords(command)) {
@@ -175,7 +183,7 @@ function scriptApt(ctx: Context, stage: Stage, addsSource: boolean): NoteInput[]
       out.push({
         id: "script-apt",
         line: instruction.line,
-        message: `${file}, which this ${instruction.keyword} runs, runs apt: ${[...new Set(why)].join("; ")}. dfmod does not change scripts: stage left as it was; change the script for trixie, then run dfmod again`,
+        message: `${file}, which this ${instruction.keyword} runs, ${script.commands.some((c) => /^(?:\S*\/)?apt(?:-get)?$/.test(c.words[0]?.text ?? "")) ? "runs apt" : "changes apt's configuration"}: ${[...new Set(why)].join("; ")}. dfmod does not change scripts: stage left as it was; change the script for trixie, then run dfmod again`,
       });
   }
   return out;
@@ -241,6 +249,14 @@ function addsAptSource(file: Dockerfile, stage: Stage): boolean {
 const READERS = new Set(["sed", "cat", "grep", "egrep", "awk", "perl", "head", "tail", "cp", "mv", "sort", "tr"]);
 const SOURCES_LIST = "/etc/apt/sources.list";
 
+/** A command that reads or edits /etc/apt/sources.list (cp and mv read their sources, not their last word). */
+function readsSourcesList(words: (string | undefined)[]): boolean {
+  const name = words[0]?.replace(/^.*\//, "") ?? "";
+  const at = words.lastIndexOf(SOURCES_LIST);
+  if (at < 1 || !READERS.has(name)) return false;
+  return !((name === "cp" || name === "mv") && at === words.length - 1);
+}
+
 /**
  * What a stage does with /etc/apt/sources.list that trixie's images break: they have none (since
  * bookworm, the sources are /etc/apt/sources.list.d/debian.sources), so a RUN that edits or reads it
@@ -269,11 +285,8 @@ function sourcesList(ctx: Context, stage: Stage): NoteInput[] {
   const seen = new Set<Instruction>();
   for (const { instruction, command, handled } of topCommands(stage)) {
     const words = command.words.map((w) => w.text);
-    const name = words[0]?.replace(/^.*\//, "") ?? "";
-    const at = words.lastIndexOf(SOURCES_LIST);
-    // cp and mv read their sources, not their last word.
-    if (handled || seen.has(instruction) || at < 1 || !READERS.has(name)) continue;
-    if ((name === "cp" || name === "mv") && at === words.length - 1) continue;
+    if (handled || seen.has(instruction) || !readsSourcesList(words)) continue;
+    const name = words[0]!.replace(/^.*\//, "");
     seen.add(instruction);
     out.push({
       id: "stage-left",

@@ -57,7 +57,7 @@ export const messages: Record<string, MessageSchema> = {
   "script-apt": {
     severity: "action-needed",
     description:
-      "A script of the build context that the stage runs (`RUN ./install-deps.sh`, the scripts it runs in turn) installs apt packages under names trixie does not have or calls otherwise (libicu72, libssl3), pins versions or names the old release. dfmod does not change scripts, so the stage (FROM included) was left as it was: on trixie the script would fail. Change the script for trixie, then run dfmod again.",
+      "A script of the build context that the stage runs (`RUN ./install-deps.sh`, the scripts it runs in turn) installs apt packages under names trixie does not have or calls otherwise (libicu72, libssl3), pins versions, names the old release, or reads or edits /etc/apt/sources.list (trixie's images have none). dfmod does not change scripts, so the stage (FROM included) was left as it was: on trixie the script would fail. Change the script for trixie, then run dfmod again.",
   },
   "stage-left": {
     severity: "action-needed",

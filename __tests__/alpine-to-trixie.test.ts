@@ -8,6 +8,7 @@ import { mapPackages } from "../transforms/alpine-to-trixie/apk";
 import { packageMap, SortedNames, trixiePackages } from "../transforms/alpine-to-trixie/packages";
 import { convertUserCommand } from "../transforms/alpine-to-trixie/users";
 import { alpineToTrixie } from "../transforms/alpine-to-trixie";
+import { bashism } from "../transforms/alpine-to-trixie/scripts";
 import { transformText } from "./support/harness";
 
 beforeAll(async () => {
@@ -200,5 +201,37 @@ describe("--strict", () => {
       [1, expect.stringMatching(/^left on Alpine as a whole, FROM included/)],
       [2, expect.stringContaining("no Debian trixie package dfmod can name for no-such-package-xyz")],
     ]);
+  });
+});
+
+describe("shell code ash runs and dash does not", () => {
+  // Each checked against BusyBox 1.37's ash (runs) and trixie's dash 0.5.12 (fails or differs).
+  test.each([
+    ['trap "kill -TERM $child" SIGTERM SIGINT', "a `SIG` signal name in `trap`"],
+    ["trap - SIGTERM", "a `SIG` signal name in `trap`"],
+    ["kill -SIGQUIT $PID", "a `SIG` signal name in `kill`"],
+    ["kill -s SIGTERM $PID", "a `SIG` signal name in `kill`"],
+    ["let tries=tries+1", "`let`"],
+    [": $((n++))", "`++`, `--` or `**` in `$(( ))`"],
+    ["echo $((2**10))", "`++`, `--` or `**` in `$(( ))`"],
+    ["read -t 5 answer", "`read` options other than -r and -p"],
+    ['read -rp "Continue? " -n 1 answer', "`read` options other than -r and -p"],
+    ["IFS=$'\\n'", "`$'...'`"],
+  ])("%s", (code, what) => {
+    expect(bashism(code)).toBe(what);
+  });
+
+  test.each([
+    "trap 'kill -TERM $child' TERM INT",
+    "trap cleanup EXIT",
+    "kill -TERM $PID",
+    "pkill -SIGTERM gunicorn",
+    'echo "let it run"',
+    "n=$((n+1))",
+    "read -r line",
+    'read -rp "Name: " name',
+    "grep -q '^ready$' /tmp/state",
+  ])("POSIX: %s", (code) => {
+    expect(bashism(code)).toBeUndefined();
   });
 });

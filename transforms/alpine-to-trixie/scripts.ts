@@ -169,11 +169,21 @@ const AT_COMMAND = String.raw`(?:^|[;&|({\n\x60]|\b(?:then|do|else|elif|if|while
 export const commandAt = (name: string): RegExp => new RegExp(String.raw`${AT_COMMAND}(?:\S*/)?${name}(?=\s|$)`, "m");
 const FUNCTION = new RegExp(String.raw`${AT_COMMAND}function\s+[\w-]+`);
 const SOURCE = new RegExp(String.raw`${AT_COMMAND}source\s`);
+const LET = new RegExp(String.raw`${AT_COMMAND}let\s+\w`);
+/** `trap ... SIGTERM`: dash takes signal names without SIG ("bad trap"), and `trap` fails. */
+const TRAP_SIG = new RegExp(String.raw`${AT_COMMAND}trap\s(?:.*\s)?SIG[A-Z]+\d*(?=\s|$|;)`);
+/** `kill -SIGQUIT`, `kill -s SIGTERM`: dash's kill takes no SIG prefix. */
+const KILL_SIG = /(?:^|[\s;&|(!`'"])kill\s+(?:-s\s+)?-?SIG[A-Z]/;
+/** `read -t 5`, `read -s`, `read -a`, `read -n 1`: dash's read has -p and -r only. */
+const READ_OPTION = new RegExp(
+  String.raw`${AT_COMMAND}read\s+(?:-[rp]+\s+(?:"[^"]*"\s+|'[^']*'\s+)?)*-[rp]*[tsnadeiuN]`,
+);
 
 /**
  * Shell syntax that Alpine's sh (BusyBox ash) runs and Debian's sh (dash) does not: `[[ ]]`, `==`
- * in `[ ]`, `${var//a/b}` and `${var:1:2}`, `function name`, `&>`; `source` too unless
- * `withSource` is false. What it is, or undefined. Text in quotes counts too: a false alarm leaves
+ * in `[ ]`, `${var//a/b}` and `${var:1:2}`, `function name`, `&>`, `echo -e`, `let`, `$((n++))`,
+ * `trap ... SIGTERM`, `kill -SIGQUIT`, `read -t`, `$'...'`; `source` too unless `withSource` is
+ * false. What it is, or undefined. Text in quotes counts too: a false alarm leaves
  * a file as it was, a miss breaks it.
  */
 export function bashism(code: string, withSource = true): string | undefined {
@@ -186,6 +196,14 @@ export function bashism(code: string, withSource = true): string | undefined {
   // dash's echo has no -e (it prints it) and always reads backslash escapes.
   if (/(?:^|[\s;&|(!`])echo\s+-[nE]*e[nE]*(?=\s|$)/.test(code)) return "`echo -e`";
   if (withSource && SOURCE.test(code)) return "`source`";
+  if (LET.test(code)) return "`let`";
+  // An arithmetic error ends dash: `$((n++))`, `$((2**8))`.
+  if (/\$\(\([^)]*(?:\+\+|--|\*\*)/.test(code)) return "`++`, `--` or `**` in `$(( ))`";
+  if (TRAP_SIG.test(code)) return "a `SIG` signal name in `trap`";
+  if (KILL_SIG.test(code)) return "a `SIG` signal name in `kill`";
+  if (READ_OPTION.test(code)) return "`read` options other than -r and -p";
+  // ANSI-C quoting (`$'\t'`), not a `$` that ends a quoted pattern (`grep '^x$'`).
+  if (/(?:^|[\s=(])\$'/.test(code)) return "`$'...'`";
   return undefined;
 }
 

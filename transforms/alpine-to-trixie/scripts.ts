@@ -207,11 +207,16 @@ export function bashism(code: string, withSource = true): string | undefined {
   return undefined;
 }
 
-/** What in a script's text needs Alpine, line by line. */
-export function alpineIsms(text: string): { line: number; what: string }[] {
+/**
+ * What in a script's text needs Alpine, line by line. `shebang`: the #! line of the script that
+ * sources this one (`. /app/functions.sh`), whose shell runs it.
+ */
+export function alpineIsms(text: string, shebang?: string): { line: number; what: string }[] {
   const out: { line: number; what: string }[] = [];
   // A script run by sh: on Debian that is dash, which lacks ash's bash extensions.
-  const bySh = /^#!\s*(?:\/usr\/bin\/env\s+|\/bin\/|\/usr\/bin\/)?sh(?:\s|$)/.test(text);
+  const bySh = /^#!\s*(?:\/usr\/bin\/env\s+|\/bin\/|\/usr\/bin\/)?sh(?:\s|$)/.test(
+    text.startsWith("#!") ? text : (shebang ?? text),
+  );
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = i + 1;
     if (i === 0 && /^#!.*[/\s]ash(?:\s|$)/.test(raw)) {
@@ -255,58 +260,72 @@ export function contextScripts(
 ): { findings: Finding[]; tools: { pkg: string; instruction: Instruction }[] } {
   const findings: Finding[] = [];
   const tools: { pkg: string; instruction: Instruction }[] = [];
-  for (const { file, text, instruction } of scriptsRun(stage, context)) {
-    for (const f of alpineIsms(text)) findings.push({ file, ...f, instruction });
+  for (const { file, text, instruction, shebang } of scriptsRun(stage, context)) {
+    for (const f of alpineIsms(text, shebang)) findings.push({ file, ...f, instruction });
     for (const pkg of toolsIn(text)) tools.push({ pkg, instruction });
   }
   return { findings, tools };
 }
 
+/** A script of the build context that the stage runs, and the instruction that runs it. */
+export interface ScriptRun {
+  file: string;
+  text: string;
+  instruction: Instruction;
+  /** For a script sourced by another (`. /app/functions.sh`): the #! line of the shell that runs it. */
+  shebang?: string;
+}
+
 /** The build context's scripts that the stage runs (each once), with their text and the instruction that runs each. */
-export function scriptsRun(
-  stage: Stage,
-  context: BuildContext | undefined,
-): { file: string; text: string; instruction: Instruction }[] {
+export function scriptsRun(stage: Stage, context: BuildContext | undefined): ScriptRun[] {
   // Once per parse: a parse belongs to one build context.
   return context ? memo(stage, "scriptsRun", () => uncachedScriptsRun(stage, context)) : [];
 }
 
-function uncachedScriptsRun(
-  stage: Stage,
-  context: BuildContext,
-): { file: string; text: string; instruction: Instruction }[] {
-  const out: { file: string; text: string; instruction: Instruction }[] = [];
+function uncachedScriptsRun(stage: Stage, context: BuildContext): ScriptRun[] {
+  const out: ScriptRun[] = [];
   const seen = new Set<string>();
-  const runs = executedPaths(stage);
+  const runs: { path: string; instruction: Instruction; shebang?: string }[] = executedPaths(stage);
   const copies = runs.length > 0 ? contextCopies(stage) : [];
   const states = stageStates(stage);
-  // The scripts those scripts run in turn (`exec /app/scripts/drop.sh "$@"`), as deep as they go.
+  // The scripts those scripts run or source in turn (`exec /app/scripts/drop.sh "$@"`), as deep as they go.
   for (let k = 0; k < runs.length; k++) {
-    const { path: target, instruction } = runs[k]!;
+    const { path: target, instruction, shebang } = runs[k]!;
     const file = contextPathAt(copies, target, context);
     if (!file || seen.has(file)) continue;
     seen.add(file);
     const text = context.read(file);
     if (text === undefined) continue;
-    out.push({ file, text, instruction });
+    out.push(shebang === undefined ? { file, text, instruction } : { file, text, instruction, shebang });
+    // A sourced script runs in the shell of the script that sources it.
+    const own = text.startsWith("#!") ? text.slice(0, text.search(/\r?\n|$/)) : shebang;
     for (const next of pathsRunBy(text))
-      runs.push({ path: resolvePath(states.get(instruction)!.workdir, next), instruction });
+      runs.push({
+        path: resolvePath(states.get(instruction)!.workdir, next.path),
+        instruction,
+        ...(next.sourced && own !== undefined ? { shebang: own } : {}),
+      });
   }
   return out;
 }
 
-/** Paths a shell script runs as commands (`./bin/x`, `/app/scripts/y.sh`, `sh ./z.sh`), comments left out. */
-function pathsRunBy(text: string): string[] {
-  const out: string[] = [];
-  for (const raw of text.split(/\r?\n/).slice(1)) {
-    const code = raw.replace(/(^|\s)#.*$/, "");
+/**
+ * Paths a shell script runs or sources as commands (`./bin/x`, `/app/scripts/y.sh`, `sh ./z.sh`,
+ * `. /app/functions.sh`), comments left out; lines of a supervisord config (`command=...`) and of
+ * a Procfile (`web: ...`) are commands too.
+ */
+function pathsRunBy(text: string): { path: string; sourced: boolean }[] {
+  const out: { path: string; sourced: boolean }[] = [];
+  // The #! line goes with the comments.
+  for (const raw of text.split(/\r?\n/)) {
+    const code = raw.replace(/(^|\s)#.*$/, "").replace(/^\s*(?:command\s*=|[\w-]+:\s)\s*/, "");
     const command =
-      /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:(?:\/bin\/)?(?:sh|bash|dash|ash)\s+)?((?:\.{1,2})?\/[\w./-]+)/g;
-    for (const m of code.matchAll(command)) if (!m[1]!.includes("$")) out.push(m[1]!);
+      /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:(?:\/bin\/)?(?:sh|bash|dash|ash)\s+|(\.|source)\s+)?((?:\.{1,2})?\/[\w./-]+)/g;
+    for (const m of code.matchAll(command)) if (!m[2]!.includes("$")) out.push({ path: m[2]!, sourced: !!m[1] });
     // A script a shell runs by its bare name (`sh migrate.sh`): in the working folder.
     const byShell =
       /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:\/bin\/)?(?:sh|bash|dash|ash)\s+([\w.-]+\.(?:sh|bash))(?=\s|$|[;&|)])/g;
-    for (const m of code.matchAll(byShell)) out.push(`./${m[1]!}`);
+    for (const m of code.matchAll(byShell)) out.push({ path: `./${m[1]!}`, sourced: false });
   }
   return out;
 }

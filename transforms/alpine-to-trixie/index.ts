@@ -462,13 +462,56 @@ function distroPythonMove(ref: ImageRef, stage: Stage): NoteInput[] {
 
 /** Folders Alpine's packages read their configuration from, and what Debian's read instead. */
 const NGINX_HTTP_D = /^\/etc\/nginx\/http\.d(?:\/|$)/;
+const SUPERVISOR_D = /^\/etc\/supervisor\.d(?:\/|$)/;
 const ALPINE_CONFIG_DIRS: [RegExp, string][] = [
   [NGINX_HTTP_D, "Alpine's nginx reads /etc/nginx/http.d; Debian's reads /etc/nginx/conf.d and sites-enabled"],
-  [
-    /^\/etc\/supervisor\.d(?:\/|$)/,
-    "Alpine's supervisord reads /etc/supervisor.d/*.ini; Debian's reads /etc/supervisor/conf.d/*.conf",
-  ],
+  [SUPERVISOR_D, "Alpine's supervisord reads /etc/supervisor.d/*.ini; Debian's reads /etc/supervisor/conf.d/*.conf"],
 ];
+
+/** Alpine's config folders, as image paths. */
+const CONFIG_FOLDERS = ["/etc/nginx/http.d", "/etc/supervisor.d"];
+
+/**
+ * The Alpine config folder (CONFIG_FOLDERS) that a COPY of the context folder `source` into the
+ * image folder `dest` fills, if any: `COPY docker/etc/ /etc/` with docker/etc/supervisor.d/web.ini.
+ */
+function copiedConfigFolder(context: BuildContext, source: string, dest: string): string | undefined {
+  const walk = (rel: string, into: string): string | undefined => {
+    if (CONFIG_FOLDERS.includes(into)) return context.files(rel).length > 0 ? into : undefined;
+    if (!CONFIG_FOLDERS.some((f) => f.startsWith(`${into.replace(/\/$/, "")}/`))) return undefined;
+    for (const name of context.folders(rel)) {
+      const found = walk(rel === "." ? name : `${rel}/${name}`, `${into.replace(/\/$/, "")}/${name}`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return dest.startsWith("/") && context.isDirectory(source) ? walk(source, dest) : undefined;
+}
+
+/**
+ * The texts of the image's own config files that the stage copies from the build context to
+ * `into` (a folder, or the file's path), by the name of the file (`nginx.conf`).
+ */
+function ownConfigs(stage: Stage, context: BuildContext | undefined, into: RegExp, name: RegExp): string[] {
+  return stage.instructions.flatMap((i) => copiedConfigs(i, context, into, name));
+}
+
+/** What one COPY or ADD of the build context puts there (see ownConfigs). */
+function copiedConfigs(i: Instruction, context: BuildContext | undefined, into: RegExp, name: RegExp): string[] {
+  if ((i.keyword !== "COPY" && i.keyword !== "ADD") || i.flag("from") || !into.test(i.copyDestination())) return [];
+  return i
+    .copySources()
+    .filter((f) => name.test(f))
+    .map((f) => context?.read(f.replace(/^\.\//, "")) ?? "");
+}
+
+const NGINX_CONF = /^\/etc\/nginx\/(?:nginx\.conf)?$/;
+
+/** The image's own supervisord.conf reads /etc/supervisor.d, as Alpine's does: Debian's supervisord then reads it too. */
+const ownSupervisorD = (stage: Stage, context: BuildContext | undefined): boolean =>
+  ownConfigs(stage, context, /^\/etc\/(?:supervisord\.conf)?$/, /supervisord\.conf$/).some((t) =>
+    /^\s*files\s*=.*\/etc\/supervisor\.d\//m.test(t),
+  );
 
 /**
  * Configuration copied where Alpine's packages look for it, and an nginx.conf that runs nginx as
@@ -477,20 +520,29 @@ const ALPINE_CONFIG_DIRS: [RegExp, string][] = [
 function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): NoteInput[] {
   const out: NoteInput[] = [];
   const copies = stage.instructions.filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flag("from"));
-  const nginxConfs = (instruction: Instruction): string[] =>
-    /^\/etc\/nginx\/(?:nginx\.conf)?$/.test(instruction.copyDestination())
-      ? instruction
-          .copySources()
-          .filter((f) => /nginx\.conf$/.test(f))
-          .map((f) => context?.read(f.replace(/^\.\//, "")) ?? "")
-      : [];
-  // An nginx.conf of the image's own that includes http.d reads it on Debian too.
-  const ownHttpD = copies.some((i) => nginxConfs(i).some((t) => /^\s*include\s+\/etc\/nginx\/http\.d\//m.test(t)));
+  const nginxConfs = ownConfigs(stage, context, NGINX_CONF, /nginx\.conf$/);
+  // A config of the image's own that includes http.d (supervisor.d) reads it on Debian too.
+  const ownHttpD = nginxConfs.some((t) => /^\s*include\s+\/etc\/nginx\/http\.d\//m.test(t));
+  const ownSupervisor = ownSupervisorD(stage, context);
+  const alpineDir = (folder: string): string | undefined =>
+    ALPINE_CONFIG_DIRS.find(
+      ([re]) => re.test(folder) && !(ownHttpD && re === NGINX_HTTP_D) && !(ownSupervisor && re === SUPERVISOR_D),
+    )?.[1];
   for (const instruction of copies) {
     const into = instruction.copyDestination();
-    const dir = ALPINE_CONFIG_DIRS.find(([re]) => re.test(into) && !(ownHttpD && re === NGINX_HTTP_D));
-    let why = dir?.[1];
-    if (!why && nginxConfs(instruction).some((t) => /^\s*user\s+nginx\b/m.test(t)))
+    // Into the folder itself, or a context folder whose subfolders land there (`COPY docker/etc/ /etc/`).
+    let why =
+      alpineDir(into) ??
+      (context &&
+        instruction
+          .copySources()
+          .map((f) => copiedConfigFolder(context, f.replace(/^\.\/|\/$/g, "") || ".", into))
+          .map((folder) => folder && alpineDir(folder))
+          .find((w) => w !== undefined));
+    if (
+      !why &&
+      copiedConfigs(instruction, context, NGINX_CONF, /nginx\.conf$/).some((t) => /^\s*user\s+nginx\b/m.test(t))
+    )
       why = "the nginx.conf runs nginx as user nginx, Alpine's; Debian's nginx user is www-data";
     // An odbcinst.ini copied in (to its path, or into a folder) that names Alpine's driver file.
     const inis = instruction
@@ -523,6 +575,34 @@ function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): No
       });
   }
   return out;
+}
+
+/** s6-overlay v2's tarballs (`s6-overlay-amd64.tar.gz`) and installer; v3's are `.tar.xz`. */
+const S6_OVERLAY_V2 = /s6-overlay-[^\s"'/]*?(?:\.tar\.gz|\.tgz|-installer)(?=$|[\s"';&|)])/;
+
+/**
+ * s6-overlay v2 unpacked over / (`tar xzf s6-overlay-amd64.tar.gz -C /`, or ADD of the tarball):
+ * its ./bin folder replaces Debian's /bin, a link to /usr/bin (merged /usr; tar and ADD both
+ * replace a link with a folder), and /bin/sh is gone. Unpacked with `--exclude=./bin` (the
+ * s6-overlay instructions for merged /usr) it is left alone.
+ */
+function s6OverlayV2(stage: Stage): NoteInput[] {
+  const named = stage.instructions.find(
+    (i) =>
+      (i.keyword === "RUN" || i.keyword === "ADD") &&
+      S6_OVERLAY_V2.test(i.args) &&
+      !/--exclude[= ]["']?\.\/bin\b/.test(i.args),
+  );
+  if (!named) return [];
+  return [
+    {
+      id: "s6-overlay-v2",
+      severity: "action-needed",
+      line: named.line,
+      message:
+        "s6-overlay v2 unpacked over /: its ./bin folder would replace Debian's /bin, a link to /usr/bin, and /bin/sh would be gone. Unpack it with --exclude=./bin and its ./bin into /usr (s6-overlay's instructions for merged /usr), or move to s6-overlay v3, then run dfmod again",
+    },
+  ];
 }
 
 /**
@@ -590,7 +670,17 @@ function alpineInShellStrings(stage: Stage): NoteInput[] {
  * (the python images have theirs in /usr/local/bin; Debian's python3 is not there); and Alpine's
  * /etc/alpine-release, which a stage tests to tell Alpine apart.
  */
-const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python" | "other"][] = [
+const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python" | "config" | "other"][] = [
+  [
+    /(?:^|[\s"'=:])(\/etc\/supervisord\.conf)(?=$|[\s"';:\]])/g,
+    "Alpine's supervisord config, which Debian's supervisor does not have (its own is /etc/supervisor/supervisord.conf, which reads /etc/supervisor/conf.d/*.conf): appended to, it is a config with no [supervisord] section; edited in place or given to `supervisord -c`, it is not there",
+    "config",
+  ],
+  [
+    /(?:^|[\s"'=:])(\/etc\/supervisor\.d)(?=$|[\s"'/;:\]])/g,
+    "the folder Alpine's supervisord reads its programs from (*.ini): Debian's reads /etc/supervisor/conf.d/*.conf",
+    "config",
+  ],
   [
     /(?:^|[\s"'=:])(\/etc\/alpine-release)(?=$|[\s"';:\]])/g,
     "Alpine's release file, which Debian does not have (it has /etc/debian_version): a test for it (`[ -f /etc/alpine-release ] && ...`) takes the other branch there",
@@ -625,7 +715,7 @@ const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python" | "other"][] 
 
 /**
  * Paths the stage makes itself, which are there on Debian too: the targets of `ln`, what COPY and
- * ADD write; and whether a build installs into /usr (`./configure --prefix=/usr`: its libraries
+ * ADD write, files a RUN writes whole (`> file`); and whether a build installs into /usr (`./configure --prefix=/usr`: its libraries
  * land in /usr/lib on Debian as well).
  */
 function madePaths(stage: Stage): { paths: Set<string>; usrPrefix: boolean } {
@@ -639,6 +729,12 @@ function madePaths(stage: Stage): { paths: Set<string>; usrPrefix: boolean } {
     }
     if (instruction.keyword !== "RUN") continue;
     if (/--prefix[= ]\/usr(?![\w/])|\bPREFIX=\/usr(?![\w/])/.test(instruction.args)) usrPrefix = true;
+    // A file written whole (`echo_supervisord_conf > /etc/supervisord.conf`), not appended to.
+    for (const command of instruction.shell()?.commands ?? [])
+      for (const redirect of command.redirected?.redirects ?? []) {
+        const target = /^>\|?\s*(\/[\w./-]+)$/.exec(redirect.trim())?.[1];
+        if (target) paths.add(target);
+      }
     for (const run of runsOf(instruction)) {
       if (baseName(run.name) !== "ln") continue;
       const target = run.words.filter((w, i) => i > 0 && w !== undefined && !w.startsWith("-")).pop();
@@ -682,8 +778,14 @@ function packageDataPaths(apkAdded: Set<string>): [RegExp, string, "data"][] {
   return out;
 }
 
-function alpinePaths(stage: Stage, python: boolean, apkAdded: Set<string>): NoteInput[] {
+function alpinePaths(
+  stage: Stage,
+  python: boolean,
+  apkAdded: Set<string>,
+  context: BuildContext | undefined,
+): NoteInput[] {
   const out: NoteInput[] = [];
+  let ownSupervisor: boolean | undefined;
   // Alpine's own python3 and its site-packages are there only when apk installs them.
   const distroPython = [...apkAdded].some((p) => p === "python3" || p.startsWith("py3-"));
   const known = [...ALPINE_PATHS, ...packageDataPaths(apkAdded)];
@@ -697,7 +799,13 @@ function alpinePaths(stage: Stage, python: boolean, apkAdded: Set<string>): Note
     const found = known
       .flatMap(([re, why, kind]) => {
         if ((kind === "python" && !python) || ((kind === "site" || kind === "python") && !distroPython)) return [];
-        return [...text.matchAll(re)].map((m) => ({ path: m[1]!, why, kind }));
+        // Copies into Alpine's config folders are alpineConfigCopies'; the image's own
+        // supervisord.conf may read /etc/supervisor.d, as Alpine's does.
+        if (kind === "config" && (instruction.keyword === "COPY" || instruction.keyword === "ADD")) return [];
+        const matches = [...text.matchAll(re)];
+        if (kind === "config" && matches.some((m) => m[1] === "/etc/supervisor.d"))
+          if ((ownSupervisor ??= ownSupervisorD(stage, context))) return [];
+        return matches.map((m) => ({ path: m[1]!, why, kind }));
       })
       .find((f) => {
         made ??= madePaths(stage);
@@ -752,9 +860,9 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     ...alpineConfigCopies(stage, ctx.context),
     ...muslWheels(stage, ctx.context),
     ...alpineInShellStrings(stage),
-    ...alpinePaths(stage, python, state.apkAdded),
+    ...alpinePaths(stage, python, state.apkAdded, ctx.context),
   );
-  out.blockers.push(...sshdRuns(stage, state.apkAdded));
+  out.blockers.push(...sshdRuns(stage, state.apkAdded), ...s6OverlayV2(stage));
   if (!python) out.blockers.push(...pythonMinorRuns(stage));
   if (!python && state.apkAdded.has("python3")) out.notes.push(...distroPythonMove(base, stage));
   out.notes.push(...localeSettings(stage), ...uidsOnVolumes(stage));

@@ -643,6 +643,24 @@ function crondRuns(stage: Stage): NoteInput[] {
   }));
 }
 
+/** OpenRC's commands: Debian images have no OpenRC (and dfmod drops the openrc package). */
+const OPENRC = new Set(["rc-service", "rc-update", "rc-status", "openrc"]);
+
+function openrcRuns(stage: Stage): NoteInput[] {
+  const lines = new Set<number>();
+  for (const run of stageRuns(stage)) {
+    const name = unwrap(run.words)[0];
+    if (name !== undefined && OPENRC.has(baseName(name))) lines.add(run.instruction.line);
+  }
+  return [...lines].map((line) => ({
+    id: "openrc-not-converted",
+    severity: "action-needed" as const,
+    line,
+    message:
+      "OpenRC (rc-service, rc-update, openrc), which Debian images do not have: start the service's own program instead (`redis-server --daemonize yes`, or a process supervisor), then run dfmod again",
+  }));
+}
+
 /** Commands the migration rewrites or replaces: inside a shell's string in a RUN it does not. */
 const REWRITTEN = new Set(["apk", "adduser", "addgroup", "deluser", "delgroup", "su-exec"]);
 
@@ -675,6 +693,11 @@ const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python" | "config" | 
     /(?:^|[\s"'=:])(\/etc\/supervisord\.conf)(?=$|[\s"';:\]])/g,
     "Alpine's supervisord config, which Debian's supervisor does not have (its own is /etc/supervisor/supervisord.conf, which reads /etc/supervisor/conf.d/*.conf): appended to, it is a config with no [supervisord] section; edited in place or given to `supervisord -c`, it is not there",
     "config",
+  ],
+  [
+    /(?:^|[\s"'=:[,])(\/sbin\/(?:runsvdir|runsv|sv|chpst|svlogd))(?=$|[\s"',;:\]])/g,
+    "runit's program where Alpine has it: Debian's runit has it in /usr/bin, and its package enables a default-syslog service in /etc/service (a link into /etc/runit/runsvdir), which runsvdir would start beside the image's own",
+    "other",
   ],
   [
     /(?:^|[\s"'=:])(\/etc\/supervisor\.d)(?=$|[\s"'/;:\]])/g,
@@ -856,6 +879,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     ...alpineOnlyUsers(stage),
     ...debianTakenNames(stage),
     ...crondRuns(stage),
+    ...openrcRuns(stage),
     ...alpineImageCopies(ctx.dockerfile, stage),
     ...alpineConfigCopies(stage, ctx.context),
     ...muslWheels(stage, ctx.context),

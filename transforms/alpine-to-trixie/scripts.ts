@@ -214,7 +214,7 @@ export function bashism(code: string, withSource = true): string | undefined {
 export function alpineIsms(text: string, shebang?: string): { line: number; what: string }[] {
   const out: { line: number; what: string }[] = [];
   // A script run by sh: on Debian that is dash, which lacks ash's bash extensions.
-  const bySh = /^#!\s*(?:\/usr\/bin\/env\s+|\/bin\/|\/usr\/bin\/)?sh(?:\s|$)/.test(
+  const bySh = /^#!\s*(?:\S*\/)?(?:(?:env|with-contenv)\s+(?:\S*\/)?)?sh(?:\s|$)/.test(
     text.startsWith("#!") ? text : (shebang ?? text),
   );
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -244,6 +244,12 @@ export function alpineIsms(text: string, shebang?: string): { line: number; what
     if (/(?:^|[\s;&|(`"'/])chromium-browser(?=$|[\s;&|)"'])/.test(code))
       out.push({ line, what: "chromium-browser (on Debian: chromium)" });
     if (/(^|[\s;&|(`/])crond(\s|$)/.test(code)) out.push({ line, what: CROND });
+    const openrc = /(?:^|[\s;&|(`/])(rc-service|rc-update|rc-status|openrc)(?=\s|$|;)/.exec(code);
+    if (openrc)
+      out.push({
+        line,
+        what: `${openrc[1]}, OpenRC's, which Debian images do not have (start the service's program directly)`,
+      });
     const user = BUSYBOX_USER.exec(code);
     if (user) out.push({ line, what: `BusyBox \`${user[1]}\` options (on Debian: useradd / groupadd)` });
   });
@@ -285,7 +291,10 @@ export function scriptsRun(stage: Stage, context: BuildContext | undefined): Scr
 function uncachedScriptsRun(stage: Stage, context: BuildContext): ScriptRun[] {
   const out: ScriptRun[] = [];
   const seen = new Set<string>();
-  const runs: { path: string; instruction: Instruction; shebang?: string }[] = executedPaths(stage);
+  const runs: { path: string; instruction: Instruction; shebang?: string }[] = [
+    ...executedPaths(stage),
+    ...serviceScripts(stage, context),
+  ];
   const copies = runs.length > 0 ? contextCopies(stage) : [];
   const states = stageStates(stage);
   // The scripts those scripts run or source in turn (`exec /app/scripts/drop.sh "$@"`), as deep as they go.
@@ -306,6 +315,62 @@ function uncachedScriptsRun(stage: Stage, context: BuildContext): ScriptRun[] {
         ...(next.sourced && own !== undefined ? { shebang: own } : {}),
       });
   }
+  return out;
+}
+
+/** Process supervisors that run service scripts from folders: s6-overlay's /init, s6, runit. */
+const SERVICE_MANAGERS = new Set(["s6-svscan", "runsvdir", "runsv", "s6-supervise"]);
+/** The folders they run scripts from (the image's paths). */
+const SERVICE_ROOTS = [
+  "/etc/services.d",
+  "/etc/cont-init.d",
+  "/etc/cont-finish.d",
+  "/etc/s6-overlay",
+  "/etc/s6",
+  "/etc/service",
+  "/etc/sv",
+];
+/** A service script in them: a longrun's run and finish, an init script, s6-overlay v3's scripts. */
+const SERVICE_SCRIPT =
+  /^\/etc\/(?:(?:services\.d|s6-overlay\/s6-rc\.d|s6|service|sv)\/[^/]+\/(?:run|finish)|cont-(?:init|finish)\.d\/[^/]+|s6-overlay\/scripts\/[^/]+)$/;
+
+/**
+ * The service scripts an image whose ENTRYPOINT or CMD starts a process supervisor (s6-overlay's
+ * /init, s6-svscan, runsvdir) runs: files the stage copies from the build context into the
+ * supervisor's folders, directly or as part of a folder (`COPY root/ /`). Image paths, with the
+ * instruction that starts the supervisor.
+ */
+function serviceScripts(stage: Stage, context: BuildContext): { path: string; instruction: Instruction }[] {
+  const starter = stage.instructions.find(
+    (i) =>
+      (i.keyword === "ENTRYPOINT" || i.keyword === "CMD") &&
+      runsOf(i).some((r) => r.name === "/init" || SERVICE_MANAGERS.has(baseName(r.name))),
+  );
+  if (!starter) return [];
+  const out: { path: string; instruction: Instruction }[] = [];
+  const walk = (rel: string, into: string, depth: number): void => {
+    for (const name of context.files(rel))
+      if (SERVICE_SCRIPT.test(`${into}/${name}`)) out.push({ path: `${into}/${name}`, instruction: starter });
+    if (depth === 0) return;
+    for (const name of context.folders(rel)) {
+      const sub = `${into}/${name}`;
+      if (SERVICE_ROOTS.some((r) => r.startsWith(`${sub}/`) || r === sub || sub.startsWith(`${r}/`)))
+        walk(rel === "." ? name : `${rel}/${name}`, sub, depth - 1);
+    }
+  };
+  for (const { sources, dest, intoFolder } of contextCopies(stage))
+    for (const source of sources) {
+      if (/[*?[]|^https?:|\$/.test(source)) continue;
+      const src = path.posix.normalize(source.replace(/^\.\//, "")).replace(/\/$/, "");
+      if (src === "." || context.isDirectory(src)) {
+        const into = dest.replace(/\/$/, "");
+        if (SERVICE_ROOTS.some((r) => r.startsWith(`${into}/`) || r === into || into.startsWith(`${r}/`)))
+          walk(src, into, 6);
+      } else {
+        const target = intoFolder ? path.posix.join(dest, path.posix.basename(src)) : dest;
+        if (SERVICE_SCRIPT.test(target)) out.push({ path: target, instruction: starter });
+      }
+    }
   return out;
 }
 

@@ -268,7 +268,7 @@ export const messages: Record<string, MessageSchema> = {
   "script-uses-alpine": {
     severity: "action-needed",
     description:
-      "A script from the build context that the image runs, or the supervisord config or Procfile its process manager runs programs from, has something of Alpine in it (#!/bin/ash or /bin/ash, su-exec, apk, /sbin/tini, chromium-browser, BusyBox user options, ash's shell syntax under #!/bin/sh, a supervisord program run as `user=nginx`, which only Alpine's nginx package makes, OpenRC's rc-service; scripts sourced by such a script, the scripts supervisord programs run, and the service scripts of s6-overlay, s6 or runit that the stage copies in, when the container starts that supervisor), so the stage stays on Alpine. Change the script where the note says (file and line) so that it runs on Debian, then run dfmod again.",
+      "A script from the build context that the image runs, or the supervisord config or Procfile its process manager runs programs from, has something of Alpine in it (#!/bin/ash or /bin/ash, su-exec, apk, /sbin/tini, chromium-browser, BusyBox user options, ash's shell syntax under #!/bin/sh, a supervisord program run as `user=nginx`, which only Alpine's nginx package makes, OpenRC's rc-service; scripts sourced by such a script, hook folders it runs (`for f in /docker-entrypoint.d/*.sh`, run-parts), the scripts supervisord programs run, a uWSGI ini that runs as `uid = nginx`, and the service scripts of s6-overlay, s6 or runit that the stage copies in, when the container starts that supervisor), so the stage stays on Alpine. Change the script where the note says (file and line) so that it runs on Debian, then run dfmod again.",
   },
 
   "shell-ash-to-bash": {

@@ -26,13 +26,15 @@ const PATH_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
 
 /**
  * The file a process manager runs its programs from, which the image's commands run like a
- * script's: supervisord's config (`-c`, else Alpine's /etc/supervisord.conf) and honcho's Procfile
- * (`-f`, else Procfile in the working folder). undefined for other commands.
+ * script's: supervisord's config (`-c`, else Alpine's /etc/supervisord.conf), honcho's Procfile
+ * (`-f`, else Procfile in the working folder) and uWSGI's ini (`--ini`: the user it runs as).
+ * undefined for other commands.
  */
 function processManagerConfig(words: (string | undefined)[]): string | undefined {
   const name = baseName(words[0] ?? "");
-  if (name !== "supervisord" && name !== "honcho") return undefined;
-  const flags = name === "supervisord" ? ["-c", "--configuration"] : ["-f", "--procfile"];
+  if (name !== "supervisord" && name !== "honcho" && name !== "uwsgi") return undefined;
+  const flags =
+    name === "supervisord" ? ["-c", "--configuration"] : name === "uwsgi" ? ["--ini"] : ["-f", "--procfile"];
   for (let k = 1; k < words.length; k++) {
     const w = words[k] ?? "";
     if (flags.includes(w)) return words[k + 1] ?? "";
@@ -232,7 +234,8 @@ export function alpineIsms(text: string, shebang?: string): { line: number; what
     if (/(^|[\s;&|(`=])su-exec(\s|$)/.test(code)) out.push({ line, what: "su-exec (on Debian: gosu)" });
     if (i > 0 && /(?:^|[\s="'`])\/bin\/ash(?=$|[\s"';])/.test(code))
       out.push({ line, what: "/bin/ash, which Debian does not have (use /bin/sh or /bin/bash)" });
-    if (/^\s*user\s*=\s*nginx\s*$/.test(code))
+    // supervisord's `user=nginx`, uWSGI's `uid = nginx`.
+    if (/^\s*(?:user|uid|gid)\s*=\s*nginx\s*$/.test(code))
       out.push({
         line,
         what: "user nginx, which Alpine's nginx package makes and Debian's does not (its nginx runs as www-data)",
@@ -308,12 +311,19 @@ function uncachedScriptsRun(stage: Stage, context: BuildContext): ScriptRun[] {
     out.push(shebang === undefined ? { file, text, instruction } : { file, text, instruction, shebang });
     // A sourced script runs in the shell of the script that sources it.
     const own = text.startsWith("#!") ? text.slice(0, text.search(/\r?\n|$/)) : shebang;
-    for (const next of pathsRunBy(text))
-      runs.push({
-        path: resolvePath(states.get(instruction)!.workdir, next.path),
-        instruction,
-        ...(next.sourced && own !== undefined ? { shebang: own } : {}),
-      });
+    for (const next of pathsRunBy(text)) {
+      const at = resolvePath(states.get(instruction)!.workdir, next.path);
+      // A folder of hooks the script runs (`for f in /docker-entrypoint.d/*.sh`, `run-parts`): the
+      // files a COPY put there. One without a #! line runs in a shell like the script's.
+      const hooks = next.glob === undefined ? undefined : contextPathAt(copies, at, context, "folder");
+      if (next.glob !== undefined) {
+        for (const name of hooks === undefined ? [] : context.files(hooks))
+          if (name.endsWith(next.glob))
+            runs.push({ path: `${at}/${name}`, instruction, ...(own ? { shebang: own } : {}) });
+        continue;
+      }
+      runs.push({ path: at, instruction, ...(next.sourced && own !== undefined ? { shebang: own } : {}) });
+    }
   }
   return out;
 }
@@ -376,11 +386,12 @@ function serviceScripts(stage: Stage, context: BuildContext): { path: string; in
 
 /**
  * Paths a shell script runs or sources as commands (`./bin/x`, `/app/scripts/y.sh`, `sh ./z.sh`,
- * `. /app/functions.sh`), comments left out; lines of a supervisord config (`command=...`) and of
+ * `. /app/functions.sh`) and folders whose files it runs (`for f in /docker-entrypoint.d/*.sh`,
+ * with the pattern's end in `glob`), comments left out; lines of a supervisord config (`command=...`) and of
  * a Procfile (`web: ...`) are commands too.
  */
-function pathsRunBy(text: string): { path: string; sourced: boolean }[] {
-  const out: { path: string; sourced: boolean }[] = [];
+function pathsRunBy(text: string): { path: string; sourced: boolean; glob?: string }[] {
+  const out: { path: string; sourced: boolean; glob?: string }[] = [];
   // The #! line goes with the comments.
   for (const raw of text.split(/\r?\n/)) {
     const code = raw.replace(/(^|\s)#.*$/, "").replace(/^\s*(?:command\s*=|[\w-]+:\s)\s*/, "");
@@ -391,6 +402,14 @@ function pathsRunBy(text: string): { path: string; sourced: boolean }[] {
     const byShell =
       /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:\/bin\/)?(?:sh|bash|dash|ash)\s+([\w.-]+\.(?:sh|bash))(?=\s|$|[;&|)])/g;
     for (const m of code.matchAll(byShell)) out.push({ path: `./${m[1]!}`, sourced: false });
+    // uWSGI's ini, read like a script (a supervisord program's `command=uwsgi --ini /app/uwsgi.ini`).
+    for (const m of code.matchAll(/\buwsgi\s(?:.*\s)?--ini[= ]((?:\.{0,2}\/)?[\w./-]+\.ini)\b/g))
+      out.push({ path: m[1]!.includes("/") ? m[1]! : `./${m[1]!}`, sourced: false });
+    // The files of a folder: a loop over a pattern (`for f in /docker-entrypoint.d/*.sh`), run-parts.
+    for (const m of code.matchAll(/\bfor\s+\w+\s+in\s+["']?(\/[\w./-]+)\/["']?\*([\w.-]*)(?=$|[\s;)"'])/g))
+      out.push({ path: m[1]!, sourced: false, glob: m[2]! });
+    for (const m of code.matchAll(/(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*run-parts\s+(?:-\S+\s+)*(\/[\w./-]+)/g))
+      out.push({ path: m[1]!.replace(/\/$/, ""), sourced: false, glob: "" });
   }
   return out;
 }

@@ -257,6 +257,18 @@ describe("a compose service that runs what the migrated image no longer has: the
       '    healthcheck:\n      test: ["CMD-SHELL", "wget -qO- http://localhost:8000/ || exit 1"]\n',
       /runs wget, which BusyBox had built in/,
     ],
+    [
+      "su-exec",
+      'FROM python:3.12-alpine\nRUN apk add --no-cache su-exec\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD ["python", "-m", "app"]\n',
+      "    command: su-exec app celery -A app worker\n",
+      /runs su-exec, which Alpine has and the Debian image does not/,
+    ],
+    [
+      "ash",
+      'FROM python:3.12-alpine\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD ["python", "-m", "app"]\n',
+      '    entrypoint: ["/bin/ash", "-c"]\n    command: ["python -m app"]\n',
+      /runs \/bin\/ash, which Alpine has and the Debian image does not/,
+    ],
   ];
   test.each(cases)("%s", (name, dockerfile, service, message) => {
     const app = path.join(dir, `override-${name}`);

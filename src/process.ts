@@ -296,7 +296,7 @@ export function buildProblem(
  * A compose service that runs, in place of the image's command, something the migrated image no
  * longer has: the split moved the install into a virtual environment (`/usr/local/bin/gunicorn`,
  * site-packages) and keeps Poetry, Pipenv and uv in the builder; Debian slim has no BusyBox wget or
- * nc; distroless has no shell. The Dockerfile's own commands are the transforms' to check; these
+ * nc, nor Alpine's su-exec, ash, apk, crond or /sbin/tini; distroless has no shell. The Dockerfile's own commands are the transforms' to check; these
  * are not in the Dockerfile, so the file is left as it is.
  */
 function overrideProblem(
@@ -319,6 +319,7 @@ function overrideProblem(
       const named = /\/usr\/local\/(?:bin\/[\w.-]+|lib\/python[\d.]*)|\S*site-packages\S*/.exec(r.text)?.[0];
       const tool = /(?:^|[\s;&|(])(poetry|pipenv|uv|uvx)(?=\s|$)/.exec(r.text)?.[1];
       const busybox = /(?:^|[\s;&|(])(wget|nc)(?=\s|$)/.exec(r.text)?.[1];
+      const alpine = /(?:^|[\s;&|(])((?:\/s?bin\/)?(?:su-exec|ash|apk|crond)|\/sbin\/tini)(?=\s|$)/.exec(r.text)?.[1];
       // A script the runtime stage copies there (`COPY entrypoint.sh /usr/local/bin/`) is still there.
       const copiedThere =
         named !== undefined && (runtime.includes(named) || /\s\/usr\/local\/bin\/?(?:\s|$)/.test(runtime));
@@ -327,6 +328,7 @@ function overrideProblem(
         why = `runs ${tool}, which the split keeps in the builder stage`;
       else if (fromAlpine && busybox && !new RegExp(busybox === "nc" ? "netcat" : "\\bwget\\b").test(runtime))
         why = `runs ${busybox}, which BusyBox had built in and Debian slim does not have`;
+      else if (fromAlpine && alpine) why = `runs ${alpine}, which Alpine has and the Debian image does not`;
       else if (distroless && (r.shell || /^\s*(?:\/bin\/)?(?:sh|bash)\b/.test(r.text)))
         why = "needs a shell, which distroless does not have";
       if (why)

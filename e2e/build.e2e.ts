@@ -491,3 +491,44 @@ describe("Debian's own users and groups", () => {
     expect(codes).toEqual(["6", "6", "8", "1", "0", "0"]);
   });
 });
+
+/**
+ * Facts alpine-to-trixie's blockers rest on, checked in the trixie stand-in (debootstrapped from
+ * Debian's packages): shell code BusyBox ash runs and trixie's sh (dash) does not, and what
+ * s6-overlay v2's tarball does to a merged-/usr root.
+ */
+describe("trixie's sh and root, where Alpine's differ", () => {
+  const image = "python:3.13-slim-trixie";
+
+  test("dash fails on trap/kill SIG names, let, ++ and ** in $(( )), read -t, and keeps $'...' as text", () => {
+    // What each line prints when the shell runs it as ash does: started, nothing, nothing,
+    // after-increment, 8, read:hi, a.
+    const lines = [
+      `sh -ec 'trap "true" SIGTERM; echo started'`,
+      `sh -c 'kill -SIGTERM $$; echo kill-failed'`,
+      `sh -c 'let x=1 || echo let-failed'`,
+      `sh -c 'n=1; : $((n++)); echo after-increment'`,
+      `sh -c 'echo $((2**3))'`,
+      `echo hi | sh -c 'read -t 1 x; echo "read:$x"'`,
+      `sh -c "printf '%s\\n' \\$'a'"`,
+    ];
+    const r = runIn(image, "sh", "-c", lines.map((l) => `${l} 2>/dev/null`).join("\n"));
+    expect(r.stdout.trim().split("\n")).toEqual(["kill-failed", "let-failed", "read:", "$a"]);
+  });
+
+  test("a tarball with ./bin unpacked over / replaces the /bin link, and /bin/sh is gone", () => {
+    const r = runIn(
+      image,
+      "sh",
+      "-c",
+      [
+        "test -L /bin; echo $?",
+        "mkdir -p /tmp/s6/bin && touch /tmp/s6/bin/s6-svscan && tar czf /tmp/s6.tar.gz -C /tmp/s6 .",
+        "tar xzf /tmp/s6.tar.gz -C /",
+        "test -L /bin; echo $?",
+        "test -e /bin/sh; echo $?",
+      ].join("\n"),
+    );
+    expect(r.stdout.trim().split("\n")).toEqual(["0", "1", "1"]);
+  });
+});

@@ -131,7 +131,8 @@ export function isCacheCleanup(command: ShellCommand): boolean {
 
 /**
  * A path of the image's own Python that a text names: site-packages, /usr/local/bin/python*, or
- * another /usr/local/bin command (unless `binCopied`: the stage copies files of its own there);
+ * another /usr/local/bin command (unless `binCopied`: the stage copies files there that dfmod
+ * cannot name: a folder, a pattern);
  * undefined when it names none. An install moved into a virtual environment leaves these behind.
  */
 export function systemPythonPath(
@@ -187,11 +188,35 @@ export function localBinMade(instructions: Instruction[]): Set<string> {
   return made;
 }
 
-/** The stage copies files of its own into /usr/local/bin (`COPY entrypoint.sh /usr/local/bin/`). */
-export function copiesToLocalBin(instructions: Instruction[]): boolean {
-  return instructions.some(
-    (i) => (i.keyword === "COPY" || i.keyword === "ADD") && /^\/usr\/local\/bin(?:\/|$)/.test(i.copyDestination()),
-  );
+/**
+ * What the stage's COPY and ADD put into /usr/local/bin: the files, by path (`COPY entrypoint.sh
+ * /usr/local/bin/`), and whether one copies files dfmod cannot name (a folder, a pattern, a
+ * variable), which may be any command there.
+ */
+export function copiesToLocalBin(
+  instructions: Instruction[],
+  isFolder: (source: string) => boolean = () => false,
+): { files: Set<string>; unknown: boolean } {
+  const files = new Set<string>();
+  let unknown = false;
+  for (const i of instructions) {
+    if (i.keyword !== "COPY" && i.keyword !== "ADD") continue;
+    const dest = i.copyDestination();
+    if (!/^\/usr\/local\/bin(?:\/|$)/.test(dest)) continue;
+    const intoFolder = /^\/usr\/local\/bin\/?$/.test(dest);
+    for (const source of i.copySources()) {
+      const local = !i.flag("from");
+      // A URL's file keeps the name its path ends in.
+      const name = path.posix.basename(source.replace(/[?#].*$/, ""));
+      if (
+        /[*?[$]|\/$|^\.?$/.test(source.replace(/[?#].*$/, "")) ||
+        (local && !/^https?:/.test(source) && isFolder(source))
+      )
+        unknown = true;
+      else files.add(intoFolder ? `/usr/local/bin/${name}` : dest);
+    }
+  }
+  return { files, unknown };
 }
 
 /** apt-get options whose value is the next word (`-o Dpkg::Options::=--force-confold`, `-t trixie`). */

@@ -159,8 +159,10 @@ export function systemPathsNamed(
   install: Instruction,
 ): { path: string; where: string }[] {
   const list = stage.instructions.slice(1);
-  const binCopied = copiesToLocalBin(list);
-  const made = localBinMade(list);
+  // Files the stage copies to /usr/local/bin are its own, there after the split as before.
+  const copied = copiesToLocalBin(list, (f) => context?.isDirectory(f.replace(/^\.\//, "")) ?? false);
+  const binCopied = copied.unknown;
+  const made = new Set([...localBinMade(list), ...copied.files]);
   const out: { path: string; where: string }[] = [];
   for (const instruction of list) {
     const atRun = AT_RUN.has(instruction.keyword);

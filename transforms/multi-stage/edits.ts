@@ -216,7 +216,9 @@ function packagesLine(scene: Scene, plan: SplitPlan): string | undefined {
     ...(plan.upgraded ? ["apt-get upgrade -y"] : []),
     // Recommended packages as the original took them (ImageMagick's ghostscript, for one).
     ...(plan.packages.length > 0
-      ? [`apt-get install -y ${plan.placement.recommends ? "" : "--no-install-recommends "}${plan.packages.join(" ")}`]
+      ? [
+          `${plan.placement.aptEnv.map((a) => `${a} `).join("")}apt-get install -y ${plan.placement.recommends ? "" : "--no-install-recommends "}${plan.packages.join(" ")}`,
+        ]
       : []),
   ];
   if (steps.length === 0) return undefined;

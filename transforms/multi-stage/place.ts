@@ -37,6 +37,11 @@ export interface Placement {
   purged: Set<string>;
   /** An install of the builder's takes apt's recommended packages too: the runtime stage's install does the same. */
   recommends: boolean;
+  /**
+   * Variables the builder's installs set for apt-get (`ACCEPT_EULA=Y apt-get install msodbcsql18`,
+   * `DEBIAN_FRONTEND=noninteractive`): the runtime stage's install sets them too.
+   */
+  aptEnv: string[];
 }
 
 /** Where an instruction stands relative to the build. */
@@ -56,7 +61,7 @@ export function placeAll(scene: Scene, build: Build, ownerRun: Instruction | und
     .map((c) => resolvePath(states.get(c)!.workdir, c.copyDestination()));
   const depsIndex = list.indexOf(build.depsRun);
   const buildEnd = list.indexOf(build.lastBuildRun);
-  const placement: Placement = { placed: [], installed: [], purged: new Set(), recommends: false };
+  const placement: Placement = { placed: [], installed: [], purged: new Set(), recommends: false, aptEnv: [] };
   for (const [index, instruction] of list.entries()) {
     const role = roleOf(scene, build, instruction, { index, depsIndex, buildEnd, codeRoots, ownerRun });
     if (role === "builder" || role === "drop") {
@@ -68,6 +73,10 @@ export function placeAll(scene: Scene, build: Build, ownerRun: Instruction | und
         const installs = aptInstalls(command);
         placement.installed.push(...installs);
         if (installs.length > 0 && !withoutRecommends(command)) placement.recommends = true;
+        const first = command.words[0];
+        if (installs.length > 0 && first)
+          for (const a of instruction.logical.slice(command.start, first.start).trim().split(/\s+/))
+            if (/^[A-Za-z_]\w*=[^\s"'`$\\]*$/.test(a) && !placement.aptEnv.includes(a)) placement.aptEnv.push(a);
         for (const p of aptPurges(command)) placement.purged.add(p);
       }
     }

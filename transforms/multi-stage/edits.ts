@@ -16,6 +16,8 @@ import { envValue, type Build, type Scene, type Venv } from "./plan";
 import type { Placed, Placement } from "./place";
 import type { VenvOwner } from "./runtime";
 import { replaceRange } from "../../src/engine/fixer";
+import { stagePython } from "../python-version";
+import { scriptsRun } from "../alpine-to-trixie/scripts";
 import { DISTROLESS_BUILDER, DISTROLESS_IMAGE, stageLibrariesRun, type Distroless } from "./distroless";
 
 /** Everything the edits need to know about the split. */
@@ -79,16 +81,39 @@ function builderFromEdits(scene: Scene, plan: SplitPlan): Edit[] {
 
 /** A RUN of the stage runs pip (`pip install`, `python -m pip`), other than to install uv itself. */
 function runsPip(scene: Scene): boolean {
-  return scene.list.some((i) =>
+  const ranByStage = scene.list.some((i) =>
     (i.shell()?.commands ?? []).some((c) => {
       const [name, m, module] = c.words.map((w) => w.text);
       const pip =
         /(?:^|\/)pip[\d.]*$/.test(name ?? "") ||
         (/(?:^|\/)python[\d.]*$/.test(name ?? "") && m === "-m" && module === "pip");
       const install = pip ? installOf(c) : undefined;
-      return pip && !(install && isUvSelfInstall(install));
+      return (
+        (pip && !(install && isUvSelfInstall(install))) || SPACY_DOWNLOAD.test(c.words.map((w) => w.text).join(" "))
+      );
     }),
   );
+  // The scripts the image runs: `pip install $EXTRA_PACKAGES` at start, spaCy's model download.
+  const runs = (text: string): boolean => PIP_IN_SCRIPT.test(text) || SPACY_DOWNLOAD.test(text);
+  return (
+    ranByStage ||
+    scene.list.some((i) => (i.keyword === "CMD" || i.keyword === "ENTRYPOINT") && runs(i.args)) ||
+    scriptsRun(scene.stage, scene.ctx.context).some((s) => runs(s.text))
+  );
+}
+
+/** `spacy download` / `python -m spacy download` runs `python -m pip install` of the model. */
+const SPACY_DOWNLOAD = /(?:^|[\s;&|("'])(?:\S*python[\d.]*\s+-m\s+)?spacy\s+download\b/m;
+const PIP_IN_SCRIPT = /(?:^|[\s;&|("'])(?:\S*\/)?(?:pip[\d.]*|python[\d.]*\s+-m\s+pip)\s+install\b/m;
+
+/**
+ * A new uv environment gets pip (and on Python 3.11 and older setuptools and wheel, which
+ * Python's images have there: `import pkg_resources` works): when something runs pip, or the image's
+ * Python is 3.11 or older, the environment needs what the image's Python had.
+ */
+function seedVenv(scene: Scene): boolean {
+  const python = stagePython(scene.file, scene.stage);
+  return runsPip(scene) || (python !== undefined && python[0] === 3 && python[1]! <= 11);
 }
 
 /** What the builder sets up just above the install: uv's Python, a new venv, Poetry's in-project venv. */
@@ -100,9 +125,10 @@ function builderSetup(scene: Scene, plan: SplitPlan): Edit[] {
   if ((tool === "uv-sync" || tool === "uv-pip") && envValue(scene, "UV_PYTHON_DOWNLOADS") === undefined)
     lines.push("ENV UV_PYTHON_DOWNLOADS=0");
   if (plan.venv.created && tool === "uv-pip")
-    // --seed: pip in the environment, for a later `pip install` of the stage (uv's venvs have none).
+    // --seed: pip in the environment, for a later `pip install` (uv's venvs have none), and on
+    // Python 3.11 and older the setuptools and wheel the image's Python had.
     lines.push(
-      `RUN uv venv${runsPip(scene) ? " --seed" : ""} ${venv}`,
+      `RUN uv venv${seedVenv(scene) ? " --seed" : ""} ${venv}`,
       `ENV VIRTUAL_ENV=${venv} PATH="${venv}/bin:$PATH"`,
     );
   else if (plan.venv.created)

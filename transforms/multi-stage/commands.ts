@@ -80,6 +80,11 @@ export const TOOL_COMMANDS: Record<string, string[]> = {
   bison: ["bison"],
   flex: ["flex"],
   binutils: ["ld", "as", "ar", "strip"],
+  llvm: ["llvm-config", "llc", "llvm-ar"],
+  gfortran: ["gfortran", "f95"],
+  ccache: ["ccache"],
+  cython3: ["cython", "cython3", "cythonize"],
+  "protobuf-compiler": ["protoc"],
 };
 
 /**

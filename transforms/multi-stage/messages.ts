@@ -49,7 +49,7 @@ export const messages: Record<string, MessageSchema> = {
   "git-in-builder": {
     severity: "info",
     description:
-      "git stays in the builder stage, where pip needs it for git+ URLs and versions taken from git (setuptools-scm, hatch-vcs). The runtime stage gets it too when the image's own command runs it, when the original installs it after the dependency install, or when the build context shows the install needs no git (the image had it for the application). Otherwise, if the application runs git, add it to the runtime stage.",
+      "git stays in the builder stage, where pip needs it for git+ URLs and versions taken from git (setuptools-scm, hatch-vcs). The runtime stage gets it too when the image's own command runs it, when the install brings a package that runs the git program (GitPython, pre-commit), when the original installs it after the dependency install, or when the build context shows the install needs no git (the image had it for the application). Otherwise, if the application runs git, add it to the runtime stage.",
   },
   "healthcheck-tool-added": {
     severity: "info",

@@ -395,21 +395,40 @@ export function gitAtRuntime(
     scene.list.some(
       (i) => ["CMD", "ENTRYPOINT"].includes(i.keyword) && /(?:^|[\s"'\[;&|/])git(?:[\s"',\]]|$)/.test(i.args),
     ) || runtimeScripts(scene).some((s) => commandIn(s.text, new Set(["git"])) !== undefined);
-  const afterInstall = !runsGit && gitAfterInstall(placed);
-  const notForBuild = !runsGit && !afterInstall && buildNeedsNoGit(scene, build);
-  if (runsGit || afterInstall || notForBuild) packages.add("git");
+  const library = !runsGit ? gitLibrary(scene, build) : undefined;
+  const afterInstall = !runsGit && !library && gitAfterInstall(placed);
+  const notForBuild = !runsGit && !library && !afterInstall && buildNeedsNoGit(scene, build);
+  if (runsGit || library || afterInstall || notForBuild) packages.add("git");
   scene.notes.push({
     id: "git-in-builder",
     severity: "info",
     line: scene.stage.from.line,
     message: runsGit
       ? "git is installed in the runtime stage too: the image's command runs it"
-      : afterInstall
-        ? "git is installed in the runtime stage too: the original installs it after the dependency install, so for the application"
-        : notForBuild
-          ? "git is installed in the runtime stage too: the install needs no git (no git+ URL in its requirements, no version from git), so the image had it for the application"
-          : "git stays in the builder stage (pip needs it for git+ URLs); the runtime stage does not get it: add it there if the application runs git",
+      : library
+        ? `git is installed in the runtime stage too: ${library}, which the install brings, runs the git program`
+        : afterInstall
+          ? "git is installed in the runtime stage too: the original installs it after the dependency install, so for the application"
+          : notForBuild
+            ? "git is installed in the runtime stage too: the install needs no git (no git+ URL in its requirements, no version from git), so the image had it for the application"
+            : "git stays in the builder stage (pip needs it for git+ URLs); the runtime stage does not get it: add it there if the application runs git",
   });
+}
+
+/** Python packages that run the git program (GitPython's `import git` fails without it). */
+const RUNS_GIT = /^\s*(gitpython|pre-commit)\s*(?:[=<>!~;[@\s]|$)/im;
+
+/** The dependency the install brings that runs git, by the name its requirement files or project give it. */
+function gitLibrary(scene: Scene, build: Build): string | undefined {
+  const context = scene.ctx.context;
+  const texts = [...build.install.requirements, ...build.install.constraints, "pyproject.toml"].map(
+    (f) => context?.read(f.replace(/^\.\//, "")) ?? "",
+  );
+  texts.push(...build.install.packages);
+  // A pyproject.toml's dependencies are quoted strings, one per line or inline.
+  const names = texts.flatMap((t) => t.split(/\r?\n|,/)).map((l) => l.replace(/^\s*["']/, ""));
+  const found = names.map((l) => RUNS_GIT.exec(l)?.[1]).find((n) => n !== undefined);
+  return found === undefined ? undefined : found.toLowerCase() === "gitpython" ? "GitPython" : found;
 }
 
 /** What needs git to build: a git+ URL, or a version taken from git (setuptools-scm, hatch-vcs...). */

@@ -69,7 +69,7 @@ export const messages: Record<string, MessageSchema> = {
   "not-split": {
     severity: "info",
     description:
-      "The single stage was not split into builder and runtime stages, for the reason the note gives: not the official python image (python:*; another owner's image named python, such as AWS Lambda's, has its own layout and entrypoint), no dependency install dfmod understands, instructions it cannot place in one stage or the other, or nothing a builder would keep out of the final image (--split always splits anyway). A warning when a split would lose something at run time (apk installs, a -dev package with no known runtime library, a build tool or uv used after the install, ENV UV_SYSTEM_PYTHON): fix what the note names, or split the stage by hand.",
+      "The single stage was not split into builder and runtime stages, for the reason the note gives: not the official python image (python:*; another owner's image named python, such as AWS Lambda's, has its own layout and entrypoint), no dependency install dfmod understands, instructions it cannot place in one stage or the other, or nothing a builder would keep out of the final image (--split always splits anyway). A warning when a split would lose something at run time (apk installs, a -dev package with no known runtime library, a build tool or uv used after the install, ENV UV_SYSTEM_PYTHON, a path of the image's Python named at run time, a login shell, `su -`, sudo or a copied crontab that sets its own PATH without the new environment): fix what the note names, or split the stage by hand.",
   },
   "not-distroless": {
     severity: "warning",

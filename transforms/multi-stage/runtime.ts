@@ -138,6 +138,12 @@ export function checkSystemPaths(scene: Scene, build: Build, venv: { path: strin
           "warning",
         );
     }
+  const reset = pathReset(scene, venv.path);
+  if (reset)
+    throw new NotSplit(
+      `${reset}, which sets its own PATH, without the virtual environment the install now goes into (${venv.path}/bin): run the environment's programs by their full path, or split the stage by hand`,
+      "warning",
+    );
   const named = systemPathsNamed(scene.stage, scene.ctx.context, build.depsRun).find(
     (n) => !n.path.includes(venv.path),
   );
@@ -146,6 +152,47 @@ export function checkSystemPaths(scene: Scene, build: Build, venv: { path: strin
       `${named.where} names ${named.path}, where the install put things; after the split the install goes into ${venv.path}: change the path, or split the stage by hand`,
       "warning",
     );
+}
+
+/** A login shell (`bash -lc`, `sh -l`, SHELL ["/bin/bash", "--login", "-c"]): /etc/profile sets PATH outright. */
+const LOGIN_SHELL =
+  /(?:^|[\s;&|(`"'[,])(?:\S*\/)?(?:bash|sh|dash|zsh)["',\s]+(?:-[a-zA-Z]*l[a-zA-Z]*|--login)(?=["',\s\]]|$)/m;
+/** `su - app`, `su -l`, `runuser -l`: a login's PATH; sudo: its secure_path. */
+const LOGIN_SWITCH =
+  /(?:^|[\s;&|(`"'[,])(?:\S*\/)?(?:(?:su|runuser)["',\s]+(?:-|-l|--login)(?=["',\s\]]|$)|sudo(?=["',\s\]]|$))/m;
+
+/**
+ * What runs the image's programs with a PATH of its own, without the new environment's bin: a
+ * login shell in SHELL, CMD, ENTRYPOINT or HEALTHCHECK or in a script they run, `su -`, `runuser
+ * -l`, sudo (Debian's secure_path), or a crontab or other file copied in that sets PATH.
+ */
+function pathReset(scene: Scene, venv: string): string | undefined {
+  const what = (text: string): string | undefined =>
+    LOGIN_SHELL.test(text)
+      ? "runs a login shell"
+      : LOGIN_SWITCH.test(text)
+        ? `runs ${/sudo/.test(LOGIN_SWITCH.exec(text)![0]) ? "sudo" : "a login (su -, runuser -l)"}`
+        : undefined;
+  for (const i of scene.list) {
+    if (!["SHELL", "CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(i.keyword)) continue;
+    const found = what(i.jsonArgs()?.join(" ") ?? i.args);
+    if (found) return `the ${i.keyword} at line ${i.line} ${found}`;
+  }
+  for (const script of runtimeScripts(scene)) {
+    const found = what(script.text.replace(/(^|\s)#.*$/gm, "$1"));
+    if (found) return `${script.file} (run by line ${script.instruction.line}) ${found}`;
+  }
+  const context = scene.ctx.context;
+  for (const i of scene.list) {
+    if ((i.keyword !== "COPY" && i.keyword !== "ADD") || !context || i.flag("from") || isWholeContextCopy(i)) continue;
+    for (const source of i.copySources()) {
+      const rel = source.replace(/^\.\//, "");
+      if (!CONFIG_FILE.test(rel) || /[*?[]/.test(rel)) continue;
+      const line = /^\s*PATH\s*=\s*(\S*)/m.exec(context.read(rel) ?? "");
+      if (line && !line[1]!.includes(venv)) return `${rel} (copied by line ${i.line}) has a PATH line`;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -268,7 +268,10 @@ function checkOwnRun(run: Instruction): void {
 /** Where the environment lives; `created` when the install went into the image's Python and gets one now. */
 export interface Venv {
   path: string;
+  /** The builder makes the environment (the edits create it). */
   created: boolean;
+  /** The original installed into the image's Python: what named its paths finds nothing after the split. */
+  moved: boolean;
 }
 
 export function locateVenv(scene: Scene, build: Build): Venv {
@@ -284,11 +287,20 @@ export function locateVenv(scene: Scene, build: Build): Venv {
     );
   let path: string | undefined;
   let created = false;
+  let intoSystem = false;
   if (tool === "uv-sync") {
     path = envValue(scene, "UV_PROJECT_ENVIRONMENT") ?? resolvePath(workdir, ".venv");
   } else if (tool === "poetry") {
-    // Poetry is told (by environment, which wins over its config) to use an in-project venv.
+    // Poetry is told (by environment, which wins over its config) to use an in-project venv. With
+    // virtualenvs.create false the original installed into the image's Python: the environment is new.
     path = resolvePath(workdir, ".venv");
+    intoSystem =
+      /^(?:false|0|no|off)$/i.test(envValue(scene, "POETRY_VIRTUALENVS_CREATE") ?? "") ||
+      scene.list.some(
+        (i) =>
+          i.keyword === "RUN" &&
+          /\bpoetry\s+config\s+(?:--\S+\s+)*virtualenvs\.create\s+["']?(?:false|0)\b/.test(i.args),
+      );
   } else {
     path = createdVenv(scene);
     if (install.system || !path) {
@@ -304,7 +316,7 @@ export function locateVenv(scene: Scene, build: Build): Venv {
     }
   }
   if (!/^[\w./${}-]+$/.test(path)) throw new NotSplit(`the environment's folder \`${path}\` is not a plain path`);
-  return { path, created };
+  return { path, created, moved: created || intoSystem };
 }
 
 /**

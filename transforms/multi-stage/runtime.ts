@@ -125,8 +125,8 @@ function commandIn(text: string, tools: Set<string>): string | undefined {
  * place after it (`/usr/local/bin/gunicorn` in the ENTRYPOINT, a sed on
  * `/usr/local/lib/python3.11/site-packages/...`) would find nothing there.
  */
-export function checkSystemPaths(scene: Scene, build: Build, venv: { path: string; created: boolean }): void {
-  if (!venv.created) return;
+export function checkSystemPaths(scene: Scene, build: Build, venv: { path: string; moved: boolean }): void {
+  if (!venv.moved) return;
   // A later PATH that drops the one before, or puts /usr/local/bin first, hides the environment's python.
   for (const i of scene.list.filter((x) => x.keyword === "ENV" && x.index > build.depsRun.index))
     for (const pair of envPairs(i).filter((p) => p.key === "PATH")) {

@@ -3,6 +3,7 @@
  * system packages (runtime libraries of the builder's -dev packages), the owner of the copied
  * environment, and the user that owner is.
  */
+import { stagePython } from "../python-version";
 import {
   copiesToLocalBin,
   dependencyInstall,
@@ -125,7 +126,11 @@ function commandIn(text: string, tools: Set<string>): string | undefined {
  * place after it (`/usr/local/bin/gunicorn` in the ENTRYPOINT, a sed on
  * `/usr/local/lib/python3.11/site-packages/...`) would find nothing there.
  */
-export function checkSystemPaths(scene: Scene, build: Build, venv: { path: string; moved: boolean }): void {
+export function checkSystemPaths(
+  scene: Scene,
+  build: Build,
+  venv: { path: string; moved: boolean; created?: boolean },
+): void {
   if (!venv.moved) return;
   // A later PATH that drops the one before, or puts /usr/local/bin first, hides the environment's python.
   for (const i of scene.list.filter((x) => x.keyword === "ENV" && x.index > build.depsRun.index))
@@ -138,6 +143,22 @@ export function checkSystemPaths(scene: Scene, build: Build, venv: { path: strin
           "warning",
         );
     }
+  // python -m venv on 3.11 and older gets ensurepip's setuptools (65 on 3.11) and no wheel, where the
+  // image's Python has current ones: a build without isolation uses them (bdist_wheel fails).
+  const python = stagePython(scene.file, scene.stage);
+  const isolationOff = [build.depsRun, ...build.projectRuns].find((r) => /--no-build-isolation\b/.test(r.args));
+  if (
+    isolationOff &&
+    build.install.tool === "pip" &&
+    venv.created &&
+    python !== undefined &&
+    python[0] === 3 &&
+    python[1]! <= 11
+  )
+    throw new NotSplit(
+      `the install at line ${isolationOff.line} builds without isolation (--no-build-isolation), with the setuptools and wheel of the image's Python ${python[0]}.${python[1]}; a new environment has Python's bundled setuptools and no wheel: install them into it first, or split the stage by hand`,
+      "warning",
+    );
   const reset = pathReset(scene, venv.path);
   if (reset)
     throw new NotSplit(

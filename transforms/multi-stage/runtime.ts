@@ -143,6 +143,13 @@ export function checkSystemPaths(
           "warning",
         );
     }
+  // pip run as another user than root cannot write the image's site-packages: it installs into
+  // that user's ~/.local ("Defaulting to user installation"), as --user does.
+  const user = scene.states.get(build.depsRun)!.user;
+  if (venv.created && build.install.tool === "pip" && user !== undefined && !/^(?:root|0)(?::|$)/.test(user))
+    throw new NotSplit(
+      `the install at line ${build.depsRun.line} runs as ${user}, so pip installs into that user's ~/.local (the image's site-packages are root's), as \`pip install --user\` does, which is not split`,
+    );
   // python -m venv on 3.11 and older gets ensurepip's setuptools (65 on 3.11) and no wheel, where the
   // image's Python has current ones: a build without isolation uses them (bdist_wheel fails).
   const python = stagePython(scene.file, scene.stage);

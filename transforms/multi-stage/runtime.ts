@@ -243,15 +243,16 @@ export function systemPathsNamed(
     const atRun = AT_RUN.has(instruction.keyword);
     if (context && (instruction.keyword === "COPY" || instruction.keyword === "ADD"))
       out.push(...configsNaming(instruction, context, binCopied, made));
-    if (!atRun && instruction.index <= install.index) continue;
     if (instruction.keyword === "COPY" || instruction.keyword === "ADD") {
-      // A file put into the image's site-packages (a .pth hook, sitecustomize.py): the
-      // environment's Python would not read it. Files copied to /usr/local/bin are the image's own.
+      // A file put into the image's site-packages (a .pth hook, sitecustomize.py), before the
+      // install or after it: the environment's Python would not read it. Files copied to
+      // /usr/local/bin are the image's own.
       const into = instruction.copyDestination();
       if (/(?:site|dist)-packages(?:\/|$)/.test(into))
         out.push({ path: into, where: `the ${instruction.keyword} at line ${instruction.line}` });
       continue;
     }
+    if (!atRun && instruction.index <= install.index) continue;
     const path = systemPythonPath(instruction.logical.slice(instruction.argsStart), binCopied, made);
     if (path) out.push({ path, where: `the ${instruction.keyword} at line ${instruction.line}` });
   }

@@ -88,14 +88,29 @@ const NATIVE_BUILD =
  * setup.cfg and pyproject.toml in the build context (the editable paths' folders, and the root);
  * without a build context (stdin) it is taken for pure Python, as most projects are.
  */
-function nativeBuild(context: BuildContext | undefined, install: DependencyInstall): boolean {
+function nativeBuild(context: BuildContext | undefined, editables: string[], root: boolean): boolean {
   if (!context) return false;
-  const folders = new Set([".", ...install.editables.filter((e) => !/^(?:\/|\.\.|[a-z+]+:)/.test(e))]);
+  const folders = new Set([...(root ? ["."] : []), ...editables.filter((e) => !/^(?:\/|\.\.|[a-z+]+:)/.test(e))]);
   return [...folders].some((dir) =>
     ["setup.py", "setup.cfg", "pyproject.toml"].some((f) =>
       NATIVE_BUILD.test(context.read(path.posix.join(dir.replace(/\[.*\]$/, ""), f)) ?? ""),
     ),
   );
+}
+
+/**
+ * The local projects a pip install's requirement files install in editable mode (`-e ./libs/x`),
+ * as context folders (relative to the requirement file's folder).
+ */
+function requirementEditables(context: BuildContext | undefined, install: DependencyInstall): string[] {
+  if (!context || (install.tool !== "pip" && install.tool !== "uv-pip")) return [];
+  return install.requirements.flatMap((f) => {
+    const file = path.posix.normalize(f.replace(/^\.\//, ""));
+    const text = /\$/.test(file) ? undefined : context.read(file);
+    return [
+      ...(text ?? "").matchAll(/^\s*(?:-e|--editable)[=\s]+["']?(\.{1,2}\/[^\s"'#;]*|[\w-][\w./-]*\/[\w./-]*)/gm),
+    ].map((m) => path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!)));
+  });
 }
 
 /** pip's settings, as environment variables, that install somewhere other than the active environment. */
@@ -169,10 +184,15 @@ export function findBuild(scene: Scene): Build {
     throw new NotSplit(
       `the install at line ${own.instruction.line} puts the packages in a folder of its own (--target, --prefix or --root), not in the environment the runtime stage would copy`,
     );
-  const editable = installs.find((i) => editableProject(i.install));
-  if (editable && nativeBuild(scene.ctx.context, editable.install))
+  const context = scene.ctx.context;
+  const editable = installs.find(
+    (i) =>
+      (editableProject(i.install) && nativeBuild(context, i.install.editables, true)) ||
+      nativeBuild(context, requirementEditables(context, i.install), false),
+  );
+  if (editable)
     throw new NotSplit(
-      `the install at line ${editable.instruction.line} installs the project in editable mode, and the project builds native code: the built files stay in the builder's source tree, which the runtime stage does not copy`,
+      `the install at line ${editable.instruction.line} installs a project in editable mode (\`-e\`, on its command line or in its requirements), and that project builds native code: the built files stay in the builder's source tree, which the runtime stage does not copy`,
     );
   const pipEnv = PIP_LOCATION_ENV.find((key) => pipLocationSet(envValue(scene, key)));
   if (pipEnv)

@@ -194,6 +194,16 @@ export function findBuild(scene: Scene): Build {
     throw new NotSplit(
       `the install at line ${editable.instruction.line} installs a project in editable mode (\`-e\`, on its command line or in its requirements), and that project builds native code: the built files stay in the builder's source tree, which the runtime stage does not copy`,
     );
+  // A version file the build writes into the source tree (hatch-vcs' version-file, setuptools-scm's
+  // version_file / write_to): in an editable install it is written in the builder's tree only.
+  const versionFile = installs.find(
+    (i) =>
+      editableProject(i.install) && /^\s*(?:version[-_]file|write_to)\s*=/m.test(context?.read("pyproject.toml") ?? ""),
+  );
+  if (versionFile)
+    throw new NotSplit(
+      `the install at line ${versionFile.instruction.line} installs the project in editable mode, and its build writes a version file into the source tree (version-file, write_to in pyproject.toml): the file stays in the builder, and the runtime stage's copy of the code has none`,
+    );
   const pipEnv = PIP_LOCATION_ENV.find((key) => pipLocationSet(envValue(scene, key)));
   if (pipEnv)
     throw new NotSplit(

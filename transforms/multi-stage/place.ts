@@ -190,7 +190,14 @@ function roleOf(scene: Scene, build: Build, instruction: Instruction, at: Positi
   if (k === "ARG" || k === "ENV" || k === "WORKDIR" || k === "SHELL")
     return at.index < at.buildEnd ? "both" : "runtime";
   if (k === "COPY" || k === "ADD") return copyRole(scene, instruction, at);
-  if (k === "RUN") return runRole(instruction, at);
+  if (k === "RUN") {
+    // Folders made for the application before anything is copied: the runtime stage's own (its
+    // copies come later there, the code's last), when the install runs as root and needs none.
+    const folders =
+      scene.states.get(build.depsRun)!.user === undefined &&
+      !scene.list.slice(0, at.index).some((i) => i.keyword === "COPY" || i.keyword === "ADD");
+    return runRole(instruction, at, folders);
+  }
   if (k === "ONBUILD") throw new NotSplit("ONBUILD instructions");
   return "runtime";
 }
@@ -253,11 +260,24 @@ function unreadPart(script: ShellScript | undefined): string {
   return `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` ${what}`;
 }
 
-function runRole(instruction: Instruction, at: Position): Role {
+/** The time zone set the usual way (`ln -snf /usr/share/zoneinfo/$TZ /etc/localtime && echo $TZ > /etc/timezone`). */
+const TIMEZONE_RUN =
+  /^ln\s+-[sfn]+\s+\/usr\/share\/zoneinfo\/\S+\s+\/etc\/localtime(?:\s*&&\s*echo\s+"?\$\{?\w+\}?"?\s*>\s*\/etc\/timezone)?$/;
+
+/** Paths whose owner or mode an install reads: pip's and uv's config, credentials, the environment's own, Python's. */
+const SETUP_PATH =
+  /(?:pip|uv|\.netrc|\.ssh|\.pypirc|\.cache|\.config|venv|\/usr\/local|\/etc\/(?:apt|ssl)|site-packages|^\/?$|^\/(?:root|home)\/?$)/;
+
+/** Folders made and given to a user or mode: what the application writes at run time (`mkdir -p /app/media && chown -R app /app`). */
+const FOLDER_COMMANDS = new Set(["mkdir", "chown", "chmod"]);
+
+function runRole(instruction: Instruction, at: Position, foldersOwn: boolean): Role {
   const script = instruction.shell();
   const commands = (script?.items ?? []).map((it) => it.command);
-  const unread = !script || script.hasError || commands.some((c) => !c);
   const beforeEnd = at.index < at.buildEnd;
+  // The image's time zone: the builder is thrown away, the runtime stage keeps it.
+  if (beforeEnd && TIMEZONE_RUN.test(instruction.args.trim().replace(/\\\r?\n\s*/g, " "))) return "runtime";
+  const unread = !script || script.hasError || commands.some((c) => !c);
   if (unread && beforeEnd) {
     // Before the install, a RUN may prepare it (an apt-get inside `if`, a heredoc): the builder may
     // need it, or the runtime, or both; dfmod cannot tell.
@@ -272,6 +292,15 @@ function runRole(instruction: Instruction, at: Position): Role {
   if (beforeEnd && all.every((c) => isBuildCommand(c))) return "builder";
   if (all.every((c) => isUserCommand(c))) return "runtime";
   if (beforeEnd && all.every((c) => words(c)[0] === "mkdir")) return "both";
+  // Folders for the application, owned by its user (who may exist in the runtime stage only).
+  if (
+    beforeEnd &&
+    foldersOwn &&
+    all.every(
+      (c) => FOLDER_COMMANDS.has(words(c)[0] ?? "") && !words(c).some((w) => w !== undefined && SETUP_PATH.test(w)),
+    )
+  )
+    return "runtime";
   if (beforeEnd && all.some((c) => isAptOrApk(c) && !isPurge(c))) {
     throw new NotSplit(
       `the RUN at line ${instruction.line} mixes system packages with other work; put the apt-get install in a RUN of its own`,

@@ -19,6 +19,7 @@ import {
   checkRuntimeRuns,
   checkSystemPaths,
   gitAtRuntime,
+  runtimeCompiler,
   keptOut,
   runtimePackages,
   upgradesPackages,
@@ -161,6 +162,7 @@ function notesOfSplit(scene: Scene, plan: SplitPlan & { keptOut: string[]; runti
           : " (--split always: the builder keeps nothing else out of the final image)"),
   });
   if (plan.distroless) notesOfDistroless(scene, plan);
+  notes.push(...runtimeCompiler(scene, build, plan.placement.installed, packages));
   if (build.install.tool === "poetry") {
     notes.push({
       id: "poetry-in-project-venv",

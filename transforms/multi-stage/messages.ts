@@ -46,6 +46,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "Distroless cannot create users: a user the original created becomes distroless' nonroot (uid 65532), in USER and in --chown. A warning when the original ran as root: the distroless image runs as nonroot.",
   },
+  "runtime-compiler-dropped": {
+    severity: "warning",
+    description:
+      "The split leaves the C compiler the original image had (build-essential, gcc, g++, clang) in the builder, and the install brings a package that compiles code at run time: torch (torch.compile on CPU fails without a C++ compiler), triton, vllm, sglang (triton's launcher), PyTensor and PyMC (which fall back to much slower Python code). If the application uses that, install the compiler in the runtime stage.",
+  },
   "git-in-builder": {
     severity: "info",
     description:

@@ -11,6 +11,7 @@ import {
   parsePipInstall,
   systemPythonPath,
 } from "../../src/engine/commands";
+import type { NoteInput } from "../../src/engine/types";
 import type { BuildContext } from "../../src/engine/context";
 import { isWholeContextCopy, type Instruction, type Stage } from "../../src/engine/dockerfile";
 import { scriptsRun } from "../alpine-to-trixie/scripts";
@@ -494,8 +495,11 @@ export function gitAtRuntime(
 /** Python packages that run the git program (GitPython's `import git` fails without it). */
 const RUNS_GIT = /^\s*(gitpython|pre-commit)\s*(?:[=<>!~;[@\s]|$)/im;
 
-/** The dependency the install brings that runs git, by the name its requirement files or project give it. */
-function gitLibrary(scene: Scene, build: Build): string | undefined {
+/**
+ * The first dependency `pattern` names (its first group) that the install brings, as its
+ * requirement files, pyproject.toml or command line write it.
+ */
+export function dependencyNamed(scene: Scene, build: Build, pattern: RegExp): string | undefined {
   const context = scene.ctx.context;
   const texts = [...build.install.requirements, ...build.install.constraints, "pyproject.toml"].map(
     (f) => context?.read(f.replace(/^\.\//, "")) ?? "",
@@ -503,8 +507,36 @@ function gitLibrary(scene: Scene, build: Build): string | undefined {
   texts.push(...build.install.packages);
   // A pyproject.toml's dependencies are quoted strings, one per line or inline.
   const names = texts.flatMap((t) => t.split(/\r?\n|,/)).map((l) => l.replace(/^\s*["']/, ""));
-  const found = names.map((l) => RUNS_GIT.exec(l)?.[1]).find((n) => n !== undefined);
+  return names.map((l) => pattern.exec(l)?.[1]).find((n) => n !== undefined);
+}
+
+/** The dependency the install brings that runs git. */
+function gitLibrary(scene: Scene, build: Build): string | undefined {
+  const found = dependencyNamed(scene, build, RUNS_GIT);
   return found === undefined ? undefined : found.toLowerCase() === "gitpython" ? "GitPython" : found;
+}
+
+/** Packages that run a C compiler at run time: torch.compile's inductor, triton's launcher, PyTensor. */
+const COMPILES_AT_RUN = /^\s*(torch|triton|vllm|sglang|pytensor|pymc)\s*(?:[=<>!~;[@\s]|$)/im;
+
+/**
+ * A warning when the split leaves the runtime stage without the compiler the original image had
+ * and the install brings a package that compiles at run time (torch.compile on CPU fails without
+ * one; PyTensor falls back to slow Python code).
+ */
+export function runtimeCompiler(scene: Scene, build: Build, installed: string[], packages: string[]): NoteInput[] {
+  const compiler = installed.find((p) => /^(?:build-essential|gcc|g\+\+|clang)(?:-\d+)?$/.test(p));
+  if (!compiler || packages.some((p) => p === compiler)) return [];
+  const found = dependencyNamed(scene, build, COMPILES_AT_RUN);
+  if (!found) return [];
+  return [
+    {
+      id: "runtime-compiler-dropped",
+      severity: "warning",
+      line: build.depsRun.line,
+      message: `the runtime stage has no C compiler (${compiler} stays in the builder), and ${found} compiles code at run time (torch.compile on CPU, triton's kernels, PyTensor): if the application does, install ${compiler} in the runtime stage`,
+    },
+  ];
 }
 
 /** What needs git to build: a git+ URL, or a version taken from git (setuptools-scm, hatch-vcs...). */

@@ -224,6 +224,7 @@ describe("shell code ash runs and dash does not", () => {
   test.each([
     "trap 'kill -TERM $child' TERM INT",
     "trap cleanup EXIT",
+    "trap 'echo SIGTERM received; kill -TERM $child' TERM",
     "kill -TERM $PID",
     "pkill -SIGTERM gunicorn",
     'echo "let it run"',

@@ -35,12 +35,15 @@ function processManagerConfig(words: (string | undefined)[]): string | undefined
   if (name !== "supervisord" && name !== "honcho" && name !== "uwsgi") return undefined;
   const flags =
     name === "supervisord" ? ["-c", "--configuration"] : name === "uwsgi" ? ["--ini"] : ["-f", "--procfile"];
+  // uWSGI's ini may name a section (`app.ini:prod`), or come as its only argument.
+  const file = (w: string): string => (name === "uwsgi" ? w.replace(/:[\w-]+$/, "") : w);
   for (let k = 1; k < words.length; k++) {
     const w = words[k] ?? "";
-    if (flags.includes(w)) return words[k + 1] ?? "";
+    if (flags.includes(w)) return file(words[k + 1] ?? "");
     const joined = flags.find((f) => f.startsWith("--") && w.startsWith(`${f}=`));
-    if (joined) return w.slice(joined.length + 1);
+    if (joined) return file(w.slice(joined.length + 1));
   }
+  if (name === "uwsgi") return file(words.slice(1).find((w) => w !== undefined && /\.ini(?::[\w-]+)?$/.test(w)) ?? "");
   return name === "supervisord" ? "/etc/supervisord.conf" : words[1] === "start" ? "Procfile" : "";
 }
 
@@ -173,7 +176,10 @@ const FUNCTION = new RegExp(String.raw`${AT_COMMAND}function\s+[\w-]+`);
 const SOURCE = new RegExp(String.raw`${AT_COMMAND}source\s`);
 const LET = new RegExp(String.raw`${AT_COMMAND}let\s+\w`);
 /** `trap ... SIGTERM`: dash takes signal names without SIG ("bad trap"), and `trap` fails. */
-const TRAP_SIG = new RegExp(String.raw`${AT_COMMAND}trap\s(?:.*\s)?SIG[A-Z]+\d*(?=\s|$|;)`);
+const TRAP_SIG = new RegExp(
+  String.raw`${AT_COMMAND}trap\s+(?:'[^']*'|"(?:[^"\\]|\\.)*"|[^\s'"]+)((?:\s+[^\s;&|]+)+)`,
+  "g",
+);
 /** `kill -SIGQUIT`, `kill -s SIGTERM`: dash's kill takes no SIG prefix. */
 const KILL_SIG = /(?:^|[\s;&|(!`'"])kill\s+(?:-s\s+)?-?SIG[A-Z]/;
 /** `read -t 5`, `read -s`, `read -a`, `read -n 1`: dash's read has -p and -r only. */
@@ -201,7 +207,9 @@ export function bashism(code: string, withSource = true): string | undefined {
   if (LET.test(code)) return "`let`";
   // An arithmetic error ends dash: `$((n++))`, `$((2**8))`.
   if (/\$\(\([^)]*(?:\+\+|--|\*\*)/.test(code)) return "`++`, `--` or `**` in `$(( ))`";
-  if (TRAP_SIG.test(code)) return "a `SIG` signal name in `trap`";
+  // The signals after trap's action (not a SIG in its quoted action).
+  for (const m of code.matchAll(TRAP_SIG))
+    if (/(?:^|\s)SIG[A-Z]+\d*(?=\s|$)/.test(m[1]!)) return "a `SIG` signal name in `trap`";
   if (KILL_SIG.test(code)) return "a `SIG` signal name in `kill`";
   if (READ_OPTION.test(code)) return "`read` options other than -r and -p";
   // ANSI-C quoting (`$'\t'`), not a `$` that ends a quoted pattern (`grep '^x$'`).
@@ -210,22 +218,31 @@ export function bashism(code: string, withSource = true): string | undefined {
 }
 
 /**
- * What in a script's text needs Alpine, line by line. `shebang`: the #! line of the script that
- * sources this one (`. /app/functions.sh`), whose shell runs it.
+ * What in a script's text needs Alpine, line by line. `shell`: the #! line of the shell that runs
+ * it when not its own: the script that sources it (`. /app/functions.sh`), whose shell wins, or
+ * (`fallback`) the one that runs it when it has no #! line of its own.
  */
-export function alpineIsms(text: string, shebang?: string): { line: number; what: string }[] {
+export function alpineIsms(text: string, shell?: { line: string; sourced: boolean }): { line: number; what: string }[] {
   const out: { line: number; what: string }[] = [];
   // A script run by sh: on Debian that is dash, which lacks ash's bash extensions.
-  const bySh = /^#!\s*(?:\S*\/)?(?:(?:env|with-contenv)\s+(?:\S*\/)?)?sh(?:\s|$)/.test(
-    text.startsWith("#!") ? text : (shebang ?? text),
-  );
-  text.split(/\r?\n/).forEach((raw, i) => {
+  const runBy = shell && (shell.sourced || !text.startsWith("#!")) ? shell.line : text;
+  const bySh = /^#!\s*(?:\S*\/)?(?:(?:env|with-contenv)\s+(?:\S*\/)?)?sh(?:\s|$)/.test(runBy);
+  const lines = text.split(/\r?\n/);
+  // Shell syntax is read by logical line: `trap '...' \` + `SIGTERM` on the next.
+  const logical = (i: number): string => {
+    let code = lines[i]!;
+    for (let k = i; /\\$/.test(lines[k] ?? "") && k + 1 < lines.length; k++)
+      code = code.slice(0, -1) + " " + lines[k + 1];
+    return code;
+  };
+  lines.forEach((raw, i) => {
     const line = i + 1;
     if (i === 0 && /^#!.*[/\s]ash(?:\s|$)/.test(raw)) {
       out.push({ line, what: "its #! line runs ash, which Debian does not have (use /bin/sh or /bin/bash)" });
     }
     const code = raw.replace(/(^|\s)#.*$/, "");
-    const bash = bySh && i > 0 ? bashism(code) : undefined;
+    const continued = i > 0 && /\\$/.test(lines[i - 1]!);
+    const bash = bySh && i > 0 && !continued ? bashism(logical(i).replace(/(^|\s)#.*$/, "")) : undefined;
     if (bash)
       out.push({
         line,
@@ -269,8 +286,9 @@ export function contextScripts(
 ): { findings: Finding[]; tools: { pkg: string; instruction: Instruction }[] } {
   const findings: Finding[] = [];
   const tools: { pkg: string; instruction: Instruction }[] = [];
-  for (const { file, text, instruction, shebang } of scriptsRun(stage, context)) {
-    for (const f of alpineIsms(text, shebang)) findings.push({ file, ...f, instruction });
+  for (const { file, text, instruction, shell, skipped } of scriptsRun(stage, context)) {
+    if (skipped) findings.push({ file, line: 1, what: skipped, instruction });
+    for (const f of alpineIsms(text, shell)) findings.push({ file, ...f, instruction });
     for (const pkg of toolsIn(text)) tools.push({ pkg, instruction });
   }
   return { findings, tools };
@@ -281,9 +299,16 @@ export interface ScriptRun {
   file: string;
   text: string;
   instruction: Instruction;
-  /** For a script sourced by another (`. /app/functions.sh`): the #! line of the shell that runs it. */
-  shebang?: string;
+  /** The #! line of the shell that runs it when not its own (see alpineIsms). */
+  shell?: { line: string; sourced: boolean };
+  /** Why Debian would not run it where Alpine does (run-parts' names). */
+  skipped?: string;
 }
+
+/** Debian's run-parts runs only names of letters, digits, `_` and `-` (no `10-migrate.sh`); BusyBox's runs any. */
+const RUN_PARTS_NAME = /^[A-Za-z0-9_-]+$/;
+const RUN_PARTS_SKIPS =
+  "Debian's run-parts skips a file whose name has a dot or another character outside A-Z, a-z, 0-9, _ and - (Alpine's BusyBox run-parts runs it): rename it, or give run-parts --regex";
 
 /** The build context's scripts that the stage runs (each once), with their text and the instruction that runs each. */
 export function scriptsRun(stage: Stage, context: BuildContext | undefined): ScriptRun[] {
@@ -294,7 +319,7 @@ export function scriptsRun(stage: Stage, context: BuildContext | undefined): Scr
 function uncachedScriptsRun(stage: Stage, context: BuildContext): ScriptRun[] {
   const out: ScriptRun[] = [];
   const seen = new Set<string>();
-  const runs: { path: string; instruction: Instruction; shebang?: string }[] = [
+  const runs: { path: string; instruction: Instruction; shell?: ScriptRun["shell"]; skipped?: string }[] = [
     ...executedPaths(stage),
     ...serviceScripts(stage, context),
   ];
@@ -302,27 +327,35 @@ function uncachedScriptsRun(stage: Stage, context: BuildContext): ScriptRun[] {
   const states = stageStates(stage);
   // The scripts those scripts run or source in turn (`exec /app/scripts/drop.sh "$@"`), as deep as they go.
   for (let k = 0; k < runs.length; k++) {
-    const { path: target, instruction, shebang } = runs[k]!;
+    const { path: target, instruction, shell, skipped } = runs[k]!;
     const file = contextPathAt(copies, target, context);
     if (!file || seen.has(file)) continue;
     seen.add(file);
     const text = context.read(file);
     if (text === undefined) continue;
-    out.push(shebang === undefined ? { file, text, instruction } : { file, text, instruction, shebang });
-    // A sourced script runs in the shell of the script that sources it.
-    const own = text.startsWith("#!") ? text.slice(0, text.search(/\r?\n|$/)) : shebang;
+    out.push({ file, text, instruction, ...(shell ? { shell } : {}), ...(skipped ? { skipped } : {}) });
+    // The shell that runs this script: its own #! line, unless it is sourced (then its sourcer's).
+    const own =
+      shell && (shell.sourced || !text.startsWith("#!"))
+        ? shell.line
+        : text.startsWith("#!")
+          ? text.slice(0, text.search(/\r?\n|$/))
+          : undefined;
     for (const next of pathsRunBy(text)) {
       const at = resolvePath(states.get(instruction)!.workdir, next.path);
+      const inherited = own === undefined ? {} : { shell: { line: own, sourced: next.sourced } };
       // A folder of hooks the script runs (`for f in /docker-entrypoint.d/*.sh`, `run-parts`): the
-      // files a COPY put there. One without a #! line runs in a shell like the script's.
-      const hooks = next.glob === undefined ? undefined : contextPathAt(copies, at, context, "folder");
+      // files a COPY put there, run (or sourced) by the script's shell when they have no #! line.
       if (next.glob !== undefined) {
-        for (const name of hooks === undefined ? [] : context.files(hooks))
-          if (name.endsWith(next.glob))
-            runs.push({ path: `${at}/${name}`, instruction, ...(own ? { shebang: own } : {}) });
+        const hooks = contextPathAt(copies, at, context, "folder");
+        for (const name of hooks === undefined ? [] : context.files(hooks)) {
+          if (!name.endsWith(next.glob)) continue;
+          const skip = next.runParts && !RUN_PARTS_NAME.test(name) ? { skipped: RUN_PARTS_SKIPS } : {};
+          runs.push({ path: `${at}/${name}`, instruction, ...inherited, ...skip });
+        }
         continue;
       }
-      runs.push({ path: at, instruction, ...(next.sourced && own !== undefined ? { shebang: own } : {}) });
+      runs.push({ path: at, instruction, ...inherited });
     }
   }
   return out;
@@ -390,8 +423,8 @@ function serviceScripts(stage: Stage, context: BuildContext): { path: string; in
  * with the pattern's end in `glob`), comments left out; lines of a supervisord config (`command=...`) and of
  * a Procfile (`web: ...`) are commands too.
  */
-function pathsRunBy(text: string): { path: string; sourced: boolean; glob?: string }[] {
-  const out: { path: string; sourced: boolean; glob?: string }[] = [];
+function pathsRunBy(text: string): { path: string; sourced: boolean; glob?: string; runParts?: boolean }[] {
+  const out: { path: string; sourced: boolean; glob?: string; runParts?: boolean }[] = [];
   // The #! line goes with the comments.
   for (const raw of text.split(/\r?\n/)) {
     const code = raw.replace(/(^|\s)#.*$/, "").replace(/^\s*(?:command\s*=|[\w-]+:\s)\s*/, "");
@@ -403,13 +436,25 @@ function pathsRunBy(text: string): { path: string; sourced: boolean; glob?: stri
       /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:\/bin\/)?(?:sh|bash|dash|ash)\s+([\w.-]+\.(?:sh|bash))(?=\s|$|[;&|)])/g;
     for (const m of code.matchAll(byShell)) out.push({ path: `./${m[1]!}`, sourced: false });
     // uWSGI's ini, read like a script (a supervisord program's `command=uwsgi --ini /app/uwsgi.ini`).
-    for (const m of code.matchAll(/\buwsgi\s(?:.*\s)?--ini[= ]((?:\.{0,2}\/)?[\w./-]+\.ini)\b/g))
+    for (const m of code.matchAll(/\buwsgi\s(?:.*\s)?(?:--ini[= ])?((?:\.{0,2}\/)?[\w./-]+\.ini)(?=[:\s"']|$)/g))
       out.push({ path: m[1]!.includes("/") ? m[1]! : `./${m[1]!}`, sourced: false });
-    // The files of a folder: a loop over a pattern (`for f in /docker-entrypoint.d/*.sh`), run-parts.
-    for (const m of code.matchAll(/\bfor\s+\w+\s+in\s+["']?(\/[\w./-]+)\/["']?\*([\w.-]*)(?=$|[\s;)"'])/g))
-      out.push({ path: m[1]!, sourced: false, glob: m[2]! });
-    for (const m of code.matchAll(/(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*run-parts\s+(?:-\S+\s+)*(\/[\w./-]+)/g))
-      out.push({ path: m[1]!.replace(/\/$/, ""), sourced: false, glob: "" });
+    // The files of a folder: a loop over a pattern whose variable it runs or sources
+    // (`for f in /docker-entrypoint.d/*.sh; do "$f"; done`), run-parts (not --test, --list).
+    for (const m of code.matchAll(/\bfor\s+(\w+)\s+in\s+["']?(\/[\w./-]+)\/["']?\*([\w.-]*)(?=$|[\s;)"'])/g)) {
+      const use = new RegExp(
+        String.raw`(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:(\.|source)\s+|(?:\S*\/)?(?:sh|bash|dash|ash)\s+)?"?\$\{?${m[1]}\}?"?(?=\s|$|;)`,
+        "m",
+      ).exec(text);
+      if (use) out.push({ path: m[2]!, sourced: !!use[1], glob: m[3]! });
+    }
+    for (const m of code.matchAll(/(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*run-parts((?:\s+-\S+)*)\s+(\/[\w./-]+)/g))
+      if (!/--(?:test|list)\b/.test(m[1]!))
+        out.push({
+          path: m[2]!.replace(/\/$/, ""),
+          sourced: false,
+          glob: "",
+          runParts: !/--(?:regex|lsbsysinit)\b/.test(m[1]!),
+        });
   }
   return out;
 }

@@ -41,7 +41,7 @@ import {
   Sink,
   StageState,
 } from "./run";
-import { alpineIsms, bashism, contextScripts, CROND } from "./scripts";
+import { alpineIsms, bashism, contextCopies, contextPathAt, contextScripts, CROND } from "./scripts";
 import { muslWheels } from "./wheels";
 import { baseName, runsOf, stageRuns, unwrap } from "./commands-run";
 import { alpineOnlyGroups, alpineOnlyUsers, debianTakenNames } from "./groups";
@@ -492,8 +492,17 @@ function copiedConfigFolder(context: BuildContext, source: string, dest: string)
  * The texts of the image's own config files that the stage copies from the build context to
  * `into` (a folder, or the file's path), by the name of the file (`nginx.conf`).
  */
-function ownConfigs(stage: Stage, context: BuildContext | undefined, into: RegExp, name: RegExp): string[] {
-  return stage.instructions.flatMap((i) => copiedConfigs(i, context, into, name));
+function ownConfigs(
+  stage: Stage,
+  context: BuildContext | undefined,
+  into: RegExp,
+  name: RegExp,
+  at?: string,
+): string[] {
+  const direct = stage.instructions.flatMap((i) => copiedConfigs(i, context, into, name));
+  // Or brought by a folder's copy (`COPY rootfs/ /` with rootfs/etc/supervisord.conf).
+  const file = at && context ? contextPathAt(contextCopies(stage), at, context) : undefined;
+  return file ? [...direct, context!.read(file) ?? ""] : direct;
 }
 
 /** What one COPY or ADD of the build context puts there (see ownConfigs). */
@@ -509,8 +518,15 @@ const NGINX_CONF = /^\/etc\/nginx\/(?:nginx\.conf)?$/;
 
 /** The image's own supervisord.conf reads /etc/supervisor.d, as Alpine's does: Debian's supervisord then reads it too. */
 const ownSupervisorD = (stage: Stage, context: BuildContext | undefined): boolean =>
-  ownConfigs(stage, context, /^\/etc\/(?:supervisord\.conf)?$/, /supervisord\.conf$/).some((t) =>
-    /^\s*files\s*=.*\/etc\/supervisor\.d\//m.test(t),
+  ownConfigs(stage, context, /^\/etc\/(?:supervisord\.conf)?$/, /supervisord\.conf$/, "/etc/supervisord.conf").some(
+    (t) => /^\s*files\s*=.*\/etc\/supervisor\.d\//m.test(t),
+  ) ||
+  // Or written whole by a RUN that includes it (`echo_supervisord_conf > ... && printf '[include]...'`).
+  stage.instructions.some(
+    (i) =>
+      i.keyword === "RUN" &&
+      /(?<![>&\d])>\|?\s*\/etc\/supervisord\.conf\b/.test(i.args) &&
+      /files\s*=\s*\/etc\/supervisor\.d\//.test(i.args),
   );
 
 /**
@@ -520,7 +536,7 @@ const ownSupervisorD = (stage: Stage, context: BuildContext | undefined): boolea
 function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): NoteInput[] {
   const out: NoteInput[] = [];
   const copies = stage.instructions.filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flag("from"));
-  const nginxConfs = ownConfigs(stage, context, NGINX_CONF, /nginx\.conf$/);
+  const nginxConfs = ownConfigs(stage, context, NGINX_CONF, /nginx\.conf$/, "/etc/nginx/nginx.conf");
   // A config of the image's own that includes http.d (supervisor.d) reads it on Debian too.
   const ownHttpD = nginxConfs.some((t) => /^\s*include\s+\/etc\/nginx\/http\.d\//m.test(t));
   const ownSupervisor = ownSupervisorD(stage, context);
@@ -587,12 +603,22 @@ const S6_OVERLAY_V2 = /s6-overlay-[^\s"'/]*?(?:\.tar\.gz|\.tgz|-installer)(?=$|[
  * s6-overlay instructions for merged /usr) it is left alone.
  */
 function s6OverlayV2(stage: Stage): NoteInput[] {
-  const named = stage.instructions.find(
-    (i) =>
-      (i.keyword === "RUN" || i.keyword === "ADD") &&
-      S6_OVERLAY_V2.test(i.args) &&
-      !/--exclude[= ]["']?\.\/bin\b/.test(i.args),
-  );
+  // The merged-/usr form (`--exclude=./bin`, then ./bin into /usr), anywhere in the stage, is fine.
+  if (stage.instructions.some((i) => /--exclude[= ]["']?\.\/bin\b/.test(i.args))) return [];
+  const named = stage.instructions.find((i) => {
+    if (!S6_OVERLAY_V2.test(i.args)) return false;
+    // ADD unpacks a local tarball only (a URL is downloaded as it is), into /.
+    if (i.keyword === "ADD")
+      return (
+        /^\/?$/.test(i.copyDestination()) && i.copySources().some((f) => !/^https?:/.test(f) && S6_OVERLAY_V2.test(f))
+      );
+    // tar into / (`-C /`, `--directory=/`), or run from / (WORKDIR / is the default).
+    return (
+      i.keyword === "RUN" &&
+      /\btar\b/.test(i.args) &&
+      (/(?:-C|--directory[= ])\s*\/(?=\s|$|;|&)/.test(i.args) || !/(?:-C|--directory)\b/.test(i.args))
+    );
+  });
   if (!named) return [];
   return [
     {
@@ -752,12 +778,9 @@ function madePaths(stage: Stage): { paths: Set<string>; usrPrefix: boolean } {
     }
     if (instruction.keyword !== "RUN") continue;
     if (/--prefix[= ]\/usr(?![\w/])|\bPREFIX=\/usr(?![\w/])/.test(instruction.args)) usrPrefix = true;
-    // A file written whole (`echo_supervisord_conf > /etc/supervisord.conf`), not appended to.
-    for (const command of instruction.shell()?.commands ?? [])
-      for (const redirect of command.redirected?.redirects ?? []) {
-        const target = /^>\|?\s*(\/[\w./-]+)$/.exec(redirect.trim())?.[1];
-        if (target) paths.add(target);
-      }
+    // A file written whole (`echo_supervisord_conf > /etc/supervisord.conf`), not appended to (>>)
+    // nor a stream's (2>, &>), wherever it stands in a chain.
+    for (const m of instruction.args.matchAll(/(?<![>&\d])>\|?\s*(\/[\w./-]+)/g)) paths.add(m[1]!);
     for (const run of runsOf(instruction)) {
       if (baseName(run.name) !== "ln") continue;
       const target = run.words.filter((w, i) => i > 0 && w !== undefined && !w.startsWith("-")).pop();
@@ -832,6 +855,8 @@ function alpinePaths(
       })
       .find((f) => {
         made ??= madePaths(stage);
+        // A config the image brings itself, in a folder's copy (`COPY rootfs/ /`), is there on Debian too.
+        if (f.kind === "config" && context && contextPathAt(contextCopies(stage), f.path, context)) return false;
         // Alpine's site-packages stays wrong when the stage fills it: Debian's python3 does not read it.
         return (f.kind === "site" || !made.paths.has(f.path)) && !(f.kind === "library" && made.usrPrefix);
       });

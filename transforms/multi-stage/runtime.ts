@@ -4,6 +4,8 @@
  * environment, and the user that owner is.
  */
 import { stagePython } from "../python-version";
+import { isTable, toml } from "../toml";
+import * as path from "node:path";
 import {
   copiesToLocalBin,
   dependencyInstall,
@@ -155,8 +157,17 @@ export function checkSystemPaths(
   // image's Python has current ones: a build without isolation uses them (bdist_wheel fails).
   const python = stagePython(scene.file, scene.stage);
   const isolationOff = [build.depsRun, ...build.projectRuns].find((r) => /--no-build-isolation\b/.test(r.args));
+  // setuptools (and wheel) installed first, into the new environment too: what it builds with.
+  const upgraded = scene.list.some(
+    (i) =>
+      i.keyword === "RUN" &&
+      isolationOff !== undefined &&
+      i.index <= isolationOff.index &&
+      /\bpip[\d.]*\s+install\b[^&;|]*\bsetuptools\b/.test(i.args),
+  );
   if (
     isolationOff &&
+    !upgraded &&
     build.install.tool === "pip" &&
     venv.created &&
     python !== undefined &&
@@ -183,32 +194,50 @@ export function checkSystemPaths(
     );
 }
 
-/** A login shell (`bash -lc`, `sh -l`, SHELL ["/bin/bash", "--login", "-c"]): /etc/profile sets PATH outright. */
+/** A login shell (`bash -lc`, `sh -e -l`, SHELL ["/bin/bash", "--login", "-c"]): /etc/profile sets PATH outright. */
 const LOGIN_SHELL =
-  /(?:^|[\s;&|(`"'[,])(?:\S*\/)?(?:bash|sh|dash|zsh)["',\s]+(?:-[a-zA-Z]*l[a-zA-Z]*|--login)(?=["',\s\]]|$)/m;
-/** `su - app`, `su -l`, `runuser -l`: a login's PATH; sudo: its secure_path. */
-const LOGIN_SWITCH =
-  /(?:^|[\s;&|(`"'[,])(?:\S*\/)?(?:(?:su|runuser)["',\s]+(?:-|-l|--login)(?=["',\s\]]|$)|sudo(?=["',\s\]]|$))/m;
+  /(?:^|[\s;&|(`[,])(?:\S*\/)?(?:bash|sh|dash|zsh)(?:\s+-[a-zA-Z]+)*\s+(?:-[a-zA-Z]*l[a-zA-Z]*|--login)(?=\s|$)/m;
+/** `su - app`, `su -l app`, `su app -l`, `runuser -l`: a login's PATH. */
+const LOGIN_SWITCH = /(?:^|[\s;&|(`[,])(?:\S*\/)?(?:su|runuser)\b[^;&|\n]*?\s(?:-|-l|--login)(?=\s|$)/m;
+/** sudo where a command starts, and what it runs (after its options). */
+const SUDO =
+  /(?:^|[;&|(`]|\b(?:then|do|else|exec)\s)\s*(?:\S*\/)?sudo((?:\s+(?:-[uUgCDhprtT]\s+\S+|--\w[\w-]*(?:=\S*)?|-[a-zA-Z]+))*)\s+(\S+)/gm;
+/** What sudo may run without the environment mattering: system tools, not the application's Python. */
+const SUDO_SYSTEM =
+  /^(?:\S*\/)?(?:chown|chmod|chgrp|mkdir|rm|cp|mv|ln|touch|tee|cat|apt-get|apt|service|update-ca-certificates|install|kill|sysctl|setcap|mount)$/;
+
+/** Shell code with its comments and quoted strings taken out: what runs, not what it prints. */
+const codeOnly = (text: string): string =>
+  text.replace(/(^|\s)#.*$/gm, "$1").replace(/'[^'\n]*'|"(?:[^"\\\n]|\\.)*"/g, " STRING ");
 
 /**
  * What runs the image's programs with a PATH of its own, without the new environment's bin: a
- * login shell in SHELL, CMD, ENTRYPOINT or HEALTHCHECK or in a script they run, `su -`, `runuser
- * -l`, sudo (Debian's secure_path), or a crontab or other file copied in that sets PATH.
+ * login shell in SHELL, CMD, ENTRYPOINT or HEALTHCHECK or in a script they run (its #! line too),
+ * `su -`, `runuser -l`, sudo that runs the application (Debian's secure_path) when the stage
+ * installs sudo, or a crontab or other file copied in that sets PATH without it and runs Python.
  */
 function pathReset(scene: Scene, venv: string): string | undefined {
-  const what = (text: string): string | undefined =>
-    LOGIN_SHELL.test(text)
-      ? "runs a login shell"
-      : LOGIN_SWITCH.test(text)
-        ? `runs ${/sudo/.test(LOGIN_SWITCH.exec(text)![0]) ? "sudo" : "a login (su -, runuser -l)"}`
-        : undefined;
+  const installsSudo = scene.list.some(
+    (i) => i.keyword === "RUN" && /\bapt(?:-get)?\s+install\b[^&;|]*\bsudo\b/.test(i.args),
+  );
+  const what = (raw: string): string | undefined => {
+    if (/^#!.*\b(?:bash|sh|zsh)\s+(?:-[a-zA-Z]*l[a-zA-Z]*|--login)\b/.test(raw))
+      return "runs a login shell (its #! line)";
+    const text = codeOnly(raw);
+    if (LOGIN_SHELL.test(text)) return "runs a login shell";
+    if (LOGIN_SWITCH.test(text)) return "runs a login (su -, runuser -l)";
+    if (!installsSudo) return undefined;
+    for (const m of text.matchAll(SUDO))
+      if (/(?:^|\s)-[a-zA-Z]*[is]\b/.test(m[1]!) || !SUDO_SYSTEM.test(m[2]!)) return "runs sudo";
+    return undefined;
+  };
   for (const i of scene.list) {
     if (!["SHELL", "CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(i.keyword)) continue;
     const found = what(i.jsonArgs()?.join(" ") ?? i.args);
     if (found) return `the ${i.keyword} at line ${i.line} ${found}`;
   }
   for (const script of runtimeScripts(scene)) {
-    const found = what(script.text.replace(/(^|\s)#.*$/gm, "$1"));
+    const found = what(script.text);
     if (found) return `${script.file} (run by line ${script.instruction.line}) ${found}`;
   }
   const context = scene.ctx.context;
@@ -216,9 +245,18 @@ function pathReset(scene: Scene, venv: string): string | undefined {
     if ((i.keyword !== "COPY" && i.keyword !== "ADD") || !context || i.flag("from") || isWholeContextCopy(i)) continue;
     for (const source of i.copySources()) {
       const rel = source.replace(/^\.\//, "");
-      if (!CONFIG_FILE.test(rel) || /[*?[]/.test(rel)) continue;
-      const line = /^\s*PATH\s*=\s*(\S*)/m.exec(context.read(rel) ?? "");
-      if (line && !line[1]!.includes(venv)) return `${rel} (copied by line ${i.line}) has a PATH line`;
+      // An env file's PATH is the application's to read (python-dotenv keeps the one it has).
+      if (!CONFIG_FILE.test(rel) || /[*?[]/.test(rel) || /\.env$/.test(rel)) continue;
+      const text = context.read(rel) ?? "";
+      const line = /^\s*(?:export\s+)?PATH\s*=\s*["']?(\S*?)["']?\s*$/m.exec(text);
+      if (!line || line[1]!.includes(venv)) continue;
+      // `PATH=$PATH:/app/bin` keeps the environment's bin in front, unless /usr/local/bin comes first.
+      const at = line[1]!.search(/\$\{?PATH\b/);
+      if (at !== -1 && !/(?:^|:)\/usr\/local\/s?bin(?::|$)/.test(line[1]!.slice(0, at))) continue;
+      // Only where Python runs by name under that PATH.
+      const rest = text.replace(line[0], "");
+      if (!/(?:^|[\s;&|(`'"])(?:python[\d.]*|pip[\d.]*)(?=\s|$)/m.test(rest)) continue;
+      return `${rel} (copied by line ${i.line}) has a PATH line`;
     }
   }
   return undefined;
@@ -501,12 +539,23 @@ const RUNS_GIT = /^\s*(gitpython|pre-commit)\s*(?:[=<>!~;[@\s]|$)/im;
  */
 export function dependencyNamed(scene: Scene, build: Build, pattern: RegExp): string | undefined {
   const context = scene.ctx.context;
-  const texts = [...build.install.requirements, ...build.install.constraints, "pyproject.toml"].map(
-    (f) => context?.read(f.replace(/^\.\//, "")) ?? "",
-  );
-  texts.push(...build.install.packages);
-  // A pyproject.toml's dependencies are quoted strings, one per line or inline.
-  const names = texts.flatMap((t) => t.split(/\r?\n|,/)).map((l) => l.replace(/^\s*["']/, ""));
+  const texts: string[] = [...build.install.packages];
+  // Requirement files, and those they include (`-r base.txt`, relative to the file).
+  const files = [...build.install.requirements, ...build.install.constraints].map((f) => f.replace(/^\.\//, ""));
+  for (let k = 0; k < files.length && k < 20; k++) {
+    const text = context?.read(files[k]!) ?? "";
+    texts.push(text);
+    for (const m of text.matchAll(/^\s*-(?:r|c|-requirement|-constraint)[=\s]+(\S+)/gm))
+      files.push(path.posix.normalize(path.posix.join(path.posix.dirname(files[k]!), m[1]!)));
+  }
+  // The project's own dependencies, when the install installs it: [project] dependencies only.
+  if (build.install.project) {
+    const text = context?.read("pyproject.toml");
+    const project = text === undefined ? undefined : toml(text)?.project;
+    const deps = isTable(project) ? project.dependencies : undefined;
+    if (Array.isArray(deps)) texts.push(deps.filter((d) => typeof d === "string").join("\n"));
+  }
+  const names = texts.flatMap((t) => t.split(/\r?\n/));
   return names.map((l) => pattern.exec(l)?.[1]).find((n) => n !== undefined);
 }
 

@@ -157,8 +157,17 @@ function scriptApt(ctx: Context, stage: Stage, addsSource: boolean): NoteInput[]
     if (!apt && !text.includes(SOURCES_LIST)) continue;
     const why: string[] = [];
     const script = parseShell(text);
-    // Unguarded or not: a script's failure is its last command's, or any command's under set -e.
-    const reader = script.commands.find((c) => readsSourcesList(c.words.map((w) => w.text)));
+    // A reader that runs for sure: in the script's top-level list, not behind a test of the file
+    // (`[ -f /etc/apt/sources.list ] && sed ...`), not a fallback (`... || sed ...`) nor followed by
+    // one; inside `if`, loops and subshells, dfmod does not follow the outcome (as in a RUN).
+    const reader = script.items
+      .filter((item, k) => {
+        const words = item.command?.words.map((w) => w.text) ?? [];
+        if (!readsSourcesList(words) || item.op === "||" || script.items[k + 1]?.op === "||") return false;
+        const before = script.items[k - 1]?.command?.words[0]?.text;
+        return !(item.op === "&&" && (before === "[" || before === "test"));
+      })
+      .map((item) => item.command!)[0];
     if (reader)
       why.push(
         `it runs ${reader.words[0]!.text} on ${SOURCES_LIST}, which trixie's images do not have (their sources are /etc/apt/sources.list.d/debian.sources)`,

@@ -536,14 +536,18 @@ const ownSupervisorD = (stage: Stage, context: BuildContext | undefined): boolea
 function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): NoteInput[] {
   const out: NoteInput[] = [];
   const copies = stage.instructions.filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flag("from"));
-  const nginxConfs = ownConfigs(stage, context, NGINX_CONF, /nginx\.conf$/, "/etc/nginx/nginx.conf");
-  // A config of the image's own that includes http.d (supervisor.d) reads it on Debian too.
-  const ownHttpD = nginxConfs.some((t) => /^\s*include\s+\/etc\/nginx\/http\.d\//m.test(t));
-  const ownSupervisor = ownSupervisorD(stage, context);
+  // A config of the image's own that includes http.d (supervisor.d) reads it on Debian too: read
+  // when a copy goes there (most stages have none).
+  let ownHttpD: boolean | undefined;
+  let ownSupervisor: boolean | undefined;
+  const own = (re: RegExp): boolean =>
+    re === NGINX_HTTP_D
+      ? (ownHttpD ??= ownConfigs(stage, context, NGINX_CONF, /nginx\.conf$/, "/etc/nginx/nginx.conf").some((t) =>
+          /^\s*include\s+\/etc\/nginx\/http\.d\//m.test(t),
+        ))
+      : (ownSupervisor ??= ownSupervisorD(stage, context));
   const alpineDir = (folder: string): string | undefined =>
-    ALPINE_CONFIG_DIRS.find(
-      ([re]) => re.test(folder) && !(ownHttpD && re === NGINX_HTTP_D) && !(ownSupervisor && re === SUPERVISOR_D),
-    )?.[1];
+    ALPINE_CONFIG_DIRS.find(([re]) => re.test(folder) && !own(re))?.[1];
   for (const instruction of copies) {
     const into = instruction.copyDestination();
     // Into the folder itself, or a context folder whose subfolders land there (`COPY docker/etc/ /etc/`).
@@ -762,6 +766,10 @@ const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python" | "config" | 
   ],
 ];
 
+/** What each path of ALPINE_PATHS and packageDataPaths contains, for a quick look first. */
+const ALPINE_PATH_HINT =
+  /alpine-release|cert\.pem|\.so\b|site-packages|\/usr\/bin\/python|supervisor|\/sbin\/|tessdata|\/usr\/share\/fonts/;
+
 /**
  * Paths the stage makes itself, which are there on Debian too: the targets of `ln`, what COPY and
  * ADD write, files a RUN writes whole (`> file`); and whether a build installs into /usr (`./configure --prefix=/usr`: its libraries
@@ -842,6 +850,8 @@ function alpinePaths(
     if (!["ENV", "RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ARG", "COPY", "ADD"].includes(instruction.keyword))
       continue;
     const text = instruction.args;
+    // Every path of ALPINE_PATHS and packageDataPaths has one of these in it: most instructions have none.
+    if (!ALPINE_PATH_HINT.test(text)) continue;
     const found = known
       .flatMap(([re, why, kind]) => {
         if ((kind === "python" && !python) || ((kind === "site" || kind === "python") && !distroPython)) return [];

@@ -204,16 +204,18 @@ export function bashism(code: string, withSource = true): string | undefined {
   // dash's echo has no -e (it prints it) and always reads backslash escapes.
   if (/(?:^|[\s;&|(!`])echo\s+-[nE]*e[nE]*(?=\s|$)/.test(code)) return "`echo -e`";
   if (withSource && SOURCE.test(code)) return "`source`";
-  if (LET.test(code)) return "`let`";
+  if (code.includes("let") && LET.test(code)) return "`let`";
   // An arithmetic error ends dash: `$((n++))`, `$((2**8))`.
-  if (/\$\(\([^)]*(?:\+\+|--|\*\*)/.test(code)) return "`++`, `--` or `**` in `$(( ))`";
+  if (code.includes("$((") && /\$\(\([^)]*(?:\+\+|--|\*\*)/.test(code)) return "`++`, `--` or `**` in `$(( ))`";
   // The signals after trap's action (not a SIG in its quoted action).
-  for (const m of code.matchAll(TRAP_SIG))
-    if (/(?:^|\s)SIG[A-Z]+\d*(?=\s|$)/.test(m[1]!)) return "a `SIG` signal name in `trap`";
-  if (KILL_SIG.test(code)) return "a `SIG` signal name in `kill`";
-  if (READ_OPTION.test(code)) return "`read` options other than -r and -p";
+  if (code.includes("SIG")) {
+    for (const m of code.matchAll(TRAP_SIG))
+      if (/(?:^|\s)SIG[A-Z]+\d*(?=\s|$)/.test(m[1]!)) return "a `SIG` signal name in `trap`";
+    if (KILL_SIG.test(code)) return "a `SIG` signal name in `kill`";
+  }
+  if (code.includes("read") && READ_OPTION.test(code)) return "`read` options other than -r and -p";
   // ANSI-C quoting (`$'\t'`), not a `$` that ends a quoted pattern (`grep '^x$'`).
-  if (/(?:^|[\s=(])\$'/.test(code)) return "`$'...'`";
+  if (code.includes("$'") && /(?:^|[\s=(])\$'/.test(code)) return "`$'...'`";
   return undefined;
 }
 

@@ -276,7 +276,12 @@ function runRole(instruction: Instruction, at: Position, foldersOwn: boolean): R
   const commands = (script?.items ?? []).map((it) => it.command);
   const beforeEnd = at.index < at.buildEnd;
   // The image's time zone: the builder is thrown away, the runtime stage keeps it.
-  if (beforeEnd && TIMEZONE_RUN.test(instruction.args.trim().replace(/\\\r?\n\s*/g, " "))) return "runtime";
+  if (
+    beforeEnd &&
+    instruction.args.includes("zoneinfo") &&
+    TIMEZONE_RUN.test(instruction.args.trim().replace(/\\\r?\n\s*/g, " "))
+  )
+    return "runtime";
   const unread = !script || script.hasError || commands.some((c) => !c);
   if (unread && beforeEnd) {
     // Before the install, a RUN may prepare it (an apt-get inside `if`, a heredoc): the builder may

@@ -29,13 +29,12 @@ import { allowsImage, pinnedVersion, pinSatisfied, pythonVersionCopy, stagePytho
 import { requiresPython } from "./requires-python";
 
 /** Why the stage is not split: becomes the `not-split` note. */
-export class NotSplit extends Error {
+export class NotSplit {
+  // Not an Error: thrown for control flow, often, and a stack trace would cost its capture.
   constructor(
-    message: string,
+    readonly message: string,
     readonly severity: NoteInput["severity"] = "info",
-  ) {
-    super(message);
-  }
+  ) {}
 }
 
 /** The stage being split, and what is known at each of its instructions. */
@@ -107,9 +106,10 @@ function requirementEditables(context: BuildContext | undefined, install: Depend
   return install.requirements.flatMap((f) => {
     const file = path.posix.normalize(f.replace(/^\.\//, ""));
     const text = /\$/.test(file) ? undefined : context.read(file);
-    return [
-      ...(text ?? "").matchAll(/^\s*(?:-e|--editable)[=\s]+["']?(\.{1,2}\/[^\s"'#;]*|[\w-][\w./-]*\/[\w./-]*)/gm),
-    ].map((m) => path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!)));
+    if (!text || !/(?:^|\n)[ \t]*(?:-e|--editable)\b/.test(text)) return [];
+    return [...text.matchAll(/^\s*(?:-e|--editable)[=\s]+["']?(\.{1,2}\/[^\s"'#;]*|[\w-][\w./-]*\/[\w./-]*)/gm)].map(
+      (m) => path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!)),
+    );
   });
 }
 

@@ -217,15 +217,18 @@ const codeOnly = (text: string): string =>
  * installs sudo, or a crontab or other file copied in that sets PATH without it and runs Python.
  */
 function pathReset(scene: Scene, venv: string): string | undefined {
-  const installsSudo = scene.list.some(
-    (i) => i.keyword === "RUN" && /\bapt(?:-get)?\s+install\b[^&;|]*\bsudo\b/.test(i.args),
-  );
+  let installsSudo: boolean | undefined;
   const what = (raw: string): string | undefined => {
+    // Most commands and scripts have none of it: a quick look first.
+    if (!/-[a-zA-Z]*l|--login|\bsu\b|runuser|sudo/.test(raw)) return undefined;
     if (/^#!.*\b(?:bash|sh|zsh)\s+(?:-[a-zA-Z]*l[a-zA-Z]*|--login)\b/.test(raw))
       return "runs a login shell (its #! line)";
     const text = codeOnly(raw);
     if (LOGIN_SHELL.test(text)) return "runs a login shell";
     if (LOGIN_SWITCH.test(text)) return "runs a login (su -, runuser -l)";
+    installsSudo ??= scene.list.some(
+      (i) => i.keyword === "RUN" && /\bapt(?:-get)?\s+install\b[^&;|]*\bsudo\b/.test(i.args),
+    );
     if (!installsSudo) return undefined;
     for (const m of text.matchAll(SUDO))
       if (/(?:^|\s)-[a-zA-Z]*[is]\b/.test(m[1]!) || !SUDO_SYSTEM.test(m[2]!)) return "runs sudo";
@@ -248,6 +251,7 @@ function pathReset(scene: Scene, venv: string): string | undefined {
       // An env file's PATH is the application's to read (python-dotenv keeps the one it has).
       if (!CONFIG_FILE.test(rel) || /[*?[]/.test(rel) || /\.env$/.test(rel)) continue;
       const text = context.read(rel) ?? "";
+      if (!text.includes("PATH")) continue;
       const line = /^\s*(?:export\s+)?PATH\s*=\s*["']?(\S*?)["']?\s*$/m.exec(text);
       if (!line || line[1]!.includes(venv)) continue;
       // `PATH=$PATH:/app/bin` keeps the environment's bin in front, unless /usr/local/bin comes first.
@@ -537,7 +541,7 @@ const RUNS_GIT = /^\s*(gitpython|pre-commit)\s*(?:[=<>!~;[@\s]|$)/im;
  * The first dependency `pattern` names (its first group) that the install brings, as its
  * requirement files, pyproject.toml or command line write it.
  */
-export function dependencyNamed(scene: Scene, build: Build, pattern: RegExp): string | undefined {
+export function dependencyNamed(scene: Scene, build: Build, pattern: RegExp, quick?: RegExp): string | undefined {
   const context = scene.ctx.context;
   const texts: string[] = [...build.install.packages];
   // Requirement files, and those they include (`-r base.txt`, relative to the file).
@@ -545,23 +549,30 @@ export function dependencyNamed(scene: Scene, build: Build, pattern: RegExp): st
   for (let k = 0; k < files.length && k < 20; k++) {
     const text = context?.read(files[k]!) ?? "";
     texts.push(text);
+    if (!/(?:^|\n)[ \t]*-(?:r|c|-requirement|-constraint)\b/.test(text)) continue;
     for (const m of text.matchAll(/^\s*-(?:r|c|-requirement|-constraint)[=\s]+(\S+)/gm))
       files.push(path.posix.normalize(path.posix.join(path.posix.dirname(files[k]!), m[1]!)));
   }
   // The project's own dependencies, when the install installs it: [project] dependencies only.
-  if (build.install.project) {
-    const text = context?.read("pyproject.toml");
-    const project = text === undefined ? undefined : toml(text)?.project;
+  const pyproject = build.install.project ? context?.read("pyproject.toml") : undefined;
+  if (pyproject !== undefined && (!quick || quick.test(pyproject))) {
+    const project = toml(pyproject)?.project;
     const deps = isTable(project) ? project.dependencies : undefined;
     if (Array.isArray(deps)) texts.push(deps.filter((d) => typeof d === "string").join("\n"));
   }
-  const names = texts.flatMap((t) => t.split(/\r?\n/));
-  return names.map((l) => pattern.exec(l)?.[1]).find((n) => n !== undefined);
+  // Most installs name none of them: one look at each text first.
+  const named = quick ? texts.filter((t) => quick.test(t)) : texts;
+  for (const t of named)
+    for (const line of t.split(/\r?\n/)) {
+      const found = pattern.exec(line)?.[1];
+      if (found !== undefined) return found;
+    }
+  return undefined;
 }
 
 /** The dependency the install brings that runs git. */
 function gitLibrary(scene: Scene, build: Build): string | undefined {
-  const found = dependencyNamed(scene, build, RUNS_GIT);
+  const found = dependencyNamed(scene, build, RUNS_GIT, /gitpython|pre-commit/i);
   return found === undefined ? undefined : found.toLowerCase() === "gitpython" ? "GitPython" : found;
 }
 
@@ -576,7 +587,7 @@ const COMPILES_AT_RUN = /^\s*(torch|triton|vllm|sglang|pytensor|pymc)\s*(?:[=<>!
 export function runtimeCompiler(scene: Scene, build: Build, installed: string[], packages: string[]): NoteInput[] {
   const compiler = installed.find((p) => /^(?:build-essential|gcc|g\+\+|clang)(?:-\d+)?$/.test(p));
   if (!compiler || packages.some((p) => p === compiler)) return [];
-  const found = dependencyNamed(scene, build, COMPILES_AT_RUN);
+  const found = dependencyNamed(scene, build, COMPILES_AT_RUN, /torch|triton|vllm|sglang|pytensor|pymc/i);
   if (!found) return [];
   return [
     {

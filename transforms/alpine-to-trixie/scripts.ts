@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { BuildContext } from "../../src/engine/context";
 import { memo, type Instruction, type Stage } from "../../src/engine/dockerfile";
 import { resolvePath } from "../../src/engine/commands";
-import { stageStates } from "../../src/engine/stage";
+import { envValue, stageStates } from "../../src/engine/stage";
 import { baseName, runsOf, unwrap } from "./commands-run";
 import { BUSYBOX_TOOLS } from "./tools";
 
@@ -343,7 +343,17 @@ function uncachedScriptsRun(stage: Stage, context: BuildContext): ScriptRun[] {
         : text.startsWith("#!")
           ? text.slice(0, text.search(/\r?\n|$/))
           : undefined;
-    for (const next of pathsRunBy(text)) {
+    // Paths given through the stage's ENV (`. "$APP_HOME/functions.sh"`) or the script's own folder
+    // (`. "$(dirname "$0")/lib.sh"`): with the values the image has.
+    const expanded = !text.includes("$")
+      ? text
+      : text
+          .replace(/\$\(dirname\s+"?\$0"?\)/g, path.posix.dirname(target))
+          .replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a?: string, b?: string) => {
+            const value = envValue(stage, (a ?? b)!, instruction);
+            return value !== undefined && /^\/[\w./-]*$/.test(value) ? value : m;
+          });
+    for (const next of pathsRunBy(expanded)) {
       const at = resolvePath(states.get(instruction)!.workdir, next.path);
       const inherited = own === undefined ? {} : { shell: { line: own, sourced: next.sourced } };
       // A folder of hooks the script runs (`for f in /docker-entrypoint.d/*.sh`, `run-parts`): the
@@ -431,7 +441,7 @@ function pathsRunBy(text: string): { path: string; sourced: boolean; glob?: stri
   for (const raw of text.split(/\r?\n/)) {
     const code = raw.replace(/(^|\s)#.*$/, "").replace(/^\s*(?:command\s*=|[\w-]+:\s)\s*/, "");
     const command =
-      /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:(?:\/bin\/)?(?:sh|bash|dash|ash)\s+|(\.|source)\s+)?((?:\.{1,2})?\/[\w./-]+)/g;
+      /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:(?:\/bin\/)?(?:sh|bash|dash|ash)\s+|(\.|source)\s+)?["']?((?:\.{1,2})?\/[\w./-]+)/g;
     for (const m of code.matchAll(command)) if (!m[2]!.includes("$")) out.push({ path: m[2]!, sourced: !!m[1] });
     // A script a shell runs by its bare name (`sh migrate.sh`): in the working folder.
     const byShell =

@@ -125,6 +125,10 @@ export function imageVersion(file: Dockerfile, image: string): number[] | undefi
   return m ? m[1]!.split(".").map(Number) : undefined;
 }
 
+/** Python's official images put setuptools and wheel into their Python up to 3.11 (3.12's have neither). */
+export const shipsSetuptools = (version: number[] | undefined): version is number[] =>
+  version !== undefined && version[0] === 3 && version[1]! <= 11;
+
 /** The Python version of the image a stage is built on (through the stages it is built on), as far as its tag says. */
 export function stagePython(file: Dockerfile, stage: Stage): number[] | undefined {
   return imageVersion(file, file.baseImage(baseStage(file, stage)));

@@ -204,16 +204,12 @@ export function copiesToLocalBin(
     const dest = i.copyDestination();
     if (!/^\/usr\/local\/bin(?:\/|$)/.test(dest)) continue;
     const intoFolder = /^\/usr\/local\/bin\/?$/.test(dest);
+    const local = !i.flag("from");
     for (const source of i.copySources()) {
-      const local = !i.flag("from");
       // A URL's file keeps the name its path ends in.
-      const name = path.posix.basename(source.replace(/[?#].*$/, ""));
-      if (
-        /[*?[$]|\/$|^\.?$/.test(source.replace(/[?#].*$/, "")) ||
-        (local && !/^https?:/.test(source) && isFolder(source))
-      )
-        unknown = true;
-      else files.add(intoFolder ? `/usr/local/bin/${name}` : dest);
+      const bare = source.replace(/[?#].*$/, "");
+      if (/[*?[$]|\/$|^\.?$/.test(bare) || (local && !/^https?:/.test(source) && isFolder(source))) unknown = true;
+      else files.add(intoFolder ? `/usr/local/bin/${path.posix.basename(bare)}` : dest);
     }
   }
   return { files, unknown };

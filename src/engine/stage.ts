@@ -36,17 +36,15 @@ export function stageStates(stage: Stage): Map<Instruction, StageState> {
 function computeStates(stage: Stage): Map<Instruction, StageState> {
   const out = new Map<Instruction, StageState>();
   let state: StageState = { workdir: "/", user: undefined };
-  // WORKDIR takes the stage's ENV values (`WORKDIR $APP_HOME`), as Docker does; others stay as written.
-  const env = new Map<string, string>();
   for (const instruction of stage.instructions) {
     out.set(instruction, state);
-    if (instruction.keyword === "ENV") for (const p of envPairs(instruction)) env.set(p.key, p.value);
     if (instruction.keyword === "WORKDIR") {
       const written = instruction.args.replace(/^"(.*)"$/, "$1");
+      // WORKDIR takes the stage's ENV values (`WORKDIR $APP_HOME`), as Docker does; others stay as written.
       const dir = !written.includes("$")
         ? written
         : written.replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a?: string, b?: string) => {
-            const value = env.get((a ?? b)!);
+            const value = envValue(stage, (a ?? b)!, instruction);
             return value !== undefined && /^[\w./-]+$/.test(value) ? value : m;
           });
       state = { ...state, workdir: resolvePath(state.workdir, dir) };

@@ -41,7 +41,16 @@ import {
   Sink,
   StageState,
 } from "./run";
-import { alpineIsms, bashism, contextCopies, contextPathAt, contextScripts, CROND } from "./scripts";
+import {
+  alpineIsms,
+  bashism,
+  contextCopies,
+  contextPathAt,
+  contextScripts,
+  CROND,
+  filesCopiedNear,
+  type Copy,
+} from "./scripts";
 import { muslWheels } from "./wheels";
 import { baseName, runsOf, stageRuns, unwrap } from "./commands-run";
 import { alpineOnlyGroups, alpineOnlyUsers, debianTakenNames } from "./groups";
@@ -472,23 +481,6 @@ const ALPINE_CONFIG_DIRS: [RegExp, string][] = [
 const CONFIG_FOLDERS = ["/etc/nginx/http.d", "/etc/supervisor.d"];
 
 /**
- * The Alpine config folder (CONFIG_FOLDERS) that a COPY of the context folder `source` into the
- * image folder `dest` fills, if any: `COPY docker/etc/ /etc/` with docker/etc/supervisor.d/web.ini.
- */
-function copiedConfigFolder(context: BuildContext, source: string, dest: string): string | undefined {
-  const walk = (rel: string, into: string): string | undefined => {
-    if (CONFIG_FOLDERS.includes(into)) return context.files(rel).length > 0 ? into : undefined;
-    if (!CONFIG_FOLDERS.some((f) => f.startsWith(`${into.replace(/\/$/, "")}/`))) return undefined;
-    for (const name of context.folders(rel)) {
-      const found = walk(rel === "." ? name : `${rel}/${name}`, `${into.replace(/\/$/, "")}/${name}`);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  return dest.startsWith("/") && context.isDirectory(source) ? walk(source, dest) : undefined;
-}
-
-/**
  * The texts of the image's own config files that the stage copies from the build context to
  * `into` (a folder, or the file's path), by the name of the file (`nginx.conf`).
  */
@@ -525,7 +517,7 @@ const ownSupervisorD = (stage: Stage, context: BuildContext | undefined): boolea
   stage.instructions.some(
     (i) =>
       i.keyword === "RUN" &&
-      /(?<![>&\d])>\|?\s*\/etc\/supervisord\.conf\b/.test(i.args) &&
+      writtenWhole(i.args).includes("/etc/supervisord.conf") &&
       /files\s*=\s*\/etc\/supervisor\.d\//.test(i.args),
   );
 
@@ -548,17 +540,20 @@ function alpineConfigCopies(stage: Stage, context: BuildContext | undefined): No
       : (ownSupervisor ??= ownSupervisorD(stage, context));
   const alpineDir = (folder: string): string | undefined =>
     ALPINE_CONFIG_DIRS.find(([re]) => re.test(folder) && !own(re))?.[1];
+  // The config folder a copy's files land in directly, through a context folder it copies.
+  let contextCopiesOf: Map<Instruction, Copy> | undefined;
+  const folderCopyInto = (instruction: Instruction): string | undefined => {
+    const copy = (contextCopiesOf ??= new Map(contextCopies(stage).map((c) => [c.instruction, c]))).get(instruction);
+    if (!copy || !context) return undefined;
+    const folder = filesCopiedNear(copy, context, CONFIG_FOLDERS)
+      .map((f) => path.posix.dirname(f))
+      .find((d) => CONFIG_FOLDERS.includes(d));
+    return folder && alpineDir(folder);
+  };
   for (const instruction of copies) {
     const into = instruction.copyDestination();
     // Into the folder itself, or a context folder whose subfolders land there (`COPY docker/etc/ /etc/`).
-    let why =
-      alpineDir(into) ??
-      (context &&
-        instruction
-          .copySources()
-          .map((f) => copiedConfigFolder(context, f.replace(/^\.\/|\/$/g, "") || ".", into))
-          .map((folder) => folder && alpineDir(folder))
-          .find((w) => w !== undefined));
+    let why = alpineDir(into) ?? (into.startsWith("/") ? folderCopyInto(instruction) : undefined);
     if (
       !why &&
       copiedConfigs(instruction, context, NGINX_CONF, /nginx\.conf$/).some((t) => /^\s*user\s+nginx\b/m.test(t))
@@ -766,6 +761,10 @@ const ALPINE_PATHS: [RegExp, string, "library" | "site" | "python" | "config" | 
   ],
 ];
 
+/** The files a RUN's text writes whole (`> /etc/supervisord.conf`), not those it appends to (>>) nor a stream's (2>, &>). */
+const writtenWhole = (text: string): string[] =>
+  [...text.matchAll(/(?<![>&\d])>\|?\s*(\/[\w./-]+)/g)].map((m) => m[1]!);
+
 /** What each path of ALPINE_PATHS and packageDataPaths contains, for a quick look first. */
 const ALPINE_PATH_HINT =
   /alpine-release|cert\.pem|\.so\b|site-packages|\/usr\/bin\/python|supervisor|\/sbin\/|tessdata|\/usr\/share\/fonts/;
@@ -788,7 +787,7 @@ function madePaths(stage: Stage): { paths: Set<string>; usrPrefix: boolean } {
     if (/--prefix[= ]\/usr(?![\w/])|\bPREFIX=\/usr(?![\w/])/.test(instruction.args)) usrPrefix = true;
     // A file written whole (`echo_supervisord_conf > /etc/supervisord.conf`), not appended to (>>)
     // nor a stream's (2>, &>), wherever it stands in a chain.
-    for (const m of instruction.args.matchAll(/(?<![>&\d])>\|?\s*(\/[\w./-]+)/g)) paths.add(m[1]!);
+    for (const file of writtenWhole(instruction.args)) paths.add(file);
     for (const run of runsOf(instruction)) {
       if (baseName(run.name) !== "ln") continue;
       const target = run.words.filter((w, i) => i > 0 && w !== undefined && !w.startsWith("-")).pop();

@@ -117,6 +117,39 @@ export function contextCopies(stage: Stage): Copy[] {
     });
 }
 
+/** A COPY source as a context path (`./app/` -> `app`), or undefined for a pattern, a URL or a variable. */
+function contextSource(source: string): string | undefined {
+  if (/[*?[]|^https?:|\$/.test(source)) return undefined;
+  return path.posix.normalize(source.replace(/^\.\//, "")).replace(/\/$/, "");
+}
+
+/**
+ * The image paths of the files a copy puts at or near the image folders `roots`: a file it copies,
+ * or the files of a context folder it copies (`COPY root/ /`), read a few levels deep into the
+ * folders that lead to or lie in a root.
+ */
+export function filesCopiedNear(copy: Copy, context: BuildContext, roots: string[]): string[] {
+  const out: string[] = [];
+  const near = (p: string): boolean => roots.some((r) => r === p || r.startsWith(`${p}/`) || p.startsWith(`${r}/`));
+  const walk = (rel: string, into: string, depth: number): void => {
+    for (const name of context.files(rel)) out.push(`${into}/${name}`);
+    if (depth === 0) return;
+    for (const name of context.folders(rel)) {
+      const sub = `${into}/${name}`;
+      if (near(sub)) walk(rel === "." ? name : `${rel}/${name}`, sub, depth - 1);
+    }
+  };
+  for (const source of copy.sources) {
+    const src = contextSource(source);
+    if (src === undefined) continue;
+    if (src === "." || context.isDirectory(src)) {
+      const into = copy.dest.replace(/\/$/, "");
+      if (near(into)) walk(src, into, 6);
+    } else out.push(copy.intoFolder ? path.posix.join(copy.dest, path.posix.basename(src)) : copy.dest);
+  }
+  return out;
+}
+
 /**
  * The context path a COPY / ADD of the stage put at `target`, if one did (the last one wins): a file,
  * or with `kind` "folder" a folder (`COPY wheels /wheels` puts the context's wheels/ at /wheels).
@@ -130,8 +163,8 @@ export function contextPathAt(
   const there = (rel: string): boolean => (kind === "file" ? context.exists(rel) : context.isDirectory(rel));
   for (const { sources, dest, intoFolder } of copies) {
     for (const source of sources) {
-      if (/[*?[]|^https?:|\$/.test(source)) continue;
-      const src = path.posix.normalize(source.replace(/^\.\//, "")).replace(/\/$/, "");
+      const src = contextSource(source);
+      if (src === undefined) continue;
       const folder = src === "." || context.isDirectory(src);
       if (folder) {
         const inside = target === dest ? kind === "folder" : target.startsWith(dest === "/" ? "/" : dest + "/");
@@ -220,9 +253,9 @@ export function bashism(code: string, withSource = true): string | undefined {
 }
 
 /**
- * What in a script's text needs Alpine, line by line. `shell`: the #! line of the shell that runs
- * it when not its own: the script that sources it (`. /app/functions.sh`), whose shell wins, or
- * (`fallback`) the one that runs it when it has no #! line of its own.
+ * What in a script's text needs Alpine, line by line. `shell`: the #! line of the shell of the
+ * script that runs it: when `sourced` (`. /app/functions.sh`) that shell runs it whatever its own #!
+ * line says; otherwise it does when the script has no #! line of its own.
  */
 export function alpineIsms(text: string, shell?: { line: string; sourced: boolean }): { line: number; what: string }[] {
   const out: { line: number; what: string }[] = [];
@@ -402,31 +435,10 @@ function serviceScripts(stage: Stage, context: BuildContext): { path: string; in
       runsOf(i).some((r) => r.name === "/init" || SERVICE_MANAGERS.has(baseName(r.name))),
   );
   if (!starter) return [];
-  const out: { path: string; instruction: Instruction }[] = [];
-  const walk = (rel: string, into: string, depth: number): void => {
-    for (const name of context.files(rel))
-      if (SERVICE_SCRIPT.test(`${into}/${name}`)) out.push({ path: `${into}/${name}`, instruction: starter });
-    if (depth === 0) return;
-    for (const name of context.folders(rel)) {
-      const sub = `${into}/${name}`;
-      if (SERVICE_ROOTS.some((r) => r.startsWith(`${sub}/`) || r === sub || sub.startsWith(`${r}/`)))
-        walk(rel === "." ? name : `${rel}/${name}`, sub, depth - 1);
-    }
-  };
-  for (const { sources, dest, intoFolder } of contextCopies(stage))
-    for (const source of sources) {
-      if (/[*?[]|^https?:|\$/.test(source)) continue;
-      const src = path.posix.normalize(source.replace(/^\.\//, "")).replace(/\/$/, "");
-      if (src === "." || context.isDirectory(src)) {
-        const into = dest.replace(/\/$/, "");
-        if (SERVICE_ROOTS.some((r) => r.startsWith(`${into}/`) || r === into || into.startsWith(`${r}/`)))
-          walk(src, into, 6);
-      } else {
-        const target = intoFolder ? path.posix.join(dest, path.posix.basename(src)) : dest;
-        if (SERVICE_SCRIPT.test(target)) out.push({ path: target, instruction: starter });
-      }
-    }
-  return out;
+  return contextCopies(stage)
+    .flatMap((copy) => filesCopiedNear(copy, context, SERVICE_ROOTS))
+    .filter((p) => SERVICE_SCRIPT.test(p))
+    .map((p) => ({ path: p, instruction: starter }));
 }
 
 /**

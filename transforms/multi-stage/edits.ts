@@ -16,7 +16,7 @@ import { envValue, type Build, type Scene, type Venv } from "./plan";
 import type { Placed, Placement } from "./place";
 import type { VenvOwner } from "./runtime";
 import { replaceRange } from "../../src/engine/fixer";
-import { stagePython } from "../python-version";
+import { shipsSetuptools, stagePython } from "../python-version";
 import { scriptsRun } from "../alpine-to-trixie/scripts";
 import { DISTROLESS_BUILDER, DISTROLESS_IMAGE, stageLibrariesRun, type Distroless } from "./distroless";
 
@@ -112,8 +112,7 @@ const PIP_IN_SCRIPT = /(?:^|[\s;&|("'])(?:\S*\/)?(?:pip[\d.]*|python[\d.]*\s+-m\
  * Python is 3.11 or older, the environment needs what the image's Python had.
  */
 function seedVenv(scene: Scene): boolean {
-  const python = stagePython(scene.file, scene.stage);
-  return runsPip(scene) || (python !== undefined && python[0] === 3 && python[1]! <= 11);
+  return runsPip(scene) || shipsSetuptools(stagePython(scene.file, scene.stage));
 }
 
 /** What the builder sets up just above the install: uv's Python, a new venv, Poetry's in-project venv. */

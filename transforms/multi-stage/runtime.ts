@@ -3,7 +3,7 @@
  * system packages (runtime libraries of the builder's -dev packages), the owner of the copied
  * environment, and the user that owner is.
  */
-import { stagePython } from "../python-version";
+import { shipsSetuptools, stagePython } from "../python-version";
 import { isTable, toml } from "../toml";
 import * as path from "node:path";
 import {
@@ -32,7 +32,7 @@ import {
   usesUvAtRuntime,
   words,
 } from "./commands";
-import { NotSplit, type Build, type Scene } from "./plan";
+import { NotSplit, type Build, type Scene, type Venv } from "./plan";
 import { runsOf } from "../alpine-to-trixie/commands-run";
 import type { Placed, Placement } from "./place";
 
@@ -129,11 +129,7 @@ function commandIn(text: string, tools: Set<string>): string | undefined {
  * place after it (`/usr/local/bin/gunicorn` in the ENTRYPOINT, a sed on
  * `/usr/local/lib/python3.11/site-packages/...`) would find nothing there.
  */
-export function checkSystemPaths(
-  scene: Scene,
-  build: Build,
-  venv: { path: string; moved: boolean; created?: boolean },
-): void {
+export function checkSystemPaths(scene: Scene, build: Build, venv: Venv): void {
   if (!venv.moved) return;
   // A later PATH that drops the one before, or puts /usr/local/bin first, hides the environment's python.
   for (const i of scene.list.filter((x) => x.keyword === "ENV" && x.index > build.depsRun.index))
@@ -157,22 +153,18 @@ export function checkSystemPaths(
   // image's Python has current ones: a build without isolation uses them (bdist_wheel fails).
   const python = stagePython(scene.file, scene.stage);
   const isolationOff = [build.depsRun, ...build.projectRuns].find((r) => /--no-build-isolation\b/.test(r.args));
-  // setuptools (and wheel) installed first, into the new environment too: what it builds with.
-  const upgraded = scene.list.some(
-    (i) =>
-      i.keyword === "RUN" &&
-      isolationOff !== undefined &&
-      i.index <= isolationOff.index &&
-      /\bpip[\d.]*\s+install\b[^&;|]*\bsetuptools\b/.test(i.args),
-  );
   if (
     isolationOff &&
-    !upgraded &&
     build.install.tool === "pip" &&
     venv.created &&
-    python !== undefined &&
-    python[0] === 3 &&
-    python[1]! <= 11
+    shipsSetuptools(python) &&
+    // setuptools (and wheel) installed first, into the new environment too: what it builds with.
+    !scene.list.some(
+      (i) =>
+        i.keyword === "RUN" &&
+        i.index <= isolationOff.index &&
+        /\bpip[\d.]*\s+install\b[^&;|]*\bsetuptools\b/.test(i.args),
+    )
   )
     throw new NotSplit(
       `the install at line ${isolationOff.line} builds without isolation (--no-build-isolation), with the setuptools and wheel of the image's Python ${python[0]}.${python[1]}; a new environment has Python's bundled setuptools and no wheel: install them into it first, or split the stage by hand`,
@@ -244,14 +236,10 @@ function pathReset(scene: Scene, venv: string): string | undefined {
     if (found) return `${script.file} (run by line ${script.instruction.line}) ${found}`;
   }
   const context = scene.ctx.context;
-  for (const i of scene.list) {
-    if ((i.keyword !== "COPY" && i.keyword !== "ADD") || !context || i.flag("from") || isWholeContextCopy(i)) continue;
-    for (const source of i.copySources()) {
-      const rel = source.replace(/^\.\//, "");
+  for (const i of context ? scene.list : []) {
+    for (const { rel, text } of copiedConfigFiles(i, context!)) {
       // An env file's PATH is the application's to read (python-dotenv keeps the one it has).
-      if (!CONFIG_FILE.test(rel) || /[*?[]/.test(rel) || /\.env$/.test(rel)) continue;
-      const text = context.read(rel) ?? "";
-      if (!text.includes("PATH")) continue;
+      if (/\.env$/.test(rel) || !text.includes("PATH")) continue;
       const line = /^\s*(?:export\s+)?PATH\s*=\s*["']?(\S*?)["']?\s*$/m.exec(text);
       if (!line || line[1]!.includes(venv)) continue;
       // `PATH=$PATH:/app/bin` keeps the environment's bin in front, unless /usr/local/bin comes first.
@@ -326,17 +314,27 @@ function configsNaming(
   binCopied: boolean,
   made: ReadonlySet<string>,
 ): { path: string; where: string }[] {
-  if (instruction.flag("from") !== undefined || instruction.heredoc || isWholeContextCopy(instruction)) return [];
   const out: { path: string; where: string }[] = [];
-  for (const source of instruction.copySources()) {
-    const rel = source.replace(/^\.\//, "");
-    if (!CONFIG_FILE.test(rel) || /[*?[]/.test(rel)) continue;
-    const text = context.read(rel);
-    const found =
-      text === undefined ? undefined : systemPythonPath(text.replace(/(^|\s)#.*$/gm, "$1"), binCopied, made);
+  for (const { rel, text } of copiedConfigFiles(instruction, context)) {
+    const found = systemPythonPath(text.replace(/(^|\s)#.*$/gm, "$1"), binCopied, made);
     if (found) out.push({ path: found, where: `${rel} (copied by line ${instruction.line})` });
   }
   return out;
+}
+
+/** The configuration files (CONFIG_FILE) a COPY or ADD copies on its own, by name, from the build context, with their texts. */
+function copiedConfigFiles(instruction: Instruction, context: BuildContext): { rel: string; text: string }[] {
+  const { keyword } = instruction;
+  if ((keyword !== "COPY" && keyword !== "ADD") || instruction.flag("from") !== undefined) return [];
+  if (instruction.heredoc || isWholeContextCopy(instruction)) return [];
+  return instruction
+    .copySources()
+    .map((source) => source.replace(/^\.\//, ""))
+    .filter((rel) => CONFIG_FILE.test(rel) && !/[*?[]/.test(rel))
+    .flatMap((rel) => {
+      const text = context.read(rel);
+      return text === undefined ? [] : [{ rel, text }];
+    });
 }
 
 /**
@@ -541,7 +539,7 @@ const RUNS_GIT = /^\s*(gitpython|pre-commit)\s*(?:[=<>!~;[@\s]|$)/im;
  * The first dependency `pattern` names (its first group) that the install brings, as its
  * requirement files, pyproject.toml or command line write it.
  */
-export function dependencyNamed(scene: Scene, build: Build, pattern: RegExp, quick?: RegExp): string | undefined {
+function dependencyNamed(scene: Scene, build: Build, pattern: RegExp, quick?: RegExp): string | undefined {
   const context = scene.ctx.context;
   const texts: string[] = [...build.install.packages];
   // Requirement files, and those they include (`-r base.txt`, relative to the file).

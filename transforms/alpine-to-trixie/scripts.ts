@@ -208,13 +208,13 @@ export const commandAt = (name: string): RegExp => new RegExp(String.raw`${AT_CO
 const FUNCTION = new RegExp(String.raw`${AT_COMMAND}function\s+[\w-]+`);
 const SOURCE = new RegExp(String.raw`${AT_COMMAND}source\s`);
 const LET = new RegExp(String.raw`${AT_COMMAND}let\s+\w`);
-/** `trap ... SIGTERM`: dash takes signal names without SIG ("bad trap"), and `trap` fails. */
+/** `trap ... SIGTERM` (or `sigterm`): dash takes signal names without SIG ("bad trap"), and `trap` fails. */
 const TRAP_SIG = new RegExp(
   String.raw`${AT_COMMAND}trap\s+(?:'[^']*'|"(?:[^"\\]|\\.)*"|[^\s'"]+)((?:\s+[^\s;&|]+)+)`,
   "g",
 );
-/** `kill -SIGQUIT`, `kill -s SIGTERM`: dash's kill takes no SIG prefix. */
-const KILL_SIG = /(?:^|[\s;&|(!`'"])kill\s+(?:-s\s+)?-?SIG[A-Z]/;
+/** `kill -SIGQUIT`, `kill -s sigterm`: dash's kill takes no SIG prefix, in either case. */
+const KILL_SIG = /(?:^|[\s;&|(!`'"])kill\s+(?:-s\s+)?-?sig[a-z]/i;
 /** `read -t 5`, `read -s`, `read -a`, `read -n 1`: dash's read has -p and -r only. */
 const READ_OPTION = new RegExp(
   String.raw`${AT_COMMAND}read\s+(?:-[rp]+\s+(?:"[^"]*"\s+|'[^']*'\s+)?)*-[rp]*[tsnadeiuN]`,
@@ -240,10 +240,11 @@ export function bashism(code: string, withSource = true): string | undefined {
   if (code.includes("let") && LET.test(code)) return "`let`";
   // An arithmetic error ends dash: `$((n++))`, `$((2**8))`.
   if (code.includes("$((") && /\$\(\([^)]*(?:\+\+|--|\*\*)/.test(code)) return "`++`, `--` or `**` in `$(( ))`";
-  // The signals after trap's action (not a SIG in its quoted action).
-  if (code.includes("SIG")) {
+  // The signals after trap's action (not a SIG in its quoted action), in either case: dash refuses
+  // `SIGTERM` and `sigterm` alike.
+  if (/sig/i.test(code)) {
     for (const m of code.matchAll(TRAP_SIG))
-      if (/(?:^|\s)SIG[A-Z]+\d*(?=\s|$)/.test(m[1]!)) return "a `SIG` signal name in `trap`";
+      if (/(?:^|\s)sig[a-z]+\d*(?=\s|$)/i.test(m[1]!)) return "a `SIG` signal name in `trap`";
     if (KILL_SIG.test(code)) return "a `SIG` signal name in `kill`";
   }
   if (code.includes("read") && READ_OPTION.test(code)) return "`read` options other than -r and -p";
@@ -441,6 +442,9 @@ function serviceScripts(stage: Stage, context: BuildContext): { path: string; in
     .map((p) => ({ path: p, instruction: starter }));
 }
 
+/** `sh -c "..."`, `bash -lc '...'`: the string the shell runs (group 2). */
+const SHELL_C = /(?:\S*\/)?(?:sh|bash|dash|ash)\s+(?:-[a-z]+\s+)*-[a-z]*c\s+(["'])((?:(?!\1).)*)\1/g;
+
 /**
  * Paths a shell script runs or sources as commands (`./bin/x`, `/app/scripts/y.sh`, `sh ./z.sh`,
  * `. /app/functions.sh`) and folders whose files it runs (`for f in /docker-entrypoint.d/*.sh`,
@@ -451,7 +455,11 @@ function pathsRunBy(text: string): { path: string; sourced: boolean; glob?: stri
   const out: { path: string; sourced: boolean; glob?: string; runParts?: boolean }[] = [];
   // The #! line goes with the comments.
   for (const raw of text.split(/\r?\n/)) {
-    const code = raw.replace(/(^|\s)#.*$/, "").replace(/^\s*(?:command\s*=|[\w-]+:\s)\s*/, "");
+    // A shell's `-c` string is commands of the line (`command=sh -c "sleep 5 && /app/worker.sh"`).
+    const code = raw
+      .replace(/(^|\s)#.*$/, "")
+      .replace(/^\s*(?:command\s*=|[\w-]+:\s)\s*/, "")
+      .replace(SHELL_C, "$2");
     const command =
       /(?:^|[;&|(]|\b(?:then|do|else|exec)\s)\s*(?:(?:\/bin\/)?(?:sh|bash|dash|ash)\s+|(\.|source)\s+)?["']?((?:\.{1,2})?\/[\w./-]+)/g;
     for (const m of code.matchAll(command)) if (!m[2]!.includes("$")) out.push({ path: m[2]!, sourced: !!m[1] });

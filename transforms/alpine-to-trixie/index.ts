@@ -705,6 +705,60 @@ function alpineInShellStrings(stage: Stage): NoteInput[] {
   return out;
 }
 
+/** Commands that run the command their arguments name (`xargs apk add < list`, `env apk ...`). */
+const RUNS_ITS_ARGUMENTS = new Set([
+  "xargs",
+  "env",
+  "command",
+  "nice",
+  "timeout",
+  "sudo",
+  "doas",
+  "ionice",
+  "nohup",
+  "stdbuf",
+  "time",
+  "exec",
+  "busybox",
+]);
+
+const APK_PATH = /^\/(?:usr\/)?s?bin\/apk$/;
+
+/**
+ * apk where the migration does not rewrite it: by its path (`/sbin/apk add`), behind a command that
+ * runs it (`xargs apk add < packages.txt`, `sudo apk add`), or in an ONBUILD. Debian has no apk:
+ * the stage stays on Alpine.
+ */
+function apkNotRewritten(stage: Stage): NoteInput[] {
+  const lines = new Set<number>();
+  for (const run of stageRuns(stage)) {
+    if (run.nested || run.atRuntime) continue;
+    const [first, ...rest] = run.words;
+    if (first === undefined || first === "apk") continue;
+    const name = baseName(first);
+    if (
+      APK_PATH.test(first) ||
+      (RUNS_ITS_ARGUMENTS.has(name) &&
+        !(name === "command" && /^-[vV]$/.test(rest[0] ?? "")) &&
+        rest.some((w) => w !== undefined && (w === "apk" || APK_PATH.test(w))))
+    )
+      lines.add(run.instruction.line);
+  }
+  for (const i of stage.instructions)
+    if (
+      i.keyword === "ONBUILD" &&
+      /(?:^|[\s;&|(`])(?:(?:\/usr)?\/s?bin\/apk|(?:xargs|env|sudo|nice|timeout)(?:\s+-\S+)*\s+apk)\s/.test(i.args)
+    )
+      lines.add(i.line);
+  return [...lines].map((line) => ({
+    id: "apk-not-rewritten",
+    severity: "action-needed" as const,
+    line,
+    message:
+      "the RUN runs apk by its path or behind another command (`/sbin/apk`, `xargs apk`, `sudo apk`), which dfmod does not rewrite: Debian has no apk, so the build would fail. Write it as `apk add ...` with the package names in the RUN, then run dfmod again",
+  }));
+}
+
 /**
  * Paths of Alpine's layout that Debian's differs from, named by the stage (ENV values, RUNs, what
  * the container runs): library files (`/usr/lib/libgdal.so.34`; Debian keeps them under
@@ -918,6 +972,7 @@ function convertStage(ctx: Context, stage: Stage, python: boolean, out: Sink): v
     ...alpineConfigCopies(stage, ctx.context),
     ...muslWheels(stage, ctx.context),
     ...alpineInShellStrings(stage),
+    ...apkNotRewritten(stage),
     ...alpinePaths(stage, python, state.apkAdded, ctx.context),
   );
   out.blockers.push(...sshdRuns(stage, state.apkAdded), ...s6OverlayV2(stage));

@@ -134,6 +134,11 @@ export const messages: Record<string, MessageSchema> = {
     description:
       "A RUN runs apk, BusyBox's adduser / addgroup / deluser / delgroup or su-exec inside a shell's string (`sh -c \"apk add curl\"`, `bash -lc '...'`). dfmod rewrites these commands where they stand in the RUN, not inside a string, so on Debian the RUN would fail: the stage stays on Alpine. Run the command outside the string, then run dfmod again.",
   },
+  "apk-not-rewritten": {
+    severity: "action-needed",
+    description:
+      "A RUN runs apk by its path (`/sbin/apk add ...`) or behind a command that runs it (`xargs apk add < packages.txt`, `cat packages.txt | xargs apk add`, `env`, `sudo`, `nice`, `timeout` and the like), or an ONBUILD does. dfmod rewrites `apk` where it is the command itself, with its package names in the RUN; these it cannot read, and Debian has no apk, so the build would fail: the stage stays on Alpine. Write the command as `apk add` with its packages, then run dfmod again.",
+  },
   "alpine-path": {
     severity: "action-needed",
     description:

@@ -1,7 +1,7 @@
 /** apk commands: their parts, and the Debian packages their Alpine packages become. */
 import type { ShellCommand, ShellWord } from "../../src/engine/shell";
 import { entryFor, inBase, splitVersion, type PackageEntry } from "./packages";
-import { resolve, type Lookup } from "./resolve";
+import { PY3_LIBRARIES, resolve, type Lookup } from "./resolve";
 
 export interface ApkCommand {
   command: ShellCommand;
@@ -216,10 +216,15 @@ function mapPythonPackage(name: string, alias: string, python: boolean, out: Map
   if (python) {
     const module = /^py[23]?-(.+)$/.exec(alias)?.[1];
     const own = module === undefined || ["pip", "setuptools", "wheel"].includes(module);
+    // The C library the Alpine package brought, which the module pip installs loads as well.
+    const libraries = PY3_LIBRARIES[alias] ?? [];
+    for (const library of libraries) addPackage(out, library);
     out.dropped.push({
       name,
       why: !own
-        ? `Alpine's ${name} was for Alpine's own python3, not the image's Python; if the app imports it, pip installs it (${module})`
+        ? `Alpine's ${name} was for Alpine's own python3, not the image's Python; if the app imports it, pip installs it (${module})${
+            libraries.length > 0 ? `, which loads ${libraries.join(", ")} (kept)` : ""
+          }`
         : "the python image has its own",
     });
     return true;

@@ -68,6 +68,19 @@ export function runtimeOfDev(dev: string): string | undefined {
   );
 }
 
+/**
+ * The C libraries that Alpine's py3- packages depend on and that the module pip installs in their
+ * place loads at run time, not bundled in its wheel (python-magic and psycopg 3 load them with
+ * ctypes; pycairo and psycopg2 built from source link them): on a python image the py3- package
+ * is dropped, its library kept.
+ */
+export const PY3_LIBRARIES: Record<string, string[]> = {
+  "py3-magic": ["libmagic1t64"],
+  "py3-cairo": ["libcairo2"],
+  "py3-psycopg": ["libpq5"],
+  "py3-psycopg2": ["libpq5"],
+};
+
 /** Resolves an Alpine name the map (and the user's map) does not have. */
 export function resolve(name: string, python: boolean, lookup: Lookup = (n) => entryFor(n)): Resolution {
   const found = (build: string[], runtime: string[], rule: string): Resolution => ({
@@ -90,13 +103,15 @@ export function resolve(name: string, python: boolean, lookup: Lookup = (n) => e
   const py = /^py3?-(.+)$/.exec(name);
   if (py) {
     if (python) {
-      // Alpine's py3-X served Alpine's own python3, never the python image's: nothing to install.
+      // Alpine's py3-X served Alpine's own python3, never the python image's: nothing to install
+      // but the C library the module pip installs loads.
+      const libraries = PY3_LIBRARIES[name] ?? [];
       return {
         kind: "resolved",
         entry: {
-          build: [],
-          runtime: [],
-          note: `Alpine's ${name} was for Alpine's own python3, not the image's Python; if the app imports it, pip installs it (${py[1]})`,
+          build: libraries,
+          runtime: libraries,
+          note: `Alpine's ${name} was for Alpine's own python3, not the image's Python; if the app imports it, pip installs it (${py[1]})${libraries.length > 0 ? `, which loads ${libraries.join(", ")} (kept)` : ""}`,
         },
         rule: "python-module",
         name,

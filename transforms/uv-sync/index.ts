@@ -187,6 +187,25 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
   return undefined;
 }
 
+/** Commands after the install in its RUN that do not need what it installed (clean-ups). */
+const AFTER_INSTALL_HARMLESS = new Set(["rm", "find", "uv", "true", ":", "echo", "chmod", "chown", "mkdir"]);
+
+/** A clean-up, or `python -m compileall` (the image's Python compiles the code alike). */
+function harmlessAfter(f: CommandFacts): boolean {
+  const words = f.command.words.map((w) => w.text);
+  if (AFTER_INSTALL_HARMLESS.has(words[0] ?? "")) return true;
+  return /^python[\d.]*$/.test(words[0] ?? "") && words[1] === "-m" && words[2] === "compileall";
+}
+
+/** Whether an ENV before the instruction already puts a virtual environment on PATH. */
+function venvOnPathBefore(work: Work, instruction: Instruction): boolean {
+  for (const i of work.stage.instructions) {
+    if (i === instruction) return false;
+    if (i.keyword === "ENV" && envPairs(i).some((p) => p.key === "PATH" && /venv\/bin/.test(p.value))) return true;
+  }
+  return false;
+}
+
 /**
  * Why uv sync would not do what the stage's install did, or undefined: uv sync makes `.venv` in the
  * folder it runs in, ignores VIRTUAL_ENV, installs a project only when it is a package, and needs
@@ -203,6 +222,14 @@ function shapeLeft(work: Work, conversions: Conversion[]): string | undefined {
     const activated = commands.slice(0, at).some((f) => f.venvActivated !== undefined);
     if (activated && item !== undefined && commands.slice(at + 1).some((f) => f.item !== undefined && !f.venvActivated))
       return "the RUN activates the virtual environment and runs more commands after the install, which would lose it (the activation goes with the venv set-up)";
+    // A command after the install in its RUN (not one inside it: `X="$(cat secret)" uv pip install`).
+    const after = commands
+      .slice(at + 1)
+      .find(
+        (f) => f.command.start >= c.fact.command.end && !conversions.some((o) => o.fact === f) && !harmlessAfter(f),
+      );
+    if (after && !activated && !venvOnPathBefore(work, instruction))
+      return `the RUN runs \`${after.line.written}\` after the install; uv sync puts the packages into a virtual environment, which the ENV PATH after the RUN puts on PATH only for the instructions after it`;
   }
   for (const f of work.facts.commands) {
     if (venvCreationArgs(f.line)?.includes(undefined))

@@ -80,7 +80,7 @@ export function checkRuntimeRuns(scene: Scene, { placed, installed }: Placement)
   }
   // uv goes to the runtime stage only when the CMD or ENTRYPOINT runs it: a script that does needs it too.
   const inScripts = usesUvAtRuntime(scene.list) ? kept : new Set([...kept, "uv", "uvx"]);
-  for (const script of runtimeScripts(scene)) {
+  for (const script of runtimeScripts(scene.stage, scene.ctx.context)) {
     const tool = commandIn(script.text, inScripts) ?? buildIn(script.text, inScripts);
     if (tool)
       throw new NotSplit(
@@ -110,8 +110,11 @@ function buildIn(text: string, tools: Set<string>): string | undefined {
 }
 
 /** The build context's scripts that the container runs (by ENTRYPOINT, CMD or HEALTHCHECK). */
-function runtimeScripts(scene: Scene): { file: string; text: string; instruction: Instruction }[] {
-  return scriptsRun(scene.stage, scene.ctx.context).filter((s) => AT_RUN.has(s.instruction.keyword));
+function runtimeScripts(
+  stage: Stage,
+  context: BuildContext | undefined,
+): { file: string; text: string; instruction: Instruction }[] {
+  return scriptsRun(stage, context).filter((s) => AT_RUN.has(s.instruction.keyword));
 }
 
 /** The first of `tools` a shell script runs as a command (at a line's start, after ; && || | ( or exec), comments left out. */
@@ -170,7 +173,7 @@ export function checkSystemPaths(scene: Scene, build: Build, venv: Venv): void {
       `the install at line ${isolationOff.line} builds without isolation (--no-build-isolation), with the setuptools and wheel of the image's Python ${python[0]}.${python[1]}; a new environment has Python's bundled setuptools and no wheel: install them into it first, or split the stage by hand`,
       "warning",
     );
-  const reset = pathReset(scene, venv.path);
+  const reset = pathReset(scene.stage, scene.ctx.context, venv.path);
   if (reset)
     throw new NotSplit(
       `${reset}, which sets its own PATH, without the virtual environment the install now goes into (${venv.path}/bin): run the environment's programs by their full path, or split the stage by hand`,
@@ -208,7 +211,8 @@ const codeOnly = (text: string): string =>
  * `su -`, `runuser -l`, sudo that runs the application (Debian's secure_path) when the stage
  * installs sudo, or a crontab or other file copied in that sets PATH without it and runs Python.
  */
-function pathReset(scene: Scene, venv: string): string | undefined {
+export function pathReset(stage: Stage, context: BuildContext | undefined, venv: string): string | undefined {
+  const list = stage.instructions.slice(1);
   let installsSudo: boolean | undefined;
   const what = (raw: string): string | undefined => {
     // Most commands and scripts have none of it: a quick look first.
@@ -218,25 +222,22 @@ function pathReset(scene: Scene, venv: string): string | undefined {
     const text = codeOnly(raw);
     if (LOGIN_SHELL.test(text)) return "runs a login shell";
     if (LOGIN_SWITCH.test(text)) return "runs a login (su -, runuser -l)";
-    installsSudo ??= scene.list.some(
-      (i) => i.keyword === "RUN" && /\bapt(?:-get)?\s+install\b[^&;|]*\bsudo\b/.test(i.args),
-    );
+    installsSudo ??= list.some((i) => i.keyword === "RUN" && /\bapt(?:-get)?\s+install\b[^&;|]*\bsudo\b/.test(i.args));
     if (!installsSudo) return undefined;
     for (const m of text.matchAll(SUDO))
       if (/(?:^|\s)-[a-zA-Z]*[is]\b/.test(m[1]!) || !SUDO_SYSTEM.test(m[2]!)) return "runs sudo";
     return undefined;
   };
-  for (const i of scene.list) {
+  for (const i of list) {
     if (!["SHELL", "CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(i.keyword)) continue;
     const found = what(i.jsonArgs()?.join(" ") ?? i.args);
     if (found) return `the ${i.keyword} at line ${i.line} ${found}`;
   }
-  for (const script of runtimeScripts(scene)) {
+  for (const script of runtimeScripts(stage, context)) {
     const found = what(script.text);
     if (found) return `${script.file} (run by line ${script.instruction.line}) ${found}`;
   }
-  const context = scene.ctx.context;
-  for (const i of context ? scene.list : []) {
+  for (const i of context ? list : []) {
     for (const { rel, text } of copiedConfigFiles(i, context!)) {
       // An env file's PATH is the application's to read (python-dotenv keeps the one it has).
       if (/\.env$/.test(rel) || !text.includes("PATH")) continue;
@@ -511,7 +512,7 @@ export function gitAtRuntime(
   const runsGit =
     scene.list.some(
       (i) => ["CMD", "ENTRYPOINT"].includes(i.keyword) && /(?:^|[\s"'\[;&|/])git(?:[\s"',\]]|$)/.test(i.args),
-    ) || runtimeScripts(scene).some((s) => commandIn(s.text, new Set(["git"])) !== undefined);
+    ) || runtimeScripts(scene.stage, scene.ctx.context).some((s) => commandIn(s.text, new Set(["git"])) !== undefined);
   const library = !runsGit ? gitLibrary(scene, build) : undefined;
   const afterInstall = !runsGit && !library && gitAfterInstall(placed);
   const notForBuild = !runsGit && !library && !afterInstall && buildNeedsNoGit(scene, build);

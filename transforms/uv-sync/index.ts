@@ -29,7 +29,7 @@ import { otherDefaultGroups, unlockedDependencies } from "./lock";
 import { allowsImage, pinnedVersion, pinSatisfied, pythonVersionCopy, stagePython } from "../python-version";
 import { requiresPython } from "../multi-stage/requires-python";
 import { allowsVersion } from "../pep440";
-import { systemPathsNamed } from "../multi-stage/runtime";
+import { pathReset, systemPathsNamed } from "../multi-stage/runtime";
 import { editChain, insertAfter, insertBefore, removeInstruction, replaceRange } from "../../src/engine/fixer";
 
 export const UV_CACHE = "/root/.cache/uv";
@@ -176,6 +176,14 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       line,
       message: `\`uv pip install\` not converted to uv sync: ${shape}`,
     };
+  const reset = pathReset(work.stage, work.ctx.context, ".venv") ?? pathDropped(work, conversions);
+  if (reset)
+    return {
+      id: "uv-sync-would-differ",
+      severity: "warning",
+      line,
+      message: `\`uv pip install\` not converted to uv sync: ${reset}: a PATH without the virtual environment uv sync would install into, where the image's own Python found the packages under any PATH. Run the programs by their full path, then run dfmod again`,
+    };
   const named = systemPathsNamed(work.stage, work.ctx.context, conversions[0]!.fact.instruction)[0];
   if (named)
     return {
@@ -184,6 +192,17 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       line,
       message: `\`uv pip install\` not converted to uv sync: ${named.where} names ${named.path}, where the install put things; uv sync installs into a virtual environment instead. Change the path, then run dfmod again`,
     };
+  return undefined;
+}
+
+/** An ENV after the install that sets PATH outright (`ENV PATH=/opt/tools/bin:/usr/local/bin:...`), dropping the environment's bin. */
+function pathDropped(work: Work, conversions: Conversion[]): string | undefined {
+  const install = conversions[0]!.fact.instruction;
+  for (const i of work.stage.instructions)
+    if (i.keyword === "ENV" && i.index > install.index)
+      for (const p of envPairs(i))
+        if (p.key === "PATH" && !/\$\{?PATH\b/.test(p.value) && !/venv\/bin/.test(p.value))
+          return `the ENV at line ${i.line} sets PATH to ${p.value}`;
   return undefined;
 }
 

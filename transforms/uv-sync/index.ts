@@ -176,6 +176,14 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       line,
       message: `\`uv pip install\` not converted to uv sync: ${shape}`,
     };
+  const elsewhere = usedByOtherStages(work);
+  if (elsewhere)
+    return {
+      id: "system-path-left",
+      severity: "warning",
+      line,
+      message: `\`uv pip install\` not converted to uv sync: ${elsewhere}, which relies on the install going into the image's Python; uv sync installs into a virtual environment instead. Change that stage, then run dfmod again`,
+    };
   const reset = pathReset(work.stage, work.ctx.context, ".venv") ?? pathDropped(work, conversions);
   if (reset)
     return {
@@ -192,6 +200,42 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       line,
       message: `\`uv pip install\` not converted to uv sync: ${named.where} names ${named.path}, where the install put things; uv sync installs into a virtual environment instead. Change the path, then run dfmod again`,
     };
+  return undefined;
+}
+
+/**
+ * Another stage of the file that relies on the install going into the image's Python: one that
+ * copies /usr/local/bin, /usr/local/lib or site-packages out of this stage (`COPY --from=builder
+ * /usr/local/lib/python3.12 ...`), or one built FROM this stage that installs more with pip.
+ */
+function usedByOtherStages(work: Work): string | undefined {
+  const copied = copiedOut(work, /^\/usr\/local\/(?:bin|lib)(?:\/|$)|site-packages/);
+  if (copied) return `the COPY at line ${copied.line} copies ${copied.source} out of this stage`;
+  const names = stageNames(work.stage);
+  for (const other of work.ctx.dockerfile.stages)
+    if (other !== work.stage && names.has(other.image.toLowerCase()))
+      for (const i of other.instructions)
+        if (i.keyword === "RUN" && /\bpip[\d.]*\s+install\b/.test(i.args))
+          return `the stage built FROM this one installs more with pip at line ${i.line}`;
+  return undefined;
+}
+
+/** How other stages name this one: its index, and its name (lower case, as Docker matches it). */
+const stageNames = (stage: Stage): Set<string> =>
+  new Set([String(stage.index), ...(stage.name ? [stage.name.toLowerCase()] : [])]);
+
+/** The first path matching `pattern` that another stage copies out of this one (`COPY --from=builder ...`). */
+function copiedOut(work: Work, pattern: RegExp): { line: number; source: string } | undefined {
+  const names = stageNames(work.stage);
+  for (const other of work.ctx.dockerfile.stages) {
+    if (other === work.stage) continue;
+    for (const i of other.instructions) {
+      const from = i.keyword === "COPY" ? i.flag("from")?.value?.toLowerCase() : undefined;
+      if (from === undefined || !names.has(from)) continue;
+      const source = i.copySources().find((s) => pattern.test(s));
+      if (source) return { line: i.line, source };
+    }
+  }
   return undefined;
 }
 
@@ -328,7 +372,10 @@ function replaceUvSelfInstalls(work: Work): void {
   const uvByPath = (): string | undefined => {
     if (!byPath) {
       const locked = !ctx.context || PROJECT_FILES.every((f) => !notSent(ctx, ctx.context!, f));
-      byPath = { name: uvCalledByPath(work, locked) };
+      // Or another stage copies pip's uv out of this one (`COPY --from=builder /usr/local/bin/uv ...`).
+      byPath = {
+        name: uvCalledByPath(work, locked) ?? copiedOut(work, /^\/usr\/local\/bin(?:\/uvx?)?\/?$/)?.source,
+      };
     }
     return byPath.name;
   };

@@ -35,7 +35,7 @@ export const messages: Record<string, MessageSchema> = {
   "uv-sync-would-differ": {
     severity: "warning",
     description:
-      "A `uv pip install` was not converted to `uv sync` (multi-stage may still move it into a virtual environment of its own) because `uv sync` would not do what it did: the RUN changes folder before it (uv sync makes .venv in the folder it runs in), activates the environment for commands after it, the environment's folder is an expansion (uv sync ignores VIRTUAL_ENV), the project is not a package (no [build-system]: uv sync does not install it), uv.lock lacks a dependency pyproject.toml names (locked before it was added: uv sync --frozen would leave it out), uv.lock is not copied beside pyproject.toml where dfmod cannot add it, the project's requires-python excludes the image's Python (uv sync refuses it), or the image is not the official python image (AWS Lambda's, a framework's: its own Python and scripts would not see a virtual environment). The note says which; change that, then run dfmod again.",
+      "A `uv pip install` was not converted to `uv sync` (multi-stage may still move it into a virtual environment of its own) because `uv sync` would not do what it did: the RUN changes folder before it (uv sync makes .venv in the folder it runs in), activates the environment for commands after it, or runs more commands after it (`&& python -m spacy download ...`: the ENV PATH that reaches the environment comes after the RUN), the image resets PATH (a login shell in SHELL, CMD, ENTRYPOINT or a script they run, `su -`, sudo, or a later ENV PATH written out without $PATH), the environment's folder is an expansion (uv sync ignores VIRTUAL_ENV), the project is not a package (no [build-system]: uv sync does not install it), uv.lock lacks a dependency pyproject.toml names (locked before it was added: uv sync --frozen would leave it out), uv.lock is not copied beside pyproject.toml where dfmod cannot add it, the project's requires-python excludes the image's Python (uv sync refuses it), or the image is not the official python image (AWS Lambda's, a framework's: its own Python and scripts would not see a virtual environment). The note says which; change that, then run dfmod again.",
   },
   "other-install-left": {
     severity: "warning",
@@ -55,7 +55,7 @@ export const messages: Record<string, MessageSchema> = {
   "system-path-left": {
     severity: "warning",
     description:
-      "The stage names a path of the image's own Python after the install or at run time (`/usr/local/bin/gunicorn`, `/usr/local/bin/python`, site-packages; in CMD, ENTRYPOINT, HEALTHCHECK, a later RUN or a script they run). uv sync installs into a virtual environment, where that path would not lead, so the uv pip install is left as it is. Change the path (a command name found on PATH works), then run dfmod again.",
+      "The stage names a path of the image's own Python after the install or at run time (`/usr/local/bin/gunicorn`, `/usr/local/bin/python`, site-packages; in CMD, ENTRYPOINT, HEALTHCHECK, a later RUN or a script they run), another stage copies such a path out of it (`COPY --from=builder /usr/local/lib/python3.12 ...`), or a stage built FROM it installs more with pip. uv sync installs into a virtual environment, where that path would not lead, so the uv pip install is left as it is. Change the path (a command name found on PATH works), then run dfmod again.",
   },
   "uv-too-old": {
     severity: "warning",

@@ -103,8 +103,8 @@ function runsPip(scene: Scene): boolean {
 }
 
 /** `spacy download` / `python -m spacy download` runs `python -m pip install` of the model. */
-const SPACY_DOWNLOAD = /(?:^|[\s;&|("'])(?:\S*python[\d.]*\s+-m\s+)?spacy\s+download\b/m;
-const PIP_IN_SCRIPT = /(?:^|[\s;&|("'])(?:\S*\/)?(?:pip[\d.]*|python[\d.]*\s+-m\s+pip)\s+install\b/m;
+export const SPACY_DOWNLOAD = /(?:^|[\s;&|("'])(?:\S*python[\d.]*\s+-m\s+)?spacy\s+download\b/m;
+export const PIP_IN_SCRIPT = /(?:^|[\s;&|("'])(?:\S*\/)?(?:pip[\d.]*|python[\d.]*\s+-m\s+pip)\s+install\b/m;
 
 /**
  * A new uv environment gets pip (and on Python 3.11 and older setuptools and wheel, which

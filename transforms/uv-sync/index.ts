@@ -30,6 +30,8 @@ import { allowsImage, pinnedVersion, pinSatisfied, pythonVersionCopy, stagePytho
 import { requiresPython } from "../multi-stage/requires-python";
 import { allowsVersion } from "../pep440";
 import { pathReset, systemPathsNamed } from "../multi-stage/runtime";
+import { PIP_IN_SCRIPT, SPACY_DOWNLOAD } from "../multi-stage/edits";
+import { scriptsRun } from "../alpine-to-trixie/scripts";
 import { editChain, insertAfter, insertBefore, removeInstruction, replaceRange } from "../../src/engine/fixer";
 
 export const UV_CACHE = "/root/.cache/uv";
@@ -184,6 +186,14 @@ function conversionsLeft(work: Work, conversions: Conversion[]): NoteInput | und
       line,
       message: `\`uv pip install\` not converted to uv sync: ${elsewhere}, which relies on the install going into the image's Python; uv sync installs into a virtual environment instead. Change that stage, then run dfmod again`,
     };
+  const pip = pipNeeded(work, conversions);
+  if (pip)
+    return {
+      id: "uv-sync-would-differ",
+      severity: "warning",
+      line,
+      message: `\`uv pip install\` not converted to uv sync: ${pip}; the virtual environment uv sync makes has no pip (the image's own pip would install beside it). Leave the install as it is, or install with uv there, then run dfmod again`,
+    };
   const reset = pathReset(work.stage, work.ctx.context, ".venv") ?? pathDropped(work, conversions);
   if (reset)
     return {
@@ -217,6 +227,30 @@ function usedByOtherStages(work: Work): string | undefined {
       for (const i of other.instructions)
         if (i.keyword === "RUN" && /\bpip[\d.]*\s+install\b/.test(i.args))
           return `the stage built FROM this one installs more with pip at line ${i.line}`;
+  return undefined;
+}
+
+/**
+ * What runs pip after the install: spaCy's model download (`python -m spacy download`, which runs
+ * `python -m pip install`), or a pip install when the container starts. The environment uv sync
+ * makes has no pip, and the image's own pip would install beside it.
+ */
+function pipNeeded(work: Work, conversions: Conversion[]): string | undefined {
+  const install = conversions[0]!.fact.instruction;
+  const runsPip = (text: string): boolean => SPACY_DOWNLOAD.test(text) || PIP_IN_SCRIPT.test(text);
+  const after = (i: Instruction): boolean => i.index > install.index;
+  // This stage and the later ones (a runtime stage that gets the environment).
+  for (const stage of work.ctx.dockerfile.stages.filter((s) => s.index >= work.stage.index)) {
+    for (const i of stage.instructions) {
+      if (i.keyword === "RUN" && after(i) && SPACY_DOWNLOAD.test(i.args))
+        return `the RUN at line ${i.line} runs spaCy's model download, which installs the model with the environment's pip`;
+      if ((i.keyword === "CMD" || i.keyword === "ENTRYPOINT") && runsPip(i.args))
+        return `the ${i.keyword} at line ${i.line} runs pip`;
+    }
+    for (const script of scriptsRun(stage, work.ctx.context))
+      if ((script.instruction.keyword !== "RUN" || after(script.instruction)) && runsPip(script.text))
+        return `${script.file} (run by line ${script.instruction.line}) runs pip`;
+  }
   return undefined;
 }
 

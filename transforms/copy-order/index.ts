@@ -652,6 +652,24 @@ function localIndexEnv(
   return undefined;
 }
 
+/** A local package's build files, which name what its build and install read. */
+const PACKAGE_FILES = ["pyproject.toml", "setup.py", "setup.cfg"];
+
+/**
+ * Why a local package folder copied ahead of the code does not build on its own: its build files
+ * name a path outside it (`../models` as a path dependency or uv source, `../../README.md` read by
+ * setup.py), a `file:` URL (poetry writes path dependencies as such), or a uv workspace member.
+ */
+function readsOutside(context: BuildContext, folder: string): string | undefined {
+  for (const name of PACKAGE_FILES) {
+    const text = context.read(`${folder}/${name}`);
+    const found = text && /\.\.[/\\]|\bfile:|\bworkspace\s*=\s*true/.exec(text.replace(/(^|\s)#.*$/gm, "$1"));
+    if (found)
+      return `${folder}/${name} names \`${found[0]}\`: the package's build reads files outside its folder, which come with the code`;
+  }
+  return undefined;
+}
+
 /**
  * Context-relative manifests (files and folders), or a reason why they cannot be named. A file the
  * ignore file leaves out of the build counts as missing: COPY cannot name it.
@@ -681,6 +699,8 @@ function resolveManifests(
     const ignoredBy = context && leftOutBy(context, dockerfile, rel);
     if (ignoredBy) return `${rel} is left out of the build context by ${ignoredBy}`;
     if (!out.some((m) => m.path === rel)) out.push({ path: rel, directory: true });
+    const outside = context && readsOutside(context, rel);
+    if (outside) return outside;
     return undefined;
   };
   // Local package sources on the command line: --find-links ./vendor, --index-url file:///app/wheels.

@@ -42,6 +42,9 @@ const VCS_VERSIONING: [RegExp, string][] = [
   [/pdm[-_]backend[\s\S]*source\s*=\s*["']scm["']/, "pdm-backend (scm)"],
 ];
 
+/** git run from Python: `["git", "describe"]`, `("git", ...)`, `"git rev-parse HEAD"`, `os.popen("git describe")`. */
+const SETUP_RUNS_GIT = /[[(,]\s*["']git["']|["']git\s+(?:describe|rev-parse|rev-list|log|tag|show)\b/;
+
 const vcsOf = new WeakMap<BuildContext, string | null>();
 
 /**
@@ -193,6 +196,8 @@ function vcsIn(context: BuildContext, dir: string): string | undefined {
     const text = context.read(dir === "" ? file : `${dir}/${file}`);
     const found = text === undefined ? undefined : VCS_VERSIONING.find(([pattern]) => pattern.test(text));
     if (found) return found[1];
+    // A setup.py that asks git itself: `subprocess.check_output(["git", "describe", "--tags"])`.
+    if (file === "setup.py" && text !== undefined && SETUP_RUNS_GIT.test(text)) return "setup.py, which runs git,";
   }
   return undefined;
 }

@@ -555,8 +555,13 @@ function projectManifests(install: Install, context: BuildContext, rel: string, 
     if (typeof members === "string") return `${rel}: ${members}`;
     for (const member of members) {
       const manifest = path.posix.join(member, "pyproject.toml");
-      if (hasPathDependency(context.read(manifest) ?? ""))
+      const memberBody = context.read(manifest) ?? "";
+      if (hasPathDependency(memberBody))
         return `${manifest} has path dependencies, which the install needs from the code`;
+      // uv checks (--locked) or builds a member's metadata from its files when it is dynamic.
+      const memberDynamic = dynamicDependencies(memberBody);
+      if (memberDynamic)
+        return `${manifest} declares its ${memberDynamic} dynamic: the build backend reads them from files of the code`;
       out.push({ path: manifest, directory: false });
     }
     if (install.depsOnly === undefined)

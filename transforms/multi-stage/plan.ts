@@ -131,8 +131,13 @@ function checkProjectPython(scene: Scene, { instruction, install }: Found): void
   if (envValue(scene, "UV_PYTHON") !== undefined || install.options.hasFlag("--python", "-p")) return;
   const image = stagePython(scene.file, scene.stage);
   const pin = pinnedVersion(scene.ctx.context);
-  // What the stage copies after the install, uv did not read.
-  const copy = pin && pythonVersionCopy(scene.list.slice(0, scene.list.indexOf(instruction)));
+  // What the stage copies after its last uv command, uv did not read (a dependencies-only sync
+  // before the code copy, then the project's sync after it: the second reads what came with the code).
+  const lastUv = scene.list.reduce(
+    (last, i, k) => (i.keyword === "RUN" && /\buv\s+(?:sync|pip\s+install|venv|run)\b/.test(i.args) ? k : last),
+    scene.list.indexOf(instruction),
+  );
+  const copy = pin && pythonVersionCopy(scene.list.slice(0, lastUv));
   if (pin && copy && !pinSatisfied(pin, image))
     throw new NotSplit(
       `the COPY at line ${copy.line} brings .python-version, which asks uv for Python ${pin.join(".")}, and the image's is ${image ? `${image.join(".")}${image.length < 3 ? " (a tag of no one patch)" : ""}` : "not known"}: uv would download that Python into the builder, where the virtual environment would point to it and the runtime stage would not have it`,

@@ -242,7 +242,7 @@ export function bashism(code: string, withSource = true): string | undefined {
   if (code.includes("$((") && /\$\(\([^)]*(?:\+\+|--|\*\*)/.test(code)) return "`++`, `--` or `**` in `$(( ))`";
   // The signals after trap's action (not a SIG in its quoted action), in either case: dash refuses
   // `SIGTERM` and `sigterm` alike.
-  if (/sig/i.test(code)) {
+  if (code.includes("SIG") || code.includes("sig") || code.includes("Sig")) {
     for (const m of code.matchAll(TRAP_SIG))
       if (/(?:^|\s)sig[a-z]+\d*(?=\s|$)/i.test(m[1]!)) return "a `SIG` signal name in `trap`";
     if (KILL_SIG.test(code)) return "a `SIG` signal name in `kill`";

@@ -408,7 +408,7 @@ function replaceUvSelfInstalls(work: Work): void {
       const locked = !ctx.context || PROJECT_FILES.every((f) => !notSent(ctx, ctx.context!, f));
       // Or another stage copies pip's uv out of this one (`COPY --from=builder /usr/local/bin/uv ...`).
       byPath = {
-        name: uvCalledByPath(work, locked) ?? copiedOut(work, /^\/usr\/local\/bin(?:\/uvx?)?\/?$/)?.source,
+        name: calledOrCopied(work, locked),
       };
     }
     return byPath.name;
@@ -447,7 +447,7 @@ function selfInstallVersion(
       id: "pip-install-uv-left",
       severity: "info",
       line: instruction.line,
-      message: `\`pip install uv\` left as it is: ${uvByPath ? `the stage runs \`${uvByPath}\`, which the uv image would not provide` : "it installs uv somewhere of its own"}`,
+      message: `\`pip install uv\` left as it is: ${uvByPath ? `${uvByPath}, which the uv image would not provide` : "it installs uv somewhere of its own"}`,
     });
     return undefined;
   }
@@ -881,6 +881,14 @@ function fixEnv(work: Work, conversions: Conversion[], env: string): void {
     line: last.line,
     message: `added ENV PATH="${env}/bin:$PATH": python and the installed tools now live in the virtual environment`,
   });
+}
+
+/** Why pip's uv is needed where pip put it: the stage runs it by that path, or another stage copies it out. */
+function calledOrCopied(work: Work, locked: boolean): string | undefined {
+  const called = uvCalledByPath(work, locked);
+  if (called) return `the stage runs \`${called}\``;
+  const copied = copiedOut(work, /^\/usr\/local\/bin(?:\/uvx?)?\/?$/);
+  return copied && `the COPY at line ${copied.line} copies ${copied.source} out of the stage`;
 }
 
 /** How the stage calls uv other than by its name (`/usr/local/bin/uv`, `python -m uv`), if it does. */
